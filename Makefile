@@ -1,0 +1,58 @@
+# Two commands for a new user: `make run` (set up and serve the demo) and `make test` (everything).
+# Every step is guarded by a stamp file, so the second run only does what changed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+ASSETS_STAMP := build/.govuk-assets
+GOVUK := node_modules/govuk-frontend/dist/govuk
+
+.PHONY: run test lint assets
+
+run: $(RUN_STAMP) assets
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(TEST_STAMP) assets
+	$(BIN)/ruff check .
+	@echo "== Test suite on SQLite"
+	DATABASE_URL= $(BIN)/pytest
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== Test suite on PostgreSQL"; $(BIN)/pytest; \
+	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
+		echo "REQUIRE_POSTGRES=1 but DATABASE_URL is not set"; exit 1; \
+	else \
+		echo "== PostgreSQL pass skipped: set DATABASE_URL=postgres://... to run it"; \
+	fi
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+
+assets: $(ASSETS_STAMP)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $(RUN_STAMP) $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# GOV.UK Frontend's compiled CSS, JavaScript, fonts and images, where Django's static files app
+# finds them (see STATICFILES_DIRS).
+$(ASSETS_STAMP): node_modules/.package-lock.json
+	rm -rf build/govuk && mkdir -p build/govuk
+	cp -R $(GOVUK)/assets/. build/govuk/
+	cp $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.js build/govuk/
+	@touch $@

@@ -1,0 +1,28 @@
+"""The one way to write to the audit log."""
+
+from django.db import models
+
+from familyfeedback.accounts.models import AuditEntry, User
+
+
+def record(actor: User | None, action: str, obj: models.Model, changes: dict | None = None) -> None:
+    AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        changes=changes or {},
+    )
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{"field": [old, new]} for the fields whose value changed, as strings for JSON."""
+    return {
+        key: [_plain(before.get(key)), _plain(after.get(key))]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def _plain(value):
+    return None if value is None else str(value)

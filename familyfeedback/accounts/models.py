@@ -1,0 +1,113 @@
+"""Users, their roles, the teams they belong to or manage, and the audit log.
+
+Teams live here rather than in casework because membership decides what a user may see, and
+casework (a higher layer) reads it; accounts imports nothing of ours.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    DATA_TEAM = "data_team", "Data team"
+    EVALUATOR = "evaluator", "Evaluator"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class JobTitle(models.TextChoices):
+    FSW = "fsw", "Family support worker"
+    SENIOR_FSW = "senior_fsw", "Senior family support worker"
+    SENIOR_PRACTITIONER = "senior_practitioner", "Senior practitioner"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    OTHER = "other", "Other"
+
+
+class UserManager(BaseUserManager):
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
+    job_title = models.CharField(max_length=20, choices=JobTitle.choices, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(auto_now_add=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def works_with_families(self) -> bool:
+        return self.role in (Role.PRACTITIONER, Role.TEAM_MANAGER)
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    members = models.ManyToManyField(User, through="Membership", related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Kind(models.TextChoices):
+        MEMBER = "member", "Member"
+        MANAGER = "manager", "Manager"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MEMBER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="membership_once_per_team"),
+        ]
+
+
+class AuditEntry(models.Model):
+    """One line of the audit log. Written only through accounts.audit.record; never updated."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=40)
+    object_id = models.BigIntegerField(null=True)
+    # Old and new values of what changed, e.g. {"item_2": ["4.0", "6.0"]}; plus context such as a
+    # correction's reason.
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            # The audit page filters one object's history.
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Audit entries are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit entries are never deleted")

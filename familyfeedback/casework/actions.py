@@ -1,0 +1,195 @@
+"""The writes that matter. Each validates, saves in one transaction and writes the audit entry;
+views call these and nothing else to change a family's record."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from familyfeedback import measures
+from familyfeedback.accounts import audit
+from familyfeedback.accounts.models import User
+from familyfeedback.casework.models import Administration, Family, Person, Session
+
+PERSON_FIELDS = ("first_name", "last_name", "date_of_birth", "preferred_language",
+                 "needs_interpreter")
+# Identifying values never go into the audit log: it records that a name changed, not the name.
+_IDENTIFYING = {"first_name", "last_name", "date_of_birth"}
+
+
+@dataclass
+class Entry:
+    """One person's answer to one tool in a session, as the record-session form cleaned it."""
+
+    person: Person
+    tool: str
+    measure: str
+    status: str
+    items: dict[str, Decimal] = field(default_factory=dict)
+    face: str = ""
+    reason: str = ""
+    reason_detail: str = ""
+    notes: str = ""
+
+
+def check_session_date(family: Family, on: date, present: list[Person]) -> None:
+    if on > timezone.localdate():
+        raise ValidationError("The session date cannot be in the future", code="future")
+    if on < family.opened_on:
+        raise ValidationError(
+            f"The session date must be on or after the family's support started "
+            f"({family.opened_on.day} {family.opened_on:%B %Y})",
+            code="before_opened",
+        )
+    for person in present:
+        if on < person.date_of_birth:
+            raise ValidationError(
+                f"The session date is before {person.first_name} was born", code="before_birth"
+            )
+
+
+def record_session(
+    actor: User,
+    family: Family,
+    *,
+    token: uuid.UUID,
+    on: date,
+    kind: str,
+    present: list[Person],
+    entries: list[Entry],
+    notes: str = "",
+) -> tuple[Session, bool]:
+    """Save a session with every administration in it. Returns (session, created): a token seen
+    before returns the session it made, so a form sent twice records once."""
+    existing = Session.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing, False
+    check_session_date(family, on, present)
+    present_ids = {p.pk for p in present}
+    for entry in entries:
+        if entry.person.pk not in present_ids or entry.person.family_id != family.pk:
+            raise ValidationError("A score was given for someone not in the session")
+        _check_entry(entry, on)
+    try:
+        with transaction.atomic():
+            session = Session.objects.create(
+                family=family, date=on, kind=kind, practitioner=actor, notes=notes,
+                submission_token=token,
+            )
+            session.present.set(present)
+            audit.record(actor, "session.create", session, {
+                "date": on.isoformat(), "kind": kind, "present": sorted(present_ids),
+            })
+            for entry in entries:
+                administration = Administration.objects.create(
+                    session=session, person=entry.person, tool=entry.tool,
+                    measure=entry.measure, status=entry.status, face=entry.face,
+                    reason=entry.reason, reason_detail=entry.reason_detail, notes=entry.notes,
+                    total=_total(entry.measure, entry.items), **entry.items,
+                )
+                audit.record(actor, "administration.create", administration,
+                             _score_snapshot(administration))
+    except IntegrityError:
+        # The same form arrived twice at the same moment: the other request made the session.
+        existing = Session.objects.filter(submission_token=token).first()
+        if existing is None:
+            raise
+        return existing, False
+    return session, True
+
+
+def _check_entry(entry: Entry, on: date) -> None:
+    age = measures.age_on(entry.person.date_of_birth, on)
+    expected = measures.measure_for(entry.tool, age)
+    if entry.measure != expected.code:
+        raise ValidationError(
+            f"{entry.person.first_name} is {age} on the session date, so the "
+            f"{expected.code} is the right form, not the {entry.measure}",
+            code="wrong_measure",
+        )
+    if entry.status == Administration.Status.COMPLETED:
+        try:
+            if expected.kind == "faces":
+                measures.validate_face(expected, entry.face)
+            else:
+                measures.validate_items(expected, entry.items)
+        except measures.ScoreError as error:
+            raise ValidationError(str(error)) from None
+    elif not entry.reason:
+        raise ValidationError("Give the reason it was not administered", code="no_reason")
+
+
+def _total(measure_code: str, items: dict[str, Decimal]) -> Decimal | None:
+    if not items:
+        return None
+    return measures.total(measures.get(measure_code), items)
+
+
+def _score_snapshot(administration: Administration) -> dict:
+    snapshot = {key: str(value) for key, value in administration.items().items()
+                if value is not None}
+    snapshot.update(measure=administration.measure, status=administration.status)
+    for key in ("face", "reason"):
+        if getattr(administration, key):
+            snapshot[key] = getattr(administration, key)
+    return snapshot
+
+
+def correct_administration(
+    actor: User, administration: Administration, *, items: dict[str, Decimal], face: str,
+    reason: str,
+) -> Administration:
+    """Change a completed record's scores. The old values stay in the audit trail."""
+    if not reason.strip():
+        raise ValidationError("Give the reason for the correction", code="no_reason")
+    if administration.status != Administration.Status.COMPLETED:
+        raise ValidationError("Only a completed record can be corrected", code="not_completed")
+    measure = measures.get(administration.measure)
+    try:
+        if measure.kind == "faces":
+            face = measures.validate_face(measure, face)
+            items = {}
+        else:
+            items = measures.validate_items(measure, items)
+    except measures.ScoreError as error:
+        raise ValidationError(str(error)) from None
+    before = {**administration.items(), "face": administration.face}
+    with transaction.atomic():
+        for key, value in items.items():
+            setattr(administration, key, value)
+        administration.face = face if measure.kind == "faces" else ""
+        administration.total = _total(measure.code, items)
+        administration.save()
+        after = {**administration.items(), "face": administration.face}
+        changes = audit.diff(before, after)
+        audit.record(actor, "administration.correct", administration,
+                     {**changes, "reason": reason.strip()})
+    return administration
+
+
+def add_person(actor: User, family: Family, **values) -> Person:
+    with transaction.atomic():
+        person = Person.objects.create(family=family, **values)
+        audit.record(actor, "person.create", person, {"family": family.pk})
+    return person
+
+
+def update_person(actor: User, person: Person, **values) -> Person:
+    before = {key: getattr(person, key) for key in PERSON_FIELDS}
+    with transaction.atomic():
+        for key, value in values.items():
+            setattr(person, key, value)
+        person.save()
+        changes = audit.diff(before, {key: getattr(person, key) for key in PERSON_FIELDS})
+        for key in _IDENTIFYING & changes.keys():
+            changes[key] = ["(changed)", "(changed)"]
+        audit.record(actor, "person.update", person, changes)
+    return person
+
+
+def log_family_view(actor: User, family: Family) -> None:
+    audit.record(actor, "family.view", family)

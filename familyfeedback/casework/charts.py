@@ -1,0 +1,90 @@
+"""Server-drawn SVG charts of a person's totals over time. Pure geometry: a list of points and the
+reference lines in, the shapes to draw out; the template writes the SVG and the table beside it."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+MAX_TOTAL = 40
+
+
+@dataclass(frozen=True)
+class Point:
+    on: date
+    total: Decimal
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Line:
+    y: float
+    value: Decimal
+    label: str
+
+
+@dataclass(frozen=True)
+class Band:
+    y_top: float
+    y_bottom: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    points: list[Point]
+    cutoff: Line | None
+    band: Band | None
+    path: str
+    y_ticks: list[tuple[float, int]]
+    x_labels: list[tuple[float, str]]
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    bottom_y: float = HEIGHT - BOTTOM
+    right_x: float = WIDTH - RIGHT
+
+
+def _y(total: Decimal | float) -> float:
+    return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - float(total) / MAX_TOTAL), 1)
+
+
+def build_chart(
+    scores: list[tuple[date, Decimal]],
+    *,
+    cutoff: Decimal | None = None,
+    cutoff_label: str = "",
+    band_width: Decimal | None = None,
+) -> Chart:
+    """scores in date order. The band is the first score ± the reliable-change value: a later
+    score outside it is a reliable change."""
+    plot_width = WIDTH - LEFT - RIGHT
+    if len(scores) > 1:
+        first_day, last_day = scores[0][0], scores[-1][0]
+        span = max((last_day - first_day).days, 1)
+        xs = [LEFT + plot_width * (on - first_day).days / span for on, _ in scores]
+    else:
+        xs = [LEFT + plot_width / 2 for _ in scores]
+    points = [Point(on, total, round(x, 1), _y(total))
+              for (on, total), x in zip(scores, xs, strict=True)]
+    band = None
+    if band_width is not None and points:
+        first = points[0].total
+        high, low = min(first + band_width, MAX_TOTAL), max(first - band_width, 0)
+        band = Band(_y(high), _y(low), f"No reliable change: {low} to {high}")
+    line = Line(_y(cutoff), cutoff, cutoff_label) if cutoff is not None else None
+    path = " ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(points))
+    x_labels = []
+    if points:
+        ends = [points[0]] if len(points) == 1 else [points[0], points[-1]]
+        x_labels = [(p.x, f"{p.on.day} {p.on:%b %Y}") for p in ends]
+    return Chart(
+        points=points,
+        cutoff=line,
+        band=band,
+        path=path,
+        y_ticks=[(_y(v), v) for v in (0, 10, 20, 30, 40)],
+        x_labels=x_labels,
+    )

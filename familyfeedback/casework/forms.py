@@ -1,0 +1,205 @@
+"""The forms practitioners fill in. Django forms are the only validation layer for what people
+type; domain rules (ranges, ages, dates) come from familyfeedback.measures and casework.actions so
+that a form and a command can never disagree."""
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from familyfeedback import measures
+from familyfeedback.casework.actions import Entry, check_session_date
+from familyfeedback.casework.models import Administration, NotAdministeredReason, Person, Session
+from familyfeedback.lib.dateinput import DatePartsField
+
+
+def check_items(form: forms.Form, measure, raw: dict, cleaned: dict, prefix: str) -> None:
+    """Check a lines measure's items, marking each wrong field with its own message."""
+    try:
+        cleaned.update(measures.validate_items(measure, raw))
+    except measures.ScoreError as error:
+        for key, message in error.errors.items():
+            form.add_error(key, f"{prefix}{message}")
+
+
+class SessionForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    date = DatePartsField(subject="The session date")
+    kind = forms.ChoiceField(choices=Session.Kind.choices, initial=Session.Kind.HOME_VISIT,
+                             error_messages={"required": "Select the kind of session"})
+    present = forms.MultipleChoiceField(
+        choices=(), error_messages={"required": "Select who was at the session"}
+    )
+    notes = forms.CharField(required=False, max_length=5000)
+
+    def __init__(self, *args, family, people: list[Person], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.family = family
+        self.people = people
+        self.fields["present"].choices = [(str(p.pk), str(p)) for p in people]
+
+    def present_people(self) -> list[Person]:
+        chosen = set(self.cleaned_data.get("present", []))
+        return [p for p in self.people if str(p.pk) in chosen]
+
+    def clean(self):
+        cleaned = super().clean()
+        on = cleaned.get("date")
+        if on is not None:
+            try:
+                check_session_date(self.family, on, self.present_people())
+            except ValidationError as error:
+                self.add_error("date", error)
+        return cleaned
+
+
+class MeasureForm(forms.Form):
+    """One person's ORS (start) or SRS (end) within the record-session page."""
+
+    status = forms.ChoiceField(choices=Administration.Status.choices, required=False)
+    face = forms.CharField(required=False)
+    reason = forms.ChoiceField(choices=[("", "")] + NotAdministeredReason.choices,
+                               required=False)
+    reason_detail = forms.CharField(required=False, max_length=200)
+    notes = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, person: Person, measure: measures.Measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checked = False  # set when the person is marked present and the form validated
+        self.person = person
+        self.measure = measure
+        if measure.kind == "lines":
+            for item in measure.items:
+                self.fields[item.key] = forms.CharField(required=False, max_length=6)
+                self.fields[f"{item.key}_line"] = forms.CharField(required=False, max_length=6)
+
+    @property
+    def subject(self) -> str:
+        return f"{self.person.first_name}'s {self.measure.code}"
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if not status:
+            self.add_error("status", f"Select whether {self.person.first_name} completed the "
+                                     f"{self.measure.code} or say why not")
+        elif status == Administration.Status.NOT_ADMINISTERED:
+            if not cleaned.get("reason"):
+                self.add_error("reason", f"Select why {self.subject} was not administered")
+            elif cleaned["reason"] == NotAdministeredReason.OTHER and not cleaned.get(
+                "reason_detail", ""
+            ).strip():
+                self.add_error("reason_detail", f"Say why {self.subject} was not administered")
+        elif self.measure.kind == "faces":
+            try:
+                cleaned["face"] = measures.validate_face(self.measure, cleaned.get("face", ""))
+            except measures.ScoreError:
+                self.add_error("face", f"Select the face {self.person.first_name} chose")
+        else:
+            raw = {
+                item.key: cleaned.get(item.key, "").strip() or cleaned.get(f"{item.key}_line", "")
+                for item in self.measure.items
+            }
+            check_items(self, self.measure, raw, cleaned, f"{self.subject}: ")
+        return cleaned
+
+    def entry(self) -> Entry:
+        data = self.cleaned_data
+        completed = data["status"] == Administration.Status.COMPLETED
+        items: dict[str, Decimal] = {}
+        if completed and self.measure.kind == "lines":
+            items = {item.key: data[item.key] for item in self.measure.items}
+        return Entry(
+            person=self.person,
+            tool=self.measure.tool,
+            measure=self.measure.code,
+            status=data["status"],
+            items=items,
+            face=data.get("face", "") if completed and self.measure.kind == "faces" else "",
+            reason="" if completed else data.get("reason", ""),
+            reason_detail="" if completed else data.get("reason_detail", "").strip(),
+            notes=data.get("notes", "").strip(),
+        )
+
+
+def measure_forms(data, people: list[Person], on: date) -> list[MeasureForm]:
+    """A form per person per tool, the measure chosen by the person's age on the session date.
+    People born after the date get none: the date check reports them."""
+    forms_ = []
+    for person in people:
+        if person.date_of_birth > on:
+            continue
+        age = measures.age_on(person.date_of_birth, on)
+        for tool in ("ORS", "SRS"):
+            measure = measures.measure_for(tool, age)
+            forms_.append(MeasureForm(data, person=person, measure=measure,
+                                      prefix=f"p{person.pk}-{tool.lower()}"))
+    return forms_
+
+
+def session_date_from(data) -> date:
+    """The date the measures are chosen for: the one typed, if it is a real date, else today."""
+    if data is not None:
+        try:
+            on = DatePartsField(subject="date").clean(
+                DatePartsField.widget().value_from_datadict(data, None, "date")
+            )
+            if on is not None:
+                return on
+        except ValidationError:
+            pass
+    return timezone.localdate()
+
+
+class PersonForm(forms.Form):
+    first_name = forms.CharField(max_length=100,
+                                 error_messages={"required": "Enter the person's first name"})
+    last_name = forms.CharField(max_length=100, required=False)
+    date_of_birth = DatePartsField(subject="The date of birth")
+    preferred_language = forms.CharField(max_length=60, initial="English",
+                                         error_messages={"required": "Enter a preferred language"})
+    needs_interpreter = forms.BooleanField(required=False)
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate():
+            raise ValidationError("The date of birth cannot be in the future")
+        return born
+
+
+class CorrectionForm(forms.Form):
+    face = forms.CharField(required=False)
+    reason = forms.CharField(max_length=500,
+                             error_messages={"required": "Give the reason for the correction"})
+
+    def __init__(self, *args, administration: Administration, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.administration = administration
+        self.measure = measures.get(administration.measure)
+        if self.measure.kind == "lines":
+            for item in self.measure.items:
+                self.fields[item.key] = forms.CharField(
+                    max_length=6, initial=f"{getattr(administration, item.key)}",
+                    error_messages={"required": f"Enter {item.label.lower()}"},
+                )
+        else:
+            self.fields["face"].initial = administration.face
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.measure.kind == "lines":
+            raw = {item.key: cleaned.get(item.key, "") for item in self.measure.items}
+            check_items(self, self.measure, raw, cleaned, "")
+        else:
+            try:
+                cleaned["face"] = measures.validate_face(self.measure, cleaned.get("face"))
+            except measures.ScoreError:
+                self.add_error("face", "Select the face chosen")
+        return cleaned
+
+    def items(self) -> dict[str, Decimal]:
+        if self.measure.kind != "lines":
+            return {}
+        return {item.key: self.cleaned_data[item.key] for item in self.measure.items}

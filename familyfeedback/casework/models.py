@@ -1,0 +1,157 @@
+"""Families, the people in them, sessions and the administrations of a measure in a session.
+
+Rows are changed only through the named write functions in casework.actions, which validate, save
+in one transaction and audit.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from familyfeedback.accounts.models import Team, User
+
+
+class Family(models.Model):
+    name = models.CharField(max_length=100, help_text="How the team refers to the family")
+    case_reference = models.CharField(max_length=40, unique=True)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="families")
+    key_worker = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="families"
+    )
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "families"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="people")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    preferred_language = models.CharField(max_length=60, default="English")
+    needs_interpreter = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["date_of_birth", "id"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        HOME_VISIT = "home_visit", "Home visit"
+        OFFICE = "office", "Office or centre"
+        PHONE = "phone", "Phone or video call"
+        TAF = "taf", "Team Around the Family meeting"
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.HOME_VISIT)
+    practitioner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="sessions")
+    present = models.ManyToManyField(Person, related_name="sessions_attended", blank=True)
+    notes = models.TextField(blank=True)
+    # A random token put in the form when it is drawn: a second POST of the same form (double tap,
+    # back button) finds the session it already made instead of making another.
+    submission_token = models.UUIDField(unique=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [
+            # The family page and caseload list sessions newest first.
+            models.Index(fields=["family", "-date"], name="session_family_date"),
+        ]
+
+
+class NotAdministeredReason(models.TextChoices):
+    CRISIS = "crisis", "Family in crisis"
+    DECLINED = "declined", "Declined"
+    NOT_APPROPRIATE = "not_appropriate", "Not appropriate today"
+    LANGUAGE = "language", "Language or communication need"
+    OTHER = "other", "Other"
+
+
+class Administration(models.Model):
+    class Status(models.TextChoices):
+        COMPLETED = "completed", "Completed"
+        NOT_ADMINISTERED = "not_administered", "Not administered"
+
+    class Tool(models.TextChoices):
+        ORS = "ORS", "Outcome rating (start of session)"
+        SRS = "SRS", "Session rating (end of session)"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="administrations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="administrations")
+    tool = models.CharField(max_length=3, choices=Tool.choices)
+    measure = models.CharField(max_length=10)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    item_1 = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    item_2 = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    item_3 = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    item_4 = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    # Derived from the items and stored so that lists and dashboards can query it.
+    total = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    face = models.CharField(max_length=20, blank=True)
+    reason = models.CharField(max_length=20, choices=NotAdministeredReason.choices, blank=True)
+    reason_detail = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+
+    ITEMS = ("item_1", "item_2", "item_3", "item_4")
+
+    class Meta:
+        ordering = ["session__date", "session_id", "tool"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "person", "tool"], name="administration_once_per_session"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{item}__isnull": True})
+                    | Q(**{f"{item}__gte": 0}, **{f"{item}__lte": 10}),
+                    name=f"administration_{item}_in_range",
+                )
+                for item in ("item_1", "item_2", "item_3", "item_4")
+            ],
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=40),
+                name="administration_total_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="completed", reason="")
+                | Q(status="not_administered", total__isnull=True) & ~Q(reason=""),
+                name="administration_reason_only_when_not_administered",
+            ),
+        ]
+        indexes = [
+            # A person's chart: their administrations of one tool in date order.
+            models.Index(fields=["person", "tool"], name="administration_person_tool"),
+        ]
+
+    @property
+    def completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+    def items(self) -> dict:
+        return {item: getattr(self, item) for item in self.ITEMS}
+
+
+class InstalledTextPack(models.Model):
+    """A licensed text pack loaded by `manage.py load_text_pack`. The newest row is in force.
+
+    Kept in the database, not on disk, so every app server behind a load balancer uses the same.
+    """
+
+    data = models.JSONField()
+    holder = models.CharField(max_length=200)
+    reference = models.CharField(max_length=200)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-loaded_at", "-id"]

@@ -1,0 +1,110 @@
+"""What the practitioner's pages show about a person's scores, worked out once here so that
+templates only lay it out."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+
+from familyfeedback import measures
+from familyfeedback.casework.charts import Chart, build_chart
+from familyfeedback.casework.models import Administration, Person
+
+DIRECTION_TEXT = {"up": "Up", "down": "Down", "same": "No change"}
+
+
+@dataclass
+class ToolProgress:
+    tool: str
+    records: list[Administration]
+    measure: measures.Measure | None = None
+    chart: Chart | None = None
+    cutoff: measures.Cutoff | None = None
+    change_text: str = ""
+
+    @property
+    def completed(self) -> list[Administration]:
+        return [r for r in self.records if r.completed and r.total is not None]
+
+    @property
+    def latest(self) -> Administration | None:
+        done = self.completed
+        return done[-1] if done else None
+
+    @property
+    def direction(self) -> str:
+        done = self.completed
+        if len(done) < 2:
+            return ""
+        return DIRECTION_TEXT[measures.direction(done[-2].total, done[-1].total)]
+
+
+@dataclass
+class PersonProgress:
+    person: Person
+    age: int
+    ors: ToolProgress
+    srs: ToolProgress
+    faces: list[Administration] = field(default_factory=list)
+
+
+def person_progress(person: Person, records: list[Administration], today: date) -> PersonProgress:
+    age = measures.age_on(person.date_of_birth, today)
+    by_tool = {tool: [r for r in records if r.tool == tool] for tool in ("ORS", "SRS")}
+    ors = _progress("ORS", by_tool["ORS"], age)
+    srs = _progress("SRS", by_tool["SRS"], age)
+    faces = [r for r in records if r.completed and r.face]
+    return PersonProgress(person=person, age=age, ors=ors, srs=srs, faces=faces)
+
+
+def _progress(tool: str, records: list[Administration], age: int) -> ToolProgress:
+    progress = ToolProgress(tool=tool, records=records)
+    done = progress.completed
+    if not done:
+        return progress
+    # The chart follows the latest measure: a child who turned 13 moves from the CORS to the ORS,
+    # and the two are not drawn on one line.
+    measure = measures.get(done[-1].measure)
+    done = [r for r in done if r.measure == measure.code]
+    progress.measure = measure
+    progress.cutoff = measures.cutoff_for(measure, age)
+    band = None
+    if tool == "ORS":
+        rc = measures.reliable_change_for(measure, settings.RELIABLE_CHANGE_STANDARD)
+        if rc is not None:
+            band = rc.value
+            if len(done) > 1:
+                progress.change_text = measures.classify_change(
+                    done[0].total, done[-1].total, rc.value
+                ).value
+    cutoff_label = ""
+    if progress.cutoff is not None:
+        cutoff_label = (f"Cut-off {progress.cutoff.value}" if tool == "ORS"
+                        else f"{progress.cutoff.value}: below suggests the session did not fit")
+    progress.chart = build_chart(
+        [(r.session.date, r.total) for r in done],
+        cutoff=progress.cutoff.value if progress.cutoff else None,
+        cutoff_label=cutoff_label,
+        band_width=band,
+    )
+    return progress
+
+
+def reliable_change_note() -> str:
+    if settings.RELIABLE_CHANGE_STANDARD == "cyp_iapt_2015":
+        return "Reliable change uses the CYP IAPT 2015 thresholds (ORS 6.6 points, CORS 10)."
+    return "Reliable change uses the commonly cited values (ORS 5 points, CORS 6)."
+
+
+def latest_ors_totals(records: list[Administration]) -> dict[int, tuple[Decimal, str]]:
+    """person id -> (latest ORS total, direction from the one before) for the caseload."""
+    by_person: dict[int, list[Decimal]] = {}
+    for record in records:
+        by_person.setdefault(record.person_id, []).append(record.total)
+    result = {}
+    for person_id, totals in by_person.items():
+        direction = DIRECTION_TEXT[measures.direction(totals[-2], totals[-1])] if len(
+            totals) > 1 else ""
+        result[person_id] = (totals[-1], direction)
+    return result

@@ -1,0 +1,61 @@
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from familyfeedback.casework import actions
+from familyfeedback.casework.access import get_family_for, get_session_for
+from familyfeedback.casework.forms import SessionForm, measure_forms, session_date_from
+from familyfeedback.casework.wording import labels_for
+from familyfeedback.lib.errors import error_summary
+
+
+@require_http_methods(["GET", "POST"])
+def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = get_family_for(request.user, family_id)
+    people = list(family.people.all())
+    data = request.POST if request.method == "POST" else None
+    on = session_date_from(data)
+    form = SessionForm(data, family=family, people=people, initial={
+        "token": uuid.uuid4(), "date": on, "present": [str(p.pk) for p in people],
+    })
+    per_person = measure_forms(data, people, on)
+    # Only the forms of people marked present are checked; the others keep what was typed.
+    present_ids = set(data.getlist("present")) if data is not None else set()
+    checked = [f for f in per_person if str(f.person.pk) in present_ids]
+    for f in checked:
+        f.checked = True
+    if request.method == "POST" and all([form.is_valid()] + [f.is_valid() for f in checked]):
+        try:
+            session, created = actions.record_session(
+                request.user, family, token=form.cleaned_data["token"], on=on,
+                kind=form.cleaned_data["kind"], present=form.present_people(),
+                entries=[f.entry() for f in checked], notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, "Session recorded")
+            else:
+                messages.info(request, "This session was already recorded: it was saved once")
+            return redirect("session", session_id=session.pk)
+    return render(request, "casework/record_session.html", {
+        "family": family,
+        "form": form,
+        "per_person": per_person,
+        "labels": labels_for([f.measure for f in per_person]),
+        "errors": error_summary(form, *checked),
+    })
+
+
+@require_GET
+def session(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_session_for(request.user, session_id)
+    records = session.administrations.select_related("person").order_by("person", "tool")
+    return render(request, "casework/session.html", {
+        "session": session, "family": session.family, "records": list(records),
+    })

@@ -1,0 +1,89 @@
+"""Checking entered scores and totalling them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from .errors import ScoreError
+from .model import Item, Measure, Scale
+
+ItemValue = Decimal | str | float | int | None
+
+
+def _as_decimal(value: ItemValue) -> Decimal | None:
+    """The entered value as a Decimal, or None when it is not a finite number."""
+    if isinstance(value, bool):
+        # True is an int in Python, but never a score someone meant to enter.
+        return None
+    if isinstance(value, float):
+        # str() gives the shortest form that round-trips, so 6.4 stays 6.4 rather than
+        # becoming 6.4000000000000003552713678800500929355621337890625.
+        value = str(value)
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _is_missing(value: ItemValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _check_item(item: Item, value: ItemValue, scale: Scale) -> tuple[Decimal | None, str]:
+    name = f"Item {item.number}"
+    if _is_missing(value):
+        return None, f"{name} is missing"
+    number = _as_decimal(value)
+    if number is None:
+        return None, f"{name} must be a number, for example 6.4"
+    if not scale.min <= number <= scale.max:
+        return None, f"{name} must be between {scale.min} and {scale.max}"
+    stepped = number.quantize(scale.step)
+    if stepped != number:
+        return None, f"{name} must have at most one decimal place (for example 6.4)"
+    # -0.0 is a valid entry but should be stored and shown as 0.0.
+    return (stepped.copy_abs() if stepped.is_zero() else stepped), ""
+
+
+def validate_items(measure: Measure, items: Mapping[str, ItemValue]) -> dict[str, Decimal]:
+    """Every item of a lines measure, checked and quantised to one decimal place.
+
+    All problems are collected, not just the first, so a form can mark every wrong field at once.
+    """
+    if measure.is_faces or measure.scale is None:
+        raise ScoreError({"face": f"{measure.code} is recorded by choosing a face, not by items"})
+    errors: dict[str, str] = {}
+    for key in items:
+        if key not in measure.item_keys:
+            errors[key] = f"{measure.code} has no item called {key}"
+    cleaned: dict[str, Decimal] = {}
+    for item in measure.items:
+        number, error = _check_item(item, items.get(item.key), measure.scale)
+        if number is None:
+            errors[item.key] = error
+        else:
+            cleaned[item.key] = number
+    if errors:
+        raise ScoreError(errors)
+    return cleaned
+
+
+def validate_face(measure: Measure, value: str | None) -> str:
+    if not measure.is_faces:
+        raise ScoreError({"face": f"{measure.code} is scored by items, not by choosing a face"})
+    choice = value.strip() if isinstance(value, str) else ""
+    if not choice:
+        raise ScoreError({"face": "Choose a face"})
+    if choice not in measure.face_keys:
+        choices = ", ".join(measure.face_keys)
+        raise ScoreError({"face": f"{choice!r} is not one of the faces ({choices})"})
+    return choice
+
+
+def total(measure: Measure, items: Mapping[str, ItemValue]) -> Decimal | None:
+    """The sum of the four items, or None for a faces measure, which has no total."""
+    if measure.is_faces:
+        return None
+    return sum(validate_items(measure, items).values(), Decimal("0.0"))

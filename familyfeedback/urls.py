@@ -1,0 +1,24 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from familyfeedback.accounts import views as accounts
+from familyfeedback.casework.views import caseload, family, records, sessions
+
+urlpatterns = [
+    path("", caseload.home, name="home"),
+    path("sign-in/", accounts.SignInView.as_view(), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health/", accounts.health, name="health"),
+    path("audit/", accounts.audit_log, name="audit_log"),
+    path("families/<int:family_id>/", family.family, name="family"),
+    path("families/<int:family_id>/people/new/", family.add_person, name="add_person"),
+    path("people/<int:person_id>/edit/", family.edit_person, name="edit_person"),
+    path("families/<int:family_id>/sessions/new/", sessions.record_session, name="record_session"),
+    path("sessions/<int:session_id>/", sessions.session, name="session"),
+    path("records/<int:administration_id>/correct/", records.correct_record,
+         name="correct_record"),
+]
+
+handler404 = "familyfeedback.lib.error_pages.not_found"
+handler500 = "familyfeedback.lib.error_pages.server_error"
+handler403 = "familyfeedback.lib.error_pages.forbidden"

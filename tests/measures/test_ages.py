@@ -1,0 +1,32 @@
+from datetime import date
+
+import pytest
+
+from familyfeedback.measures import age_on
+
+
+def test_age_goes_up_on_the_birthday_and_not_the_day_before():
+    born = date(2015, 6, 10)
+    assert age_on(born, date(2021, 6, 9)) == 5
+    assert age_on(born, date(2021, 6, 10)) == 6
+
+
+def test_a_baby_is_zero_on_the_day_they_are_born():
+    assert age_on(date(2024, 3, 1), date(2024, 3, 1)) == 0
+
+
+def test_a_leap_day_child_turns_older_on_the_first_of_march_in_an_ordinary_year():
+    born = date(2012, 2, 29)
+    assert age_on(born, date(2018, 2, 28)) == 5
+    assert age_on(born, date(2018, 3, 1)) == 6
+
+
+def test_a_leap_day_child_turns_older_on_the_twenty_ninth_in_a_leap_year():
+    born = date(2012, 2, 29)
+    assert age_on(born, date(2024, 2, 28)) == 11
+    assert age_on(born, date(2024, 2, 29)) == 12
+
+
+def test_a_date_before_birth_is_refused():
+    with pytest.raises(ValueError):
+        age_on(date(2020, 1, 2), date(2020, 1, 1))
