@@ -1,0 +1,321 @@
+"""How long the two busiest pages take, against the framework's own floor.
+
+    .venv/bin/python bench/record_session.py [--rounds N] [--warmup N] [--postgres URL]
+                                             [--profile] [--show-queries]
+
+Times, through django.test.Client on a real database with the production settings:
+
+  (a) the record-session POST for a family of four (two adults, a 9-year-old on the CORS/CSRS and
+      a 4-year-old on the faces forms), every form completed, a fresh token each time;
+  (b) the family page GET for that family's twin with 20 earlier sessions;
+  (c) the floor: a bare function view that requires sign-in and returns a tiny HttpResponse,
+      through the same middleware and the same database (session and user look-ups).
+
+SQLite always (a fresh file, var/bench.sqlite3); PostgreSQL as well when --postgres URL is given
+or DATABASE_URL is a postgres URL (a dedicated database, ff_bench, dropped and made again each
+run). Each database runs in its own child process, so the settings are read as in production.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
+PG_BENCH_DB = "ff_bench"
+RESULT_MARK = "BENCH-RESULT "
+CASES = (
+    ("post", "(a) record-session POST, family of 4"),
+    ("family", "(b) family page GET, 20 sessions"),
+    ("floor", "(c) floor: signed-in bare view"),
+)
+TARGET_RATIO = 2.0
+
+
+# ---------------------------------------------------------------------------------------------
+# The parent: one child process per database, then the table.
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=200, help="timed rounds (default 200)")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed rounds (default 20)")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also run on this PostgreSQL server (database ff_bench is used)")
+    parser.add_argument("--profile", action="store_true",
+                        help="print a cProfile summary of each case after timing")
+    parser.add_argument("--show-queries", action="store_true",
+                        help="print the SQL each case runs")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args)
+
+    targets = [("SQLite", f"sqlite:///{SQLITE_PATH}")]
+    pg_url = args.postgres or os.environ.get("DATABASE_URL", "")
+    if pg_url.startswith(("postgres://", "postgresql://")):
+        targets.append(("PostgreSQL", fresh_postgres_database(pg_url)))
+
+    results = []
+    for label, url in targets:
+        print(f"== {label}: {args.warmup} warm-up and {args.rounds} timed rounds", flush=True)
+        command = [sys.executable, str(Path(__file__).resolve()), "--worker", label,
+                   "--rounds", str(args.rounds), "--warmup", str(args.warmup)]
+        command += ["--profile"] * args.profile + ["--show-queries"] * args.show_queries
+        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false",
+               "DJANGO_SETTINGS_MODULE": "familyfeedback.settings"}
+        done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        result = None
+        for line in done.stdout.splitlines():
+            if line.startswith(RESULT_MARK):
+                result = json.loads(line[len(RESULT_MARK):])
+            else:
+                print(line)
+        if done.returncode != 0 or result is None:
+            print(f"{label} run failed (exit {done.returncode})", file=sys.stderr)
+            return 1
+        results.append(result)
+
+    print()
+    print(table(results))
+    worst = max(r["cases"][key]["median_ms"] / r["cases"]["floor"]["median_ms"]
+                for r in results for key in ("post", "family"))
+    verdict = "within" if worst <= TARGET_RATIO else "ABOVE"
+    print(f"\nWorst ratio to the floor {worst:.1f}x: {verdict} the target of {TARGET_RATIO:g}x.")
+    return 0
+
+
+def fresh_postgres_database(url: str) -> str:
+    """Drop and make again the benchmark database on the server `url` names; its URL."""
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{PG_BENCH_DB}"')
+    return urlunsplit(parts._replace(path=f"/{PG_BENCH_DB}"))
+
+
+def table(results: list[dict]) -> str:
+    header = (f"{'database':<11} {'case':<40} {'median ms':>9} {'p90 ms':>8} {'queries':>7} "
+              f"{'x floor':>7}")
+    rows = [header, "-" * len(header)]
+    for result in results:
+        floor = result["cases"]["floor"]["median_ms"]
+        for key, title in CASES:
+            case = result["cases"][key]
+            ratio = "" if key == "floor" else f"{case['median_ms'] / floor:.1f}"
+            rows.append(f"{result['database']:<11} {title:<40} {case['median_ms']:>9.2f} "
+                        f"{case['p90_ms']:>8.2f} {case['queries']:>7} {ratio:>7}")
+    rows.append("")
+    for result in results:
+        rows.append(f"{result['database']}: {result['server']}; {result['rounds']} rounds after "
+                    f"{result['warmup']} warm-up; Python {result['python']}, "
+                    f"Django {result['django']}, {result['cpus']} CPUs")
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The child: set up Django on one database, build the family, time the three requests.
+
+
+def worker(args) -> int:
+    sys.path.insert(0, str(ROOT))
+    if args.worker == "SQLite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import override_settings
+
+    call_command("migrate", verbosity=0, interactive=False)
+    with override_settings(ROOT_URLCONF=bench_urlconf()):
+        bench = Bench(args)
+        bench.run()
+    server = (f"SQLite {connection.Database.sqlite_version}, file {SQLITE_PATH.relative_to(ROOT)}"
+              if connection.vendor == "sqlite"
+              else f"PostgreSQL {connection.cursor().connection.info.server_version}, "
+                   f"database {connection.settings_dict['NAME']}")
+    print(RESULT_MARK + json.dumps({
+        "database": args.worker, "server": server, "rounds": args.rounds,
+        "warmup": args.warmup, "python": sys.version.split()[0], "django": django.__version__,
+        "cpus": os.cpu_count(), "cases": bench.results,
+    }), flush=True)
+    return 0
+
+
+def bench_urlconf() -> str:
+    """The site's URLs plus the floor view, as a module made here so that the bench needs no file
+    in the app."""
+    import types
+
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpResponse
+    from django.urls import include, path
+
+    import familyfeedback.urls as site
+
+    @login_required
+    def floor(request):
+        return HttpResponse("ok", content_type="text/plain")
+
+    module = types.ModuleType("bench_urls")
+    module.urlpatterns = [path("bench/floor/", floor, name="bench_floor"),
+                          path("", include(site))]
+    for handler in ("handler404", "handler500", "handler403"):
+        setattr(module, handler, getattr(site, handler))
+    sys.modules[module.__name__] = module
+    return module.__name__
+
+
+class Bench:
+    def __init__(self, args):
+        from django.test import Client
+        from django.utils import timezone
+
+        from familyfeedback.accounts.models import Team
+        from tests import factories
+
+        self.args = args
+        self.results: dict[str, dict] = {}
+        self.today = timezone.localdate()
+        team = Team.objects.create(name="Bench team")
+        self.user = factories.user("bench@example.test", team=team)
+        ages = (35, 34, 9, 4)
+        # The page family keeps its 20 sessions; the POSTs go to its twin so that (b) measures the
+        # same page in every round.
+        self.page_family = factories.family(team, self.user, ages=ages, name="Ashdown family")
+        self.post_family = factories.family(team, self.user, ages=ages, name="Ashdown twin")
+        for fam in (self.page_family, self.post_family):
+            for n in range(20):
+                on = self.today - timedelta(days=190 - 9 * n)
+                scores = {p.pk: ((4 + n % 5, 5, 6, 5), (9, 9, 8.5, 9)) for p in fam.people.all()}
+                factories.session(self.user, fam, on, scores)
+        self.people = list(self.post_family.people.all())
+        self.client = Client()
+        self.client.force_login(self.user)
+        self.urls = {
+            "post": f"/families/{self.post_family.pk}/sessions/new/",
+            "family": f"/families/{self.page_family.pk}/",
+            "floor": "/bench/floor/",
+        }
+
+    def form_data(self) -> dict:
+        """What the record-session form sends when every form is completed."""
+        from familyfeedback import measures
+
+        data = {
+            "token": str(uuid.uuid4()),
+            "date-day": str(self.today.day),
+            "date-month": str(self.today.month),
+            "date-year": str(self.today.year),
+            "kind": "home_visit",
+            "present": [str(p.pk) for p in self.people],
+            "notes": "",
+        }
+        for person in self.people:
+            age = measures.age_on(person.date_of_birth, self.today)
+            for tool in ("ORS", "SRS"):
+                measure = measures.measure_for(tool, age)
+                prefix = f"p{person.pk}-{tool.lower()}"
+                data[f"{prefix}-status"] = "completed"
+                data[f"{prefix}-notes"] = ""
+                if measure.kind == "faces":
+                    data[f"{prefix}-face"] = "happy"
+                else:
+                    for i, item in enumerate(measure.items):
+                        data[f"{prefix}-{item.key}"] = ""
+                        data[f"{prefix}-{item.key}_line"] = f"{6 + i * 0.7:.1f}"
+        return data
+
+    def request(self, key: str):
+        if key == "post":
+            response = self.client.post(self.urls[key], self.form_data())
+            # A browser follows the redirect, and the session page shows and so clears the
+            # message; drop it here so that messages do not pile up into the session store.
+            self.client.cookies.pop("messages", None)
+            expected = 302
+        else:
+            response = self.client.get(self.urls[key])
+            expected = 200
+        if response.status_code != expected:
+            raise SystemExit(f"{key}: expected {expected}, got {response.status_code}\n"
+                             + page_errors(response))
+        return response
+
+    def run(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        keys = [key for key, _ in CASES]
+        for _ in range(self.args.warmup):
+            for key in keys:
+                self.request(key)
+        timings: dict[str, list[float]] = {key: [] for key in keys}
+        # The three requests take turns, so drift in the machine's speed falls on all alike.
+        for _ in range(self.args.rounds):
+            for key in keys:
+                start = time.perf_counter()
+                self.request(key)
+                timings[key].append((time.perf_counter() - start) * 1000)
+        for key in keys:
+            with CaptureQueriesContext(connection) as queries:
+                self.request(key)
+            deciles = statistics.quantiles(timings[key], n=10, method="inclusive")
+            self.results[key] = {
+                "median_ms": statistics.median(timings[key]),
+                "p90_ms": deciles[-1],
+                "queries": len(queries),
+            }
+            if self.args.show_queries:
+                print(f"-- {key}: {len(queries)} queries")
+                for query in queries.captured_queries:
+                    print("   ", query["sql"][:160])
+        if self.args.profile:
+            self.profile(keys)
+
+    def profile(self, keys) -> None:
+        import cProfile
+        import io
+        import pstats
+
+        for key in keys:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(50):
+                self.request(key)
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+            print(f"-- profile of 50 x {key}")
+            print(out.getvalue())
+
+
+def page_errors(response) -> str:
+    """The error summary and field errors of a page, for a POST that did not validate."""
+    html = response.content.decode(errors="replace")
+    found = re.findall(
+        r'class="govuk-error-(?:message|summary__list)"[^>]*>(.*?)</(?:p|ul)>', html, re.S
+    )
+    text = [re.sub(r"<[^>]+>|\s+", " ", chunk).strip() for chunk in found]
+    return "\n".join(text) or html[:2000]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

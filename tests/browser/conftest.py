@@ -1,0 +1,96 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Every test here is marked `browser`. Without /usr/bin/chromium they are skipped, or fail when
+REQUIRE_BROWSER=1 (CI sets it so that a missing browser cannot pass silently).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests import factories
+
+# Playwright's sync API runs an event loop in this thread, and Django refuses ORM calls from a
+# thread with a running loop unless told it is safe (it is: the loop only drives the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1024, "height": 900}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium package"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Open a browser context (a fresh profile: no cookies); all are closed after the test."""
+    opened = []
+
+    def make(**options):
+        context = browser.new_context(viewport=VIEWPORT, **options)
+        context.set_default_timeout(10_000)
+        opened.append(context)
+        return context
+
+    yield make
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+@pytest.fixture
+def live_world(transactional_db, world, live_server):
+    """The personas of tests/conftest.py, committed so that the live server's thread sees them."""
+    return world
+
+
+def sign_in(page, live_server, user, password=factories.PASSWORD):
+    """Sign in through the real sign-in form, as a person would, and land on the home page."""
+    page.goto(f"{live_server.url}/sign-in/")
+    page.fill("#username", user.email)
+    page.fill("#password", password)
+    page.keyboard.press("Enter")  # submits the form from the password box, no mouse needed
+    page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.fixture
+def signed_in_as(page, live_server):
+    def go(user):
+        sign_in(page, live_server, user)
+        return page
+
+    return go

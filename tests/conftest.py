@@ -1,0 +1,73 @@
+"""Personas for every test: a practitioner and their family, a colleague in another team, the
+practitioner's team manager, the data team, an evaluator, an administrator and an outsider (a
+signed-in account with no team), who must be refused everywhere."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from familyfeedback.accounts.models import Role, Team, User
+from familyfeedback.casework.models import Family
+from tests import factories
+
+
+@dataclass
+class World:
+    team: Team
+    other_team: Team
+    practitioner: User
+    colleague_other_team: User
+    manager: User
+    data_team: User
+    evaluator: User
+    administrator: User
+    outsider: User
+    family: Family
+    other_family: Family
+
+    def everyone(self) -> dict[str, User]:
+        return {
+            "practitioner": self.practitioner,
+            "colleague in another team": self.colleague_other_team,
+            "manager": self.manager,
+            "data team": self.data_team,
+            "evaluator": self.evaluator,
+            "administrator": self.administrator,
+            "outsider": self.outsider,
+        }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2 is deliberately slow; the tests make dozens of users and sign in through the form.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db) -> World:
+    team = Team.objects.create(name="North 1")
+    other_team = Team.objects.create(name="South 2")
+    practitioner = factories.user("pat@example.test", team=team)
+    colleague = factories.user("cole@example.test", team=other_team)
+    return World(
+        team=team,
+        other_team=other_team,
+        practitioner=practitioner,
+        colleague_other_team=colleague,
+        manager=factories.user("mona@example.test", Role.TEAM_MANAGER, manages=team),
+        data_team=factories.user("dana@example.test", Role.DATA_TEAM),
+        evaluator=factories.user("eve@example.test", Role.EVALUATOR),
+        administrator=factories.user("ada@example.test", Role.ADMINISTRATOR),
+        outsider=factories.user("otto@example.test"),
+        family=factories.family(team, practitioner, ages=(35, 34, 9, 4), name="Ashdown family"),
+        other_family=factories.family(other_team, colleague, name="Birchley family"),
+    )
+
+
+@pytest.fixture
+def signed_in(client):
+    def sign_in(user: User):
+        client.force_login(user)
+        return client
+
+    return sign_in
