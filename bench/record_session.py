@@ -27,7 +27,7 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
@@ -150,14 +150,20 @@ def worker(args) -> int:
         bench.run()
     server = (f"SQLite {connection.Database.sqlite_version}, file {SQLITE_PATH.relative_to(ROOT)}"
               if connection.vendor == "sqlite"
-              else f"PostgreSQL {connection.cursor().connection.info.server_version}, "
-                   f"database {connection.settings_dict['NAME']}")
+              else f"PostgreSQL {pg_version(connection)}, database "
+                   f"{connection.settings_dict['NAME']}")
     print(RESULT_MARK + json.dumps({
         "database": args.worker, "server": server, "rounds": args.rounds,
         "warmup": args.warmup, "python": sys.version.split()[0], "django": django.__version__,
         "cpus": os.cpu_count(), "cases": bench.results,
     }), flush=True)
     return 0
+
+
+def pg_version(connection) -> str:
+    with connection.cursor() as cursor:
+        number = cursor.connection.info.server_version
+    return f"{number // 10000}.{number % 10000}"
 
 
 def bench_urlconf() -> str:
@@ -246,7 +252,9 @@ class Bench:
 
     def request(self, key: str):
         if key == "post":
-            response = self.client.post(self.urls[key], self.form_data())
+            # A browser sends the form urlencoded (it has no enctype), not as multipart.
+            response = self.client.post(self.urls[key], urlencode(self.form_data(), doseq=True),
+                                        content_type="application/x-www-form-urlencoded")
             # A browser follows the redirect, and the session page shows and so clears the
             # message; drop it here so that messages do not pile up into the session store.
             self.client.cookies.pop("messages", None)

@@ -1,6 +1,7 @@
 """Family Feedback settings: one file, every value that differs between deployments read from the
 environment through the typed helpers in familyfeedback.lib.env."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -72,8 +73,9 @@ def _database(url: str) -> dict:
             ),
         }
         # Tests use a file too, not memory: WAL, locking and the browser tests' second thread
-        # behave as they do in production only on a file.
-        config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+        # behave as they do in production only on a file. One file per test run, so two runs at
+        # once do not delete each other's database.
+        config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     return config
 
 

@@ -22,6 +22,10 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
 
+    def clean_username(self):
+        # Emails are stored in lower case; people type them however their phone capitalises them.
+        return self.cleaned_data["username"].strip().lower()
+
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"

@@ -1,0 +1,30 @@
+from django.urls import reverse
+
+from tests import factories
+
+
+def test_a_practitioner_signs_in_with_email_and_password(world, client):
+    response = client.post(reverse("login"), {"username": "PAT@example.test",
+                                              "password": factories.PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_a_wrong_password_says_so_plainly_and_keeps_the_email(world, client):
+    page = client.post(reverse("login"), {"username": "pat@example.test",
+                                          "password": "wrong"}).content.decode()
+    assert "Enter a correct email address and password" in page
+    assert 'value="pat@example.test"' in page
+    assert "There is a problem" in page
+
+
+def test_empty_fields_are_named(world, client):
+    page = client.post(reverse("login"), {"username": "", "password": ""}).content.decode()
+    assert "Enter your email address" in page and "Enter your password" in page
+
+
+def test_signing_out_needs_a_post(world, client):
+    client.force_login(world.practitioner)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302

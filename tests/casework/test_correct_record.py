@@ -1,0 +1,67 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from familyfeedback.accounts.models import AuditEntry
+from tests import factories
+
+
+def recorded(world):
+    session = factories.session(world.practitioner, world.family,
+                                timezone.localdate() - timedelta(days=2))
+    adult_ors = session.administrations.get(person__first_name="Person1", tool="ORS")
+    child_faces = session.administrations.get(person__first_name="Person4", tool="ORS")
+    return adult_ors, child_faces
+
+
+def test_a_correction_changes_the_score_and_keeps_the_old_one_in_the_audit(world, signed_in):
+    record, _ = recorded(world)
+    client = signed_in(world.practitioner)
+    response = client.post(reverse("correct_record", args=[record.pk]), {
+        "item_1": "5.0", "item_2": "7.2", "item_3": "5.0", "item_4": "5.0",
+        "reason": "Typed 5.0 for 7.2 from the paper form",
+    })
+    record.refresh_from_db()
+    assert response.status_code == 302
+    assert record.item_2 == Decimal("7.2")
+    assert record.total == Decimal("22.2")
+    entry = AuditEntry.objects.get(action="administration.correct")
+    assert entry.actor == world.practitioner
+    assert entry.changes == {"item_2": ["5.0", "7.2"],
+                             "reason": "Typed 5.0 for 7.2 from the paper form"}
+
+
+def test_a_correction_needs_a_reason_and_keeps_what_was_typed(world, signed_in):
+    record, _ = recorded(world)
+    client = signed_in(world.practitioner)
+    response = client.post(reverse("correct_record", args=[record.pk]), {
+        "item_1": "5.0", "item_2": "7.2", "item_3": "5.0", "item_4": "5.0", "reason": "",
+    })
+    page = response.content.decode()
+    record.refresh_from_db()
+    assert "Give the reason for the correction" in page
+    assert 'value="7.2"' in page
+    assert record.item_2 == Decimal("5.0")
+
+
+def test_a_corrected_score_out_of_range_is_refused(world, signed_in):
+    record, _ = recorded(world)
+    client = signed_in(world.practitioner)
+    page = client.post(reverse("correct_record", args=[record.pk]), {
+        "item_1": "11", "item_2": "5.0", "item_3": "5.0", "item_4": "5.0", "reason": "x",
+    }).content.decode()
+    assert "Item 1 must be between 0.0 and 10.0" in page
+    assert not AuditEntry.objects.filter(action="administration.correct").exists()
+
+
+def test_a_young_childs_face_can_be_corrected(world, signed_in):
+    _, faces = recorded(world)
+    client = signed_in(world.practitioner)
+    client.post(reverse("correct_record", args=[faces.pk]),
+                {"face": "in_between", "reason": "Picked the wrong face on the tablet"})
+    faces.refresh_from_db()
+    assert faces.face == "in_between"
+    assert AuditEntry.objects.get(action="administration.correct").changes["face"] == [
+        "happy", "in_between"]

@@ -1,0 +1,60 @@
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from familyfeedback.accounts.models import AuditEntry
+from tests import factories
+
+
+def test_opening_a_family_is_logged(world, signed_in):
+    client = signed_in(world.practitioner)
+    client.get(reverse("family", args=[world.family.pk]))
+    entry = AuditEntry.objects.get(action="family.view")
+    assert (entry.actor, entry.object_id) == (world.practitioner, world.family.pk)
+
+
+def test_the_family_page_draws_each_persons_scores_with_a_table(world, signed_in):
+    adult = world.family.people.get(first_name="Person1")
+    today = timezone.localdate()
+    for days_ago, marks in ((60, (3, 3, 3, 3)), (30, (4, 4, 4, 4)), (1, (5, 5, 5, 5))):
+        factories.session(world.practitioner, world.family, today - timedelta(days=days_ago),
+                          {adult.pk: (marks, (9, 9, 9, 9))})
+    page = signed_in(world.practitioner).get(
+        reverse("family", args=[world.family.pk])).content.decode()
+    assert page.count('class="ff-chart"') == 6  # ORS and SRS for 3 people; faces have no total
+    assert f'id="ors-{adult.pk}"' in page
+    for total in ("12.0", "16.0", "20.0"):
+        assert total in page
+    # 12 to 20 is a rise of 8, more than the 5 points of reliable change.
+    assert "reliable improvement" in page
+    assert "Cut-off 25" in page
+
+
+def test_the_family_page_says_licensed_wording_is_not_loaded(world, signed_in):
+    page = signed_in(world.practitioner).get(
+        reverse("family", args=[world.family.pk])).content.decode()
+    assert "licensed wording" in page.lower()
+
+
+def test_my_families_shows_latest_ors_and_direction(world, signed_in):
+    adult = world.family.people.get(first_name="Person1")
+    today = timezone.localdate()
+    factories.session(world.practitioner, world.family, today - timedelta(days=8),
+                      {adult.pk: ((6, 6, 6, 6), (9, 9, 9, 9))})
+    factories.session(world.practitioner, world.family, today - timedelta(days=1),
+                      {adult.pk: ((5, 5, 5, 5), (9, 9, 9, 9))})
+    page = signed_in(world.practitioner).get(reverse("home")).content.decode()
+    assert "Ashdown family" in page
+    assert "Person1: 20.0 (down)" in page
+    assert "Birchley family" not in page
+
+
+def test_a_manager_sees_the_families_of_the_teams_they_manage(world, signed_in):
+    page = signed_in(world.manager).get(reverse("home")).content.decode()
+    assert "Ashdown family" in page and "Birchley family" not in page
+
+
+def test_the_evaluator_home_shows_no_families(world, signed_in):
+    page = signed_in(world.evaluator).get(reverse("home")).content.decode()
+    assert "Ashdown" not in page and "Signed in as Evaluator" in page

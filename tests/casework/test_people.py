@@ -1,0 +1,56 @@
+from django.urls import reverse
+
+from familyfeedback.accounts.models import AuditEntry
+from familyfeedback.casework.models import Person
+
+
+def test_a_practitioner_adds_a_child_to_the_family(world, signed_in):
+    client = signed_in(world.practitioner)
+    response = client.post(reverse("add_person", args=[world.family.pk]), {
+        "first_name": "Nia", "last_name": "Ashdown", "date_of_birth-day": "3",
+        "date_of_birth-month": "6", "date_of_birth-year": "2019",
+        "preferred_language": "Welsh", "needs_interpreter": "on",
+    })
+    person = Person.objects.get(first_name="Nia")
+    assert response.status_code == 302
+    assert (person.family, person.preferred_language, person.needs_interpreter) == (
+        world.family, "Welsh", True)
+    assert AuditEntry.objects.filter(action="person.create", object_id=person.pk).exists()
+
+
+def test_a_date_of_birth_in_the_future_is_refused_and_the_name_kept(world, signed_in):
+    client = signed_in(world.practitioner)
+    page = client.post(reverse("add_person", args=[world.family.pk]), {
+        "first_name": "Nia", "date_of_birth-day": "3", "date_of_birth-month": "6",
+        "date_of_birth-year": "2099", "preferred_language": "English",
+    }).content.decode()
+    assert "The date of birth cannot be in the future" in page
+    assert 'value="Nia"' in page
+    assert not Person.objects.filter(first_name="Nia").exists()
+
+
+def test_a_missing_month_is_named(world, signed_in):
+    client = signed_in(world.practitioner)
+    page = client.post(reverse("add_person", args=[world.family.pk]), {
+        "first_name": "Nia", "date_of_birth-day": "3", "date_of_birth-year": "2019",
+        "preferred_language": "English",
+    }).content.decode()
+    assert "The date of birth must include a month" in page
+
+
+def test_editing_a_name_is_audited_without_the_name(world, signed_in):
+    person = world.family.people.first()
+    client = signed_in(world.practitioner)
+    client.post(reverse("edit_person", args=[person.pk]), {
+        "first_name": "Renamed", "last_name": "Test",
+        "date_of_birth-day": str(person.date_of_birth.day),
+        "date_of_birth-month": str(person.date_of_birth.month),
+        "date_of_birth-year": str(person.date_of_birth.year),
+        "preferred_language": "Polish",
+    })
+    person.refresh_from_db()
+    entry = AuditEntry.objects.get(action="person.update")
+    assert person.first_name == "Renamed"
+    assert entry.changes["first_name"] == ["(changed)", "(changed)"]
+    assert entry.changes["preferred_language"] == ["English", "Polish"]
+    assert "Renamed" not in str(entry.changes)

@@ -1,0 +1,47 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from familyfeedback.lib.env import env_bool, env_int, env_list
+
+
+def test_booleans_accept_the_usual_spellings(monkeypatch):
+    for raw, expected in (("1", True), ("yes", True), ("ON", True), ("0", False), ("no", False)):
+        monkeypatch.setenv("FF_FLAG", raw)
+        assert env_bool("FF_FLAG", not expected) is expected
+
+
+def test_a_misspelt_boolean_stops_the_server(monkeypatch):
+    monkeypatch.setenv("FF_FLAG", "flase")
+    with pytest.raises(ImproperlyConfigured, match="FF_FLAG must be true or false"):
+        env_bool("FF_FLAG", False)
+
+
+def test_numbers_are_checked(monkeypatch):
+    monkeypatch.setenv("FF_N", "ten")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        env_int("FF_N", 1)
+    monkeypatch.setenv("FF_N", "-3")
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        env_int("FF_N", 1)
+    monkeypatch.setenv("FF_N", "42")
+    assert env_int("FF_N", 1) == 42
+
+
+def test_lists_split_on_commas(monkeypatch):
+    monkeypatch.setenv("FF_HOSTS", "a.example, b.example,,")
+    assert env_list("FF_HOSTS", []) == ["a.example", "b.example"]
+    monkeypatch.delenv("FF_HOSTS")
+    assert env_list("FF_HOSTS", ["x"]) == ["x"]
+
+
+def test_sqlite_runs_in_wal_with_immediate_transactions(db):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
