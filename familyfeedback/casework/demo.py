@@ -88,7 +88,7 @@ def load_demo(password: str, today: date, seed: int = 2022) -> dict[str, int]:
                                       Role.TEAM_MANAGER, password_hash)
                 Membership.objects.create(user=other_manager, team=team,
                                           kind=Membership.Kind.MANAGER)
-            for n in range(8 if index else 7):
+            for n in range(8):
                 worker = _user(f"worker.{index + 1}.{n + 1}@{DEMO_DOMAIN}", _name(rng),
                                Role.PRACTITIONER, password_hash, job_title=JOB_MIX[n])
                 Membership.objects.create(user=worker, team=team)

@@ -1,0 +1,79 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from familyfeedback.accounts.models import Role, User
+from familyfeedback.casework.models import Administration, Family, InstalledTextPack, Person
+
+
+def test_load_demo_makes_the_service_once_and_prints_the_sign_ins(db, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "a-demo-password-for-tests")
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    counts = (Family.objects.count(), Person.objects.count(), Administration.objects.count())
+    call_command("load_demo", stdout=out)
+    assert (Family.objects.count(), Person.objects.count(),
+            Administration.objects.count()) == counts
+    assert counts[0] == 150 and 350 <= counts[1] <= 450
+    assert "already loaded" in out.getvalue()
+    for email in ("practitioner@demo.test", "manager@demo.test", "datateam@demo.test",
+                  "evaluator@demo.test", "admin@demo.test"):
+        assert email in out.getvalue()
+        assert User.objects.get(email=email).check_password("a-demo-password-for-tests")
+    assert User.objects.filter(role__in=[Role.PRACTITIONER, Role.TEAM_MANAGER]).count() >= 45
+
+
+def test_the_demo_has_every_pattern_a_practitioner_meets(db):
+    call_command("load_demo", stdout=StringIO())
+    records = Administration.objects.all()
+    assert records.filter(status="not_administered").exclude(reason="").exists()
+    assert records.filter(tool="SRS", total__lt=36).exists()
+    assert records.filter(measure="YCORS").exclude(face="").exists()
+    assert set(records.values_list("measure", flat=True)) == {
+        "ORS", "CORS", "YCORS", "SRS", "CSRS", "YCSRS"}
+
+
+PACK = {
+    "format": "family-feedback-text-pack",
+    "version": 1,
+    "licence": {"holder": "Example Council", "reference": "LIC-0001"},
+    "languages": {"en": {"SRS": {
+        "title": "Example session form", "instructions": "Mark each line.",
+        "items": {f"item_{n}": {"label": f"Example {n}", "low": "Low", "high": "High"}
+                  for n in range(1, 5)},
+    }}},
+}
+
+
+def test_a_text_pack_is_loaded_and_used_on_the_record_page(world, signed_in, tmp_path):
+    path = tmp_path / "pack.json"
+    path.write_text(json.dumps(PACK))
+    out = StringIO()
+    call_command("load_text_pack", str(path), stdout=out)
+    assert "Example Council" in out.getvalue()
+    assert InstalledTextPack.objects.get().reference == "LIC-0001"
+    page = signed_in(world.practitioner).get(
+        f"/families/{world.family.pk}/sessions/new/").content.decode()
+    assert "Example session form" in page and "Example 3" in page
+
+
+def test_a_broken_text_pack_lists_every_problem_and_loads_nothing(db, tmp_path):
+    broken = json.loads(json.dumps(PACK))
+    broken["licence"]["holder"] = ""
+    del broken["languages"]["en"]["SRS"]["items"]["item_2"]
+    path = tmp_path / "pack.json"
+    path.write_text(json.dumps(broken))
+    with pytest.raises(CommandError) as error:
+        call_command("load_text_pack", str(path))
+    assert "licence.holder" in str(error.value)
+    assert "languages.en.SRS.items.item_2: is missing" in str(error.value)
+    assert not InstalledTextPack.objects.exists()
+
+
+def test_a_file_that_is_not_json_is_refused_plainly(db, tmp_path):
+    path = tmp_path / "pack.json"
+    path.write_text("not json")
+    with pytest.raises(CommandError, match="is not a JSON file"):
+        call_command("load_text_pack", str(path))
