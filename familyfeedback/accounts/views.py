@@ -3,11 +3,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from familyfeedback.accounts.models import AuditEntry, Role
+from familyfeedback.accounts import audit
 from familyfeedback.lib.errors import error_summary
 
 
@@ -52,8 +52,5 @@ def health(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.ADMINISTRATOR:
-        raise Http404("No such page")
-    entries = AuditEntry.objects.select_related("actor")
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(audit.entries_for(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_log.html", {"page": page})

@@ -4,10 +4,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from familyfeedback.casework import actions
+from familyfeedback.casework import actions, queries
 from familyfeedback.casework.access import get_family_for, get_person_for
 from familyfeedback.casework.forms import PersonForm
-from familyfeedback.casework.models import Administration
 from familyfeedback.casework.presenters import person_progress, reliable_change_note
 from familyfeedback.casework.wording import text_pack_status
 
@@ -17,11 +16,7 @@ def family(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
     actions.log_family_view(request.user, family)
     people = list(family.people.all())
-    records = list(
-        Administration.objects.filter(session__family=family)
-        .select_related("session")
-        .order_by("session__date", "session_id")
-    )
+    records = queries.family_records(family)
     today = timezone.localdate()
     progress = [
         person_progress(p, [r for r in records if r.person_id == p.pk], today)
