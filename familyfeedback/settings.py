@@ -120,7 +120,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 RELIABLE_CHANGE_STANDARD = env_str("FF_RELIABLE_CHANGE_STANDARD", "common")
 if RELIABLE_CHANGE_STANDARD not in {"common", "cyp_iapt_2015"}:
     raise ImproperlyConfigured("FF_RELIABLE_CHANGE_STANDARD must be common or cyp_iapt_2015")
-TEXT_PACK_PATH = VAR_DIR / "text-pack.json"
+# Photos of children's drawn faces. Never served as public files: a view checks access first.
+MEDIA_ROOT = VAR_DIR / "media"
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,8 @@ urlpatterns = [
     path("sessions/<int:session_id>/", sessions.session, name="session"),
     path("records/<int:administration_id>/correct/", records.correct_record,
          name="correct_record"),
+    path("records/<int:administration_id>/picture/", records.record_picture,
+         name="record_picture"),
 ]
 
 handler404 = "familyfeedback.lib.error_pages.not_found"

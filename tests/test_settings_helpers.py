@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from familyfeedback.lib.env import env_bool, env_int, env_list
+from familyfeedback.lib.env import env_bool, env_int, env_list, env_str
 
 
 def test_booleans_accept_the_usual_spellings(monkeypatch):
@@ -25,6 +25,13 @@ def test_numbers_are_checked(monkeypatch):
         env_int("FF_N", 1)
     monkeypatch.setenv("FF_N", "42")
     assert env_int("FF_N", 1) == 42
+
+
+def test_an_empty_text_value_means_the_default(monkeypatch):
+    monkeypatch.setenv("FF_URL", "")
+    assert env_str("FF_URL", "sqlite:///x") == "sqlite:///x"
+    monkeypatch.setenv("FF_URL", "postgres://h/db")
+    assert env_str("FF_URL", "sqlite:///x") == "postgres://h/db"
 
 
 def test_lists_split_on_commas(monkeypatch):

@@ -8,13 +8,16 @@ from familyfeedback.accounts.models import AuditEntry, Role, User
 
 
 def record(actor: User | None, action: str, obj: models.Model, changes: dict | None = None) -> None:
-    AuditEntry.objects.create(
-        actor=actor,
-        action=action,
-        object_type=obj._meta.model_name,
-        object_id=obj.pk,
-        changes=changes or {},
-    )
+    record_many(actor, [(action, obj, changes)])
+
+
+def record_many(actor: User | None, entries: list[tuple[str, models.Model, dict | None]]) -> None:
+    """Several entries in one INSERT: a session with a family's eight ratings is one write."""
+    AuditEntry.objects.bulk_create([
+        AuditEntry(actor=actor, action=action, object_type=obj._meta.model_name,
+                   object_id=obj.pk, changes=changes or {})
+        for action, obj, changes in entries
+    ])
 
 
 def diff(before: dict, after: dict) -> dict:

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ class Entry:
     status: str
     items: dict[str, Decimal] = field(default_factory=dict)
     face: str = ""
+    picture: UploadedFile | None = None
     reason: str = ""
     reason_detail: str = ""
     notes: str = ""
@@ -80,19 +82,23 @@ def record_session(
                 family=family, date=on, kind=kind, practitioner=actor, notes=notes,
                 submission_token=token,
             )
-            session.present.set(present)
-            audit.record(actor, "session.create", session, {
-                "date": on.isoformat(), "kind": kind, "present": sorted(present_ids),
-            })
-            for entry in entries:
-                administration = Administration.objects.create(
+            session.present.add(*present)
+            administrations = Administration.objects.bulk_create([
+                Administration(
                     session=session, person=entry.person, tool=entry.tool,
                     measure=entry.measure, status=entry.status, face=entry.face,
-                    reason=entry.reason, reason_detail=entry.reason_detail, notes=entry.notes,
+                    picture=entry.picture or "", reason=entry.reason,
+                    reason_detail=entry.reason_detail, notes=entry.notes,
                     total=_total(entry.measure, entry.items), **entry.items,
                 )
-                audit.record(actor, "administration.create", administration,
-                             _score_snapshot(administration))
+                for entry in entries
+            ])
+            audit.record_many(actor, [
+                ("session.create", session, {
+                    "date": on.isoformat(), "kind": kind, "present": sorted(present_ids),
+                }),
+                *[("administration.create", a, _score_snapshot(a)) for a in administrations],
+            ])
     except IntegrityError:
         # The same form arrived twice at the same moment: the other request made the session.
         existing = Session.objects.filter(submission_token=token).first()
@@ -136,6 +142,8 @@ def _score_snapshot(administration: Administration) -> dict:
     for key in ("face", "reason"):
         if getattr(administration, key):
             snapshot[key] = getattr(administration, key)
+    if administration.picture:
+        snapshot["picture"] = "attached"
     return snapshot
 
 

@@ -13,6 +13,7 @@ from familyfeedback import measures
 from familyfeedback.casework.actions import Entry, check_session_date
 from familyfeedback.casework.models import Administration, NotAdministeredReason, Person, Session
 from familyfeedback.lib.dateinput import DatePartsField
+from familyfeedback.lib.pictures import check_picture
 
 
 def check_items(form: forms.Form, measure, raw: dict, cleaned: dict, prefix: str) -> None:
@@ -60,6 +61,7 @@ class MeasureForm(forms.Form):
 
     status = forms.ChoiceField(choices=Administration.Status.choices, required=False)
     face = forms.CharField(required=False)
+    picture = forms.FileField(required=False)
     reason = forms.ChoiceField(choices=[("", "")] + NotAdministeredReason.choices,
                                required=False)
     reason_detail = forms.CharField(required=False, max_length=200)
@@ -97,6 +99,11 @@ class MeasureForm(forms.Form):
                 cleaned["face"] = measures.validate_face(self.measure, cleaned.get("face", ""))
             except measures.ScoreError:
                 self.add_error("face", f"Select the face {self.person.first_name} chose")
+            if cleaned.get("picture"):
+                try:
+                    check_picture(cleaned["picture"])
+                except ValidationError as error:
+                    self.add_error("picture", f"{self.subject}: {error.message}")
         else:
             raw = {
                 item.key: cleaned.get(item.key, "").strip() or cleaned.get(f"{item.key}_line", "")
@@ -118,13 +125,14 @@ class MeasureForm(forms.Form):
             status=data["status"],
             items=items,
             face=data.get("face", "") if completed and self.measure.kind == "faces" else "",
+            picture=data.get("picture") if completed and self.measure.kind == "faces" else None,
             reason="" if completed else data.get("reason", ""),
             reason_detail="" if completed else data.get("reason_detail", "").strip(),
             notes=data.get("notes", "").strip(),
         )
 
 
-def measure_forms(data, people: list[Person], on: date) -> list[MeasureForm]:
+def measure_forms(data, files, people: list[Person], on: date) -> list[MeasureForm]:
     """A form per person per tool, the measure chosen by the person's age on the session date.
     People born after the date get none: the date check reports them."""
     forms_ = []
@@ -134,7 +142,7 @@ def measure_forms(data, people: list[Person], on: date) -> list[MeasureForm]:
         age = measures.age_on(person.date_of_birth, on)
         for tool in ("ORS", "SRS"):
             measure = measures.measure_for(tool, age)
-            forms_.append(MeasureForm(data, person=person, measure=measure,
+            forms_.append(MeasureForm(data, files, person=person, measure=measure,
                                       prefix=f"p{person.pk}-{tool.lower()}"))
     return forms_
 

@@ -4,6 +4,8 @@ Rows are changed only through the named write functions in casework.actions, whi
 in one transaction and audit.
 """
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -70,6 +72,11 @@ class Session(models.Model):
         ]
 
 
+def picture_path(instance, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"pictures/{uuid.uuid4().hex}.{extension}"
+
+
 class NotAdministeredReason(models.TextChoices):
     CRISIS = "crisis", "Family in crisis"
     DECLINED = "declined", "Declined"
@@ -99,6 +106,9 @@ class Administration(models.Model):
     # Derived from the items and stored so that lists and dashboards can query it.
     total = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     face = models.CharField(max_length=20, blank=True)
+    # A photo of the face a young child drew on the paper form. Stored under a random name, so no
+    # name or date reaches the file system, and served only through the access check.
+    picture = models.FileField(upload_to=picture_path, blank=True)
     reason = models.CharField(max_length=20, choices=NotAdministeredReason.choices, blank=True)
     reason_detail = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)

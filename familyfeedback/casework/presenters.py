@@ -83,7 +83,7 @@ def _progress(tool: str, records: list[Administration], age: int) -> ToolProgres
         cutoff_label = (f"Cut-off {progress.cutoff.value}" if tool == "ORS"
                         else f"{progress.cutoff.value}: below suggests the session did not fit")
     progress.chart = build_chart(
-        [(r.session.date, r.total) for r in done],
+        [(r.session_date, r.total) for r in done],
         cutoff=progress.cutoff.value if progress.cutoff else None,
         cutoff_label=cutoff_label,
         band_width=band,

@@ -1,9 +1,9 @@
 """Reads the practitioner's pages need, each over families the caller already reached through
 casework.access: views never touch a model's manager themselves."""
 
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, Prefetch, QuerySet
 
-from familyfeedback.casework.models import Administration, Family
+from familyfeedback.casework.models import Administration, Family, Person, Session
 
 
 def caseload(families: QuerySet[Family]) -> list[Family]:
@@ -31,8 +31,20 @@ def completed_ors(families: list[Family]) -> QuerySet[Administration]:
 
 
 def family_records(family: Family) -> list[Administration]:
+    """Every record of the family, oldest first, each with its session's date. The date is
+    annotated rather than joined in as a Session object: a family with a long history has
+    hundreds of records, and building a Session for each was most of the page's time."""
     return list(
         Administration.objects.filter(session__family=family)
-        .select_related("session")
+        .annotate(session_date=F("session__date"))
         .order_by("session__date", "session_id")
+    )
+
+
+def family_sessions(family: Family) -> list[Session]:
+    present = Prefetch("present", queryset=Person.objects.only("id", "first_name"))
+    return list(
+        family.sessions.select_related("practitioner")
+        .only("id", "date", "kind", "practitioner__full_name", "practitioner__email")
+        .prefetch_related(present)
     )

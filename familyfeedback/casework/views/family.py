@@ -23,11 +23,10 @@ def family(request: HttpRequest, family_id: int) -> HttpResponse:
         for p in people
         if p.date_of_birth <= today
     ]
-    sessions = family.sessions.select_related("practitioner").prefetch_related("present")
     return render(request, "casework/family.html", {
         "family": family,
         "progress": progress,
-        "sessions": list(sessions),
+        "sessions": queries.family_sessions(family),
         "rc_note": reliable_change_note(),
         "text_pack": text_pack_status(),
     })

@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from familyfeedback.casework import actions
 from familyfeedback.casework.access import get_administration_for
 from familyfeedback.casework.forms import CorrectionForm
 from familyfeedback.casework.wording import labels_for
 from familyfeedback.lib.errors import error_summary
+from familyfeedback.lib.pictures import picture_kind
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,3 +37,16 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
         "labels": labels_for([form.measure]),
         "errors": error_summary(form),
     })
+
+
+@require_GET
+def record_picture(request: HttpRequest, administration_id: int) -> FileResponse:
+    administration = get_administration_for(request.user, administration_id)
+    if not administration.picture:
+        raise Http404("No picture")
+    handle = administration.picture.open("rb")
+    kind = picture_kind(handle.read(12))
+    handle.seek(0)
+    response = FileResponse(handle, content_type=kind[1] if kind else "application/octet-stream")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -22,7 +22,8 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
     form = SessionForm(data, family=family, people=people, initial={
         "token": uuid.uuid4(), "date": on, "present": [str(p.pk) for p in people],
     })
-    per_person = measure_forms(data, people, on)
+    files = request.FILES if request.method == "POST" else None
+    per_person = measure_forms(data, files, people, on)
     # Only the forms of people marked present are checked; the others keep what was typed.
     present_ids = set(data.getlist("present")) if data is not None else set()
     checked = [f for f in per_person if str(f.person.pk) in present_ids]
@@ -49,6 +50,9 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
         "per_person": per_person,
         "labels": labels_for([f.measure for f in per_person]),
         "errors": error_summary(form, *checked),
+        # A browser cannot be told to keep a chosen file: if the page comes back with errors,
+        # say so rather than lose the photo silently.
+        "photos_to_choose_again": bool(files) and any(f.errors for f in checked),
     })
 
 

@@ -1,0 +1,65 @@
+"""A young child's drawn face, photographed, is kept with the record and shown only to the people
+working with the family."""
+
+import shutil
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from familyfeedback.casework.models import Administration
+from tests.casework.forms_data import record_session_post
+
+# The smallest valid PNG: a 1x1 transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+def post_with_picture(world, client, content: bytes, name="drawing.png"):
+    child = world.family.people.get(first_name="Person4")
+    data = record_session_post(world.family, timezone.localdate())
+    data[f"p{child.pk}-ors-picture"] = SimpleUploadedFile(name, content)
+    return child, client.post(reverse("record_session", args=[world.family.pk]), data)
+
+
+def test_a_photo_of_a_drawn_face_is_stored_and_shown_to_the_practitioner(world, signed_in):
+    client = signed_in(world.practitioner)
+    child, response = post_with_picture(world, client, PNG, name="Person4 face 2026.png")
+    record = Administration.objects.get(person=child, tool="ORS")
+    assert response.status_code == 302
+    assert record.picture.name.startswith("pictures/") and "Person4" not in record.picture.name
+    picture = client.get(reverse("record_picture", args=[record.pk]))
+    assert picture.status_code == 200
+    assert picture["Content-Type"] == "image/png"
+    assert picture["Cache-Control"] == "private, no-store"
+    assert b"".join(picture.streaming_content) == PNG
+    page = client.get(response["Location"]).content.decode()
+    assert 'alt="Photo of the face Person4 drew on' in page
+
+
+def test_the_photo_is_not_shown_to_another_team(world, signed_in, client):
+    _, response = post_with_picture(world, signed_in(world.practitioner), PNG)
+    record = Administration.objects.exclude(picture="").get()
+    for user in (world.colleague_other_team, world.evaluator, world.data_team, world.outsider):
+        client.force_login(user)
+        assert client.get(reverse("record_picture", args=[record.pk])).status_code == 404
+
+
+def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_saved(world, signed_in):
+    client = signed_in(world.practitioner)
+    _, response = post_with_picture(world, client, b"%PDF-1.4 not a picture", "face.png")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Person4&#39;s YCORS: The photo must be a JPG, PNG or WebP image" in page
+    assert "Choose the photos of drawn faces again" in page
+    assert not Administration.objects.exists()
