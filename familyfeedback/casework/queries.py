@@ -45,6 +45,6 @@ def family_sessions(family: Family) -> list[Session]:
     present = Prefetch("present", queryset=Person.objects.only("id", "first_name"))
     return list(
         family.sessions.select_related("practitioner")
-        .only("id", "date", "kind", "practitioner__full_name", "practitioner__email")
+        .only("id", "family", "date", "kind", "practitioner__full_name", "practitioner__email")
         .prefetch_related(present)
     )

@@ -4,10 +4,16 @@ import { initAll } from "/assets/govuk-frontend.min.js";
 initAll();
 
 // A line (range input) and its number box show the same mark: dragging fills the box, and typing
-// a mark measured from a paper form moves the line. Without JavaScript the box, when filled, wins.
+// a mark measured from a paper form moves the line. With this script the line itself is not sent:
+// only the box is, so an item nobody touched arrives empty and is reported as missing instead of
+// being saved as the line's starting point. Without JavaScript the box, when filled, wins.
 for (const row of document.querySelectorAll("[data-ff-line]")) {
   const line = row.querySelector("input[type=range]");
   const box = row.querySelector("input[data-ff-box]");
+  line.removeAttribute("name");
+  if (box.value !== "" && Number(box.value) >= 0 && Number(box.value) <= 10) {
+    line.value = box.value;
+  }
   line.addEventListener("input", () => {
     box.value = Number(line.value).toFixed(1);
   });
