@@ -26,7 +26,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1024, "height": 900}
+# The user guide's pictures are taken by the tests, but only when asked (FF_SCREENSHOTS=1), so
+# that an ordinary test run leaves the working tree as it found it.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+
+def screenshot(page, name: str) -> None:
+    if os.environ.get("FF_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / name, full_page=True)
 
 
 def pytest_collection_modifyitems(config, items):

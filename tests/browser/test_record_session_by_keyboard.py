@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 
 from familyfeedback.casework.models import Administration, Session
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.browser.keys import is_focused, tab_to, type_into
 
 # Marks typed from a paper form, by person (oldest first) and tool. None: set with the line.
@@ -119,8 +119,7 @@ def test_a_practitioner_records_a_family_session_with_only_the_keyboard(live_wor
 
     tab_to(page, "button.govuk-button")
     assert page.evaluate("() => document.activeElement.textContent.trim()") == "Save session"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "record-session.png", full_page=True)
+    screenshot(page, "record-session.png")
     page.keyboard.press("Enter")
 
     # Then: the session page, with the records.
@@ -180,7 +179,7 @@ def test_a_practitioner_records_a_family_session_with_only_the_keyboard(live_wor
     faces_text = page.locator(f'section[aria-labelledby="person-{child_4.pk}-name"]').inner_text()
     assert "happy (YCORS)" in faces_text and "in between (YCSRS)" in faces_text
     assert page.locator("svg.ff-chart").count() == 5
-    page.screenshot(path=SCREENSHOTS / "family-page.png", full_page=True)
+    screenshot(page, "family-page.png")
 
     # And the caseload shows each person's latest outcome rating.
     page.goto(f"{live_server.url}/")
@@ -190,4 +189,4 @@ def test_a_practitioner_records_a_family_session_with_only_the_keyboard(live_wor
     assert f"{adult_2.first_name}: 19.7" in row_text
     assert f"{child_9.first_name}: 30.4" in row_text
     assert f"{child_4.first_name}: no score yet" in row_text
-    page.screenshot(path=SCREENSHOTS / "my-families.png", full_page=True)
+    screenshot(page, "my-families.png")
