@@ -11,6 +11,13 @@ from familyfeedback.accounts import audit
 from familyfeedback.lib.errors import error_summary
 
 
+def attempted_email(request, credentials) -> str:
+    """The email a sign-in attempt was for, as django-axes counts failures: normalised the way the
+    form normalises it, so "Pat@" and "pat@" are one account's attempts."""
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    return raw.strip().lower()
+
+
 class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password",

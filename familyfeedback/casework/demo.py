@@ -56,7 +56,7 @@ class DemoLogin:
 LOGINS = (
     DemoLogin(f"practitioner@{DEMO_DOMAIN}", Role.PRACTITIONER, "family support worker, North 1"),
     DemoLogin(f"manager@{DEMO_DOMAIN}", Role.TEAM_MANAGER, "manages North 1 and North 2"),
-    DemoLogin(f"datateam@{DEMO_DOMAIN}", Role.DATA_TEAM, "reads the whole service"),
+    DemoLogin(f"datateam@{DEMO_DOMAIN}", Role.DATA_TEAM, "service-wide figures; no family records"),
     DemoLogin(f"evaluator@{DEMO_DOMAIN}", Role.EVALUATOR, "no family records"),
     DemoLogin(f"admin@{DEMO_DOMAIN}", Role.ADMINISTRATOR, "users, teams and the audit log"),
 )

@@ -61,18 +61,32 @@ def browser():
 
 @pytest.fixture
 def new_context(browser):
-    """Open a browser context (a fresh profile: no cookies); all are closed after the test."""
+    """Open a browser context (a fresh profile: no cookies); all are closed after the test.
+
+    Every page's console errors are collected and the test fails on any: a script the content
+    security policy blocks, or one that throws, is a broken enhancement nobody would otherwise
+    notice, since the pages still work without it."""
     opened = []
+    console_errors: list[str] = []
+
+    def watch(page):
+        page.on("console", lambda message: message.type == "error"
+                and console_errors.append(f"{page.url}: {message.text}"))
+        page.on("pageerror", lambda error: console_errors.append(f"{page.url}: {error}"))
 
     def make(**options):
         context = browser.new_context(viewport=VIEWPORT, **options)
         context.set_default_timeout(10_000)
+        context.on("page", watch)
         opened.append(context)
         return context
 
     yield make
     for context in opened:
         context.close()
+    # A 404 page is expected where a test asks for one; the browser reports it as a console error.
+    unexpected = [e for e in console_errors if "status of 404" not in e]
+    assert unexpected == [], unexpected
 
 
 @pytest.fixture
