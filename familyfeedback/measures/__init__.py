@@ -5,17 +5,31 @@ not, and is loaded per deployment from a text pack (see TEXT_PACK.md).
 """
 
 from .ages import age_on
+from .alerts import (
+    DEFAULT_REVIEW_AFTER,
+    Alert,
+    AlertCode,
+    Score,
+    Summary,
+    outcome_alerts,
+    session_alerts,
+    summarise,
+)
 from .change import ChangeClass, classify_change, clinically_significant, direction
 from .errors import ScoreError, UnknownMeasure
 from .labels import LICENSED_WORDING_INCLUDED, NEUTRAL_WORDING_NOTICE, neutral_label
 from .model import Cutoff, Face, Item, Measure, ReliableChange, Scale
 from .registry import TOOLS, all_measures, get, measure_for
 from .scoring import total, validate_face, validate_items
-from .session_rating import srs_concerns
 from .text_pack import ItemText, MeasureText, TextPack, TextPackError, parse_text_pack
 from .thresholds import STANDARDS, cutoff_for, reliable_change_for
 
 __all__ = [
+    "DEFAULT_REVIEW_AFTER",
+    "Alert",
+    "AlertCode",
+    "Score",
+    "Summary",
     "LICENSED_WORDING_INCLUDED",
     "NEUTRAL_WORDING_NOTICE",
     "STANDARDS",
@@ -44,7 +58,9 @@ __all__ = [
     "neutral_label",
     "parse_text_pack",
     "reliable_change_for",
-    "srs_concerns",
+    "outcome_alerts",
+    "session_alerts",
+    "summarise",
     "total",
     "validate_face",
     "validate_items",
