@@ -152,6 +152,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 RELIABLE_CHANGE_STANDARD = env_str("FF_RELIABLE_CHANGE_STANDARD", "common")
 if RELIABLE_CHANGE_STANDARD not in {"common", "cyp_iapt_2015"}:
     raise ImproperlyConfigured("FF_RELIABLE_CHANGE_STANDARD must be common or cyp_iapt_2015")
+# Raise "no reliable improvement" when this many outcome ratings in an episode show none.
+ALERT_REVIEW_AFTER = env_int("FF_ALERT_REVIEW_AFTER", 3, minimum=2)
+
 # Photos of children's drawn faces. Never served as public files: a view checks access first.
 MEDIA_ROOT = VAR_DIR / "media"
 

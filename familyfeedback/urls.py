@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from familyfeedback.accounts import views as accounts
-from familyfeedback.casework.views import caseload, family, records, sessions
+from familyfeedback.casework.views import caseload, family, records, sessions, support
 
 urlpatterns = [
     path("", caseload.home, name="home"),
@@ -13,6 +13,11 @@ urlpatterns = [
     path("families/<int:family_id>/", family.family, name="family"),
     path("families/<int:family_id>/people/new/", family.add_person, name="add_person"),
     path("people/<int:person_id>/edit/", family.edit_person, name="edit_person"),
+    path("people/<int:person_id>/alerts/acknowledge/", family.acknowledge_alert,
+         name="acknowledge_alert"),
+    path("families/<int:family_id>/close/", support.close_support, name="close_support"),
+    path("families/<int:family_id>/reopen/", support.reopen_support, name="reopen_support"),
+    path("support/<int:episode_id>/summary/", support.closure_summary, name="closure_summary"),
     path("families/<int:family_id>/sessions/new/", sessions.record_session, name="record_session"),
     path("sessions/<int:session_id>/", sessions.session, name="session"),
     path("records/<int:administration_id>/correct/", records.correct_record,

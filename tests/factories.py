@@ -10,7 +10,7 @@ from django.utils import timezone
 from familyfeedback import measures
 from familyfeedback.accounts.models import Membership, Role, Team, User
 from familyfeedback.casework import actions
-from familyfeedback.casework.models import Family, Person
+from familyfeedback.casework.models import Episode, Family, Person
 
 PASSWORD = "correct horse battery staple"
 
@@ -37,8 +37,9 @@ def family(team: Team, key_worker: User | None = None, ages=(35, 9), opened_days
     made = Family.objects.create(
         name=name, case_reference=reference or f"REF-{uuid.uuid4().hex[:8]}", team=team,
         key_worker=key_worker,
-        opened_on=timezone.localdate() - timedelta(days=opened_days_ago),
     )
+    Episode.objects.create(family=made,
+                           opened_on=timezone.localdate() - timedelta(days=opened_days_ago))
     for n, age in enumerate(ages):
         Person.objects.create(family=made, first_name=f"Person{n + 1}", last_name="Test",
                               date_of_birth=born(age))

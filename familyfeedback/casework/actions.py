@@ -14,7 +14,16 @@ from django.utils import timezone
 from familyfeedback import measures
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import User
-from familyfeedback.casework.models import Administration, Family, Person, Session
+from familyfeedback.casework.alerts import person_alerts
+from familyfeedback.casework.models import (
+    Administration,
+    AlertAcknowledgement,
+    Episode,
+    Family,
+    Person,
+    Session,
+)
+from familyfeedback.casework.queries import current_episode, episode_records
 
 PERSON_FIELDS = ("first_name", "last_name", "date_of_birth", "preferred_language",
                  "needs_interpreter")
@@ -38,13 +47,17 @@ class Entry:
     notes: str = ""
 
 
-def check_session_date(family: Family, on: date, present: list[Person]) -> None:
+def check_session_date(episode: Episode | None, on: date, present: list[Person]) -> None:
+    """Sessions are recorded in the family's open episode, on or after it opened."""
+    if episode is None or not episode.is_open:
+        raise ValidationError("Support for this family is closed: reopen it to record a session",
+                              code="closed")
     if on > timezone.localdate():
         raise ValidationError("The session date cannot be in the future", code="future")
-    if on < family.opened_on:
+    if on < episode.opened_on:
         raise ValidationError(
-            f"The session date must be on or after the family's support started "
-            f"({family.opened_on.day} {family.opened_on:%B %Y})",
+            f"The session date must be on or after this support started "
+            f"({episode.opened_on.day} {episode.opened_on:%B %Y})",
             code="before_opened",
         )
     for person in present:
@@ -70,7 +83,7 @@ def record_session(
     existing = Session.objects.filter(submission_token=token).first()
     if existing is not None:
         return existing, False
-    check_session_date(family, on, present)
+    check_session_date(current_episode(family), on, present)
     present_ids = {p.pk for p in present}
     for entry in entries:
         if entry.person.pk not in present_ids or entry.person.family_id != family.pk:
@@ -201,3 +214,78 @@ def update_person(actor: User, person: Person, **values) -> Person:
 
 def log_family_view(actor: User, family: Family) -> None:
     audit.record(actor, "family.view", family)
+
+
+def open_family(actor: User | None, *, name: str, case_reference: str, team, key_worker,
+                opened_on: date) -> Family:
+    with transaction.atomic():
+        family = Family.objects.create(name=name, case_reference=case_reference, team=team,
+                                       key_worker=key_worker)
+        episode = Episode.objects.create(family=family, opened_on=opened_on)
+        audit.record_many(actor, [("family.create", family, {"team": team.pk}),
+                                  ("episode.open", episode, {"opened_on": opened_on.isoformat()})])
+    return family
+
+
+def close_support(actor: User, family: Family, *, on: date, note: str = "") -> Episode:
+    """Close the open episode. Not before its last session, nor in the future."""
+    episode = current_episode(family)
+    if episode is None or not episode.is_open:
+        raise ValidationError("Support for this family is already closed", code="closed")
+    if on > timezone.localdate():
+        raise ValidationError("The closing date cannot be in the future", code="future")
+    last = family.sessions.filter(date__gte=episode.opened_on).order_by("-date").first()
+    if last is not None and on < last.date:
+        raise ValidationError(
+            f"The closing date cannot be before the last session ({last.date.day} "
+            f"{last.date:%B %Y})", code="before_last_session")
+    if on < episode.opened_on:
+        raise ValidationError("The closing date cannot be before support started",
+                              code="before_opened")
+    with transaction.atomic():
+        episode.closed_on = on
+        episode.closing_note = note.strip()
+        episode.save(update_fields=["closed_on", "closing_note"])
+        audit.record(actor, "episode.close", episode, {"closed_on": on.isoformat()})
+    return episode
+
+
+def reopen_support(actor: User, family: Family, *, on: date) -> Episode:
+    """Start a new episode: everyone's next outcome rating is a new baseline."""
+    previous = current_episode(family)
+    if previous is not None and previous.is_open:
+        raise ValidationError("Support for this family is already open", code="open")
+    if on > timezone.localdate():
+        raise ValidationError("The date support starts again cannot be in the future",
+                              code="future")
+    if previous is not None and on <= previous.closed_on:
+        raise ValidationError(
+            f"Support must start again after it closed ({previous.closed_on.day} "
+            f"{previous.closed_on:%B %Y})", code="before_closed")
+    with transaction.atomic():
+        episode = Episode.objects.create(family=family, opened_on=on)
+        audit.record(actor, "episode.open", episode, {"opened_on": on.isoformat()})
+    return episode
+
+
+def acknowledge_alert(actor: User, person: Person, *, code: str, fired_on: date,
+                      note: str) -> AlertAcknowledgement:
+    """Record what the practitioner did about an alert that is raised now."""
+    if not note.strip():
+        raise ValidationError("Say what you did or will do about this alert", code="no_note")
+    episode = current_episode(person.family)
+    records = episode_records(episode) if episode else []
+    raised = {(a.code.value, a.on) for a in person_alerts(
+        person, [r for r in records if r.person_id == person.pk], timezone.localdate())}
+    if (code, fired_on) not in raised:
+        raise ValidationError("This alert is no longer raised: the scores have changed since the "
+                              "page was opened", code="not_raised")
+    with transaction.atomic():
+        acknowledgement, created = AlertAcknowledgement.objects.get_or_create(
+            person=person, code=code, fired_on=fired_on,
+            defaults={"note": note.strip(), "by": actor},
+        )
+        if created:
+            audit.record(actor, "alert.acknowledge", acknowledgement,
+                         {"code": code, "fired_on": fired_on.isoformat()})
+    return acknowledgement

@@ -21,6 +21,7 @@ from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, User
 from familyfeedback.casework.models import (
     Administration,
+    Episode,
     Family,
     NotAdministeredReason,
     Person,
@@ -122,13 +123,18 @@ def _families(rng, teams, workers, today) -> dict[str, int]:
             opened = start + timedelta(days=rng.randint(0, 120))
             family = Family.objects.create(
                 name=f"{surname} family", case_reference=f"EH-{reference}", team=team,
-                key_worker=key_worker, opened_on=opened,
+                key_worker=key_worker,
             )
             people = _people(rng, family, surname, opened)
             people_made += len(people)
-            made = _sessions(rng, family, people, key_worker, opened, today)
+            made, last_session = _sessions(rng, family, people, key_worker, opened, today)
             sessions_made += made[0]
             administrations_made += made[1]
+            # About a third of families have finished their support: their closed episodes are
+            # what expected trajectories are fitted from.
+            closed = last_session if made[0] >= 4 and rng.random() < 0.35 else None
+            Episode.objects.create(family=family, opened_on=opened, closed_on=closed,
+                                   closing_note="Goals met" if closed else "")
     return {"families": 150, "people": people_made, "sessions": sessions_made,
             "administrations": administrations_made}
 
@@ -171,7 +177,7 @@ def _sessions(rng, family, people, practitioner, opened, today) -> tuple[int, in
                                                start_level[person.pk], sessions))
         on += timedelta(days=rng.choice((7, 7, 7, 14, 14, 21)))
     Administration.objects.bulk_create(records)
-    return sessions, len(records)
+    return (sessions, len(records)), session.date if sessions else None
 
 
 def _administration(rng, session, person, tool, age, pattern, level, number) -> Administration:

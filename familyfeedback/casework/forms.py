@@ -35,9 +35,9 @@ class SessionForm(forms.Form):
     )
     notes = forms.CharField(required=False, max_length=5000)
 
-    def __init__(self, *args, family, people: list[Person], **kwargs):
+    def __init__(self, *args, episode, people: list[Person], **kwargs):
         super().__init__(*args, **kwargs)
-        self.family = family
+        self.episode = episode
         self.people = people
         self.fields["present"].choices = [(str(p.pk), str(p)) for p in people]
 
@@ -50,7 +50,7 @@ class SessionForm(forms.Form):
         on = cleaned.get("date")
         if on is not None:
             try:
-                check_session_date(self.family, on, self.present_people())
+                check_session_date(self.episode, on, self.present_people())
             except ValidationError as error:
                 self.add_error("date", error)
         return cleaned
@@ -211,3 +211,19 @@ class CorrectionForm(forms.Form):
         if self.measure.kind != "lines":
             return {}
         return {item.key: self.cleaned_data[item.key] for item in self.measure.items}
+
+
+class AcknowledgeForm(forms.Form):
+    code = forms.ChoiceField(choices=[(c.value, c.value) for c in measures.AlertCode])
+    fired_on = forms.DateField()
+    note = forms.CharField(max_length=2000, error_messages={
+        "required": "Say what you did or will do about this alert"})
+
+
+class CloseSupportForm(forms.Form):
+    closed_on = DatePartsField(subject="The closing date")
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class ReopenSupportForm(forms.Form):
+    opened_on = DatePartsField(subject="The date support starts again")

@@ -19,8 +19,6 @@ class Family(models.Model):
     key_worker = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="families"
     )
-    opened_on = models.DateField()
-    closed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -28,6 +26,30 @@ class Family(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Episode(models.Model):
+    """One period of support, from opening to closure. Reopening a family starts a new episode,
+    and each person's first outcome rating in an episode is their baseline."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="episodes")
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    closing_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["opened_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["family"], condition=Q(closed_on__isnull=True),
+                                    name="episode_one_open_per_family"),
+            models.CheckConstraint(condition=Q(closed_on__isnull=True)
+                                   | Q(closed_on__gte=models.F("opened_on")),
+                                   name="episode_closes_after_it_opens"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
 
 
 class Person(models.Model):
@@ -165,3 +187,23 @@ class InstalledTextPack(models.Model):
 
     class Meta:
         ordering = ["-loaded_at", "-id"]
+
+
+class AlertAcknowledgement(models.Model):
+    """A practitioner's note of what they did about an alert. Alerts are worked out from the
+    scores each time; an acknowledged one (same person, rule and date of the score that raised
+    it) leaves the caseload but stays on the record. A later score can raise it again."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="acknowledgements")
+    code = models.CharField(max_length=40)
+    fired_on = models.DateField()
+    note = models.TextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "code", "fired_on"],
+                                    name="acknowledge_an_alert_once"),
+        ]

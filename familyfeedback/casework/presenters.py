@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from familyfeedback import measures
+from familyfeedback.casework.alerts import scores
 from familyfeedback.casework.charts import Chart, build_chart
 from familyfeedback.casework.models import Administration, Person
 
@@ -101,10 +102,64 @@ def latest_ors_totals(records: list[Administration]) -> dict[int, tuple[Decimal,
     """person id -> (latest ORS total, direction from the one before) for the caseload."""
     by_person: dict[int, list[Decimal]] = {}
     for record in records:
-        by_person.setdefault(record.person_id, []).append(record.total)
+        if record.tool == "ORS" and record.completed and record.total is not None:
+            by_person.setdefault(record.person_id, []).append(record.total)
     result = {}
     for person_id, totals in by_person.items():
         direction = DIRECTION_TEXT[measures.direction(totals[-2], totals[-1])] if len(
             totals) > 1 else ""
         result[person_id] = (totals[-1], direction)
     return result
+
+
+# What a change class means, in words for the family.
+FAMILY_WORDS = {
+    measures.ChangeClass.IMPROVED: "things got better",
+    measures.ChangeClass.NO_CHANGE: "things stayed about the same",
+    measures.ChangeClass.DETERIORATED: "things got harder",
+}
+
+
+@dataclass
+class ClosureLine:
+    person: Person
+    attended: int
+    first: measures.Score | None
+    last: measures.Score | None
+    change: Decimal | None
+    change_class: measures.ChangeClass | None
+    clinically_significant: bool | None
+    average_session_rating: Decimal | None
+
+    @property
+    def in_words(self) -> str:
+        return FAMILY_WORDS.get(self.change_class, "")
+
+
+def closure_lines(people: list[Person], records: list[Administration],
+                  attended: dict[int, int], on: date) -> list[ClosureLine]:
+    """Per person: first and last outcome rating of the episode, the change and what it means,
+    the average session rating and how many sessions they came to."""
+    lines = []
+    for person in people:
+        mine = [r for r in records if r.person_id == person.pk]
+        outcome = scores(mine, "ORS")
+        summary = None
+        if outcome:
+            measure = measures.get(outcome[-1].measure)
+            outcome = [s for s in outcome if s.measure == measure.code]
+            cutoff = measures.cutoff_for(measure, measures.age_on(person.date_of_birth, on))
+            rc = measures.reliable_change_for(measure, settings.RELIABLE_CHANGE_STANDARD)
+            summary = measures.summarise(outcome, cutoff=cutoff.value if cutoff else None,
+                                         rci=rc.value if rc else None)
+        session = [s.total for s in scores(mine, "SRS")]
+        average = (sum(session) / len(session)).quantize(Decimal("0.1")) if session else None
+        lines.append(ClosureLine(
+            person=person, attended=attended.get(person.pk, 0),
+            first=summary.first if summary else None, last=summary.latest if summary else None,
+            change=summary.change if summary else None,
+            change_class=summary.change_class if summary else None,
+            clinically_significant=summary.clinically_significant if summary else None,
+            average_session_rating=average,
+        ))
+    return lines

@@ -1,14 +1,26 @@
 """Reads the practitioner's pages need, each over families the caller already reached through
 casework.access: views never touch a model's manager themselves."""
 
-from django.db.models import F, Max, Prefetch, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
-from familyfeedback.casework.models import Administration, Family, Person, Session
+from familyfeedback.casework.models import (
+    Administration,
+    AlertAcknowledgement,
+    Episode,
+    Family,
+    Person,
+    Session,
+)
+
+
+def current_episode(family: Family) -> Episode | None:
+    """The open episode, or the latest closed one."""
+    return family.episodes.order_by("-opened_on", "-id").first()
 
 
 def caseload(families: QuerySet[Family]) -> list[Family]:
     return list(
-        families.filter(closed_on__isnull=True)
+        families.filter(episodes__closed_on__isnull=True)
         .select_related("key_worker", "team")
         .prefetch_related("people")
         .annotate(last_session=Max("sessions__date"))
@@ -16,29 +28,31 @@ def caseload(families: QuerySet[Family]) -> list[Family]:
     )
 
 
-def completed_ors(families: list[Family]) -> QuerySet[Administration]:
-    """Completed ORS-family totals, oldest first, for the caseload's latest-score column."""
-    return (
-        Administration.objects.filter(
-            session__family__in=[f.pk for f in families],
-            tool=Administration.Tool.ORS,
-            status=Administration.Status.COMPLETED,
-            total__isnull=False,
-        )
-        .order_by("session__date", "session_id")
-        .only("person_id", "total")
-    )
+def _with_dates(records: QuerySet[Administration]) -> list[Administration]:
+    # The session's date is annotated rather than joined in as a Session object: a family with a
+    # long history has hundreds of records, and building a Session for each was most of the
+    # family page's time.
+    return list(records.annotate(session_date=F("session__date"))
+                .order_by("session__date", "session_id"))
 
 
-def family_records(family: Family) -> list[Administration]:
-    """Every record of the family, oldest first, each with its session's date. The date is
-    annotated rather than joined in as a Session object: a family with a long history has
-    hundreds of records, and building a Session for each was most of the page's time."""
-    return list(
-        Administration.objects.filter(session__family=family)
-        .annotate(session_date=F("session__date"))
-        .order_by("session__date", "session_id")
-    )
+def episode_records(episode: Episode) -> list[Administration]:
+    """Every record of one episode, oldest first, each with session_date."""
+    records = Administration.objects.filter(session__family_id=episode.family_id,
+                                            session__date__gte=episode.opened_on)
+    if episode.closed_on is not None:
+        records = records.filter(session__date__lte=episode.closed_on)
+    return _with_dates(records)
+
+
+def open_episode_records(families) -> list[Administration]:
+    """Every record in these families' open episodes, oldest first, each with session_date.
+    Both conditions on episodes sit in one filter(), so they apply to the same (open) episode."""
+    return _with_dates(Administration.objects.filter(
+        session__family__in=families,
+        session__family__episodes__closed_on__isnull=True,
+        session__date__gte=F("session__family__episodes__opened_on"),
+    ))
 
 
 def family_sessions(family: Family) -> list[Session]:
@@ -48,3 +62,22 @@ def family_sessions(family: Family) -> list[Session]:
         .only("id", "family", "date", "kind", "practitioner__full_name", "practitioner__email")
         .prefetch_related(present)
     )
+
+
+def acknowledgements(people: list[Person]) -> list[AlertAcknowledgement]:
+    return list(AlertAcknowledgement.objects.filter(person__in=[p.pk for p in people])
+                .select_related("person", "by"))
+
+
+def get_episode(episode_id: int) -> Episode | None:
+    """The episode, unchecked: callers check its family through casework.access."""
+    return Episode.objects.filter(pk=episode_id).first()
+
+
+def attendance(episode: Episode) -> dict[int, int]:
+    """person id -> sessions of this episode they were at."""
+    within = Q(sessions_attended__date__gte=episode.opened_on)
+    if episode.closed_on is not None:
+        within &= Q(sessions_attended__date__lte=episode.closed_on)
+    return dict(Person.objects.filter(family_id=episode.family_id)
+                .annotate(n=Count("sessions_attended", filter=within)).values_list("id", "n"))

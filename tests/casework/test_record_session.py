@@ -94,9 +94,9 @@ def test_a_future_date_is_refused_and_everything_typed_is_kept(world, signed_in)
 
 def test_a_date_before_the_family_was_opened_is_refused(world, signed_in):
     client = signed_in(world.practitioner)
-    early = world.family.opened_on - timedelta(days=1)
+    early = world.family.episodes.get().opened_on - timedelta(days=1)
     response = client.post(url(world), record_session_post(world.family, early))
-    assert "on or after the family&#39;s support started" in response.content.decode()
+    assert "on or after this support started" in response.content.decode()
     assert Session.objects.count() == 0
 
 
@@ -186,8 +186,7 @@ def test_an_earlier_session_uses_the_forms_for_the_age_then(world, signed_in):
     child.date_of_birth = timezone.localdate().replace(year=timezone.localdate().year - 13) - \
         timedelta(days=20)  # turned 13 twenty days ago
     child.save()
-    world.family.opened_on = timezone.localdate() - timedelta(days=400)
-    world.family.save()
+    world.family.episodes.update(opened_on=timezone.localdate() - timedelta(days=400))
     before_birthday = timezone.localdate() - timedelta(days=40)
     client.post(url(world), record_session_post(world.family, before_birthday))
     assert Administration.objects.get(person=child, tool="ORS").measure == "CORS"

@@ -1,9 +1,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from familyfeedback.accounts.models import Role
-from familyfeedback.casework import queries
+from familyfeedback.casework import alerts, queries
 from familyfeedback.casework.access import families_for
 from familyfeedback.casework.presenters import latest_ors_totals
 
@@ -21,9 +22,15 @@ def my_families(request: HttpRequest) -> HttpResponse:
     if not show_all:
         families = families.filter(key_worker=request.user)
     families = queries.caseload(families)
+    records = queries.open_episode_records(families)
+    people = [person for family in families for person in family.people.all()]
+    by_family: dict[int, list] = {}
+    for item in alerts.outstanding(people, records, timezone.localdate()):
+        by_family.setdefault(item.person.family_id, []).append(item)
     return render(request, "casework/my_families.html", {
         "families": families,
-        "latest": latest_ors_totals(list(queries.completed_ors(families))),
+        "latest": latest_ors_totals(records),
+        "alerts": by_family,
         "show_all": show_all,
         "is_manager": request.user.role == Role.TEAM_MANAGER,
     })

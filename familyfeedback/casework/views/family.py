@@ -1,12 +1,13 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from familyfeedback.casework import actions, queries
+from familyfeedback.casework import actions, alerts, queries
 from familyfeedback.casework.access import get_family_for, get_person_for
-from familyfeedback.casework.forms import PersonForm
+from familyfeedback.casework.forms import AcknowledgeForm, PersonForm
 from familyfeedback.casework.presenters import person_progress, reliable_change_note
 from familyfeedback.casework.wording import text_pack_status
 
@@ -15,21 +16,49 @@ from familyfeedback.casework.wording import text_pack_status
 def family(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
     actions.log_family_view(request.user, family)
+    return render(request, "casework/family.html", family_context(family))
+
+
+def family_context(family, acknowledge_form: AcknowledgeForm | None = None) -> dict:
     people = list(family.people.all())
-    records = queries.family_records(family)
+    episode = queries.current_episode(family)
+    records = queries.episode_records(episode) if episode else []
     today = timezone.localdate()
-    progress = [
-        person_progress(p, [r for r in records if r.person_id == p.pk], today)
-        for p in people
-        if p.date_of_birth <= today
-    ]
-    return render(request, "casework/family.html", {
+    return {
         "family": family,
-        "progress": progress,
+        "episode": episode,
+        "episodes": list(family.episodes.all()),
+        "progress": [
+            person_progress(p, [r for r in records if r.person_id == p.pk], today)
+            for p in people
+            if p.date_of_birth <= today
+        ],
+        "alerts": alerts.outstanding(people, records, today),
+        "acknowledged": queries.acknowledgements(people),
+        "acknowledge_form": acknowledge_form,
         "sessions": queries.family_sessions(family),
         "rc_note": reliable_change_note(),
         "text_pack": text_pack_status(),
-    })
+    }
+
+
+@require_POST
+def acknowledge_alert(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_person_for(request.user, person_id)
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.acknowledge_alert(request.user, person, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("note", error)
+        else:
+            messages.success(request, f"Alert for {person.first_name} acknowledged")
+            return redirect("family", family_id=person.family_id)
+    # Show the family page again with the note kept and the problem named.
+    context = family_context(person.family, acknowledge_form=form)
+    context["errors"] = [{"text": str(e), "href": f"#note-{person.pk}-{form.data.get('code')}"}
+                         for errors in form.errors.values() for e in errors]
+    return render(request, "casework/family.html", context)
 
 
 @require_http_methods(["GET", "POST"])

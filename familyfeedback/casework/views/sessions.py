@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from familyfeedback.casework import actions
+from familyfeedback.casework import actions, queries
 from familyfeedback.casework.access import get_family_for, get_session_for
 from familyfeedback.casework.forms import SessionForm, measure_forms, session_date_from
 from familyfeedback.casework.wording import labels_for
@@ -19,7 +19,11 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
     people = list(family.people.all())
     data = request.POST if request.method == "POST" else None
     on = session_date_from(data)
-    form = SessionForm(data, family=family, people=people, initial={
+    episode = queries.current_episode(family)
+    if episode is None or not episode.is_open:
+        messages.info(request, "Support for this family is closed: reopen it to record a session")
+        return redirect("family", family_id=family.pk)
+    form = SessionForm(data, episode=episode, people=people, initial={
         "token": uuid.uuid4(), "date": on, "present": [str(p.pk) for p in people],
     })
     files = request.FILES if request.method == "POST" else None

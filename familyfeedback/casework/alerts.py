@@ -1,0 +1,68 @@
+"""The alerts a practitioner sees: the pure rules of familyfeedback.measures applied to each
+person's ratings in their current episode, less those already acknowledged."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+
+from familyfeedback import measures
+from familyfeedback.casework.models import Administration, AlertAcknowledgement, Person
+
+
+@dataclass(frozen=True)
+class PersonAlert:
+    person: Person
+    alert: measures.Alert
+
+    @property
+    def anchor(self) -> str:
+        tool = "srs" if self.alert.code.value.startswith(("low_session", "session_")) else "ors"
+        return f"#{tool}-{self.person.pk}"
+
+
+def scores(records: list[Administration], tool: str) -> list[measures.Score]:
+    return [
+        measures.Score(r.session_date, r.measure, r.total, r.items())
+        for r in records
+        if r.tool == tool and r.status == Administration.Status.COMPLETED and r.total is not None
+    ]
+
+
+def person_alerts(person: Person, records: list[Administration], today: date) -> list[
+        measures.Alert]:
+    """Every alert the person's records raise, oldest rule first. records: this episode's,
+    oldest first, each with session_date."""
+    outcome = scores(records, "ORS")
+    alerts: list[measures.Alert] = []
+    if outcome:
+        measure = measures.get(outcome[-1].measure)
+        # The baseline is the first score of the latest measure: a child who turned 13 starts
+        # again on the ORS, whose numbers mean something else.
+        outcome = [s for s in outcome if s.measure == measure.code]
+        age = measures.age_on(person.date_of_birth, today)
+        cutoff = measures.cutoff_for(measure, age)
+        rc = measures.reliable_change_for(measure, settings.RELIABLE_CHANGE_STANDARD)
+        alerts += measures.outcome_alerts(
+            outcome, cutoff=cutoff.value if cutoff else None, rci=rc.value if rc else None,
+            review_after=settings.ALERT_REVIEW_AFTER,
+        )
+    alerts += measures.session_alerts(scores(records, "SRS"))
+    return alerts
+
+
+def outstanding(people: list[Person], records: list[Administration], today: date) -> list[
+        PersonAlert]:
+    """Alerts not yet acknowledged for these people, given their current episodes' records."""
+    by_person: dict[int, list[Administration]] = defaultdict(list)
+    for record in records:
+        by_person[record.person_id].append(record)
+    done = set(AlertAcknowledgement.objects.filter(person__in=[p.pk for p in people])
+               .values_list("person_id", "code", "fired_on"))
+    return [
+        PersonAlert(person, alert)
+        for person in people
+        for alert in person_alerts(person, by_person.get(person.pk, []), today)
+        if (person.pk, alert.code.value, alert.on) not in done
+    ]

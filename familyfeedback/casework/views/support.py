@@ -1,0 +1,64 @@
+"""Closing a family's support (with a summary for the family) and starting it again."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from familyfeedback.casework import actions, queries
+from familyfeedback.casework.access import get_family_for
+from familyfeedback.casework.forms import CloseSupportForm, ReopenSupportForm
+from familyfeedback.casework.presenters import closure_lines
+from familyfeedback.lib.errors import error_summary
+
+
+@require_http_methods(["GET", "POST"])
+def close_support(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = get_family_for(request.user, family_id)
+    form = CloseSupportForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode = actions.close_support(request.user, family, on=form.cleaned_data["closed_on"],
+                                            note=form.cleaned_data["note"])
+        except ValidationError as error:
+            form.add_error("closed_on", error)
+        else:
+            messages.success(request, "Support closed. Print the summary for the family below")
+            return redirect("closure_summary", episode_id=episode.pk)
+    return render(request, "casework/close_support.html", {
+        "family": family, "form": form, "errors": error_summary(form),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def reopen_support(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = get_family_for(request.user, family_id)
+    form = ReopenSupportForm(request.POST or None, initial={"opened_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.reopen_support(request.user, family, on=form.cleaned_data["opened_on"])
+        except ValidationError as error:
+            form.add_error("opened_on", error)
+        else:
+            messages.success(request, "Support reopened. Everyone's next outcome rating is a "
+                                      "new starting point")
+            return redirect("family", family_id=family.pk)
+    return render(request, "casework/reopen_support.html", {
+        "family": family, "form": form, "errors": error_summary(form),
+    })
+
+
+@require_GET
+def closure_summary(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode = queries.get_episode(episode_id)
+    # The family is reached through the access check like every other page.
+    family = get_family_for(request.user, episode.family_id) if episode else None
+    if episode is None or episode.is_open:
+        raise Http404("No closed support")
+    return render(request, "casework/closure_summary.html", {
+        "family": family, "episode": episode,
+        "lines": closure_lines(list(family.people.all()), queries.episode_records(episode),
+                               queries.attendance(episode), episode.closed_on),
+    })
