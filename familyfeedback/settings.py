@@ -2,6 +2,7 @@
 environment through the typed helpers in familyfeedback.lib.env."""
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,13 +16,22 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("FF_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("FF_REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    # A fixed development key keeps `make run` to one command; production sets
-    # FF_REQUIRE_SECRET_KEY so that a missing key stops the server.
-    SECRET_KEY = "dev-only-family-feedback-key-not-for-production-use-0123456789"
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment; failing that, a random key kept in var/, made on first
+    use. Never a key written in the source, which anyone could use to forge a signed cookie. App
+    servers behind a load balancer must share one key, so production sets SECRET_KEY."""
+    if key := env_str("SECRET_KEY", ""):
+        return key
+    path = VAR_DIR / "secret-key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -113,8 +123,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 SESSION_COOKIE_HTTPONLY = True
+# Behind HTTPS (always, in production) set SECURE_COOKIES=1: cookies only over HTTPS, and
+# browsers told to use nothing else for a year. Off by default so `make run` works on http.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = 31_536_000 if SESSION_COOKIE_SECURE else 0
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool(
+    "BEHIND_HTTPS_PROXY", False) else None
+# Messages name people ("Ava added to the family"): keep them in the server-side session, not in
+# a cookie the browser can read.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=300)
 X_FRAME_OPTIONS = "DENY"
 # Scripts only from this site, plus GOV.UK Frontend's one inline line, which carries the nonce.

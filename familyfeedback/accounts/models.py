@@ -85,6 +85,16 @@ class Membership(models.Model):
         ]
 
 
+class AuditQuerySet(models.QuerySet):
+    """Entries are added, never changed: the bulk paths are closed like the single ones."""
+
+    def update(self, **kwargs):
+        raise RuntimeError("Audit entries are never changed")
+
+    def delete(self):
+        raise RuntimeError("Audit entries are never deleted")
+
+
 class AuditEntry(models.Model):
     """One line of the audit log. Written only through accounts.audit.record; never updated."""
 
@@ -96,6 +106,8 @@ class AuditEntry(models.Model):
     # Old and new values of what changed, e.g. {"item_2": ["4.0", "6.0"]}; plus context such as a
     # correction's reason.
     changes = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

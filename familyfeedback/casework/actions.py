@@ -80,7 +80,7 @@ def record_session(
 ) -> tuple[Session, bool]:
     """Save a session with every administration in it. Returns (session, created): a token seen
     before returns the session it made, so a form sent twice records once."""
-    existing = Session.objects.filter(submission_token=token).first()
+    existing = _already_sent(token, family, actor)
     if existing is not None:
         return existing, False
     check_session_date(current_episode(family), on, present)
@@ -114,11 +114,22 @@ def record_session(
             ])
     except IntegrityError:
         # The same form arrived twice at the same moment: the other request made the session.
-        existing = Session.objects.filter(submission_token=token).first()
+        existing = _already_sent(token, family, actor)
         if existing is None:
             raise
         return existing, False
     return session, True
+
+
+def _already_sent(token: uuid.UUID, family: Family, actor: User) -> Session | None:
+    """The session this form already made, if it was sent before. A token that belongs to a
+    session of another family or practitioner is refused, not followed."""
+    existing = Session.objects.filter(submission_token=token).first()
+    if existing is not None and (existing.family_id, existing.practitioner_id) != (
+            family.pk, actor.pk):
+        raise ValidationError("This form was already used. Reload the page and enter the "
+                              "session again", code="token_reused")
+    return existing
 
 
 def _check_entry(entry: Entry, on: date) -> None:

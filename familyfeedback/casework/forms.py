@@ -66,16 +66,19 @@ class MeasureForm(forms.Form):
                                required=False)
     reason_detail = forms.CharField(required=False, max_length=200)
     notes = forms.CharField(required=False, max_length=2000)
+    # The measure the page showed: if the date typed makes another one apply, the marks were
+    # given on the wrong form and must not be relabelled silently.
+    shown_measure = forms.CharField(required=False)
 
-    def __init__(self, *args, person: Person, measure: measures.Measure, **kwargs):
+    def __init__(self, *args, person: Person, measure: measures.Measure, on: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.checked = False  # set when the person is marked present and the form validated
         self.person = person
         self.measure = measure
+        self.on = on
         if measure.kind == "lines":
             for item in measure.items:
                 self.fields[item.key] = forms.CharField(required=False, max_length=6)
-                self.fields[f"{item.key}_line"] = forms.CharField(required=False, max_length=6)
 
     @property
     def subject(self) -> str:
@@ -84,7 +87,13 @@ class MeasureForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("status")
-        if not status:
+        shown = cleaned.get("shown_measure")
+        if shown and shown != self.measure.code:
+            age = measures.age_on(self.person.date_of_birth, self.on)
+            self.add_error("status", f"{self.person.first_name} was {age} on the session date, "
+                                     f"so the {self.measure.code} applies, not the {shown}. "
+                                     "Check the answers below and save again")
+        elif not status:
             self.add_error("status", f"Select whether {self.person.first_name} completed the "
                                      f"{self.measure.code} or say why not")
         elif status == Administration.Status.NOT_ADMINISTERED:
@@ -105,10 +114,7 @@ class MeasureForm(forms.Form):
                 except ValidationError as error:
                     self.add_error("picture", f"{self.subject}: {error.message}")
         else:
-            raw = {
-                item.key: cleaned.get(item.key, "").strip() or cleaned.get(f"{item.key}_line", "")
-                for item in self.measure.items
-            }
+            raw = {item.key: cleaned.get(item.key, "") for item in self.measure.items}
             check_items(self, self.measure, raw, cleaned, f"{self.subject}: ")
         return cleaned
 
@@ -142,7 +148,7 @@ def measure_forms(data, files, people: list[Person], on: date) -> list[MeasureFo
         age = measures.age_on(person.date_of_birth, on)
         for tool in ("ORS", "SRS"):
             measure = measures.measure_for(tool, age)
-            forms_.append(MeasureForm(data, files, person=person, measure=measure,
+            forms_.append(MeasureForm(data, files, person=person, measure=measure, on=on,
                                       prefix=f"p{person.pk}-{tool.lower()}"))
     return forms_
 

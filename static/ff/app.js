@@ -4,13 +4,14 @@ import { initAll } from "/assets/govuk-frontend.min.js";
 initAll();
 
 // A line (range input) and its number box show the same mark: dragging fills the box, and typing
-// a mark measured from a paper form moves the line. With this script the line itself is not sent:
-// only the box is, so an item nobody touched arrives empty and is reported as missing instead of
-// being saved as the line's starting point. Without JavaScript the box, when filled, wins.
+// a mark measured from a paper form moves the line. Only the box is sent, so an item nobody
+// touched arrives empty and is reported as missing. The lines are drawn hidden and shown here:
+// without this script they could not fill the boxes.
 for (const row of document.querySelectorAll("[data-ff-line]")) {
-  const line = row.querySelector("input[type=range]");
+  const track = row.querySelector(".ff-line__track");
+  const line = track.querySelector("input[type=range]");
   const box = row.querySelector("input[data-ff-box]");
-  line.removeAttribute("name");
+  track.hidden = false;
   if (box.value !== "" && Number(box.value) >= 0 && Number(box.value) <= 10) {
     line.value = box.value;
   }

@@ -12,6 +12,10 @@ def test_an_audit_entry_cannot_be_changed_or_deleted(world):
         entry.save()
     with pytest.raises(RuntimeError):
         entry.delete()
+    with pytest.raises(RuntimeError):
+        AuditEntry.objects.filter(action="family.view").update(action="changed")
+    with pytest.raises(RuntimeError):
+        AuditEntry.objects.all().delete()
     assert AuditEntry.objects.get().action == "family.view"
 
 

@@ -26,11 +26,11 @@ def record_session_post(family: Family, on: date, overrides: dict | None = None,
             measure = measures.measure_for(tool, age)
             prefix = f"p{person.pk}-{tool.lower()}"
             data[f"{prefix}-status"] = "completed"
+            data[f"{prefix}-shown_measure"] = measure.code
             if measure.kind == "faces":
                 data[f"{prefix}-face"] = "happy"
             else:
                 for n, mark in enumerate(marks, start=1):
                     data[f"{prefix}-item_{n}"] = mark
-                    data[f"{prefix}-item_{n}_line"] = "5.0"
     data.update(overrides or {})
     return data

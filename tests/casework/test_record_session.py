@@ -45,16 +45,48 @@ def test_a_practitioner_records_a_whole_family_in_one_go(world, signed_in):
     assert session.practitioner == world.practitioner
 
 
-def test_the_number_box_wins_over_the_line_and_an_empty_box_takes_the_line(world, signed_in):
+def test_an_empty_mark_is_missing_whatever_a_line_said(world, signed_in):
     client = signed_in(world.practitioner)
     adult = people(world)["Person1"]
     data = record_session_post(world.family, timezone.localdate(), {
-        f"p{adult.pk}-ors-item_1": "", f"p{adult.pk}-ors-item_1_line": "7.3",
-        f"p{adult.pk}-ors-item_2": "2.0", f"p{adult.pk}-ors-item_2_line": "9.9",
-    })
-    client.post(url(world), data)
-    record = Administration.objects.get(person=adult, tool="ORS")
-    assert (record.item_1, record.item_2) == (Decimal("7.3"), Decimal("2.0"))
+        f"p{adult.pk}-ors-item_1": "", f"p{adult.pk}-ors-item_1_line": "7.3"})
+    page = client.post(url(world), data).content.decode()
+    assert "Person1&#39;s ORS: Item 1 is missing" in page
+    assert Session.objects.count() == 0
+
+
+def test_a_date_that_changes_the_form_is_not_saved_under_the_other_form(world, signed_in):
+    """The page showed the ORS to a 13-year-old; the practitioner then typed a date before
+    their birthday, when the CORS applied. Their marks must not become CORS marks silently."""
+    client = signed_in(world.practitioner)
+    teen = people(world)["Person3"]
+    today = timezone.localdate()
+    teen.date_of_birth = today.replace(year=today.year - 13) - timedelta(days=20)
+    teen.save()
+    world.family.episodes.update(opened_on=today - timedelta(days=400))
+    before_birthday = today - timedelta(days=40)
+    data = record_session_post(world.family, before_birthday)
+    data[f"p{teen.pk}-ors-shown_measure"] = "ORS"
+    data[f"p{teen.pk}-srs-shown_measure"] = "SRS"
+    page = client.post(url(world), data).content.decode()
+    assert "Person3 was 12 on the session date, so the CORS applies, not the ORS" in page
+    assert Session.objects.count() == 0
+    assert f'name="p{teen.pk}-ors-shown_measure" value="CORS"' in page
+    data[f"p{teen.pk}-ors-shown_measure"] = "CORS"
+    data[f"p{teen.pk}-srs-shown_measure"] = "CSRS"
+    assert client.post(url(world), data).status_code == 302
+    assert Administration.objects.get(person=teen, tool="ORS").measure == "CORS"
+
+
+def test_a_token_from_another_familys_session_is_refused(world, signed_in):
+    client = signed_in(world.colleague_other_team)
+    other = record_session_post(world.other_family, timezone.localdate())
+    client.post(reverse("record_session", args=[world.other_family.pk]), other)
+    mine = record_session_post(world.family, timezone.localdate(), {"token": other["token"]})
+    response = signed_in(world.practitioner).post(url(world), mine)
+    assert response.status_code == 200
+    assert "This form was already used" in response.content.decode()
+    assert Session.objects.filter(family=world.family).count() == 0
 
 
 def test_sending_the_same_form_twice_records_it_once(world, signed_in):
