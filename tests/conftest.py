@@ -3,6 +3,7 @@ practitioner's team manager, the data team, an evaluator, an administrator and a
 signed-in account with no team), who must be refused everywhere."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -35,6 +36,16 @@ class World:
             "administrator": self.administrator,
             "outsider": self.outsider,
         }
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Django removes the SQLite test database but not the WAL and shared-memory files beside it.
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if name:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -89,6 +89,15 @@ def record_session(
         if entry.person.pk not in present_ids or entry.person.family_id != family.pk:
             raise ValidationError("A score was given for someone not in the session")
         _check_entry(entry, on)
+    administrations = [
+        Administration(
+            person=entry.person, tool=entry.tool, measure=entry.measure, status=entry.status,
+            face=entry.face, picture=entry.picture or "", reason=entry.reason,
+            reason_detail=entry.reason_detail, notes=entry.notes,
+            total=_total(entry.measure, entry.items), **entry.items,
+        )
+        for entry in entries
+    ]
     try:
         with transaction.atomic():
             session = Session.objects.create(
@@ -96,23 +105,23 @@ def record_session(
                 submission_token=token,
             )
             session.present.add(*present)
-            administrations = Administration.objects.bulk_create([
-                Administration(
-                    session=session, person=entry.person, tool=entry.tool,
-                    measure=entry.measure, status=entry.status, face=entry.face,
-                    picture=entry.picture or "", reason=entry.reason,
-                    reason_detail=entry.reason_detail, notes=entry.notes,
-                    total=_total(entry.measure, entry.items), **entry.items,
-                )
-                for entry in entries
-            ])
+            for administration in administrations:
+                administration.session = session
+            Administration.objects.bulk_create(administrations)
             audit.record_many(actor, [
                 ("session.create", session, {
                     "date": on.isoformat(), "kind": kind, "present": sorted(present_ids),
                 }),
                 *[("administration.create", a, _score_snapshot(a)) for a in administrations],
             ])
-    except IntegrityError:
+    except BaseException as error:
+        # Photos are written to storage as the rows are inserted; a transaction that did not
+        # commit must not leave a child's drawing behind with no record pointing at it.
+        for administration in administrations:
+            if administration.picture and administration.picture._committed:
+                administration.picture.storage.delete(administration.picture.name)
+        if not isinstance(error, IntegrityError):
+            raise
         # The same form arrived twice at the same moment: the other request made the session.
         existing = _already_sent(token, family, actor)
         if existing is None:
@@ -189,18 +198,23 @@ def correct_administration(
             items = measures.validate_items(measure, items)
     except measures.ScoreError as error:
         raise ValidationError(str(error)) from None
-    before = {**administration.items(), "face": administration.face}
     with transaction.atomic():
+        # Read again inside the transaction (locked on PostgreSQL; SQLite's immediate
+        # transaction already holds the write lock), so the old values logged are the ones
+        # replaced, even when two corrections overlap.
+        current = Administration.objects.select_for_update().get(pk=administration.pk)
+        before = {**current.items(), "face": current.face}
         for key, value in items.items():
-            setattr(administration, key, value)
-        administration.face = face if measure.kind == "faces" else ""
-        administration.total = _total(measure.code, items)
-        administration.save()
-        after = {**administration.items(), "face": administration.face}
-        changes = audit.diff(before, after)
-        audit.record(actor, "administration.correct", administration,
+            setattr(current, key, value)
+        current.face = face if measure.kind == "faces" else ""
+        current.total = _total(measure.code, items)
+        changes = audit.diff(before, {**current.items(), "face": current.face})
+        if not changes:
+            return current  # sent twice, or nothing changed: nothing to save or log
+        current.save()
+        audit.record(actor, "administration.correct", current,
                      {**changes, "reason": reason.strip()})
-    return administration
+    return current
 
 
 def add_person(actor: User, family: Family, **values) -> Person:
@@ -211,16 +225,40 @@ def add_person(actor: User, family: Family, **values) -> Person:
 
 
 def update_person(actor: User, person: Person, **values) -> Person:
-    before = {key: getattr(person, key) for key in PERSON_FIELDS}
+    born = values.get("date_of_birth", person.date_of_birth)
+    if born != person.date_of_birth:
+        check_date_of_birth(person, born)
     with transaction.atomic():
+        current = Person.objects.select_for_update().get(pk=person.pk)
+        before = {key: getattr(current, key) for key in PERSON_FIELDS}
         for key, value in values.items():
-            setattr(person, key, value)
-        person.save()
-        changes = audit.diff(before, {key: getattr(person, key) for key in PERSON_FIELDS})
+            setattr(current, key, value)
+        current.save()
+        changes = audit.diff(before, {key: getattr(current, key) for key in PERSON_FIELDS})
         for key in _IDENTIFYING & changes.keys():
             changes[key] = ["(changed)", "(changed)"]
-        audit.record(actor, "person.update", person, changes)
-    return person
+        if changes:
+            audit.record(actor, "person.update", current, changes)
+    return current
+
+
+def check_date_of_birth(person: Person, born: date) -> None:
+    """A new date of birth must fit the person's records: not after a session they came to, and
+    not one under which a form they completed would have been the wrong one for their age."""
+    first = person.sessions_attended.order_by("date").first()
+    if first is not None and born > first.date:
+        raise ValidationError(
+            f"{person.first_name} came to a session on {first.date.day} {first.date:%B %Y}, "
+            "so the date of birth cannot be after it", code="after_session")
+    for record in person.administrations.select_related("session").order_by("session__date"):
+        expected = measures.measure_for(record.tool, measures.age_on(born, record.session.date))
+        if expected.code != record.measure:
+            on = record.session.date
+            raise ValidationError(
+                f"With this date of birth {person.first_name} would have had the "
+                f"{expected.code} on {on.day} {on:%B %Y}, not the {record.measure} recorded. "
+                "Check the date, or ask your administrator to correct the records",
+                code="changes_forms")
 
 
 def log_family_view(actor: User, family: Family) -> None:

@@ -81,3 +81,7 @@ def attendance(episode: Episode) -> dict[int, int]:
         within &= Q(sessions_attended__date__lte=episode.closed_on)
     return dict(Person.objects.filter(family_id=episode.family_id)
                 .annotate(n=Count("sessions_attended", filter=within)).values_list("id", "n"))
+
+
+def session_records(session: Session) -> list[Administration]:
+    return list(session.administrations.select_related("person").order_by("person", "tool"))

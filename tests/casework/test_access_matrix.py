@@ -4,6 +4,7 @@ reach it; everyone else gets the same 404 that a missing record gives."""
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,12 +13,22 @@ from tests import factories
 ALLOWED = {"practitioner", "manager"}
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def object_urls(world) -> dict[str, str]:
     family = world.family
     person = family.people.first()
     session = factories.session(world.practitioner, family,
                                 timezone.localdate() - timedelta(days=3))
     record = session.administrations.first()
+    drawing = session.administrations.get(measure="YCORS")
+    drawing.picture.save("drawing.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
+    today = timezone.localdate()
+    earlier = family.episodes.create(opened_on=today - timedelta(days=400),
+                                     closed_on=today - timedelta(days=300))
     return {
         "family": reverse("family", args=[family.pk]),
         "add person": reverse("add_person", args=[family.pk]),
@@ -25,19 +36,25 @@ def object_urls(world) -> dict[str, str]:
         "record session": reverse("record_session", args=[family.pk]),
         "session": reverse("session", args=[session.pk]),
         "correct record": reverse("correct_record", args=[record.pk]),
+        "picture": reverse("record_picture", args=[drawing.pk]),
+        "acknowledge alert": reverse("acknowledge_alert", args=[person.pk]),
+        "close support": reverse("close_support", args=[family.pk]),
+        "reopen support": reverse("reopen_support", args=[family.pk]),
+        "closure summary": reverse("closure_summary", args=[earlier.pk]),
     }
 
 
-READ_ONLY = {"family", "session"}
+READ_ONLY = {"family", "session", "picture", "closure summary"}
+POST_ONLY = {"acknowledge alert"}
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_only_the_familys_practitioner_and_manager_reach_each_page(world, client, method):
     urls = object_urls(world)
-    if method == "post":
-        # Pages that only show are refused a POST with 405 by everyone, before any lookup, so
-        # the answer says nothing about whether the record exists.
-        urls = {name: url for name, url in urls.items() if name not in READ_ONLY}
+    # A page that only shows refuses a POST (and a form handler a GET) with 405 for everyone,
+    # before any lookup, so the answer says nothing about whether the record exists.
+    skip = READ_ONLY if method == "post" else POST_ONLY
+    urls = {name: url for name, url in urls.items() if name not in skip}
     outcomes = {}
     for persona, user in world.everyone().items():
         client.force_login(user)

@@ -47,3 +47,28 @@ def test_two_practitioners_recording_at_once_are_both_saved(transactional_db, wo
     assert Session.objects.filter(family=world.family).count() == 2 * ROUNDS
     assert Session.objects.filter(practitioner=second).count() == ROUNDS
     assert Administration.objects.filter(session__family=world.family).count() == 2 * ROUNDS * 8
+
+
+def test_the_same_form_sent_twice_at_the_same_moment_records_once(transactional_db, world):
+    url = reverse("record_session", args=[world.family.pk])
+    data = record_session_post(world.family, timezone.localdate())
+    start = threading.Barrier(2)
+    codes: list[int] = []
+
+    def send():
+        client = Client()
+        client.force_login(world.practitioner)
+        try:
+            start.wait(timeout=10)
+            codes.append(client.post(url, data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert codes == [302, 302]
+    assert Session.objects.filter(family=world.family).count() == 1
+    assert Administration.objects.filter(session__family=world.family).count() == 8

@@ -65,3 +65,29 @@ def test_a_young_childs_face_can_be_corrected(world, signed_in):
     assert faces.face == "in_between"
     assert AuditEntry.objects.get(action="administration.correct").changes["face"] == [
         "happy", "in_between"]
+
+
+def test_a_correction_sent_twice_is_logged_once(world, signed_in):
+    record, _ = recorded(world)
+    client = signed_in(world.practitioner)
+    data = {"item_1": "5.0", "item_2": "7.2", "item_3": "5.0", "item_4": "5.0",
+            "reason": "Typed 5.0 for 7.2"}
+    client.post(reverse("correct_record", args=[record.pk]), data)
+    client.post(reverse("correct_record", args=[record.pk]), data)
+    assert AuditEntry.objects.filter(action="administration.correct").count() == 1
+
+
+def test_a_correction_logs_the_value_it_replaced_even_if_the_page_was_stale(world, signed_in):
+    record, _ = recorded(world)
+    client = signed_in(world.practitioner)
+    url = reverse("correct_record", args=[record.pk])
+    client.post(url, {"item_1": "5.0", "item_2": "7.0", "item_3": "5.0", "item_4": "5.0",
+                      "reason": "first"})
+    # A colleague's page still showed 5.0; their correction replaces 7.0, and says so.
+    from familyfeedback.casework import actions
+
+    actions.correct_administration(world.manager, record, items={
+        "item_1": Decimal("5.0"), "item_2": Decimal("8.0"), "item_3": Decimal("5.0"),
+        "item_4": Decimal("5.0")}, face="", reason="second")
+    last = AuditEntry.objects.filter(action="administration.correct").order_by("-id").first()
+    assert last.changes["item_2"] == ["7.0", "8.0"]

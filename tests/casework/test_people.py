@@ -54,3 +54,43 @@ def test_editing_a_name_is_audited_without_the_name(world, signed_in):
     assert entry.changes["first_name"] == ["(changed)", "(changed)"]
     assert entry.changes["preferred_language"] == ["English", "Polish"]
     assert "Renamed" not in str(entry.changes)
+
+
+def edit_post(person, born):
+    return {"first_name": person.first_name, "last_name": "Test",
+            "date_of_birth-day": str(born.day), "date_of_birth-month": str(born.month),
+            "date_of_birth-year": str(born.year), "preferred_language": "English"}
+
+
+def test_a_date_of_birth_after_a_session_they_came_to_is_refused(world, signed_in):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests import factories
+
+    session = factories.session(world.practitioner, world.family,
+                                timezone.localdate() - timedelta(days=10))
+    child = world.family.people.get(first_name="Person4")
+    page = signed_in(world.practitioner).post(
+        reverse("edit_person", args=[child.pk]),
+        edit_post(child, session.date + timedelta(days=1))).content.decode()
+    child.refresh_from_db()
+    assert "so the date of birth cannot be after it" in page
+    assert child.date_of_birth < session.date
+
+
+def test_a_date_of_birth_that_would_change_a_recorded_form_is_refused(world, signed_in):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests import factories
+
+    on = timezone.localdate() - timedelta(days=10)
+    factories.session(world.practitioner, world.family, on)
+    child = world.family.people.get(first_name="Person3")  # 9 and a half: CORS
+    fourteen = on.replace(year=on.year - 14)
+    page = signed_in(world.practitioner).post(
+        reverse("edit_person", args=[child.pk]), edit_post(child, fourteen)).content.decode()
+    assert "would have had the ORS" in page and "not the CORS recorded" in page

@@ -63,3 +63,29 @@ def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_saved(world, sign
     assert "Person4&#39;s YCORS: The photo must be a JPG, PNG or WebP image" in page
     assert "Choose the photos of drawn faces again" in page
     assert not Administration.objects.exists()
+
+
+def test_a_session_that_fails_to_save_leaves_no_photo_behind(world, signed_in, settings,
+                                                             monkeypatch):
+    from familyfeedback.accounts import audit
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the audit write failed")
+
+    monkeypatch.setattr(audit, "record_many", fail)
+    client = signed_in(world.practitioner)
+    client.raise_request_exception = False
+    _, response = post_with_picture(world, client, PNG)
+    assert response.status_code == 500
+    assert not Administration.objects.exists()
+    stored = list((settings.MEDIA_ROOT / "pictures").glob("*")) if (
+        settings.MEDIA_ROOT / "pictures").exists() else []
+    assert stored == []
+
+
+def test_a_missing_photo_file_is_a_404_not_an_error(world, signed_in, settings):
+    client = signed_in(world.practitioner)
+    post_with_picture(world, client, PNG)
+    record = Administration.objects.exclude(picture="").get()
+    (settings.MEDIA_ROOT / record.picture.name).unlink()
+    assert client.get(reverse("record_picture", args=[record.pk])).status_code == 404

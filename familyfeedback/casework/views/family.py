@@ -10,6 +10,7 @@ from familyfeedback.casework.access import get_family_for, get_person_for
 from familyfeedback.casework.forms import AcknowledgeForm, PersonForm
 from familyfeedback.casework.presenters import person_progress, reliable_change_note
 from familyfeedback.casework.wording import text_pack_status
+from familyfeedback.lib.errors import error_summary
 
 
 @require_GET
@@ -71,6 +72,7 @@ def add_person(request: HttpRequest, family_id: int) -> HttpResponse:
         return redirect("family", family_id=family.pk)
     return render(request, "casework/person_form.html", {
         "family": family, "form": form, "title": "Add a person to the family",
+        "errors": error_summary(form),
     })
 
 
@@ -80,10 +82,14 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
     initial = {key: getattr(person, key) for key in actions.PERSON_FIELDS}
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        actions.update_person(request.user, person, **form.cleaned_data)
-        messages.success(request, f"{person.first_name}'s details saved")
-        return redirect("family", family_id=person.family_id)
+        try:
+            actions.update_person(request.user, person, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("date_of_birth", error)
+        else:
+            messages.success(request, f"{person.first_name}'s details saved")
+            return redirect("family", family_id=person.family_id)
     return render(request, "casework/person_form.html", {
         "family": person.family, "form": form, "person": person,
-        "title": f"Change {person.first_name}'s details",
+        "title": f"Change {person.first_name}'s details", "errors": error_summary(form),
     })

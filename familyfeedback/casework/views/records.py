@@ -44,7 +44,10 @@ def record_picture(request: HttpRequest, administration_id: int) -> FileResponse
     administration = get_administration_for(request.user, administration_id)
     if not administration.picture:
         raise Http404("No picture")
-    handle = administration.picture.open("rb")
+    try:
+        handle = administration.picture.open("rb")
+    except FileNotFoundError:
+        raise Http404("The picture's file is missing") from None
     kind = picture_kind(handle.read(12))
     handle.seek(0)
     response = FileResponse(handle, content_type=kind[1] if kind else "application/octet-stream")

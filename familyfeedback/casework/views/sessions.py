@@ -63,7 +63,7 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
 @require_GET
 def session(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_session_for(request.user, session_id)
-    records = session.administrations.select_related("person").order_by("person", "tool")
+    records = queries.session_records(session)
     return render(request, "casework/session.html", {
-        "session": session, "family": session.family, "records": list(records),
+        "session": session, "family": session.family, "records": records,
     })
