@@ -10,11 +10,26 @@ from django.conf import settings
 from familyfeedback import measures
 from familyfeedback.casework.models import Administration, AlertAcknowledgement, Person
 
+# Short names for the caseload, where the full reason would not fit.
+TITLES = {
+    measures.AlertCode.RELIABLE_DETERIORATION: "Got worse",
+    measures.AlertCode.NO_RELIABLE_IMPROVEMENT: "No improvement yet",
+    measures.AlertCode.BELOW_EXPECTED: "Below the expected range",
+    measures.AlertCode.INTAKE_ABOVE_CUTOFF: "Started above the cut-off",
+    measures.AlertCode.LOW_SESSION_TOTAL: "Low session rating",
+    measures.AlertCode.LOW_SESSION_ITEM: "Part of the session rated low",
+    measures.AlertCode.SESSION_RATING_DROPPED: "Session rating fell",
+}
+
 
 @dataclass(frozen=True)
 class PersonAlert:
     person: Person
     alert: measures.Alert
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.alert.code]
 
     @property
     def anchor(self) -> str:

@@ -1,0 +1,92 @@
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from familyfeedback.accounts.models import AuditEntry
+from tests import factories
+from tests.casework.forms_data import record_session_post
+
+
+def date_post(name, on):
+    return {f"{name}-day": str(on.day), f"{name}-month": str(on.month),
+            f"{name}-year": str(on.year)}
+
+
+def sessions(world):
+    adult = world.family.people.get(first_name="Person1")
+    today = timezone.localdate()
+    for days_ago, marks, srs in ((30, (3, 3, 3, 3), (9, 9, 9, 9)),
+                                 (10, (6, 6, 6, 6), (9.5, 9.5, 9.5, 9.5))):
+        factories.session(world.practitioner, world.family, today - timedelta(days=days_ago),
+                          {adult.pk: (marks, srs)})
+    return adult
+
+
+def test_closing_support_gives_a_summary_in_plain_words(world, signed_in):
+    sessions(world)
+    client = signed_in(world.practitioner)
+    response = client.post(reverse("close_support", args=[world.family.pk]), {
+        **date_post("closed_on", timezone.localdate()), "note": "Goals met"})
+    episode = world.family.episodes.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("closure_summary", args=[episode.pk])
+    page = client.get(response["Location"]).content.decode()
+    # Person1: 12.0 then 24.0, +12 is reliable; 24 is below 25, so not over the line.
+    assert "Your first rating was <strong>12.0</strong>" in page
+    assert "your last was <strong>24.0</strong>" in page
+    assert "things got better" in page
+    assert "On average you rated our sessions <strong>37.0</strong> out of 40" in page
+    assert "Came to 2 sessions" in page
+    assert AuditEntry.objects.filter(action="episode.close").exists()
+    assert "Ashdown family" not in client.get(reverse("home")).content.decode()
+
+
+def test_support_cannot_close_before_its_last_session(world, signed_in):
+    sessions(world)
+    page = signed_in(world.practitioner).post(reverse("close_support", args=[world.family.pk]), {
+        **date_post("closed_on", timezone.localdate() - timedelta(days=20))}).content.decode()
+    assert "cannot be before the last session" in page
+    assert world.family.episodes.get().closed_on is None
+
+
+def test_a_closed_family_takes_no_sessions_until_reopened(world, signed_in):
+    sessions(world)
+    client = signed_in(world.practitioner)
+    today = timezone.localdate()
+    client.post(reverse("close_support", args=[world.family.pk]),
+                date_post("closed_on", today - timedelta(days=5)))
+    refused = client.get(reverse("record_session", args=[world.family.pk]))
+    assert refused.status_code == 302
+    response = client.post(reverse("reopen_support", args=[world.family.pk]),
+                           date_post("opened_on", today))
+    assert response.status_code == 302
+    assert world.family.episodes.count() == 2
+    saved = client.post(reverse("record_session", args=[world.family.pk]),
+                        record_session_post(world.family, today))
+    assert saved.status_code == 302
+
+
+def test_reopening_starts_a_new_baseline(world, signed_in):
+    adult = sessions(world)
+    client = signed_in(world.practitioner)
+    today = timezone.localdate()
+    client.post(reverse("close_support", args=[world.family.pk]),
+                date_post("closed_on", today - timedelta(days=5)))
+    client.post(reverse("reopen_support", args=[world.family.pk]), date_post("opened_on", today))
+    factories.session(world.practitioner, world.family, today,
+                      {adult.pk: ((2, 2, 2, 2), (9, 9, 9, 9))})
+    page = client.get(reverse("family", args=[world.family.pk])).content.decode()
+    # 8.0 alone in the new episode: nothing to compare with, so no "got worse" against 24.0.
+    assert "Down from" not in page
+    assert "closure summary" in page
+
+
+def test_reopening_must_come_after_the_closure(world, signed_in):
+    sessions(world)
+    client = signed_in(world.practitioner)
+    today = timezone.localdate()
+    client.post(reverse("close_support", args=[world.family.pk]), date_post("closed_on", today))
+    page = client.post(reverse("reopen_support", args=[world.family.pk]),
+                       date_post("opened_on", today)).content.decode()
+    assert "Support must start again after it closed" in page
