@@ -14,6 +14,7 @@ from django.utils import timezone
 from familyfeedback import measures
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import User
+from familyfeedback.casework import trajectories
 from familyfeedback.casework.alerts import person_alerts
 from familyfeedback.casework.models import (
     Administration,
@@ -325,7 +326,8 @@ def acknowledge_alert(actor: User, person: Person, *, code: str, fired_on: date,
     episode = current_episode(person.family)
     records = episode_records(episode) if episode else []
     raised = {(a.code.value, a.on) for a in person_alerts(
-        person, [r for r in records if r.person_id == person.pk], timezone.localdate())}
+        person, [r for r in records if r.person_id == person.pk], timezone.localdate(),
+        trajectories.latest())}
     if (code, fired_on) not in raised:
         raise ValidationError("This alert is no longer raised: the scores have changed since the "
                               "page was opened", code="not_raised")

@@ -4,11 +4,13 @@ person's ratings in their current episode, less those already acknowledged."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 
 from familyfeedback import measures
 from familyfeedback.casework.models import Administration, AlertAcknowledgement, Person
+from familyfeedback.casework.trajectories import Curves, expected_range
 
 # Short names for the caseload, where the full reason would not fit.
 TITLES = {
@@ -45,8 +47,8 @@ def scores(records: list[Administration], tool: str) -> list[measures.Score]:
     ]
 
 
-def person_alerts(person: Person, records: list[Administration], today: date) -> list[
-        measures.Alert]:
+def person_alerts(person: Person, records: list[Administration], today: date,
+                  curves: Curves) -> list[measures.Alert]:
     """Every alert the person's records raise, oldest rule first. records: this episode's,
     oldest first, each with session_date."""
     outcome = scores(records, "ORS")
@@ -59,16 +61,18 @@ def person_alerts(person: Person, records: list[Administration], today: date) ->
         age = measures.age_on(person.date_of_birth, today)
         cutoff = measures.cutoff_for(measure, age)
         rc = measures.reliable_change_for(measure, settings.RELIABLE_CHANGE_STANDARD)
+        band = expected_range(curves, measure.code, [s.total for s in outcome])
         alerts += measures.outcome_alerts(
             outcome, cutoff=cutoff.value if cutoff else None, rci=rc.value if rc else None,
             review_after=settings.ALERT_REVIEW_AFTER,
+            expected_low=Decimal(str(round(band[-1][0], 1))) if band else None,
         )
     alerts += measures.session_alerts(scores(records, "SRS"))
     return alerts
 
 
-def outstanding(people: list[Person], records: list[Administration], today: date) -> list[
-        PersonAlert]:
+def outstanding(people: list[Person], records: list[Administration], today: date,
+                curves: Curves) -> list[PersonAlert]:
     """Alerts not yet acknowledged for these people, given their current episodes' records."""
     by_person: dict[int, list[Administration]] = defaultdict(list)
     for record in records:
@@ -78,6 +82,17 @@ def outstanding(people: list[Person], records: list[Administration], today: date
     return [
         PersonAlert(person, alert)
         for person in people
-        for alert in person_alerts(person, by_person.get(person.pk, []), today)
+        for alert in person_alerts(person, by_person.get(person.pk, []), today, curves)
         if (person.pk, alert.code.value, alert.on) not in done
     ]
+
+
+def for_caseload(items: list[PersonAlert]) -> dict[int, list[tuple[Person, str]]]:
+    """family id -> [(person, "got worse, low session rating")]: one line per person, so a
+    session rating that is low on three counts reads as one thing to talk about."""
+    by_family: dict[int, dict[int, tuple[Person, list[str]]]] = {}
+    for item in items:
+        people = by_family.setdefault(item.person.family_id, {})
+        people.setdefault(item.person.pk, (item.person, []))[1].append(item.title.lower())
+    return {family_id: [(person, ", ".join(titles)) for person, titles in people.values()]
+            for family_id, people in by_family.items()}

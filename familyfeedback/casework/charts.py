@@ -38,6 +38,7 @@ class Chart:
     cutoff: Line | None
     band: Band | None
     path: str
+    expected_path: str
     y_ticks: list[tuple[float, int]]
     x_labels: list[tuple[float, str]]
     width: int = WIDTH
@@ -57,9 +58,11 @@ def build_chart(
     cutoff: Decimal | None = None,
     cutoff_label: str = "",
     band_width: Decimal | None = None,
+    expected: list[tuple[float, float]] | None = None,
 ) -> Chart:
     """scores in date order. The band is the first score ± the reliable-change value: a later
-    score outside it is a reliable change."""
+    score outside it is a reliable change. expected, when given, is the expected range (low,
+    high) at each score, drawn as a shaded ribbon through the points' dates."""
     plot_width = WIDTH - LEFT - RIGHT
     if len(scores) > 1:
         first_day, last_day = scores[0][0], scores[-1][0]
@@ -76,6 +79,14 @@ def build_chart(
         band = Band(_y(high), _y(low), f"No reliable change: {low} to {high}")
     line = Line(_y(cutoff), cutoff, cutoff_label) if cutoff is not None else None
     path = " ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(points))
+    expected_path = ""
+    if expected and len(expected) == len(points):
+        upper = [(p.x, _y(min(high, MAX_TOTAL))) for p, (_, high) in zip(points, expected,
+                                                                          strict=True)]
+        lower = [(p.x, _y(max(low, 0))) for p, (low, _) in zip(points, expected, strict=True)]
+        outline = upper + lower[::-1]
+        expected_path = " ".join(f"{'M' if i == 0 else 'L'}{x},{y}"
+                                 for i, (x, y) in enumerate(outline)) + " Z"
     x_labels = []
     if points:
         ends = [points[0]] if len(points) == 1 else [points[0], points[-1]]
@@ -85,6 +96,7 @@ def build_chart(
         cutoff=line,
         band=band,
         path=path,
+        expected_path=expected_path,
         y_ticks=[(_y(v), v) for v in (0, 10, 20, 30, 40)],
         x_labels=x_labels,
     )

@@ -207,3 +207,35 @@ class AlertAcknowledgement(models.Model):
             models.UniqueConstraint(fields=["person", "code", "fired_on"],
                                     name="acknowledge_an_alert_once"),
         ]
+
+
+class TrajectoryFit(models.Model):
+    """One run of `manage.py fit_trajectories`: when, from what, and what could not be fitted."""
+
+    fitted_at = models.DateTimeField(auto_now_add=True)
+    closed_episodes = models.PositiveIntegerField()
+    # "person:episode" for each trajectory the curves were fitted from, so a fit can be checked.
+    trajectories_used = models.JSONField(default=list)
+    # measure code -> plain-English notes on the bands left out for too little data.
+    notes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-fitted_at", "-id"]
+
+
+class TrajectoryCurve(models.Model):
+    """The expected trajectory of people starting in one intake band on one measure."""
+
+    fit = models.ForeignKey(TrajectoryFit, on_delete=models.CASCADE, related_name="curves")
+    measure = models.CharField(max_length=10)
+    band_low = models.FloatField()
+    band_high = models.FloatField()
+    intercept = models.FloatField()
+    slope = models.FloatField()
+    re_cov = models.JSONField()
+    residual_var = models.FloatField()
+    trajectories = models.PositiveIntegerField()
+    observations = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["measure", "band_low"]

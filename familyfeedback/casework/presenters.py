@@ -11,6 +11,7 @@ from familyfeedback import measures
 from familyfeedback.casework.alerts import scores
 from familyfeedback.casework.charts import Chart, build_chart
 from familyfeedback.casework.models import Administration, Person
+from familyfeedback.casework.trajectories import Curves, expected_range
 
 DIRECTION_TEXT = {"up": "Up", "down": "Down", "same": "No change"}
 
@@ -23,6 +24,9 @@ class ToolProgress:
     chart: Chart | None = None
     cutoff: measures.Cutoff | None = None
     change_text: str = ""
+    expected_note: str = ""
+    # record id -> "low to high": the expected range at that rating, for the chart's table.
+    expected_at: dict[int, str] = field(default_factory=dict)
 
     @property
     def completed(self) -> list[Administration]:
@@ -50,16 +54,18 @@ class PersonProgress:
     faces: list[Administration] = field(default_factory=list)
 
 
-def person_progress(person: Person, records: list[Administration], today: date) -> PersonProgress:
+def person_progress(person: Person, records: list[Administration], today: date,
+                    curves: Curves) -> PersonProgress:
     age = measures.age_on(person.date_of_birth, today)
     by_tool = {tool: [r for r in records if r.tool == tool] for tool in ("ORS", "SRS")}
-    ors = _progress("ORS", by_tool["ORS"], age)
-    srs = _progress("SRS", by_tool["SRS"], age)
+    ors = _progress("ORS", by_tool["ORS"], age, curves)
+    srs = _progress("SRS", by_tool["SRS"], age, curves)
     faces = [r for r in records if r.completed and r.face]
     return PersonProgress(person=person, age=age, ors=ors, srs=srs, faces=faces)
 
 
-def _progress(tool: str, records: list[Administration], age: int) -> ToolProgress:
+def _progress(tool: str, records: list[Administration], age: int,
+              curves: Curves) -> ToolProgress:
     progress = ToolProgress(tool=tool, records=records)
     done = progress.completed
     if not done:
@@ -83,11 +89,19 @@ def _progress(tool: str, records: list[Administration], age: int) -> ToolProgres
     if progress.cutoff is not None:
         cutoff_label = (f"Cut-off {progress.cutoff.value}" if tool == "ORS"
                         else f"{progress.cutoff.value}: below suggests the session did not fit")
+    expected = expected_range(curves, measure.code, [r.total for r in done])
+    if tool == "ORS" and not expected:
+        progress.expected_note = curves.why_not(measure.code)
+    progress.expected_at = {
+        r.pk: f"{max(low, 0):.1f} to {min(high, 40):.1f}"
+        for r, (low, high) in zip(done, expected, strict=False)
+    }
     progress.chart = build_chart(
         [(r.session_date, r.total) for r in done],
         cutoff=progress.cutoff.value if progress.cutoff else None,
         cutoff_label=cutoff_label,
         band_width=band,
+        expected=expected,
     )
     return progress
 

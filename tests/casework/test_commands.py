@@ -18,6 +18,7 @@ def test_load_demo_makes_the_service_once_and_prints_the_sign_ins(db, monkeypatc
             Administration.objects.count()) == counts
     assert counts[0] == 150 and 350 <= counts[1] <= 450
     assert "already loaded" in out.getvalue()
+    assert "ORS intake" in out.getvalue()  # expected trajectories were fitted from the demo
     for email in ("practitioner@demo.test", "manager@demo.test", "datateam@demo.test",
                   "evaluator@demo.test", "admin@demo.test"):
         assert email in out.getvalue()

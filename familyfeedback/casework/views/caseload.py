@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from familyfeedback.accounts.models import Role
-from familyfeedback.casework import alerts, queries
+from familyfeedback.casework import alerts, queries, trajectories
 from familyfeedback.casework.access import families_for
 from familyfeedback.casework.presenters import latest_ors_totals
 
@@ -24,13 +24,12 @@ def my_families(request: HttpRequest) -> HttpResponse:
     families = queries.caseload(families)
     records = queries.open_episode_records(families)
     people = [person for family in families for person in family.people.all()]
-    by_family: dict[int, list] = {}
-    for item in alerts.outstanding(people, records, timezone.localdate()):
-        by_family.setdefault(item.person.family_id, []).append(item)
+    raised = alerts.outstanding(people, records, timezone.localdate(), trajectories.latest())
     return render(request, "casework/my_families.html", {
         "families": families,
         "latest": latest_ors_totals(records),
-        "alerts": by_family,
+        "alerts": alerts.for_caseload(raised),
+        "alert_count": len(raised),
         "show_all": show_all,
         "is_manager": request.user.role == Role.TEAM_MANAGER,
     })

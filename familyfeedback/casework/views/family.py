@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from familyfeedback.casework import actions, alerts, queries
+from familyfeedback.casework import actions, alerts, queries, trajectories
 from familyfeedback.casework.access import get_family_for, get_person_for
 from familyfeedback.casework.forms import AcknowledgeForm, PersonForm
 from familyfeedback.casework.presenters import person_progress, reliable_change_note
@@ -25,16 +25,17 @@ def family_context(family, acknowledge_form: AcknowledgeForm | None = None) -> d
     episode = queries.current_episode(family)
     records = queries.episode_records(episode) if episode else []
     today = timezone.localdate()
+    curves = trajectories.latest()
     return {
         "family": family,
         "episode": episode,
         "episodes": list(family.episodes.all()),
         "progress": [
-            person_progress(p, [r for r in records if r.person_id == p.pk], today)
+            person_progress(p, [r for r in records if r.person_id == p.pk], today, curves)
             for p in people
             if p.date_of_birth <= today
         ],
-        "alerts": alerts.outstanding(people, records, today),
+        "alerts": alerts.outstanding(people, records, today, curves),
         "acknowledged": queries.acknowledgements(people),
         "acknowledge_form": acknowledge_form,
         "sessions": queries.family_sessions(family),

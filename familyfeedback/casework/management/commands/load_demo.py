@@ -1,5 +1,6 @@
 import os
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -9,7 +10,8 @@ from familyfeedback.casework import demo
 class Command(BaseCommand):
     help = (
         "Load the fictional demo service (5 teams, about 45 practitioners, 150 families, six "
-        "months of sessions) unless it is already there, then print the demo sign-ins. The "
+        "months of sessions, a third of them finished, with expected trajectories fitted) unless "
+        "it is already there, then print the demo sign-ins. The "
         "password is DEMO_PASSWORD (default family-feedback-demo)."
     )
 
@@ -21,6 +23,8 @@ class Command(BaseCommand):
             counts = demo.load_demo(password, timezone.localdate())
             summary = ", ".join(f"{value} {key}" for key, value in counts.items())
             self.stdout.write(f"Loaded the demo service: {summary}.")
+            # The demo's finished support is enough to draw expected ranges for the ORS.
+            call_command("fit_trajectories", stdout=self.stdout)
         self.stdout.write("\nDemo sign-ins (password: the DEMO_PASSWORD variable, "
                           "default family-feedback-demo):")
         for login in demo.LOGINS:
