@@ -10,6 +10,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from familyfeedback.casework import schedules  # pure: imports nothing of Django's
 from familyfeedback.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -171,6 +172,13 @@ WHITENOISE_USE_FINDERS = DEBUG
 RELIABLE_CHANGE_STANDARD = env_str("FF_RELIABLE_CHANGE_STANDARD", "common")
 if RELIABLE_CHANGE_STANDARD not in {"common", "cyp_iapt_2015"}:
     raise ImproperlyConfigured("FF_RELIABLE_CHANGE_STANDARD must be common or cyp_iapt_2015")
+# When the tools are due: every_session (the pilot's rule), first_and_last, every_weeks:N or
+# taf_reviews. See casework/schedules.py.
+try:
+    SCHEDULE = schedules.parse(env_str("FF_SCHEDULE", "every_session"))
+except ValueError as error:
+    raise ImproperlyConfigured(f"FF_SCHEDULE: {error}") from None
+
 # Raise "no reliable improvement" when this many outcome ratings in an episode show none.
 ALERT_REVIEW_AFTER = env_int("FF_ALERT_REVIEW_AFTER", 3, minimum=2)
 

@@ -6,6 +6,7 @@ from familyfeedback.casework.views import caseload, family, records, sessions, s
 
 urlpatterns = [
     path("", caseload.home, name="home"),
+    path("overdue/", caseload.overdue, name="overdue"),
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", accounts.health, name="health"),

@@ -56,6 +56,10 @@ class SessionForm(forms.Form):
         return cleaned
 
 
+# A choice offered only when the service's schedule says the tools are not due: nothing is saved.
+NOT_DUE = "not_due"
+
+
 class MeasureForm(forms.Form):
     """One person's ORS (start) or SRS (end) within the record-session page."""
 
@@ -70,12 +74,17 @@ class MeasureForm(forms.Form):
     # given on the wrong form and must not be relabelled silently.
     shown_measure = forms.CharField(required=False)
 
-    def __init__(self, *args, person: Person, measure: measures.Measure, on: date, **kwargs):
+    def __init__(self, *args, person: Person, measure: measures.Measure, on: date, due: bool,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.checked = False  # set when the person is marked present and the form validated
         self.person = person
         self.measure = measure
         self.on = on
+        self.due = due
+        if not due:
+            self.fields["status"].choices = [*Administration.Status.choices,
+                                             (NOT_DUE, "Not due today")]
         if measure.kind == "lines":
             for item in measure.items:
                 self.fields[item.key] = forms.CharField(required=False, max_length=6)
@@ -96,6 +105,8 @@ class MeasureForm(forms.Form):
         elif not status:
             self.add_error("status", f"Select whether {self.person.first_name} completed the "
                                      f"{self.measure.code} or say why not")
+        elif status == NOT_DUE:
+            pass
         elif status == Administration.Status.NOT_ADMINISTERED:
             if not cleaned.get("reason"):
                 self.add_error("reason", f"Select why {self.subject} was not administered")
@@ -118,8 +129,10 @@ class MeasureForm(forms.Form):
             check_items(self, self.measure, raw, cleaned, f"{self.subject}: ")
         return cleaned
 
-    def entry(self) -> Entry:
+    def entry(self) -> Entry | None:
         data = self.cleaned_data
+        if data["status"] == NOT_DUE:
+            return None
         completed = data["status"] == Administration.Status.COMPLETED
         items: dict[str, Decimal] = {}
         if completed and self.measure.kind == "lines":
@@ -138,7 +151,8 @@ class MeasureForm(forms.Form):
         )
 
 
-def measure_forms(data, files, people: list[Person], on: date) -> list[MeasureForm]:
+def measure_forms(data, files, people: list[Person], on: date,
+                  due: dict[int, bool]) -> list[MeasureForm]:
     """A form per person per tool, the measure chosen by the person's age on the session date.
     People born after the date get none: the date check reports them."""
     forms_ = []
@@ -149,6 +163,7 @@ def measure_forms(data, files, people: list[Person], on: date) -> list[MeasureFo
         for tool in ("ORS", "SRS"):
             measure = measures.measure_for(tool, age)
             forms_.append(MeasureForm(data, files, person=person, measure=measure, on=on,
+                                      due=due.get(person.pk, True),
                                       prefix=f"p{person.pk}-{tool.lower()}"))
     return forms_
 

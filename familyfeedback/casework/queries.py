@@ -11,6 +11,7 @@ from familyfeedback.casework.models import (
     Person,
     Session,
 )
+from familyfeedback.casework.schedules import Visit
 
 
 def current_episode(family: Family) -> Episode | None:
@@ -85,3 +86,34 @@ def attendance(episode: Episode) -> dict[int, int]:
 
 def session_records(session: Session) -> list[Administration]:
     return list(session.administrations.select_related("person").order_by("person", "tool"))
+
+
+def visits(episodes: list[Episode]) -> dict[int, list[Visit]]:
+    """person id -> the sessions of their family's episode they were at, oldest first, each
+    saying whether their outcome rating was recorded (completed or not administered)."""
+    if not episodes:
+        return {}
+    within = Q()
+    for episode in episodes:
+        span = Q(family_id=episode.family_id, date__gte=episode.opened_on)
+        if episode.closed_on is not None:
+            span &= Q(date__lte=episode.closed_on)
+        within |= span
+    sessions = list(Session.objects.filter(within).order_by("date", "id").prefetch_related(
+        Prefetch("present", queryset=Person.objects.only("id")),
+        Prefetch("administrations", queryset=Administration.objects.filter(tool="ORS")
+                 .only("id", "session_id", "person_id")),
+    ))
+    found: dict[int, list[Visit]] = {}
+    for session in sessions:
+        rated = {a.person_id for a in session.administrations.all()}
+        for person in session.present.all():
+            found.setdefault(person.pk, []).append(
+                Visit(session.date, session.kind, person.pk in rated))
+    return found
+
+
+def open_episodes(families: list[Family]) -> dict[int, Episode]:
+    """family id -> its open episode."""
+    return {e.family_id: e for e in Episode.objects.filter(
+        family__in=[f.pk for f in families], closed_on__isnull=True)}

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from familyfeedback.accounts.models import Role
-from familyfeedback.casework import alerts, queries, trajectories
+from familyfeedback.casework import alerts, queries, schedules, trajectories
 from familyfeedback.casework.access import families_for
 from familyfeedback.casework.presenters import latest_ors_totals
 
@@ -16,12 +17,18 @@ def home(request: HttpRequest) -> HttpResponse:
     return my_families(request)
 
 
-def my_families(request: HttpRequest) -> HttpResponse:
+def _caseload(request: HttpRequest) -> tuple[list, bool]:
+    """The open families on the list, and whether it is the whole team's: a manager's teams,
+    or a practitioner's own families unless they ask for their team's (?show=team)."""
     families = families_for(request.user)
     show_all = request.GET.get("show") == "team" or request.user.role == Role.TEAM_MANAGER
     if not show_all:
         families = families.filter(key_worker=request.user)
-    families = queries.caseload(families)
+    return queries.caseload(families), show_all
+
+
+def my_families(request: HttpRequest) -> HttpResponse:
+    families, show_all = _caseload(request)
     records = queries.open_episode_records(families)
     people = [person for family in families for person in family.people.all()]
     raised = alerts.outstanding(people, records, timezone.localdate(), trajectories.latest())
@@ -32,4 +39,26 @@ def my_families(request: HttpRequest) -> HttpResponse:
         "alert_count": len(raised),
         "show_all": show_all,
         "is_manager": request.user.role == Role.TEAM_MANAGER,
+    })
+
+
+@require_GET
+def overdue(request: HttpRequest) -> HttpResponse:
+    """Families where someone's rating fell due under the service's schedule and was missed."""
+    if not request.user.works_with_families:
+        return render(request, "home_other.html", {"role": Role(request.user.role).label})
+    families, show_all = _caseload(request)
+    episodes = queries.open_episodes(families)
+    history = queries.visits(list(episodes.values()))
+    today = timezone.localdate()
+    rows = []
+    for family in families:
+        for person in family.people.all():
+            since = schedules.overdue_since(settings.SCHEDULE, history.get(person.pk, []), today,
+                                            episodes[family.pk].opened_on)
+            if since is not None:
+                rows.append((family, person, since))
+    return render(request, "casework/overdue.html", {
+        "rows": sorted(rows, key=lambda row: row[2]), "schedule": settings.SCHEDULE.describe(),
+        "show_all": show_all,
     })

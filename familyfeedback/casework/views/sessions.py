@@ -1,12 +1,13 @@
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from familyfeedback.casework import actions, queries
+from familyfeedback.casework import actions, queries, schedules
 from familyfeedback.casework.access import get_family_for, get_session_for
 from familyfeedback.casework.forms import SessionForm, measure_forms, session_date_from
 from familyfeedback.casework.wording import labels_for
@@ -27,7 +28,12 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
         "token": uuid.uuid4(), "date": on, "present": [str(p.pk) for p in people],
     })
     files = request.FILES if request.method == "POST" else None
-    per_person = measure_forms(data, files, people, on)
+    history = queries.visits([episode])
+    kind = data.get("kind", "") if data is not None else ""
+    due = {p.pk: schedules.due_at(settings.SCHEDULE, [v for v in history.get(p.pk, [])
+                                                      if v.on <= on], on, kind)
+           for p in people}
+    per_person = measure_forms(data, files, people, on, due)
     # Only the forms of people marked present are checked; the others keep what was typed.
     present_ids = set(data.getlist("present")) if data is not None else set()
     checked = [f for f in per_person if str(f.person.pk) in present_ids]
@@ -38,7 +44,8 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
             session, created = actions.record_session(
                 request.user, family, token=form.cleaned_data["token"], on=on,
                 kind=form.cleaned_data["kind"], present=form.present_people(),
-                entries=[f.entry() for f in checked], notes=form.cleaned_data["notes"],
+                entries=[e for e in (f.entry() for f in checked) if e is not None],
+                notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -53,6 +60,8 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
         "form": form,
         "per_person": per_person,
         "labels": labels_for([f.measure for f in per_person]),
+        "schedule": settings.SCHEDULE.describe(),
+        "schedule_every_session": settings.SCHEDULE.kind == "every_session",
         "errors": error_summary(form, *checked),
         # A browser cannot be told to keep a chosen file: if the page comes back with errors,
         # say so rather than lose the photo silently.
