@@ -75,3 +75,23 @@ def test_closing_and_reopening_support_pages_are_accessible(live_world, page, li
     assert_no_axe_violations(page, "the closure summary")
     page.goto(f"{live_server.url}/families/{family.pk}/reopen/")
     assert_no_axe_violations(page, "reopen support")
+
+
+def test_the_overdue_list_and_a_record_page_with_a_schedule_are_accessible(
+        live_world, page, live_server, settings):
+    """Given a service that rates every 4 weeks and a family last rated 50 days ago,
+    When the practitioner opens the overdue list and the record-session page,
+    Then both pass axe, the list names the family, and the page marks who is due."""
+    from familyfeedback.casework.schedules import parse
+
+    settings.SCHEDULE = parse("every_weeks:4")
+    family = live_world.family
+    factories.session(live_world.practitioner, family,
+                      timezone.localdate() - timedelta(days=50))
+    sign_in(page, live_server, live_world.practitioner)
+    page.goto(f"{live_server.url}/overdue/")
+    assert page.get_by_role("link", name=family.name).count() == 4
+    assert_no_axe_violations(page, "the overdue list")
+    page.goto(f"{live_server.url}/families/{family.pk}/sessions/new/")
+    assert page.get_by_text("Due today").count() == 4
+    assert_no_axe_violations(page, "record session with a schedule")
