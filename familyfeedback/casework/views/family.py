@@ -35,7 +35,9 @@ def family_context(family, acknowledge_form: AcknowledgeForm | None = None) -> d
             for p in people
             if p.date_of_birth <= today
         ],
-        "alerts": alerts.outstanding(people, records, today, curves),
+        # A family whose support has closed needs no new conversation.
+        "alerts": alerts.outstanding(people, records, today, curves)
+        if episode and episode.is_open else [],
         "acknowledged": queries.acknowledgements(people),
         "acknowledge_form": acknowledge_form,
         "sessions": queries.family_sessions(family),
