@@ -82,9 +82,12 @@ def _progress(tool: str, records: list[Administration], age: int,
         if rc is not None:
             band = rc.value
             if len(done) > 1:
-                progress.change_text = measures.classify_change(
-                    done[0].total, done[-1].total, rc.value
-                ).value
+                first, latest = done[0].total, done[-1].total
+                progress.change_text = measures.classify_change(first, latest, rc.value).value
+                if progress.cutoff is not None and measures.clinically_significant(
+                        first, latest, rc.value, progress.cutoff.value):
+                    progress.change_text = ("clinically significant improvement: a reliable "
+                                            "improvement that has crossed the cut-off")
     cutoff_label = ""
     if progress.cutoff is not None:
         cutoff_label = (f"Cut-off {progress.cutoff.value}" if tool == "ORS"

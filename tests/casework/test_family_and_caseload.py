@@ -58,3 +58,15 @@ def test_a_manager_sees_the_families_of_the_teams_they_manage(world, signed_in):
 def test_the_evaluator_home_shows_no_families(world, signed_in):
     page = signed_in(world.evaluator).get(reverse("home")).content.decode()
     assert "Ashdown" not in page and "Signed in as Evaluator" in page
+
+
+def test_a_reliable_improvement_across_the_cutoff_is_called_clinically_significant(
+        world, signed_in):
+    adult = world.family.people.get(first_name="Person1")
+    today = timezone.localdate()
+    for days_ago, marks in ((30, (5, 5, 5, 5)), (1, (6.5, 6.5, 6.5, 6.5))):  # 20 -> 26
+        factories.session(world.practitioner, world.family, today - timedelta(days=days_ago),
+                          {adult.pk: (marks, (9, 9, 9, 9))})
+    page = signed_in(world.practitioner).get(
+        reverse("family", args=[world.family.pk])).content.decode()
+    assert "clinically significant improvement" in page
