@@ -92,7 +92,8 @@ def record_session(
         _check_entry(entry, on)
     administrations = [
         Administration(
-            person=entry.person, tool=entry.tool, measure=entry.measure, status=entry.status,
+            person=entry.person, age=measures.age_on(entry.person.date_of_birth, on),
+            tool=entry.tool, measure=entry.measure, status=entry.status,
             face=entry.face, picture=entry.picture or "", reason=entry.reason,
             reason_detail=entry.reason_detail, notes=entry.notes,
             total=_total(entry.measure, entry.items), **entry.items,
@@ -235,6 +236,10 @@ def update_person(actor: User, person: Person, **values) -> Person:
         for key, value in values.items():
             setattr(current, key, value)
         current.save()
+        if born != before["date_of_birth"]:
+            for record in current.administrations.select_related("session"):
+                record.age = measures.age_on(born, record.session.date)
+                record.save(update_fields=["age"])
         changes = audit.diff(before, {key: getattr(current, key) for key in PERSON_FIELDS})
         for key in _IDENTIFYING & changes.keys():
             changes[key] = ["(changed)", "(changed)"]

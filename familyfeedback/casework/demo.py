@@ -184,8 +184,8 @@ def _sessions(rng, family, people, practitioner, opened, today) -> tuple[int, in
 
 def _administration(rng, session, person, tool, age, pattern, level, number) -> Administration:
     measure = measures.measure_for(tool, age)
-    record = Administration(session=session, person=person, tool=tool, measure=measure.code,
-                            status=Administration.Status.COMPLETED)
+    record = Administration(session=session, person=person, age=age, tool=tool,
+                            measure=measure.code, status=Administration.Status.COMPLETED)
     if rng.random() < 0.08:
         record.status = Administration.Status.NOT_ADMINISTERED
         record.reason = rng.choice(NotAdministeredReason.values)

@@ -127,6 +127,9 @@ class Administration(models.Model):
     item_4 = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     # Derived from the items and stored so that lists and dashboards can query it.
     total = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    # The person's age on the session date, derived and stored for the same reason: reach is
+    # counted for children and adults as they were when rated.
+    age = models.PositiveSmallIntegerField()
     face = models.CharField(max_length=20, blank=True)
     # A photo of the face a young child drew on the paper form. Stored under a random name, so no
     # name or date reaches the file system, and served only through the access check.
