@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "axes",
     "familyfeedback.accounts",
     "familyfeedback.casework",
+    "familyfeedback.implementation",
 ]
 
 MIDDLEWARE = [

@@ -3,10 +3,13 @@ from django.urls import path
 
 from familyfeedback.accounts import views as accounts
 from familyfeedback.casework.views import caseload, family, records, sessions, support
+from familyfeedback.implementation.views import dashboards
 
 urlpatterns = [
     path("", caseload.home, name="home"),
     path("overdue/", caseload.overdue, name="overdue"),
+    path("dashboards/", dashboards.dashboards, name="dashboards"),
+    path("dashboards/<slug:key>.<str:kind>", dashboards.download, name="dashboard_download"),
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", accounts.health, name="health"),

@@ -59,10 +59,16 @@ class Person(models.Model):
     date_of_birth = models.DateField()
     preferred_language = models.CharField(max_length=60, default="English")
     needs_interpreter = models.BooleanField(default=False)
+    # The person's id in the council's case system, for matching imported history.
+    reference = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["date_of_birth", "id"]
         verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(fields=["family", "reference"], condition=~Q(reference=""),
+                                    name="person_reference_once_per_family"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -81,6 +87,7 @@ class Session(models.Model):
     practitioner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="sessions")
     present = models.ManyToManyField(Person, related_name="sessions_attended", blank=True)
     notes = models.TextField(blank=True)
+    imported = models.BooleanField(default=False, help_text="Came from the case system's history")
     # A random token put in the form when it is drawn: a second POST of the same form (double tap,
     # back button) finds the session it already made instead of making another.
     submission_token = models.UUIDField(unique=True)

@@ -117,3 +117,7 @@ def open_episodes(families: list[Family]) -> dict[int, Episode]:
     """family id -> its open episode."""
     return {e.family_id: e for e in Episode.objects.filter(
         family__in=[f.pk for f in families], closed_on__isnull=True)}
+
+
+def sessions_between(team_ids: list[int], start, end) -> QuerySet[Session]:
+    return Session.objects.filter(family__team_id__in=team_ids, date__gte=start, date__lte=end)

@@ -1,0 +1,26 @@
+"""Who sees which teams' figures: a manager the teams they manage, the data team every team.
+Anyone else is told there is no such page."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from familyfeedback.accounts.models import Membership, Role, Team, User
+
+
+def dashboard_teams(user: User) -> QuerySet[Team]:
+    if user.role == Role.DATA_TEAM:
+        return Team.objects.all()
+    if user.role == Role.TEAM_MANAGER:
+        return Team.objects.filter(memberships__user=user,
+                                   memberships__kind=Membership.Kind.MANAGER).distinct()
+    raise Http404("No such page")
+
+
+def get_team_member_for(user: User, practitioner_id: int) -> User:
+    """A practitioner in one of the teams this manager manages (or any, for the data team)."""
+    teams = dashboard_teams(user)
+    found = (User.objects.filter(pk=practitioner_id, memberships__team__in=teams,
+                                 memberships__kind=Membership.Kind.MEMBER).distinct().first())
+    if found is None:
+        raise Http404("No such practitioner")
+    return found

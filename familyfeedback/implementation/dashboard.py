@@ -1,0 +1,124 @@
+"""The manager's and data team's dashboard: each figure as a table (and a chart where one helps),
+laid out once here so that the page, the CSV and the XLSX downloads show the same numbers."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, User
+from familyfeedback.casework import alerts, queries, trajectories
+from familyfeedback.casework.models import AlertAcknowledgement, Family, NotAdministeredReason
+from familyfeedback.implementation import figures, training
+from familyfeedback.implementation.models import Attendance
+from familyfeedback.lib.barchart import BarChart, bar_chart
+
+ROLE_NAMES = dict(JobTitle.choices)
+REASON_NAMES = dict(NotAdministeredReason.choices)
+
+
+@dataclass
+class Table:
+    key: str
+    caption: str
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+    chart: BarChart | None = None
+    note: str = ""
+
+
+def month_name(month: str) -> str:
+    return date.fromisoformat(f"{month}-01").strftime("%b %Y")
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "–"
+
+
+def build(teams: list[Team], start: date, end: date) -> list[Table]:
+    names = {t.pk: t.name for t in teams}
+    several = len(teams) > 1
+    facts = figures.casework_facts().filter(team_key__in=list(names), on__gte=start, on__lte=end)
+    team_col = ["Team"] if several else []
+
+    def team(row):
+        return [names[row["team_key"]]] if several else []
+
+    usage_rows = figures.usage_by_month(facts, by_team=several)
+    usage = Table("usage", "Use of the ORS and SRS by month", [
+        *team_col, "Month", "ORS completed", "Practitioners using the ORS", "SRS completed",
+        "Practitioners using the SRS"])
+    merged: dict[tuple, dict] = {}
+    for row in usage_rows:
+        key = (row.get("team_key"), row["month"])
+        merged.setdefault(key, {"row": row})[row["measure"]] = row
+    for (_, month), parts in merged.items():
+        ors, srs = parts.get("ORS", {}), parts.get("SRS", {})
+        usage.rows.append([*team(parts["row"]), month_name(month), ors.get("completions", 0),
+                           ors.get("practitioners", 0), srs.get("completions", 0),
+                           srs.get("practitioners", 0)])
+    months = sorted({m for _, m in merged})
+    totals = {(m, t): 0 for m in months for t in ("ORS", "SRS")}
+    for row in usage_rows:
+        totals[(row["month"], row["measure"])] += row["completions"]
+    usage.chart = bar_chart([month_name(m) for m in months], ["ORS", "SRS"],
+                            [[totals[(m, "ORS")], totals[(m, "SRS")]] for m in months])
+
+    reach = Table("reach", "Children and adults who completed each tool", [
+        *team_col, "Tool", "Children", "Adults"])
+    people: dict[tuple, dict] = {}
+    for row in figures.reach(facts, by_team=several):
+        people.setdefault((row.get("team_key"), row["measure"]), {"row": row})[
+            row["person_group"]] = row["people"]
+    for (_, measure), counts in people.items():
+        reach.rows.append([*team(counts["row"]), measure, counts.get("child", 0),
+                           counts.get("adult", 0)])
+    per_person = Table("per_person", "Completions per person", [
+        *team_col, "Tool", "Mean", "Fewest", "Most"])
+    for row in figures.completions_per_person(facts, by_team=several):
+        per_person.rows.append([*team(row), row["measure"], round(row["mean"], 1), row["min"],
+                                row["max"]])
+
+    staff = list(User.objects.filter(memberships__team__in=teams, is_active=True,
+                                     memberships__kind=Membership.Kind.MEMBER,
+                                     role=Role.PRACTITIONER).distinct())
+    register = Attendance.objects.filter(user__in=staff).values_list(
+        "user_id", "event__kind", "attended")
+    trained = training.trained(training.Attended(*row) for row in register)
+    users = figures.used_tools(facts)
+    roles = Table("roles", "Practitioners trained and using the tools, by role", [
+        "Role", "Practitioners", "Trained", "Used the tools"])
+    for row in training.by_role([(u.pk, u.job_title or "other") for u in staff], trained, users):
+        roles.rows.append([ROLE_NAMES.get(row["role"], row["role"]), row["practitioners"],
+                           row["attended"], row["used_tools"]])
+    idle = sorted(u.full_name for u in staff if u.pk in trained and u.pk not in users)
+    roles.note = ("Trained but not using the tools in this period: " + ", ".join(idle)
+                  if idle else "Everyone trained has used the tools in this period.")
+
+    sessions = queries.sessions_between(list(names), start, end)
+    cover = Table("coverage", "People at sessions who completed the ORS and the SRS", [
+        *team_col, "Month", "People at sessions", "ORS at the start", "SRS at the end"])
+    for row in figures.coverage(sessions, by_team=several):
+        cover.rows.append([*team(row), month_name(row["month"]), row["attendances"],
+                           percent(row["ors"], row["attendances"]),
+                           percent(row["srs"], row["attendances"])])
+
+    reasons = Table("not_administered", "Why a tool was not administered", [
+        *team_col, "Reason", "Times"])
+    for row in figures.not_administered(facts, by_team=several):
+        reasons.rows.append([*team(row), REASON_NAMES.get(row["reason"], row["reason"]),
+                             row["count"]])
+
+    return [usage, reach, per_person, roles, cover, reasons, alert_table(teams, start, end)]
+
+
+def alert_table(teams: list[Team], start: date, end: date) -> Table:
+    families = queries.caseload(Family.objects.filter(team__in=teams))
+    raised = alerts.outstanding([p for f in families for p in f.people.all()],
+                                queries.open_episode_records(families), timezone.localdate(),
+                                trajectories.latest())
+    done = AlertAcknowledgement.objects.filter(person__family__team__in=teams,
+                                               at__date__gte=start, at__date__lte=end).count()
+    table = Table("alerts", "Alerts", ["", "Number"])
+    table.rows = [["Outstanding now", len(raised)], ["Acknowledged in the period", done]]
+    return table

@@ -1,0 +1,64 @@
+"""Training events and who came, supervision notes, and reminder preferences: what a manager needs
+to see whether the approach is really happening."""
+
+from django.db import models
+
+from familyfeedback.accounts.models import Team, User
+
+
+class TrainingEvent(models.Model):
+    class Kind(models.TextChoices):
+        PART_1 = "part_1", "Part 1: systemic ideas"
+        PART_2 = "part_2", "Part 2: the feedback tools"
+        MOP_UP = "mop_up", "Mop-up (parts 1 and 2)"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    on = models.DateField()
+    facilitators = models.CharField(max_length=200, blank=True)
+    invited_teams = models.ManyToManyField(Team, related_name="training_events")
+
+    class Meta:
+        ordering = ["on", "id"]
+
+
+class Attendance(models.Model):
+    event = models.ForeignKey(TrainingEvent, on_delete=models.CASCADE, related_name="register")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="training")
+    attended = models.BooleanField()
+    absence_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="attendance_once_per_event"),
+        ]
+
+
+class SupervisionNote(models.Model):
+    """A manager's note for the next supervision with a practitioner."""
+
+    practitioner = models.ForeignKey(User, on_delete=models.CASCADE,
+                                     related_name="supervision_notes")
+    written_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_at"]
+
+
+class ReminderPreference(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reminders")
+    opted_out = models.BooleanField(default=False)
+
+
+class ReminderSent(models.Model):
+    """One digest sent to one person for one ISO week: a repeated run sends nothing twice."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    week = models.CharField(max_length=8)  # e.g. 2026-W48
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="reminder_once_a_week"),
+        ]

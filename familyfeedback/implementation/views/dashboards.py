@@ -1,0 +1,86 @@
+import csv
+import io
+from datetime import date, timedelta
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+
+from familyfeedback.implementation import dashboard
+from familyfeedback.implementation.access import dashboard_teams
+from familyfeedback.lib.dateinput import DatePartsField
+from familyfeedback.lib.errors import error_summary
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class PeriodForm(forms.Form):
+    start = DatePartsField(subject="The start date", required=False)
+    end = DatePartsField(subject="The end date", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end date must be the same as or after the start date")
+        return cleaned
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The last six whole months and this one so far."""
+    first = today.replace(day=1)
+    for _ in range(6):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return first, today
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, date, date]:
+    start, end = default_period(timezone.localdate())
+    form = PeriodForm(request.GET if "start-year" in request.GET else None,
+                      initial={"start": start, "end": end})
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+    return form, start, end
+
+
+@require_GET
+def dashboards(request: HttpRequest) -> HttpResponse:
+    teams = list(dashboard_teams(request.user))
+    form, start, end = _period(request)
+    return render(request, "implementation/dashboards.html", {
+        "teams": teams, "form": form, "start": start, "end": end,
+        "tables": dashboard.build(teams, start, end) if not form.errors else [],
+        "errors": error_summary(form), "query": request.GET.urlencode(),
+    })
+
+
+@require_GET
+def download(request: HttpRequest, key: str, kind: str) -> HttpResponse:
+    teams = list(dashboard_teams(request.user))
+    form, start, end = _period(request)
+    table = next((t for t in dashboard.build(teams, start, end) if t.key == key), None)
+    if table is None or form.errors or kind not in ("csv", "xlsx"):
+        raise Http404("No such table")
+    name = f"{key}-{start.isoformat()}-to-{end.isoformat()}"
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(table.headers)
+        writer.writerows(table.rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = key[:31]
+        sheet.append(table.headers)
+        for row in table.rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
