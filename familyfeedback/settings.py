@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "familyfeedback.accounts",
     "familyfeedback.casework",
     "familyfeedback.implementation",
+    "familyfeedback.demo",
 ]
 
 MIDDLEWARE = [
@@ -194,4 +195,6 @@ LOGGING = {
     # django.request logs the full URL and, at ERROR, local variables are not included; URLs carry
     # only numeric ids by design, so they are safe to log.
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes tells of every sign-in at INFO; failures still reach WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -3,13 +3,16 @@ from django.urls import path
 
 from familyfeedback.accounts import views as accounts
 from familyfeedback.casework.views import caseload, family, records, sessions, support
-from familyfeedback.implementation.views import dashboards
+from familyfeedback.implementation.views import dashboards, training
 
 urlpatterns = [
     path("", caseload.home, name="home"),
     path("overdue/", caseload.overdue, name="overdue"),
     path("dashboards/", dashboards.dashboards, name="dashboards"),
     path("dashboards/<slug:key>.<str:kind>", dashboards.download, name="dashboard_download"),
+    path("training/", training.training, name="training"),
+    path("training/new/", training.add_event, name="add_training_event"),
+    path("training/<int:event_id>/attendance/", training.attendance, name="attendance"),
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", accounts.health, name="health"),

@@ -42,3 +42,18 @@ def test_accounts_does_not_import_the_layers_above_it():
     for path in modules_under("accounts"):
         for module in imports_of(path):
             assert not module.startswith("familyfeedback.casework"), (path, module)
+
+
+def test_casework_does_not_import_the_layers_above_it():
+    for path in modules_under("casework"):
+        for module in imports_of(path):
+            assert not module.startswith(("familyfeedback.implementation",
+                                          "familyfeedback.evaluation", "familyfeedback.demo")), (
+                path, module)
+
+
+def test_implementation_does_not_import_evaluation_or_the_demo():
+    for path in modules_under("implementation"):
+        for module in imports_of(path):
+            assert not module.startswith(("familyfeedback.evaluation", "familyfeedback.demo")), (
+                path, module)

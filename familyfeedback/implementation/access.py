@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from familyfeedback.accounts.models import Membership, Role, Team, User
+from familyfeedback.implementation.models import TrainingEvent
 
 
 def dashboard_teams(user: User) -> QuerySet[Team]:
@@ -24,3 +25,22 @@ def get_team_member_for(user: User, practitioner_id: int) -> User:
     if found is None:
         raise Http404("No such practitioner")
     return found
+
+
+def team_practitioners(teams) -> list[User]:
+    return list(User.objects.filter(memberships__team__in=teams, is_active=True,
+                                    memberships__kind=Membership.Kind.MEMBER,
+                                    role=Role.PRACTITIONER).distinct().order_by("full_name"))
+
+
+def events_for(user: User) -> QuerySet[TrainingEvent]:
+    """Training events that invited a team this person may see the figures of."""
+    return (TrainingEvent.objects.filter(invited_teams__in=dashboard_teams(user)).distinct()
+            .prefetch_related("invited_teams", "register"))
+
+
+def get_event_for(user: User, event_id: int) -> TrainingEvent:
+    event = events_for(user).filter(pk=event_id).first()
+    if event is None:
+        raise Http404("No such training event")
+    return event

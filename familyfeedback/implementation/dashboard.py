@@ -6,10 +6,11 @@ from datetime import date
 
 from django.utils import timezone
 
-from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, User
+from familyfeedback.accounts.models import JobTitle, Team
 from familyfeedback.casework import alerts, queries, trajectories
 from familyfeedback.casework.models import AlertAcknowledgement, Family, NotAdministeredReason
 from familyfeedback.implementation import figures, training
+from familyfeedback.implementation.access import team_practitioners
 from familyfeedback.implementation.models import Attendance
 from familyfeedback.lib.barchart import BarChart, bar_chart
 
@@ -79,9 +80,7 @@ def build(teams: list[Team], start: date, end: date) -> list[Table]:
         per_person.rows.append([*team(row), row["measure"], round(row["mean"], 1), row["min"],
                                 row["max"]])
 
-    staff = list(User.objects.filter(memberships__team__in=teams, is_active=True,
-                                     memberships__kind=Membership.Kind.MEMBER,
-                                     role=Role.PRACTITIONER).distinct())
+    staff = team_practitioners(teams)
     register = Attendance.objects.filter(user__in=staff).values_list(
         "user_id", "event__kind", "attended")
     trained = training.trained(training.Attended(*row) for row in register)

@@ -51,7 +51,9 @@ def usage_by_month(facts: QuerySet, by_team: bool = False) -> list[dict]:
             .annotate(completions=Count("pk"),
                       practitioners=Count("practitioner_key", distinct=True))
             .order_by(*keys))
-    return [{**row, "month": row["month"].strftime("%Y-%m"), "measure": row.pop("tool")}
+    return [{**({"team_key": row["team_key"]} if by_team else {}),
+             "month": row["month"].strftime("%Y-%m"), "measure": row["tool"],
+             "completions": row["completions"], "practitioners": row["practitioners"]}
             for row in rows]
 
 

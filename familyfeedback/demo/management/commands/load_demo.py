@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from familyfeedback.casework import demo
+from familyfeedback.demo import service as demo
 
 
 class Command(BaseCommand):

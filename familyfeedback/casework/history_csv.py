@@ -1,0 +1,401 @@
+"""Importing earlier ORS/SRS records exported from the council's case system
+(`manage.py import_history`).
+
+The whole file is checked against the database before anything is written, and every problem is
+listed as `line N: column: what is wrong`, so a data team fixes a file in one pass; a file with any
+problem imports nothing. Importing the same file again adds nothing: a record is skipped when the
+person already has one of that tool on that date.
+
+Messages name lines and columns but never repeat names, dates of birth, case or person references
+or emails: command output ends up in cron mail and logs.
+"""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from familyfeedback import measures
+from familyfeedback.accounts import audit
+from familyfeedback.accounts.models import Membership, User
+from familyfeedback.casework.actions import _score_snapshot
+from familyfeedback.casework.administrations_csv import ITEMS, STATUSES, Problem
+from familyfeedback.casework.models import (
+    Administration,
+    Episode,
+    Family,
+    NotAdministeredReason,
+    Person,
+    Session,
+)
+
+COLUMNS = ("case_reference", "person_reference", "date_of_birth", "practitioner_email", "date",
+           "measure", *ITEMS, "status", "reason")
+MEASURE_CODES = ("ORS", "CORS", "YCORS", "SRS", "CSRS", "YCSRS")
+# The stored value or the label people see on the pages, in any case.
+REASONS = {
+    **{label.lower(): value for value, label in NotAdministeredReason.choices},
+    **{value: value for value in NotAdministeredReason.values},
+}
+REASON_CODES = ", ".join(NotAdministeredReason.values)
+TOOL_WORDS = {"ORS": "outcome rating", "SRS": "session rating"}
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    family: Family
+    person: Person
+    practitioner: User
+    on: date
+    measure: measures.Measure
+    status: str
+    items: dict[str, Decimal]
+    reason: str
+
+    @property
+    def tool(self) -> str:
+        return self.measure.tool
+
+
+@dataclass
+class Outcome:
+    """What an import did (or, for a dry run, would do)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    imported: int = 0
+    already_there: int = 0
+    sessions: int = 0
+    new_sessions: int = 0
+    families: int = 0
+    # family pk -> (old opened_on, new opened_on) of its first episode.
+    extended: dict[int, tuple[date, date]] = field(default_factory=dict)
+
+
+def import_history(lines: Iterable[str], *, today: date, actor: User | None = None,
+                   dry_run: bool = False) -> Outcome:
+    """Check the whole file and, if it is good and this is not a dry run, import it in one
+    transaction. actor None means the system (the audit log shows no person)."""
+    with transaction.atomic():
+        rows, problems = read(lines, today=today, lock=not dry_run)
+        if problems:
+            return Outcome(problems=problems)
+        outcome, plan = _plan(rows)
+        if not dry_run:
+            _write(plan, actor)
+    return outcome
+
+
+def read(lines: Iterable[str], *, today: date,
+         lock: bool = False) -> tuple[list[Row], list[Problem]]:
+    """Every good row and every problem. A row with any problem is not among the rows. With
+    lock, the families named are locked (call inside a transaction) so that support cannot be
+    closed or reopened between the check and the import."""
+    reader = csv.DictReader(lines)
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        return [], [Problem(1, c, "column is missing from the header") for c in missing]
+    records = [(reader.line_num, {c: (record.get(c) or "").strip() for c in COLUMNS})
+               for record in reader]
+    known = _Known.load([value for _, value in records], lock=lock)
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    seen: dict[tuple, int] = {}
+    for line, value in records:
+        row, found = _row(value, line, today, known)
+        key = _duplicate_key(value)
+        if key is not None:
+            if key in seen:
+                found.append(Problem(
+                    line, "measure", f"line {seen[key]} already gives this person's "
+                                     f"{TOOL_WORDS[key[-1]]} on {key[2].isoformat()}"))
+            else:
+                seen[key] = line
+        if found:
+            problems.extend(found)
+        else:
+            rows.append(row)
+    return rows, problems
+
+
+@dataclass
+class _Known:
+    """What the file refers to, fetched in a few queries rather than a few per row."""
+
+    families: dict[str, Family]
+    people: dict[tuple[int, str], Person]
+    users: dict[str, User]
+    teams_of: dict[int, set[int]]
+
+    @classmethod
+    def load(cls, values: list[dict], *, lock: bool) -> _Known:
+        families = Family.objects.filter(
+            case_reference__in={v["case_reference"] for v in values}).prefetch_related("episodes")
+        if lock:
+            families = families.select_for_update()
+        by_reference = {f.case_reference: f for f in families}
+        people = Person.objects.filter(
+            family__in=list(by_reference.values()),
+            reference__in={v["person_reference"] for v in values} - {""})
+        emails = {v["practitioner_email"].lower() for v in values} - {""}
+        users = {u.email_lower: u for u in User.objects.annotate(email_lower=Lower("email"))
+                 .filter(email_lower__in=emails)}
+        teams_of: dict[int, set[int]] = defaultdict(set)
+        for user_id, team_id in Membership.objects.filter(
+                user__in=list(users.values())).values_list("user_id", "team_id"):
+            teams_of[user_id].add(team_id)
+        return cls(families=by_reference,
+                   people={(p.family_id, p.reference): p for p in people},
+                   users=users, teams_of=teams_of)
+
+
+def _row(value: dict, line: int, today: date, known: _Known) -> tuple[Row | None, list[Problem]]:
+    found: list[Problem] = []
+
+    def problem(column: str, message: str) -> None:
+        found.append(Problem(line, column, message))
+
+    family = person = practitioner = on = measure = None
+    if not value["case_reference"]:
+        problem("case_reference", "is blank")
+    else:
+        family = known.families.get(value["case_reference"])
+        if family is None:
+            problem("case_reference", "no family has this case reference")
+
+    if not value["person_reference"]:
+        problem("person_reference", "is blank")
+    elif family is not None:
+        person = known.people.get((family.pk, value["person_reference"]))
+        if person is None:
+            problem("person_reference", "no one in this family has this person reference")
+
+    born = _date(value["date_of_birth"])
+    if not value["date_of_birth"]:
+        problem("date_of_birth", "is blank")
+    elif born is None:
+        # The value itself is not repeated: it is a date of birth.
+        problem("date_of_birth", "is not a date like 2015-06-30")
+    elif person is not None and born != person.date_of_birth:
+        problem("date_of_birth", "does not match the date of birth recorded for this person")
+
+    if not value["practitioner_email"]:
+        problem("practitioner_email", "is blank")
+    else:
+        practitioner = known.users.get(value["practitioner_email"].lower())
+        if practitioner is None:
+            problem("practitioner_email", "no user has this email address")
+        elif not practitioner.is_active:
+            problem("practitioner_email", "this user's account is not active")
+        elif family is not None and family.team_id not in known.teams_of[practitioner.pk]:
+            problem("practitioner_email", "this user is not a member or manager of the family's "
+                                          "team")
+
+    on = _date(value["date"])
+    if on is None:
+        problem("date", f"{value['date'] or 'blank'} is not a date like 2022-11-03")
+    elif on > today:
+        problem("date", f"{on.isoformat()} is in the future")
+        on = None
+    elif person is not None and on < person.date_of_birth:
+        problem("date", f"{on.isoformat()} is before the person was born")
+        on = None
+    elif family is not None:
+        closed = _outside_support(family, on)
+        if closed:
+            problem("date", closed)
+
+    code = value["measure"].upper()
+    if code not in MEASURE_CODES:
+        problem("measure", f"{value['measure'] or 'blank'} is not one of "
+                           f"{', '.join(MEASURE_CODES)}")
+    else:
+        measure = measures.get(code)
+        if person is not None and on is not None:
+            age = measures.age_on(person.date_of_birth, on)
+            expected = measures.measure_for(measure.tool, age)
+            if expected != measure:
+                problem("measure", f"the person was {age} on {on.isoformat()}, so the "
+                                   f"{expected.code} is the right form, not the {measure.code}")
+
+    status = value["status"].lower()
+    if status not in STATUSES:
+        problem("status", "must be completed or not_administered")
+
+    items: dict[str, Decimal] = {}
+    given = [c for c in ITEMS if value[c]]
+    if measure is not None and status == "completed":
+        if measure.is_faces:
+            for column in given:
+                problem(column, f"must be blank: the {measure.code} is a faces form, so the "
+                                "case system holds no scores for it")
+        else:
+            try:
+                items = measures.validate_items(measure, {c: value[c] for c in ITEMS})
+            except measures.ScoreError as error:
+                for column, message in error.errors.items():
+                    problem(column, message)
+    elif status == "not_administered":
+        for column in given:
+            problem(column, "must be blank when the status is not_administered")
+
+    reason = ""
+    if status == "not_administered":
+        if not value["reason"]:
+            problem("reason", f"give the reason it was not administered: one of {REASON_CODES}")
+        else:
+            reason = REASONS.get(value["reason"].lower(), "")
+            if not reason:
+                problem("reason", f"{value['reason']} is not one of {REASON_CODES}")
+    elif status == "completed" and value["reason"]:
+        problem("reason", "must be blank when the status is completed")
+
+    if found:
+        return None, found
+    return Row(line=line, family=family, person=person, practitioner=practitioner, on=on,
+               measure=measure, status=status, items=items, reason=reason), []
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _duplicate_key(value: dict) -> tuple | None:
+    on = _date(value["date"])
+    code = value["measure"].upper()
+    if not (value["case_reference"] and value["person_reference"] and on
+            and code in MEASURE_CODES):
+        return None
+    return (value["case_reference"], value["person_reference"], on, measures.get(code).tool)
+
+
+def _outside_support(family: Family, on: date) -> str:
+    """Why support was closed on this date, or "" when the date is fine.
+
+    A date before the family's first episode is fine: the case system's history often starts
+    before the family was opened here, and the import moves that episode's start back to it.
+    """
+    episodes = sorted(family.episodes.all(), key=lambda e: (e.opened_on, e.pk))
+    if not episodes:
+        return "this family has no period of support recorded"
+    if on < episodes[0].opened_on:
+        return ""
+    for episode in episodes:
+        if episode.opened_on <= on and (episode.closed_on is None or on <= episode.closed_on):
+            return ""
+    before = max((e for e in episodes if e.closed_on is not None and e.closed_on < on),
+                 key=lambda e: e.closed_on)
+    after = [e for e in episodes if e.opened_on > on]
+    if after:
+        return (f"{on.isoformat()} is between two periods of support: it closed on "
+                f"{before.closed_on.isoformat()} and started again on "
+                f"{after[0].opened_on.isoformat()}")
+    return f"{on.isoformat()} is after support for this family closed on " \
+           f"{before.closed_on.isoformat()}"
+
+
+@dataclass
+class _Plan:
+    # (family pk, date, practitioner pk) -> the session to reuse (or None to make one), rows.
+    groups: dict[tuple[int, date, int], tuple[Session | None, list[Row]]]
+    # First episode whose start moves back -> the new start.
+    extend: dict[Episode, date]
+
+
+def _plan(rows: list[Row]) -> tuple[Outcome, _Plan]:
+    people = {row.person.pk for row in rows}
+    there = set(Administration.objects.filter(
+        person__in=people, session__date__in={row.on for row in rows},
+    ).values_list("person_id", "session__date", "tool"))
+    new = [row for row in rows if (row.person.pk, row.on, row.tool) not in there]
+    keys = {(row.family.pk, row.on, row.practitioner.pk) for row in new}
+    sessions: dict[tuple[int, date, int], Session] = {}
+    for session in Session.objects.filter(
+            family__in={k[0] for k in keys}, date__in={k[1] for k in keys},
+            practitioner__in={k[2] for k in keys}).order_by("-id"):
+        # Ordered newest first so that the oldest of several same-day sessions wins.
+        sessions[(session.family_id, session.date, session.practitioner_id)] = session
+    groups: dict[tuple[int, date, int], tuple[Session | None, list[Row]]] = {}
+    for row in new:
+        key = (row.family.pk, row.on, row.practitioner.pk)
+        groups.setdefault(key, (sessions.get(key), []))[1].append(row)
+
+    extend: dict[Episode, date] = {}
+    earliest: dict[int, date] = {}
+    families: dict[int, Family] = {}
+    for row in rows:
+        families[row.family.pk] = row.family
+        earliest[row.family.pk] = min(row.on, earliest.get(row.family.pk, row.on))
+    for pk, on in earliest.items():
+        first = min(families[pk].episodes.all(), key=lambda e: (e.opened_on, e.pk))
+        if on < first.opened_on:
+            extend[first] = on
+
+    outcome = Outcome(
+        imported=len(new), already_there=len(rows) - len(new), sessions=len(groups),
+        new_sessions=sum(1 for session, _ in groups.values() if session is None),
+        families=len({key[0] for key in groups}),
+        extended={e.family_id: (e.opened_on, on) for e, on in extend.items()},
+    )
+    return outcome, _Plan(groups=groups, extend=extend)
+
+
+def _write(plan: _Plan, actor: User | None) -> None:
+    entries: list[tuple[str, object, dict]] = []
+    for episode, on in plan.extend.items():
+        entries.append(("episode.extend", episode, {
+            "opened_on": [episode.opened_on.isoformat(), on.isoformat()],
+            "reason": "history imported from the case system starts earlier",
+        }))
+        episode.opened_on = on
+        episode.save(update_fields=["opened_on"])
+
+    made = Session.objects.bulk_create([
+        Session(family_id=family_id, date=on, practitioner_id=practitioner_id,
+                kind=Session.Kind.HOME_VISIT, imported=True, submission_token=uuid.uuid4())
+        for (family_id, on, practitioner_id), (session, _) in plan.groups.items()
+        if session is None
+    ])
+    made_by_key = {(s.family_id, s.date, s.practitioner_id): s for s in made}
+    present = Session.present.through
+    already_present = set(present.objects.filter(
+        session__in=[s for s, _ in plan.groups.values() if s is not None],
+    ).values_list("session_id", "person_id"))
+    links = []
+    administrations = []
+    for key, (session, rows) in plan.groups.items():
+        created = session is None
+        session = session or made_by_key[key]
+        people = sorted({row.person.pk for row in rows})
+        added = [pk for pk in people if (session.pk, pk) not in already_present]
+        links.extend(present(session_id=session.pk, person_id=pk) for pk in added)
+        if created:
+            entries.append(("history.import", session, {
+                "date": session.date.isoformat(), "kind": session.kind, "present": people,
+            }))
+        elif added:
+            # A reused session gains people only so each imported record is of someone present.
+            entries.append(("history.import", session, {"added_present": added}))
+        for row in rows:
+            administrations.append(Administration(
+                session=session, person=row.person, tool=row.tool, measure=row.measure.code,
+                status=row.status, reason=row.reason,
+                age=measures.age_on(row.person.date_of_birth, row.on),
+                total=measures.total(row.measure, row.items) if row.items else None,
+                **row.items,
+            ))
+    present.objects.bulk_create(links)
+    Administration.objects.bulk_create(administrations)
+    entries.extend(("administration.create", a, _score_snapshot(a)) for a in administrations)
+    audit.record_many(actor, entries)

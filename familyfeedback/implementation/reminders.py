@@ -1,0 +1,283 @@
+"""The weekly reminder emails (manage.py send_reminders) and who wants them.
+
+A practitioner's digest lists their families (they are the key worker, support open) with the
+people whose rating is overdue under settings.SCHEDULE and the alerts not yet acknowledged. A team
+manager's digest gives their teams' use of the ORS and SRS this month against last, and the
+practitioners who have not used the tools this month. Someone with nothing to report gets nothing.
+
+Each email is recorded as ReminderSent(user, ISO week) in the transaction that sends it, so a
+run repeated the same week sends nothing twice. The emails carry family names and first names
+(they go only to the person who works with the family); the command's output and the log carry
+counts and user ids only.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+from familyfeedback.accounts import audit
+from familyfeedback.accounts.models import Membership, Role, Team, User
+from familyfeedback.casework import alerts, queries, schedules, trajectories
+from familyfeedback.casework.access import families_for
+from familyfeedback.implementation import figures
+from familyfeedback.implementation.models import ReminderPreference, ReminderSent
+
+log = logging.getLogger(__name__)
+
+TOOLS = ("ORS", "SRS")
+
+
+# Preferences -------------------------------------------------------------------------------
+
+
+def wants_reminders(user: User) -> bool:
+    """Everyone gets the weekly email unless they have opted out."""
+    return not ReminderPreference.objects.filter(user=user, opted_out=True).exists()
+
+
+def set_wants_reminders(user: User, wanted: bool) -> None:
+    """Save the signed-in user's own choice, audited when it changes."""
+    with transaction.atomic():
+        preference, _ = ReminderPreference.objects.select_for_update().get_or_create(user=user)
+        if preference.opted_out == (not wanted):
+            return
+        preference.opted_out = not wanted
+        preference.save(update_fields=["opted_out"])
+        audit.record(user, "reminders.preference", preference,
+                     {"opted_out": str(preference.opted_out)})
+
+
+# What each digest says ---------------------------------------------------------------------
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass
+class FamilyLines:
+    name: str
+    overdue: list[tuple[str, date]] = field(default_factory=list)  # (first name, due since)
+    alerts: list[tuple[str, str]] = field(default_factory=list)  # (first name, what)
+
+
+@dataclass
+class PractitionerDigest:
+    families: list[FamilyLines]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(len(f.overdue) for f in self.families)
+
+    @property
+    def alert_count(self) -> int:
+        return sum(len(f.alerts) for f in self.families)
+
+
+def practitioner_digest(user: User, today: date,
+                        curves: trajectories.Curves) -> PractitionerDigest | None:
+    """The families this practitioner is key worker for, with support open, where someone's
+    rating is overdue or an alert is not yet acknowledged; None when there are none."""
+    families = queries.caseload(families_for(user).filter(key_worker=user))
+    if not families:
+        return None
+    episodes = queries.open_episodes(families)
+    history = queries.visits(list(episodes.values()))
+    people = [person for family in families for person in family.people.all()]
+    raised = alerts.for_caseload(alerts.outstanding(
+        people, queries.open_episode_records(families), today, curves))
+    found = []
+    for family in families:
+        lines = FamilyLines(family.name)
+        episode = episodes.get(family.pk)
+        for person in family.people.all():
+            if episode is None:
+                continue
+            since = schedules.overdue_since(settings.SCHEDULE, history.get(person.pk, []),
+                                            today, episode.opened_on)
+            if since is not None:
+                lines.overdue.append((person.first_name, since))
+        lines.overdue.sort(key=lambda row: row[1])
+        lines.alerts = [(person.first_name, what) for person, what in raised.get(family.pk, [])]
+        if lines.overdue or lines.alerts:
+            found.append(lines)
+    return PractitionerDigest(found) if found else None
+
+
+@dataclass
+class Usage:
+    completions: int = 0
+    practitioners: int = 0
+
+
+@dataclass
+class ManagerDigest:
+    teams: list[str]
+    this_month: str  # "2026-03"
+    last_month: str
+    usage: dict[tuple[str, str], Usage]  # (month, tool) -> usage
+    not_using: list[str]  # practitioners' full names
+
+    def get(self, month: str, tool: str) -> Usage:
+        return self.usage.get((month, tool), Usage())
+
+
+def months(today: date) -> tuple[date, date]:
+    """The first day of this month and of last month."""
+    this = today.replace(day=1)
+    return this, (this - timedelta(days=1)).replace(day=1)
+
+
+def managed_teams(user: User) -> QuerySet[Team]:
+    return Team.objects.filter(memberships__user=user,
+                               memberships__kind=Membership.Kind.MANAGER).distinct()
+
+
+def team_practitioners(teams: list[Team]) -> list[User]:
+    return list(User.objects.filter(memberships__team__in=teams, is_active=True,
+                                    memberships__kind=Membership.Kind.MEMBER,
+                                    role=Role.PRACTITIONER).distinct().order_by("full_name"))
+
+
+def manager_digest(user: User, today: date) -> ManagerDigest | None:
+    """Usage in the teams this manager manages, this month so far against the whole of last
+    month, and who has not used the tools this month; None when there is nothing to say."""
+    teams = list(managed_teams(user))
+    if not teams:
+        return None
+    this_start, last_start = months(today)
+    facts = figures.casework_facts().filter(team_key__in=[t.pk for t in teams],
+                                            on__gte=last_start, on__lte=today)
+    usage = {(row["month"], row["measure"]): Usage(row["completions"], row["practitioners"])
+             for row in figures.usage_by_month(facts)}
+    users = figures.used_tools(facts.filter(on__gte=this_start))
+    not_using = [u.full_name or u.email for u in team_practitioners(teams) if u.pk not in users]
+    if not usage and not not_using:
+        return None
+    return ManagerDigest([t.name for t in teams], f"{this_start:%Y-%m}", f"{last_start:%Y-%m}",
+                         usage, not_using)
+
+
+# Sending -----------------------------------------------------------------------------------
+
+
+def preferences_link() -> str:
+    """Where to opt out, when the service's address is known (settings.SITE_URL)."""
+    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    try:
+        path = reverse("reminders")
+    except NoReverseMatch:
+        return ""
+    return f"{site}{path}" if site else ""
+
+
+def practitioner_email(user: User, digest: PractitionerDigest, today: date) -> tuple[str, str]:
+    body = render_to_string("email/practitioner_reminder.txt", {
+        "user": user, "digest": digest, "today": today,
+        "schedule": settings.SCHEDULE.describe(), "link": preferences_link(),
+    })
+    return "Family Feedback: ratings and alerts this week", body
+
+
+def manager_email(user: User, digest: ManagerDigest, today: date) -> tuple[str, str]:
+    body = render_to_string("email/manager_reminder.txt", {
+        "user": user, "digest": digest, "today": today, "tools": TOOLS,
+        "this_month": date.fromisoformat(f"{digest.this_month}-01"),
+        "last_month": date.fromisoformat(f"{digest.last_month}-01"),
+        "link": preferences_link(),
+    })
+    return "Family Feedback: your team's use of the tools", body
+
+
+@dataclass
+class Outcome:
+    sent_practitioners: int = 0
+    sent_managers: int = 0
+    nothing_to_report: int = 0
+    opted_out: int = 0
+    already_sent: int = 0
+    failed: int = 0
+
+    @property
+    def sent(self) -> int:
+        return self.sent_practitioners + self.sent_managers
+
+
+def recipients() -> QuerySet[User]:
+    return (User.objects.filter(is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_MANAGER])
+            .exclude(email="").order_by("pk"))
+
+
+def _claim(user: User, week: str) -> bool:
+    """Record this week's email for the user; False if it is already recorded (by an earlier
+    run, or by another run at the same moment)."""
+    try:
+        with transaction.atomic():
+            _, created = ReminderSent.objects.get_or_create(user=user, week=week)
+    except IntegrityError:
+        return False
+    return created
+
+
+def digest_for(user: User, today: date,
+               curves: trajectories.Curves) -> tuple[str, str] | None:
+    """(subject, body) of this user's email, or None when they have nothing to report."""
+    if user.role == Role.PRACTITIONER:
+        digest = practitioner_digest(user, today, curves)
+        return practitioner_email(user, digest, today) if digest else None
+    if user.role == Role.TEAM_MANAGER:
+        found = manager_digest(user, today)
+        return manager_email(user, found, today) if found else None
+    return None
+
+
+def send_all(today: date, dry_run: bool = False) -> Outcome:
+    """Send (or, dry_run, count) this ISO week's reminders."""
+    week = iso_week(today)
+    outcome = Outcome()
+    opted_out = set(ReminderPreference.objects.filter(opted_out=True)
+                    .values_list("user_id", flat=True))
+    done = set(ReminderSent.objects.filter(week=week).values_list("user_id", flat=True))
+    curves = trajectories.latest()
+    for user in recipients():
+        if user.pk in opted_out:
+            outcome.opted_out += 1
+            continue
+        if user.pk in done:
+            outcome.already_sent += 1
+            continue
+        message = digest_for(user, today, curves)
+        if message is None:
+            outcome.nothing_to_report += 1
+            continue
+        if not dry_run:
+            try:
+                with transaction.atomic():
+                    if not _claim(user, week):
+                        outcome.already_sent += 1
+                        continue
+                    subject, body = message
+                    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            except Exception as error:  # noqa: BLE001 - one failure must not stop the rest
+                # The claim is rolled back with the failure, so the next run tries again. Only
+                # the error's type is logged: an SMTP error's text can carry the address.
+                log.error("Reminder to user %s for %s not sent: %s", user.pk, week,
+                          type(error).__name__)
+                outcome.failed += 1
+                continue
+        if user.role == Role.PRACTITIONER:
+            outcome.sent_practitioners += 1
+        else:
+            outcome.sent_managers += 1
+    log.info("Reminders for %s: %s sent, %s nothing to report, %s opted out, %s already sent, "
+             "%s failed%s", week, outcome.sent, outcome.nothing_to_report, outcome.opted_out,
+             outcome.already_sent, outcome.failed, " (dry run)" if dry_run else "")
+    return outcome
