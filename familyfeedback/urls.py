@@ -3,13 +3,15 @@ from django.urls import path
 
 from familyfeedback.accounts import views as accounts
 from familyfeedback.casework.views import caseload, family, records, sessions, support
-from familyfeedback.implementation.views import dashboards, training
+from familyfeedback.implementation.views import dashboards, supervision, training
 
 urlpatterns = [
     path("", caseload.home, name="home"),
     path("overdue/", caseload.overdue, name="overdue"),
     path("dashboards/", dashboards.dashboards, name="dashboards"),
     path("dashboards/<slug:key>.<str:kind>", dashboards.download, name="dashboard_download"),
+    path("team/", supervision.team, name="team"),
+    path("team/<int:practitioner_id>/", supervision.supervision, name="supervision"),
     path("training/", training.training, name="training"),
     path("training/new/", training.add_event, name="add_training_event"),
     path("training/<int:event_id>/attendance/", training.attendance, name="attendance"),

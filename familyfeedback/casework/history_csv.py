@@ -235,8 +235,8 @@ def _row(value: dict, line: int, today: date, known: _Known) -> tuple[Row | None
     if measure is not None and status == "completed":
         if measure.is_faces:
             for column in given:
-                problem(column, f"must be blank: the {measure.code} is a faces form, so the "
-                                "case system holds no scores for it")
+                problem(column, f"must be blank: the {measure.code} is a faces form, which has "
+                                "no item scores")
         else:
             try:
                 items = measures.validate_items(measure, {c: value[c] for c in ITEMS})

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from familyfeedback.accounts.models import Membership, Role, Team, User
-from familyfeedback.implementation.models import TrainingEvent
+from familyfeedback.implementation.models import SupervisionNote, TrainingEvent
 
 
 def dashboard_teams(user: User) -> QuerySet[Team]:
@@ -44,3 +44,8 @@ def get_event_for(user: User, event_id: int) -> TrainingEvent:
     if event is None:
         raise Http404("No such training event")
     return event
+
+
+def supervision_notes(practitioner: User) -> list[SupervisionNote]:
+    return list(SupervisionNote.objects.filter(practitioner=practitioner)
+                .select_related("written_by"))
