@@ -114,7 +114,7 @@ def record_session(
                 ("session.create", session, {
                     "date": on.isoformat(), "kind": kind, "present": sorted(present_ids),
                 }),
-                *[("administration.create", a, _score_snapshot(a)) for a in administrations],
+                *[("administration.create", a, score_snapshot(a)) for a in administrations],
             ])
     except BaseException as error:
         # Photos are written to storage as the rows are inserted; a transaction that did not
@@ -170,7 +170,7 @@ def _total(measure_code: str, items: dict[str, Decimal]) -> Decimal | None:
     return measures.total(measures.get(measure_code), items)
 
 
-def _score_snapshot(administration: Administration) -> dict:
+def score_snapshot(administration: Administration) -> dict:
     snapshot = {key: str(value) for key, value in administration.items().items()
                 if value is not None}
     snapshot.update(measure=administration.measure, status=administration.status)

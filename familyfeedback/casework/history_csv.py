@@ -26,7 +26,7 @@ from django.db.models.functions import Lower
 from familyfeedback import measures
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import Membership, User
-from familyfeedback.casework.actions import _score_snapshot
+from familyfeedback.casework.actions import score_snapshot
 from familyfeedback.casework.administrations_csv import ITEMS, STATUSES, Problem
 from familyfeedback.casework.models import (
     Administration,
@@ -301,8 +301,8 @@ def _outside_support(family: Family, on: date) -> str:
         return (f"{on.isoformat()} is between two periods of support: it closed on "
                 f"{before.closed_on.isoformat()} and started again on "
                 f"{after[0].opened_on.isoformat()}")
-    return f"{on.isoformat()} is after support for this family closed on " \
-           f"{before.closed_on.isoformat()}"
+    return (f"{on.isoformat()} is after support for this family closed on "
+            f"{before.closed_on.isoformat()}")
 
 
 @dataclass
@@ -397,5 +397,5 @@ def _write(plan: _Plan, actor: User | None) -> None:
             ))
     present.objects.bulk_create(links)
     Administration.objects.bulk_create(administrations)
-    entries.extend(("administration.create", a, _score_snapshot(a)) for a in administrations)
+    entries.extend(("administration.create", a, score_snapshot(a)) for a in administrations)
     audit.record_many(actor, entries)
