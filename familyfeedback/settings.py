@@ -157,6 +157,16 @@ CSRF_FAILURE_VIEW = "familyfeedback.lib.error_pages.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Email for the weekly reminders (manage.py send_reminders). GOV.UK Notify may replace it later.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "family-feedback@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# The address people reach the service at, for links in emails (blank: the email names the page).
+SITE_URL = env_str("FF_SITE_URL", "").rstrip("/")
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

@@ -3,13 +3,14 @@ from django.urls import path
 
 from familyfeedback.accounts import views as accounts
 from familyfeedback.casework.views import caseload, family, records, sessions, support
-from familyfeedback.implementation.views import dashboards, supervision, training
+from familyfeedback.implementation.views import dashboards, reminders, supervision, training
 
 urlpatterns = [
     path("", caseload.home, name="home"),
     path("overdue/", caseload.overdue, name="overdue"),
     path("dashboards/", dashboards.dashboards, name="dashboards"),
     path("dashboards/<slug:key>.<str:kind>", dashboards.download, name="dashboard_download"),
+    path("reminders/", reminders.reminder_preference, name="reminders"),
     path("team/", supervision.team, name="team"),
     path("team/<int:practitioner_id>/", supervision.supervision, name="supervision"),
     path("training/", training.training, name="training"),

@@ -20,13 +20,14 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from familyfeedback.accounts import audit
-from familyfeedback.accounts.models import Membership, Role, Team, User
+from familyfeedback.accounts.models import Role, User
 from familyfeedback.casework import alerts, queries, schedules, trajectories
 from familyfeedback.casework.access import families_for
 from familyfeedback.implementation import figures
+from familyfeedback.implementation.access import dashboard_teams, team_practitioners
 from familyfeedback.implementation.models import ReminderPreference, ReminderSent
 
 log = logging.getLogger(__name__)
@@ -136,21 +137,10 @@ def months(today: date) -> tuple[date, date]:
     return this, (this - timedelta(days=1)).replace(day=1)
 
 
-def managed_teams(user: User) -> QuerySet[Team]:
-    return Team.objects.filter(memberships__user=user,
-                               memberships__kind=Membership.Kind.MANAGER).distinct()
-
-
-def team_practitioners(teams: list[Team]) -> list[User]:
-    return list(User.objects.filter(memberships__team__in=teams, is_active=True,
-                                    memberships__kind=Membership.Kind.MEMBER,
-                                    role=Role.PRACTITIONER).distinct().order_by("full_name"))
-
-
 def manager_digest(user: User, today: date) -> ManagerDigest | None:
     """Usage in the teams this manager manages, this month so far against the whole of last
     month, and who has not used the tools this month; None when there is nothing to say."""
-    teams = list(managed_teams(user))
+    teams = list(dashboard_teams(user))
     if not teams:
         return None
     this_start, last_start = months(today)
@@ -172,11 +162,7 @@ def manager_digest(user: User, today: date) -> ManagerDigest | None:
 def preferences_link() -> str:
     """Where to opt out, when the service's address is known (settings.SITE_URL)."""
     site = getattr(settings, "SITE_URL", "").rstrip("/")
-    try:
-        path = reverse("reminders")
-    except NoReverseMatch:
-        return ""
-    return f"{site}{path}" if site else ""
+    return f"{site}{reverse('reminders')}" if site else ""
 
 
 def practitioner_email(user: User, digest: PractitionerDigest, today: date) -> tuple[str, str]:
