@@ -256,7 +256,8 @@ def check_date_of_birth(person: Person, born: date) -> None:
         raise ValidationError(
             f"{person.first_name} came to a session on {first.date.day} {first.date:%B %Y}, "
             "so the date of birth cannot be after it", code="after_session")
-    for record in person.administrations.select_related("session").order_by("session__date"):
+    for record in person.administrations.select_related("session").order_by("session__date",
+                                                                            "tool"):
         expected = measures.measure_for(record.tool, measures.age_on(born, record.session.date))
         if expected.code != record.measure:
             on = record.session.date

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from familyfeedback import measures
 from familyfeedback.casework.models import Administration, AlertAcknowledgement, Person
-from familyfeedback.casework.trajectories import Curves, expected_range
+from familyfeedback.casework.trajectories import Curves, expected_low_at
 
 # Short names for the caseload, where the full reason would not fit.
 TITLES = {
@@ -40,8 +40,10 @@ class PersonAlert:
 
 
 def scores(records: list[Administration], tool: str) -> list[measures.Score]:
+    # Only session ratings' items are read (one low item raises an alert); building the dict for
+    # every outcome rating was a fifth of a service-wide run.
     return [
-        measures.Score(r.session_date, r.measure, r.total, r.items())
+        measures.Score(r.session_date, r.measure, r.total, r.items() if tool == "SRS" else {})
         for r in records
         if r.tool == tool and r.status == Administration.Status.COMPLETED and r.total is not None
     ]
@@ -61,11 +63,11 @@ def person_alerts(person: Person, records: list[Administration], today: date,
         age = measures.age_on(person.date_of_birth, today)
         cutoff = measures.cutoff_for(measure, age)
         rc = measures.reliable_change_for(measure, settings.RELIABLE_CHANGE_STANDARD)
-        band = expected_range(curves, measure.code, [s.total for s in outcome])
+        low = expected_low_at(curves, measure.code, outcome[0].total, len(outcome))
         alerts += measures.outcome_alerts(
             outcome, cutoff=cutoff.value if cutoff else None, rci=rc.value if rc else None,
             review_after=settings.ALERT_REVIEW_AFTER,
-            expected_low=Decimal(str(round(band[-1][0], 1))) if band else None,
+            expected_low=Decimal(str(round(low, 1))) if low is not None else None,
         )
     alerts += measures.session_alerts(scores(records, "SRS"))
     return alerts

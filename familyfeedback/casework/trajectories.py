@@ -132,3 +132,9 @@ def expected_range(curves: Curves, measure_code: str, totals: list) -> list[tupl
     if curve is None:
         return []
     return [curve.tolerance(n) for n in range(1, len(totals) + 1)]
+
+
+def expected_low_at(curves: Curves, measure_code: str, intake, number: int) -> float | None:
+    """The bottom of the expected range at one rating: all an alert needs."""
+    curve = curves.for_intake(measure_code, intake)
+    return curve.tolerance(number)[0] if curve else None

@@ -23,6 +23,7 @@ import statistics
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from scipy.stats import norm
@@ -64,12 +65,18 @@ class Curve:
     def tolerance(self, number: int, coverage: float = COVERAGE) -> tuple[float, float]:
         x = np.array([1.0, math.log(number)])
         spread = math.sqrt(float(x @ np.array(self.re_cov) @ x) + self.residual_var)
-        z = float(norm.ppf(0.5 + coverage / 2))
+        z = _z(coverage)
         centre = self.expected(number)
         return centre - z * spread, centre + z * spread
 
     def covers(self, intake: float) -> bool:
         return self.band_low <= intake < self.band_high
+
+
+@cache
+def _z(coverage: float) -> float:
+    # norm.ppf costs tens of microseconds; a caseload asks for it thousands of times.
+    return float(norm.ppf(0.5 + coverage / 2))
 
 
 def band_edges(intakes: Sequence[float], bands: int = 3) -> list[tuple[float, float]]:

@@ -85,3 +85,22 @@ def test_the_page_names_the_reliable_change_values_in_use(world, signed_in, sett
     assert "CYP IAPT 2015 thresholds (ORS 6.6 points, CORS 10)" in page
     # A fall of 6 is not reliable at 6.6.
     assert "Down from 20.0 to 14.0" not in page
+
+
+def test_a_score_below_the_expected_range_raises_an_alert(world, signed_in):
+    from familyfeedback.casework.models import TrajectoryCurve, TrajectoryFit
+
+    fit = TrajectoryFit.objects.create(closed_episodes=60, trajectories_used=[], notes={})
+    # People starting anywhere are expected at 20 + 5 log(n), give or take very little.
+    TrajectoryCurve.objects.create(fit=fit, measure="ORS", band_low=0, band_high=41,
+                                   intercept=20, slope=5, re_cov=[[0.01, 0], [0, 0.01]],
+                                   residual_var=0.01, trajectories=60, observations=300)
+    adult = world.family.people.get(first_name="Person1")
+    today = timezone.localdate()
+    for days_ago in (14, 7):  # 20.0 twice: at the second rating 23.5 is expected
+        factories.session(world.practitioner, world.family, today - timedelta(days=days_ago),
+                          {adult.pk: ((5, 5, 5, 5), (9, 9, 9, 9))})
+    page = signed_in(world.practitioner).get(
+        reverse("family", args=[world.family.pk])).content.decode()
+    assert "Person1: below the expected range." in page
+    assert "ff-chart__expected" in page

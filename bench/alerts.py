@@ -1,0 +1,530 @@
+"""What working out the alerts costs on top of loading the scores, for a caseload and a council.
+
+    .venv/bin/python bench/alerts.py [--rounds N] [--warmup N] [--postgres URL] [--profile]
+                                     [--what-if]
+
+Builds a council-sized service with bulk_create (1,500 open families in 6 teams, about 3,100
+people aged 1 to 48, each family with an open episode and 10 to 20 weekly sessions of ORS/SRS
+ratings, some families improving, some flat, some getting worse, some rating sessions low; plus
+500 finished families whose closed episodes `casework.trajectories.fit()` turns into expected
+ranges), then times in-process, with time.perf_counter, the reads the caseload page makes:
+
+  (a) one practitioner's 30 families: queries.open_episode_records(families), where
+      families = queries.caseload(their 30 families) is loaded once beforehand;
+  (b) (a) plus alerts.outstanding(people, records, today, trajectories.latest());
+  (c) the whole service's open families (1,500 families, about 3,100 people), as (a);
+  (d) (c) plus outstanding for everyone, as (b).
+
+The cases take turns in each round. The ratios b/a and d/c are the price of the alerts (target:
+at most 1.5). SQLite always (a fresh file, var/bench_alerts.sqlite3); PostgreSQL as well when
+--postgres URL is given or DATABASE_URL is a postgres URL (a dedicated database, ff_bench_alerts,
+dropped and made again each run). Each database runs in its own child process.
+
+--what-if repeats (b) and (d) with the fixes suggested in docs/performance.md patched in from
+here (the app is not changed), to measure what they would save.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SQLITE_PATH = ROOT / "var" / "bench_alerts.sqlite3"
+PG_BENCH_DB = "ff_bench_alerts"
+RESULT_MARK = "BENCH-RESULT "
+CASES = (
+    ("a", "(a) caseload of 30: scores"),
+    ("b", "(b) caseload of 30: scores + alerts"),
+    ("c", "(c) whole service: scores"),
+    ("d", "(d) whole service: scores + alerts"),
+)
+WHAT_IF = (
+    ("b_fixed", "(b) with the suggested fixes"),
+    ("d_fixed", "(d) with the suggested fixes"),
+)
+TARGET_RATIO = 1.5
+
+# The service: teams, key workers with 30 families each, finished families for the fit.
+TEAMS = 6
+OPEN_FAMILIES = 1500
+CASELOAD = 30
+CLOSED_FAMILIES = 500
+SEED = 2026
+PATTERNS = ("improving", "improving", "improving", "flat", "flat", "deteriorating", "low_srs")
+
+
+# ---------------------------------------------------------------------------------------------
+# The parent: one child process per database, then the table.
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20, help="timed rounds (default 20)")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed rounds (default 3)")
+    parser.add_argument("--postgres", metavar="URL",
+                        help=f"also run on this PostgreSQL server (database {PG_BENCH_DB})")
+    parser.add_argument("--profile", action="store_true",
+                        help="print a cProfile summary of (b) and (d) after timing")
+    parser.add_argument("--what-if", action="store_true",
+                        help="also time (b) and (d) with the suggested fixes patched in")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.rounds < 2:
+        parser.error("--rounds must be at least 2")
+    if args.worker:
+        return worker(args)
+
+    targets = [("SQLite", f"sqlite:///{SQLITE_PATH}")]
+    pg_url = args.postgres or os.environ.get("DATABASE_URL", "")
+    if pg_url.startswith(("postgres://", "postgresql://")):
+        targets.append(("PostgreSQL", fresh_postgres_database(pg_url)))
+
+    results = []
+    for label, url in targets:
+        print(f"== {label}: {args.warmup} warm-up and {args.rounds} timed rounds", flush=True)
+        command = [sys.executable, str(Path(__file__).resolve()), "--worker", label,
+                   "--rounds", str(args.rounds), "--warmup", str(args.warmup)]
+        command += ["--profile"] * args.profile + ["--what-if"] * args.what_if
+        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false",
+               "DJANGO_SETTINGS_MODULE": "familyfeedback.settings"}
+        done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        result = None
+        for line in done.stdout.splitlines():
+            if line.startswith(RESULT_MARK):
+                result = json.loads(line[len(RESULT_MARK):])
+            else:
+                print(line)
+        if done.returncode != 0 or result is None:
+            print(f"{label} run failed (exit {done.returncode})", file=sys.stderr)
+            return 1
+        results.append(result)
+
+    print()
+    print(table(results))
+    worst = max(max(r["ratios"]["b/a"], r["ratios"]["d/c"]) for r in results)
+    verdict = "within" if worst <= TARGET_RATIO else "ABOVE"
+    print(f"\nWorst ratio {worst:.2f}: {verdict} the target of {TARGET_RATIO:g}.")
+    return 0
+
+
+def fresh_postgres_database(url: str) -> str:
+    """Drop and make again the benchmark database on the server `url` names; its URL."""
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{PG_BENCH_DB}"')
+    return urlunsplit(parts._replace(path=f"/{PG_BENCH_DB}"))
+
+
+def table(results: list[dict]) -> str:
+    header = (f"{'database':<11} {'case':<38} {'median ms':>10} {'p90 ms':>10} {'queries':>7} "
+              f"{'ratio':>6}")
+    rows = [header, "-" * len(header)]
+    for result in results:
+        cases = result["cases"]
+        for key, title in CASES + WHAT_IF:
+            if key not in cases:
+                continue
+            case = cases[key]
+            base = {"b": "a", "d": "c", "b_fixed": "a", "d_fixed": "c"}.get(key)
+            ratio = f"{case['median_ms'] / cases[base]['median_ms']:.2f}" if base else ""
+            rows.append(f"{result['database']:<11} {title:<38} {case['median_ms']:>10.2f} "
+                        f"{case['p90_ms']:>10.2f} {case['queries']:>7} {ratio:>6}")
+    rows.append("")
+    for result in results:
+        rows.append(f"{result['database']}: {result['server']}; {result['rounds']} rounds after "
+                    f"{result['warmup']} warm-up; Python {result['python']}, "
+                    f"Django {result['django']}, {result['cpus']} CPUs")
+        rows.append(f"  data: {result['data']}")
+        for key in ("b", "d"):
+            rows.append(f"  alerts in ({key}): {result['alerts'][key]}")
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The child: set up Django on one database, build the service, time the four reads.
+
+
+def worker(args) -> int:
+    sys.path.insert(0, str(ROOT))
+    if args.worker == "SQLite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, interactive=False)
+    start = time.perf_counter()
+    data = build_service()
+    print(f"   built the service in {time.perf_counter() - start:.1f} s: {data}", flush=True)
+    bench = Bench(args)
+    bench.run()
+    server = (f"SQLite {connection.Database.sqlite_version}, file {SQLITE_PATH.relative_to(ROOT)}"
+              if connection.vendor == "sqlite"
+              else f"PostgreSQL {pg_version(connection)}, database "
+                   f"{connection.settings_dict['NAME']}")
+    cases = bench.results
+    print(RESULT_MARK + json.dumps({
+        "database": args.worker, "server": server, "rounds": args.rounds,
+        "warmup": args.warmup, "python": sys.version.split()[0], "django": django.__version__,
+        "cpus": os.cpu_count(), "cases": cases, "data": data, "alerts": bench.alert_counts,
+        "ratios": {"b/a": cases["b"]["median_ms"] / cases["a"]["median_ms"],
+                   "d/c": cases["d"]["median_ms"] / cases["c"]["median_ms"]},
+    }), flush=True)
+    return 0
+
+
+def pg_version(connection) -> str:
+    with connection.cursor() as cursor:
+        number = cursor.connection.info.server_version
+    return f"{number // 10000}.{number % 10000}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The service, inserted in bulk (seeded, so every run makes the same one).
+
+
+def build_service() -> str:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from familyfeedback import measures
+    from familyfeedback.accounts.models import Membership, Team, User
+    from familyfeedback.casework import trajectories
+    from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
+
+    rng = random.Random(SEED)
+    today = timezone.localdate()
+    # The `age` column is new; fill it when the model has it, so the bench runs either way.
+    has_age = any(f.name == "age" for f in Administration._meta.get_fields())
+    with transaction.atomic():
+        teams = Team.objects.bulk_create([Team(name=f"Bench team {n + 1}") for n in range(TEAMS)])
+        workers = User.objects.bulk_create([
+            User(email=f"worker.{n + 1}@bench.test", full_name=f"Worker {n + 1}",
+                 password="!", role="practitioner")
+            for n in range(OPEN_FAMILIES // CASELOAD)
+        ])
+        Membership.objects.bulk_create([Membership(user=w, team=teams[n % TEAMS])
+                                        for n, w in enumerate(workers)])
+        # Open families: worker n has families n, n + 50, n + 100, ... (30 each).
+        plans = []  # (family, open?, first session, number of sessions)
+        families = []
+        for n in range(OPEN_FAMILIES + CLOSED_FAMILIES):
+            worker = workers[n % len(workers)]
+            families.append(Family(name=f"Family {n + 1:04d}", case_reference=f"BENCH-{n + 1}",
+                                   team=teams[worker.pk % TEAMS], key_worker=worker))
+        families = Family.objects.bulk_create(families)
+        episodes = []
+        for n, family in enumerate(families):
+            sessions = rng.randint(10, 20)
+            if n < OPEN_FAMILIES:
+                # The latest session within the last fortnight, weekly before it.
+                first = today - timedelta(days=7 * (sessions - 1) + rng.randint(0, 13))
+                episodes.append(Episode(family=family, opened_on=first - timedelta(days=7)))
+            else:
+                sessions = rng.randint(6, 16)
+                first = today - timedelta(days=7 * sessions + rng.randint(60, 400))
+                episodes.append(Episode(family=family, opened_on=first - timedelta(days=7),
+                                        closed_on=first + timedelta(days=7 * sessions)))
+            plans.append((family, first, sessions))
+        Episode.objects.bulk_create(episodes)
+
+        people = []
+        for family, first, _ in plans:
+            adults = [rng.randint(22, 48) for _ in range(rng.choice((1, 1, 2)))]
+            children = [rng.randint(1, 17) for _ in range(rng.choice((0, 1, 1, 1)))]
+            for k, age in enumerate(adults + children):
+                people.append(Person(family=family, first_name=f"P{k + 1}", last_name="Bench",
+                                     date_of_birth=first - timedelta(days=age * 365
+                                                                     + rng.randint(0, 364))))
+        people = Person.objects.bulk_create(people)
+        by_family: dict[int, list] = {}
+        for person in people:
+            by_family.setdefault(person.family_id, []).append(person)
+
+        session_rows = []
+        for family, first, count in plans:
+            for k in range(count):
+                session_rows.append(Session(family=family, date=first + timedelta(days=7 * k),
+                                            practitioner=family.key_worker,
+                                            submission_token=uuid.uuid4()))
+        session_rows = Session.objects.bulk_create(session_rows, batch_size=2000)
+        sessions_of: dict[int, list] = {}
+        for session in session_rows:
+            sessions_of.setdefault(session.family_id, []).append(session)
+
+        present, records = [], []
+        for family, _, _ in plans:
+            pattern = rng.choice(PATTERNS)
+            folk = by_family[family.pk]
+            # Most start in the clinical range; one in ten starts above the cut-off.
+            level = {p.pk: rng.uniform(27, 34) if rng.random() < 0.1 else rng.uniform(10, 26)
+                     for p in folk}
+            rated = {p.pk: 0 for p in folk}
+            for session in sessions_of[family.pk]:
+                here = [p for p in folk if rng.random() < 0.9] or folk[:1]
+                for person in here:
+                    present.append(Session.present.through(session_id=session.pk,
+                                                           person_id=person.pk))
+                    rated[person.pk] += 1
+                    age = measures.age_on(person.date_of_birth, session.date)
+                    for tool in ("ORS", "SRS"):
+                        record = rating(rng, tool, age, pattern, level[person.pk],
+                                        rated[person.pk])
+                        record.session, record.person = session, person
+                        if has_age:
+                            record.age = age
+                        records.append(record)
+        Session.present.through.objects.bulk_create(present, batch_size=5000)
+        Administration.objects.bulk_create(records, batch_size=2000)
+
+    start = time.perf_counter()
+    fit = trajectories.fit()
+    curves = fit.curves.count()
+    fitted = (f"fit {curves} expected-range curves in {time.perf_counter() - start:.1f} s "
+              f"from {fit.closed_episodes} closed episodes")
+    if fit.notes:
+        fitted += f" (notes: {fit.notes})"
+    return (f"{OPEN_FAMILIES} open families ({len(workers)} key workers x {CASELOAD}) and "
+            f"{CLOSED_FAMILIES} finished, {len(people)} people, {len(session_rows)} sessions, "
+            f"{len(records)} administrations; {fitted}")
+
+
+def rating(rng, tool: str, age: int, pattern: str, level: float, number: int):
+    """One administration (without session and person) whose totals follow the pattern."""
+    from familyfeedback import measures
+    from familyfeedback.casework.models import Administration
+
+    measure = measures.measure_for(tool, age)
+    record = Administration(tool=tool, measure=measure.code,
+                            status=Administration.Status.COMPLETED)
+    if rng.random() < 0.06:
+        record.status = Administration.Status.NOT_ADMINISTERED
+        record.reason = "declined"
+        return record
+    if measure.kind == "faces":
+        record.face = rng.choice(measure.face_keys)
+        return record
+    if tool == "ORS":
+        slope = {"improving": 1.2, "deteriorating": -0.8}.get(pattern, 0.1)
+        items = split(rng, level + slope * (number - 1) + rng.gauss(0, 2), spread=1.2)
+    elif pattern == "low_srs":
+        items = split(rng, rng.uniform(26, 35), spread=1.2)
+    else:
+        items = split(rng, rng.uniform(37.5, 40), spread=0.35)
+    for key, value in items.items():
+        setattr(record, key, value)
+    record.total = measures.total(measure, items)
+    return record
+
+
+def split(rng, target: float, spread: float) -> dict[str, Decimal]:
+    """Four item marks (0.0-10.0) adding up to about the target total."""
+    share = max(0.0, min(10.0, target / 4))
+    return {f"item_{i}": Decimal(str(round(max(0.0, min(10.0, share + rng.gauss(0, spread))), 1)))
+            for i in range(1, 5)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The timing.
+
+
+class Bench:
+    def __init__(self, args):
+        from django.utils import timezone
+
+        from familyfeedback.accounts.models import User
+        from familyfeedback.casework import queries
+        from familyfeedback.casework.models import Family
+
+        self.args = args
+        self.results: dict[str, dict] = {}
+        self.alert_counts: dict[str, dict[str, int]] = {}
+        self.today = timezone.localdate()
+        worker = User.objects.get(email="worker.1@bench.test")
+        # As the caseload page loads them; loaded once here, outside the timings.
+        self.families = {
+            "caseload": queries.caseload(Family.objects.filter(key_worker=worker)),
+            "service": queries.caseload(Family.objects.all()),
+        }
+        assert len(self.families["caseload"]) == CASELOAD, len(self.families["caseload"])
+        assert len(self.families["service"]) == OPEN_FAMILIES, len(self.families["service"])
+
+    def scores(self, which: str):
+        from familyfeedback.casework import queries
+
+        return queries.open_episode_records(self.families[which])
+
+    def alerts(self, which: str):
+        """What the caseload view does with the records: the people, the curves, the alerts."""
+        from familyfeedback.casework import alerts, trajectories
+
+        families = self.families[which]
+        records = self.scores(which)
+        people = [person for family in families for person in family.people.all()]
+        return alerts.outstanding(people, records, self.today, trajectories.latest())
+
+    def calls(self) -> dict:
+        return {
+            "a": lambda: self.scores("caseload"),
+            "b": lambda: self.alerts("caseload"),
+            "c": lambda: self.scores("service"),
+            "d": lambda: self.alerts("service"),
+        }
+
+    def run(self) -> None:
+        self.check()
+        self.results.update(self.time(self.calls()))
+        if self.args.what_if:
+            with what_if():
+                self.check(label=" with the fixes")
+                fixed = self.time({"b": self.calls()["b"], "d": self.calls()["d"]})
+            self.results["b_fixed"], self.results["d_fixed"] = fixed["b"], fixed["d"]
+        if self.args.profile:
+            self.profile()
+
+    def check(self, label: str = "") -> None:
+        """The alerts must be the real thing: several codes, on a fair share of people."""
+        found = {}
+        for key, which in (("b", "caseload"), ("d", "service")):
+            raised = self.alerts(which)
+            people = sum(len(f.people.all()) for f in self.families[which])
+            records = len(self.scores(which))
+            codes = Counter(item.alert.code.value for item in raised)
+            found[key] = {"people": people, "records": records, "alerts": len(raised),
+                          "people alerted": len({item.person.pk for item in raised}),
+                          **dict(sorted(codes.items()))}
+            print(f"   ({key}){label}: {found[key]}", flush=True)
+            if len(codes) < 4 or not raised:
+                raise SystemExit(f"({key}): too few kinds of alert to be a fair test: {codes}")
+        if label and found != self.alert_counts:
+            raise SystemExit(f"the fixes change the alerts: {found} != {self.alert_counts}")
+        self.alert_counts = self.alert_counts or found
+
+    def time(self, calls: dict) -> dict[str, dict]:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        for _ in range(self.args.warmup):
+            for call in calls.values():
+                call()
+        timings: dict[str, list[float]] = {key: [] for key in calls}
+        # The cases take turns, so drift in the machine's speed falls on all alike.
+        for _ in range(self.args.rounds):
+            for key, call in calls.items():
+                start = time.perf_counter()
+                call()
+                timings[key].append((time.perf_counter() - start) * 1000)
+        results = {}
+        for key, call in calls.items():
+            with CaptureQueriesContext(connection) as queries:
+                call()
+            deciles = statistics.quantiles(timings[key], n=10, method="inclusive")
+            results[key] = {"median_ms": statistics.median(timings[key]),
+                            "p90_ms": deciles[-1], "queries": len(queries)}
+        return results
+
+    def profile(self) -> None:
+        import cProfile
+        import io
+        import pstats
+
+        calls = self.calls()
+        for key, times in (("b", 20), ("d", 3)):
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(times):
+                calls[key]()
+            profiler.disable()
+            for order in ("tottime", "cumulative"):
+                out = io.StringIO()
+                pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(25)
+                print(f"-- profile of {times} x ({key}), by {order}")
+                print(out.getvalue())
+
+
+class what_if:  # noqa: N801 - used as a context manager, like contextlib's
+    """Patches in, from here, the fixes docs/performance.md suggests, and takes them out again:
+
+    1. trajectories.expected_range's caller needs only the band at the latest rating, but gets
+       one for every rating, each calling scipy's norm.ppf: alerts.person_alerts asks for the
+       latest band only, and Curve.tolerance's z is worked out once per coverage.
+    2. alerts.scores builds an items() dict for every record, ORS included, where only the
+       session rating's latest items are read: the items are built for SRS records only.
+    """
+
+    def __enter__(self):
+        import math
+        from functools import cache
+
+        import numpy as np
+        from scipy.stats import norm
+
+        from familyfeedback import measures
+        from familyfeedback.casework import alerts
+        from familyfeedback.casework.models import Administration
+        from familyfeedback.stats import trajectories as stats
+
+        @cache
+        def z_for(coverage: float) -> float:
+            return float(norm.ppf(0.5 + coverage / 2))
+
+        def tolerance(curve, number, coverage=stats.COVERAGE):
+            x = np.array([1.0, math.log(number)])
+            spread = math.sqrt(float(x @ np.array(curve.re_cov) @ x) + curve.residual_var)
+            z = z_for(coverage)
+            centre = curve.expected(number)
+            return centre - z * spread, centre + z * spread
+
+        def latest_band(curves, measure_code, totals):
+            if not totals or measures.get(measure_code).tool != "ORS":
+                return []
+            curve = curves.for_intake(measure_code, totals[0])
+            return [] if curve is None else [curve.tolerance(len(totals))]
+
+        completed = Administration.Status.COMPLETED
+
+        def scores(records, tool):
+            srs = tool == "SRS"
+            return [
+                measures.Score(r.session_date, r.measure, r.total, r.items() if srs else {})
+                for r in records
+                if r.tool == tool and r.status == completed and r.total is not None
+            ]
+
+        self.saved = [(stats.Curve, "tolerance", stats.Curve.tolerance),
+                      (alerts, "expected_range", alerts.expected_range),
+                      (alerts, "scores", alerts.scores)]
+        stats.Curve.tolerance = tolerance
+        alerts.expected_range = latest_band
+        alerts.scores = scores
+        return self
+
+    def __exit__(self, *exc):
+        for owner, name, value in self.saved:
+            setattr(owner, name, value)
+        return False
+
+
+if __name__ == "__main__":
+    sys.exit(main())
