@@ -40,13 +40,14 @@ class PersonAlert:
 
 
 def scores(records: list[Administration], tool: str) -> list[measures.Score]:
-    # Only session ratings' items are read (one low item raises an alert); building the dict for
-    # every outcome rating was a fifth of a service-wide run.
-    return [
-        measures.Score(r.session_date, r.measure, r.total, r.items() if tool == "SRS" else {})
-        for r in records
-        if r.tool == tool and r.status == Administration.Status.COMPLETED and r.total is not None
-    ]
+    rated = [r for r in records
+             if r.tool == tool and r.status == Administration.Status.COMPLETED
+             and r.total is not None]
+    # Only the latest session rating's items are read (one low item raises an alert); building
+    # them for every record was a fifth of a service-wide run.
+    return [measures.Score(r.session_date, r.measure, r.total,
+                           r.items() if tool == "SRS" and r is rated[-1] else {})
+            for r in rated]
 
 
 def person_alerts(person: Person, records: list[Administration], today: date,
