@@ -11,7 +11,7 @@ from familyfeedback.casework.models import (
     Person,
     Session,
 )
-from familyfeedback.casework.schedules import Visit
+from familyfeedback.casework.schedules import Visit, overdue_since
 
 
 def current_episode(family: Family) -> Episode | None:
@@ -121,3 +121,20 @@ def open_episodes(families: list[Family]) -> dict[int, Episode]:
 
 def sessions_between(team_ids: list[int], start, end) -> QuerySet[Session]:
     return Session.objects.filter(family__team_id__in=team_ids, date__gte=start, date__lte=end)
+
+
+def overdue_people(families: list[Family], today, schedule) -> list[tuple[Family, Person, object]]:
+    """(family, person, due since) for everyone in these families' open episodes whose rating
+    fell due under the schedule and was missed, longest overdue first."""
+    episodes = open_episodes(families)
+    history = visits(list(episodes.values()))
+    rows = []
+    for family in families:
+        episode = episodes.get(family.pk)
+        if episode is None:
+            continue
+        for person in family.people.all():
+            since = overdue_since(schedule, history.get(person.pk, []), today, episode.opened_on)
+            if since is not None:
+                rows.append((family, person, since))
+    return sorted(rows, key=lambda row: row[2])

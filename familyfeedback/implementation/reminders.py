@@ -24,7 +24,7 @@ from django.urls import reverse
 
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import Role, User
-from familyfeedback.casework import alerts, queries, schedules, trajectories
+from familyfeedback.casework import alerts, queries, trajectories
 from familyfeedback.casework.access import families_for
 from familyfeedback.implementation import figures
 from familyfeedback.implementation.access import dashboard_teams, team_practitioners
@@ -90,23 +90,15 @@ def practitioner_digest(user: User, today: date,
     families = queries.caseload(families_for(user).filter(key_worker=user))
     if not families:
         return None
-    episodes = queries.open_episodes(families)
-    history = queries.visits(list(episodes.values()))
     people = [person for family in families for person in family.people.all()]
     raised = alerts.for_caseload(alerts.outstanding(
         people, queries.open_episode_records(families), today, curves))
+    overdue: dict[int, list[tuple[str, date]]] = {}
+    for family, person, since in queries.overdue_people(families, today, settings.SCHEDULE):
+        overdue.setdefault(family.pk, []).append((person.first_name, since))
     found = []
     for family in families:
-        lines = FamilyLines(family.name)
-        episode = episodes.get(family.pk)
-        for person in family.people.all():
-            if episode is None:
-                continue
-            since = schedules.overdue_since(settings.SCHEDULE, history.get(person.pk, []),
-                                            today, episode.opened_on)
-            if since is not None:
-                lines.overdue.append((person.first_name, since))
-        lines.overdue.sort(key=lambda row: row[1])
+        lines = FamilyLines(family.name, overdue=overdue.get(family.pk, []))
         lines.alerts = [(person.first_name, what) for person, what in raised.get(family.pk, [])]
         if lines.overdue or lines.alerts:
             found.append(lines)

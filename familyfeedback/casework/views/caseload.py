@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from familyfeedback.accounts.models import Role
-from familyfeedback.casework import alerts, queries, schedules, trajectories
+from familyfeedback.casework import alerts, queries, trajectories
 from familyfeedback.casework.access import families_for
 from familyfeedback.casework.presenters import latest_ors_totals
 
@@ -48,17 +48,8 @@ def overdue(request: HttpRequest) -> HttpResponse:
     if not request.user.works_with_families:
         return render(request, "home_other.html", {"role": Role(request.user.role).label})
     families, show_all = _caseload(request)
-    episodes = queries.open_episodes(families)
-    history = queries.visits(list(episodes.values()))
-    today = timezone.localdate()
-    rows = []
-    for family in families:
-        for person in family.people.all():
-            since = schedules.overdue_since(settings.SCHEDULE, history.get(person.pk, []), today,
-                                            episodes[family.pk].opened_on)
-            if since is not None:
-                rows.append((family, person, since))
+    rows = queries.overdue_people(families, timezone.localdate(), settings.SCHEDULE)
     return render(request, "casework/overdue.html", {
-        "rows": sorted(rows, key=lambda row: row[2]), "schedule": settings.SCHEDULE.describe(),
+        "rows": rows, "schedule": settings.SCHEDULE.describe(),
         "show_all": show_all,
     })
