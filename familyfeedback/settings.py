@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "familyfeedback.accounts",
     "familyfeedback.casework",
     "familyfeedback.implementation",
+    "familyfeedback.evaluation",
     "familyfeedback.demo",
 ]
 

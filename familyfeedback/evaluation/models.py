@@ -1,0 +1,205 @@
+"""A trial and its data, shaped like the evaluation package (../shared/formats/
+evaluation-package.md): a trial run here and a package imported from elsewhere are analysed the
+same way. Practitioners and family members appear only by pseudonym; an evaluator never sees a
+name, a case reference or a date of birth."""
+
+from django.db import models
+from django.db.models import Q
+
+from familyfeedback.accounts.models import Team, User
+
+WAVES = [("baseline", "Baseline"), ("post_training", "Post-training"), ("endline", "Endline")]
+ARMS = [("intervention", "Intervention"), ("comparison", "Comparison")]
+
+
+class Trial(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    protocol_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResearchQuestion(models.Model):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="questions_asked")
+    number = models.CharField(max_length=10)  # "1.1"
+    dimension = models.CharField(max_length=60)
+    text = models.TextField()
+    methods = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class TrialTeam(models.Model):
+    """teams.csv: a team in the trial, its randomisation unit and arm."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="teams")
+    team_id = models.CharField(max_length=40)
+    team_name = models.CharField(max_length=100)
+    # Teams that share a unit were randomised together; blank: the team is its own unit.
+    unit_id = models.CharField(max_length=40, blank=True)
+    arm = models.CharField(max_length=20, choices=ARMS, blank=True)
+    # The service's team behind it, for a trial run here.
+    service_team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+
+    class Meta:
+        ordering = ["team_id"]
+        constraints = [models.UniqueConstraint(fields=["trial", "team_id"],
+                                               name="trial_team_once")]
+
+    @property
+    def unit(self) -> str:
+        return self.unit_id or self.team_id
+
+
+class Allocation(models.Model):
+    """The randomisation, made once and never changed: method, seed, who and when, and the hash
+    of the list so anyone can check the list they hold is this one."""
+
+    trial = models.OneToOneField(Trial, on_delete=models.CASCADE, related_name="allocation")
+    method = models.CharField(max_length=20)
+    seed = models.BigIntegerField()
+    ratio = models.CharField(max_length=10, default="1:1")
+    assignments = models.JSONField()  # [[unit_id, arm], ...] sorted by unit_id
+    digest = models.CharField(max_length=64)
+    made_at = models.DateTimeField(auto_now_add=True)
+    made_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("An allocation is never changed")
+        super().save(*args, **kwargs)
+
+
+class TrialPractitioner(models.Model):
+    """practitioners.csv: a pseudonym, never a name."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="practitioners")
+    practitioner_id = models.CharField(max_length=40)
+    team = models.ForeignKey(TrialTeam, on_delete=models.CASCADE, related_name="practitioners")
+    role = models.CharField(max_length=30)
+    years_in_service = models.FloatField(null=True, blank=True)
+    years_practising = models.FloatField(null=True, blank=True)
+    qualification_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    hours_per_week = models.FloatField(null=True, blank=True)
+    families_supported = models.PositiveIntegerField(null=True, blank=True)
+    # The account behind the pseudonym, for a trial run here: lets them answer surveys. Never
+    # shown to an evaluator.
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    # A personal link to the survey, for those who answer without signing in.
+    link_token = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["practitioner_id"]
+        constraints = [models.UniqueConstraint(fields=["trial", "practitioner_id"],
+                                               name="trial_practitioner_once")]
+
+
+class TrainingRecord(models.Model):
+    """training.csv: one practitioner at one training event they were expected at."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="training")
+    practitioner = models.ForeignKey(TrialPractitioner, on_delete=models.CASCADE,
+                                     related_name="training")
+    event_id = models.CharField(max_length=40)
+    event_type = models.CharField(max_length=10)
+    on = models.DateField()
+    attended = models.BooleanField()
+    absence_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["practitioner", "event_id"],
+                                               name="training_record_once")]
+
+
+class Wave(models.Model):
+    """A survey round run in the app. A package's waves exist through its responses."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="waves")
+    kind = models.CharField(max_length=20, choices=WAVES)
+    # Who is asked: post-training goes to the intervention arm only by default.
+    arms = models.JSONField(default=list)
+    measures = models.JSONField(default=list)  # survey measure codes asked in this wave
+    is_open = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["trial", "kind"], name="wave_once")]
+
+
+class Question(models.Model):
+    """questions.csv: a custom survey question."""
+
+    KINDS = [("likert", "Likert"), ("choice", "Choice"), ("number", "Number"), ("text", "Text")]
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="custom_questions")
+    question_id = models.CharField(max_length=60)
+    wave = models.CharField(max_length=20, choices=WAVES)
+    text = models.TextField()
+    kind = models.CharField(max_length=10, choices=KINDS)
+    options = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["trial", "question_id"],
+                                               name="question_once")]
+
+
+class Response(models.Model):
+    """responses.csv: one answer, long format."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="responses")
+    respondent = models.ForeignKey(TrialPractitioner, on_delete=models.CASCADE,
+                                   related_name="responses")
+    wave = models.CharField(max_length=20, choices=WAVES)
+    item = models.CharField(max_length=60)
+    value = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["respondent", "wave", "item"],
+                                               name="answer_once")]
+        indexes = [
+            # The analysis reads one trial's answers wave by wave.
+            models.Index(fields=["trial", "wave"], name="response_trial_wave"),
+        ]
+
+
+class AdminRecord(models.Model):
+    """administrations.csv: an ORS/SRS record, pseudonymised. Field names match what
+    implementation.figures counts (on, tool, status, reason, person_key, practitioner_key,
+    team_key, adult), so usage, reach and completions are counted by the same code."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="admin_records")
+    administration_id = models.CharField(max_length=40)
+    person_key = models.CharField(max_length=40)
+    adult = models.BooleanField()
+    practitioner = models.ForeignKey(TrialPractitioner, on_delete=models.CASCADE,
+                                     related_name="admin_records")
+    practitioner_key = models.CharField(max_length=40)
+    team_key = models.CharField(max_length=40)
+    on = models.DateField()
+    measure = models.CharField(max_length=10)
+    tool = models.CharField(max_length=3)
+    item_1 = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    item_2 = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    item_3 = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    item_4 = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["trial", "administration_id"],
+                                    name="admin_record_once"),
+            *[models.CheckConstraint(condition=Q(**{f"{i}__isnull": True})
+                                     | Q(**{f"{i}__gte": 0}, **{f"{i}__lte": 10}),
+                                     name=f"admin_record_{i}_in_range")
+              for i in ("item_1", "item_2", "item_3", "item_4")],
+        ]
