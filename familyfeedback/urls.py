@@ -3,6 +3,7 @@ from django.urls import path
 
 from familyfeedback.accounts import views as accounts
 from familyfeedback.casework.views import caseload, family, records, sessions, support
+from familyfeedback.evaluation.views import power, survey, trials
 from familyfeedback.implementation.views import dashboards, reminders, supervision, training
 
 urlpatterns = [
@@ -13,6 +14,19 @@ urlpatterns = [
     path("reminders/", reminders.reminder_preference, name="reminders"),
     path("team/", supervision.team, name="team"),
     path("team/<int:practitioner_id>/", supervision.supervision, name="supervision"),
+    path("evaluation/", trials.trials, name="trials"),
+    path("evaluation/new/", trials.new_trial, name="new_trial"),
+    path("evaluation/power/", power.power, name="power"),
+    path("evaluation/<int:trial_id>/", trials.trial, name="trial"),
+    path("evaluation/<int:trial_id>/teams/", trials.set_teams, name="trial_teams"),
+    path("evaluation/<int:trial_id>/randomise/", trials.randomise, name="randomise"),
+    path("evaluation/<int:trial_id>/waves/<slug:kind>/open/", trials.open_wave,
+         name="open_wave"),
+    path("surveys/", survey.my_surveys, name="surveys"),
+    path("surveys/<int:respondent_id>/<int:wave_id>/", survey.answer, name="survey_answer"),
+    path("surveys/link/<str:token>/", survey.link, name="survey_link"),
+    path("surveys/link/<str:token>/<int:wave_id>/", survey.answer_by_link,
+         name="survey_link_answer"),
     path("training/", training.training, name="training"),
     path("training/new/", training.add_event, name="add_training_event"),
     path("training/<int:event_id>/attendance/", training.attendance, name="attendance"),

@@ -1,0 +1,163 @@
+"""The evaluation's writes, each validated, saved in one transaction and audited."""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from familyfeedback.accounts import audit
+from familyfeedback.accounts.models import JobTitle, Membership, Team, User
+from familyfeedback.evaluation import randomisation
+from familyfeedback.evaluation.models import (
+    Allocation,
+    ResearchQuestion,
+    Response,
+    Trial,
+    TrialPractitioner,
+    TrialTeam,
+    Wave,
+)
+from familyfeedback.evaluation.research_questions import DEFAULTS
+from familyfeedback.measures import surveys
+
+# What each wave asks by default (survey measure codes), as in the pilot.
+WAVE_MEASURES = {
+    "baseline": ["wai", "proqol_cs"],
+    "post_training": ["iam_ors", "iam_srs", "fim_ors", "fim_srs"],
+    "endline": ["wai", "proqol_cs"],
+}
+
+
+def create_trial(actor: User, *, name: str, protocol_note: str = "") -> Trial:
+    name = name.strip()
+    if not name:
+        raise ValidationError("Enter a name for the trial", code="no_name")
+    if Trial.objects.filter(name=name).exists():
+        raise ValidationError("A trial with this name already exists", code="duplicate")
+    with transaction.atomic():
+        trial = Trial.objects.create(name=name, protocol_note=protocol_note.strip(),
+                                     created_by=actor)
+        ResearchQuestion.objects.bulk_create([
+            ResearchQuestion(trial=trial, number=n, dimension=d, text=t, methods=m)
+            for n, d, t, m in DEFAULTS])
+        audit.record(actor, "trial.create", trial, {"name": name})
+    return trial
+
+
+def set_teams(actor: User, trial: Trial, units: dict[Team, str]) -> None:
+    """Put service teams in the trial, each with its unit label (teams sharing a label are
+    randomised together), and give every practitioner and manager in them a pseudonym."""
+    if hasattr(trial, "allocation"):
+        raise ValidationError("The teams cannot change after randomisation", code="allocated")
+    if len(units) < 2:
+        raise ValidationError("Choose at least two teams", code="too_few")
+    with transaction.atomic():
+        trial.teams.exclude(service_team__in=list(units)).delete()
+        for team, label in units.items():
+            row, _ = TrialTeam.objects.update_or_create(
+                trial=trial, service_team=team,
+                defaults={"team_id": f"T{team.pk}", "team_name": team.name,
+                          "unit_id": label.strip()})
+            _enrol(trial, row)
+        audit.record(actor, "trial.teams", trial,
+                     {"teams": {str(t.pk): label for t, label in units.items()}})
+
+
+def _enrol(trial: Trial, row: TrialTeam) -> None:
+    members = User.objects.filter(memberships__team=row.service_team, is_active=True,
+                                  memberships__kind__in=[Membership.Kind.MEMBER,
+                                                         Membership.Kind.MANAGER]).distinct()
+    taken = trial.practitioners.count()
+    for user in members:
+        if trial.practitioners.filter(user=user).exists():
+            continue
+        taken += 1
+        TrialPractitioner.objects.create(
+            trial=trial, practitioner_id=f"P{taken:03d}", team=row,
+            role=user.job_title or ("team_manager" if user.role == "team_manager"
+                                    else JobTitle.OTHER),
+            user=user, link_token=secrets.token_urlsafe(24))
+
+
+def randomise(actor: User, trial: Trial, *, method: str, seed: int,
+              ratio: tuple[int, int]) -> Allocation:
+    """Allocate the trial's units once, from the recorded seed. Never again."""
+    if hasattr(trial, "allocation"):
+        raise ValidationError("This trial has already been randomised", code="allocated")
+    teams = list(trial.teams.all())
+    sizes: dict[str, int] = {}
+    for team in teams:
+        sizes[team.unit] = sizes.get(team.unit, 0) + team.practitioners.count()
+    specs = [randomisation.UnitSpec(unit, size) for unit, size in sizes.items()]
+    if method == "stratified":
+        specs = randomisation.size_strata(specs)
+    try:
+        made = randomisation.allocate(specs, method=method, seed=seed, ratio=ratio)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    arms = dict(made.assignments)
+    with transaction.atomic():
+        allocation = Allocation.objects.create(
+            trial=trial, method=method, seed=seed, ratio=f"{ratio[0]}:{ratio[1]}",
+            assignments=[list(a) for a in made.assignments], digest=made.digest,
+            made_by=actor)
+        for team in teams:
+            team.arm = arms[team.unit]
+            team.save(update_fields=["arm"])
+        audit.record(actor, "trial.randomise", allocation,
+                     {"method": method, "seed": str(seed), "digest": made.digest})
+    return allocation
+
+
+def open_wave(actor: User, trial: Trial, kind: str) -> Wave:
+    if not hasattr(trial, "allocation"):
+        raise ValidationError("Randomise the trial before opening a survey wave",
+                              code="not_allocated")
+    arms = ["intervention"] if kind == "post_training" else ["intervention", "comparison"]
+    with transaction.atomic():
+        wave, _ = Wave.objects.update_or_create(
+            trial=trial, kind=kind,
+            defaults={"arms": arms, "measures": WAVE_MEASURES[kind], "is_open": True})
+        audit.record(actor, "wave.open", wave, {"kind": kind})
+    return wave
+
+
+def save_answers(respondent: TrialPractitioner, wave: Wave,
+                 answers: dict[str, str]) -> list[str]:
+    """Save what was answered (blank answers leave any earlier one alone), so a practitioner can
+    stop and come back. Returns plain-English problems; nothing is saved if there are any."""
+    problems: list[str] = []
+    questions = {q.question_id: q for q in wave.trial.custom_questions.filter(wave=wave.kind)}
+    clean: dict[str, str] = {}
+    for item, raw in answers.items():
+        value = raw.strip()
+        if not value:
+            continue
+        if item in questions:
+            question = questions[item]
+            if question.kind in ("likert", "choice") and value not in question.options:
+                problems.append(f"Choose one of the answers to “{question.text}”")
+            elif question.kind == "number":
+                try:
+                    float(value)
+                except ValueError:
+                    problems.append(f"“{question.text}” needs a number, like 7")
+            clean[item] = value
+        elif surveys.is_measure_item(item) and surveys.measure_for_item(item).code in wave.measures:
+            measure = surveys.measure_for_item(item)
+            if not value.isdigit() or not measure.scale_min <= int(value) <= measure.scale_max:
+                problems.append(f"Answers to {measure.short_name} are from {measure.scale_min} "
+                                f"to {measure.scale_max}")
+            clean[item] = value
+        else:
+            problems.append("An answer was sent for a question this survey does not ask")
+    if problems:
+        return problems
+    with transaction.atomic():
+        for item, value in clean.items():
+            Response.objects.update_or_create(
+                trial=wave.trial, respondent=respondent, wave=wave.kind, item=item,
+                defaults={"value": value})
+        # Only counts: an evaluator reads answers by pseudonym, never in the audit trail.
+        audit.record(respondent.user, "survey.answer", wave, {"answers": str(len(clean))})
+    return []

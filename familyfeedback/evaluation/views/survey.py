@@ -1,0 +1,71 @@
+"""Practitioners answering a trial's survey, signed in or through their personal link. They can
+stop and come back: every answer given is kept."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from familyfeedback.evaluation import actions
+from familyfeedback.evaluation.access import (
+    get_wave_for,
+    open_waves,
+    respondent_by_token,
+    respondents_for,
+)
+from familyfeedback.evaluation.models import TrialPractitioner, Wave
+from familyfeedback.measures import surveys
+
+
+@require_GET
+def my_surveys(request: HttpRequest) -> HttpResponse:
+    waves = [(r, w) for r in respondents_for(request.user) for w in open_waves(r)]
+    return render(request, "evaluation/my_surveys.html", {"waves": waves})
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, respondent_id: int, wave_id: int) -> HttpResponse:
+    respondent = next((r for r in respondents_for(request.user) if r.pk == respondent_id), None)
+    if respondent is None:
+        return render(request, "errors/404.html", status=404)
+    return _survey(request, respondent, get_wave_for(respondent, wave_id), done_url="surveys")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def answer_by_link(request: HttpRequest, token: str, wave_id: int) -> HttpResponse:
+    respondent = respondent_by_token(token)
+    return _survey(request, respondent, get_wave_for(respondent, wave_id), done_url=None)
+
+
+@login_not_required
+@require_GET
+def link(request: HttpRequest, token: str) -> HttpResponse:
+    respondent = respondent_by_token(token)
+    return render(request, "evaluation/link.html",
+                  {"respondent": respondent, "waves": open_waves(respondent), "token": token})
+
+
+def _survey(request, respondent: TrialPractitioner, wave: Wave, done_url) -> HttpResponse:
+    measures = [surveys.get_survey_measure(code) for code in wave.measures]
+    questions = list(wave.trial.custom_questions.filter(wave=wave.kind))
+    given = dict(respondent.responses.filter(wave=wave.kind).values_list("item", "value"))
+    problems: list[str] = []
+    if request.method == "POST":
+        sent = {key: value for key, value in request.POST.items()
+                if key not in ("csrfmiddlewaretoken", "action")}
+        problems = actions.save_answers(respondent, wave, sent)
+        if not problems:
+            if request.POST.get("action") == "later":
+                messages.success(request, "Your answers are saved. Come back to finish")
+            else:
+                messages.success(request, "Thank you: your answers are saved")
+            if done_url:
+                return redirect(done_url)
+            return redirect("survey_link", token=respondent.link_token)
+        given.update({k: v for k, v in sent.items() if v.strip()})
+    return render(request, "evaluation/survey.html", {
+        "wave": wave, "measures": measures, "questions": questions, "given": given,
+        "errors": [{"text": p, "href": "#main-content"} for p in problems],
+    })

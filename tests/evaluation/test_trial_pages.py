@@ -1,0 +1,150 @@
+from django.urls import reverse
+
+from familyfeedback.accounts.models import AuditEntry, Role, Team
+from familyfeedback.evaluation.models import Allocation, Response, Trial
+from familyfeedback.evaluation.randomisation import UnitSpec, allocate
+from tests import factories
+
+
+def make_trial(world, client):
+    evaluator = world.evaluator
+    client.force_login(evaluator)
+    client.post(reverse("new_trial"), {"name": "Pilot", "protocol_note": "Two arms"})
+    trial = Trial.objects.get(name="Pilot")
+    third = Team.objects.create(name="Central")
+    factories.user("cara@example.test", team=third)
+    return trial, third
+
+
+def test_an_evaluator_creates_a_trial_with_the_pilots_research_questions(world, client):
+    trial, _ = make_trial(world, client)
+    numbers = list(trial.questions_asked.values_list("number", flat=True))
+    assert numbers[0] == "1.1" and numbers[-1] == "3.6" and len(numbers) == 14
+    assert AuditEntry.objects.filter(action="trial.create").exists()
+
+
+def test_a_duplicate_trial_name_is_refused_plainly(world, client):
+    make_trial(world, client)
+    page = client.post(reverse("new_trial"), {"name": "Pilot"}).content.decode()
+    assert "A trial with this name already exists" in page
+
+
+def test_two_teams_grouped_into_one_unit_are_randomised_together(world, client):
+    trial, third = make_trial(world, client)
+    client.post(reverse("trial_teams", args=[trial.pk]), {
+        "teams": [world.team.pk, world.other_team.pk, third.pk],
+        f"unit-{world.team.pk}": "North", f"unit-{world.other_team.pk}": "North"})
+    assert sorted(t.unit for t in trial.teams.all()) == ["North", "North", f"T{third.pk}"]
+    # Members get pseudonyms, never names.
+    assert set(trial.practitioners.values_list("practitioner_id", flat=True)) >= {"P001"}
+    client.post(reverse("randomise", args=[trial.pk]), {
+        "method": "simple", "seed": "20221004", "ratio": "1:1"})
+    allocation = Allocation.objects.get(trial=trial)
+    arms = {t.team_name: t.arm for t in trial.teams.all()}
+    assert arms["North 1"] == arms["South 2"] != arms["Central"]
+    # Re-running the method with the recorded seed gives the same list and hash.
+    again = allocate([UnitSpec("North", 0), UnitSpec(f"T{third.pk}", 0)], method="simple",
+                     seed=20221004)
+    assert [list(a) for a in again.assignments] == allocation.assignments
+    assert again.digest == allocation.digest
+
+
+def test_an_allocation_never_changes(world, client):
+    trial, third = make_trial(world, client)
+    client.post(reverse("trial_teams", args=[trial.pk]),
+                {"teams": [world.team.pk, world.other_team.pk]})
+    client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "1"})
+    first = Allocation.objects.get(trial=trial).digest
+    client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "2"})
+    assert Allocation.objects.get(trial=trial).digest == first
+    client.post(reverse("trial_teams", args=[trial.pk]),
+                {"teams": [world.team.pk, third.pk]})
+    assert trial.teams.count() == 2 and not trial.teams.filter(team_name="Central").exists()
+
+
+def test_seeing_the_allocation_is_audited(world, client):
+    trial, _ = make_trial(world, client)
+    client.post(reverse("trial_teams", args=[trial.pk]),
+                {"teams": [world.team.pk, world.other_team.pk]})
+    client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
+    client.get(reverse("trial", args=[trial.pk]))
+    assert AuditEntry.objects.filter(action="trial.reveal", actor=world.evaluator).count() == 1
+
+
+def test_a_practitioner_answers_the_baseline_survey_and_can_come_back(world, client):
+    trial, _ = make_trial(world, client)
+    client.post(reverse("trial_teams", args=[trial.pk]),
+                {"teams": [world.team.pk, world.other_team.pk]})
+    client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
+    client.post(reverse("open_wave", args=[trial.pk, "baseline"]))
+    me = trial.practitioners.get(user=world.practitioner)
+    wave = trial.waves.get(kind="baseline")
+    client.force_login(world.practitioner)
+    assert "baseline survey" in client.get(reverse("surveys")).content.decode()
+    url = reverse("survey_answer", args=[me.pk, wave.pk])
+    client.post(url, {"wai_1": "6", "wai_2": "5", "action": "later"})
+    assert dict(Response.objects.filter(respondent=me).values_list("item", "value")) == {
+        "wai_1": "6", "wai_2": "5"}
+    page = client.get(url).content.decode()
+    assert 'name="wai_1" type="radio" value="6" checked' in page
+    bad = client.post(url, {"wai_3": "9"}).content.decode()
+    assert "Answers to" in bad and "are from 1 to 7" in bad
+    assert not Response.objects.filter(item="wai_3").exists()
+    # The evaluator sees one respondent for North 1 at baseline.
+    client.force_login(world.evaluator)
+    page = client.get(reverse("trial", args=[trial.pk])).content.decode()
+    assert "North 1" in page
+
+
+def test_a_personal_link_works_without_signing_in(world, client):
+    trial, _ = make_trial(world, client)
+    client.post(reverse("trial_teams", args=[trial.pk]),
+                {"teams": [world.team.pk, world.other_team.pk]})
+    client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
+    client.post(reverse("open_wave", args=[trial.pk, "baseline"]))
+    client.logout()
+    me = trial.practitioners.get(user=world.practitioner)
+    wave = trial.waves.get(kind="baseline")
+    response = client.post(reverse("survey_link_answer", args=[me.link_token, wave.pk]),
+                           {"proqol_cs_1": "4"})
+    assert response.status_code == 302
+    assert Response.objects.get(respondent=me).value == "4"
+    assert client.get(reverse("survey_link", args=["not-a-token"])).status_code == 404
+
+
+def test_only_evaluators_reach_the_trials(world, client):
+    for persona, user in world.everyone().items():
+        client.force_login(user)
+        expected = 200 if persona == "evaluator" else 404
+        assert client.get(reverse("trials")).status_code == expected, persona
+        assert client.get(reverse("power")).status_code == expected, persona
+
+
+def test_a_practitioner_cannot_answer_someone_elses_survey(world, client):
+    trial, _ = make_trial(world, client)
+    client.post(reverse("trial_teams", args=[trial.pk]),
+                {"teams": [world.team.pk, world.other_team.pk]})
+    client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
+    client.post(reverse("open_wave", args=[trial.pk, "baseline"]))
+    theirs = trial.practitioners.get(user=world.colleague_other_team)
+    wave = trial.waves.get(kind="baseline")
+    client.force_login(world.practitioner)
+    assert client.get(reverse("survey_answer", args=[theirs.pk, wave.pk])).status_code == 404
+
+
+def test_the_power_page_works_out_the_minimum_detectable_effect(world, client):
+    client.force_login(world.evaluator)
+    page = client.get(reverse("power"), {"clusters": "10", "per_cluster": "10", "icc": "0.05",
+                                         "alpha": "0.05", "power": "0.8", "effect": "0.5"})
+    text = page.content.decode()
+    # Design effect 1 + 9 x 0.05 = 1.45; normal MDES 2.8016 x sqrt(2 x 1.45 / 100) = 0.477.
+    assert "Design effect 1.45" in text and "0.48</strong>" not in text and "0.48 with" in text
+    assert client.get(reverse("power"), {"icc": "-1"}).status_code == 200
+    assert "Enter a number of at least 0 for icc" in client.get(
+        reverse("power"), {"icc": "x"}).content.decode()
+
+
+def test_data_team_role_is_not_an_evaluator(world, client):
+    user = factories.user("dt@example.test", Role.DATA_TEAM)
+    client.force_login(user)
+    assert client.get(reverse("new_trial")).status_code == 404
