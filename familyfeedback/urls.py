@@ -20,6 +20,8 @@ urlpatterns = [
     path("evaluation/<int:trial_id>/", trials.trial, name="trial"),
     path("evaluation/<int:trial_id>/teams/", trials.set_teams, name="trial_teams"),
     path("evaluation/<int:trial_id>/randomise/", trials.randomise, name="randomise"),
+    path("evaluation/<int:trial_id>/admin-data/", trials.refresh_admin_data,
+         name="refresh_admin_data"),
     path("evaluation/<int:trial_id>/waves/<slug:kind>/open/", trials.open_wave,
          name="open_wave"),
     path("surveys/", survey.my_surveys, name="surveys"),

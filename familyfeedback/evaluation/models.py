@@ -203,3 +203,18 @@ class AdminRecord(models.Model):
                                      name=f"admin_record_{i}_in_range")
               for i in ("item_1", "item_2", "item_3", "item_4")],
         ]
+
+
+class TrialPerson(models.Model):
+    """The pseudonym a family member has in one trial's data. Kept here, never shown to an
+    evaluator, so the same person keeps the same code each time the data is refreshed."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="people")
+    person = models.ForeignKey("casework.Person", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["trial", "person"], name="trial_person_once"),
+            models.UniqueConstraint(fields=["trial", "code"], name="trial_person_code_once"),
+        ]

@@ -148,3 +148,27 @@ def test_data_team_role_is_not_an_evaluator(world, client):
     user = factories.user("dt@example.test", Role.DATA_TEAM)
     client.force_login(user)
     assert client.get(reverse("new_trial")).status_code == 404
+
+
+def test_admin_data_is_taken_from_the_records_pseudonymised(world, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from familyfeedback.evaluation.models import AdminRecord
+
+    trial, _ = make_trial(world, client)
+    client.post(reverse("trial_teams", args=[trial.pk]),
+                {"teams": [world.team.pk, world.other_team.pk]})
+    factories.session(world.practitioner, world.family, timezone.localdate() - timedelta(days=2))
+    client.post(reverse("refresh_admin_data", args=[trial.pk]))
+    client.post(reverse("refresh_admin_data", args=[trial.pk]))  # twice: replaced, not doubled
+    records = AdminRecord.objects.filter(trial=trial)
+    assert records.count() == 8
+    me = trial.practitioners.get(user=world.practitioner)
+    assert set(records.values_list("practitioner_key", flat=True)) == {me.practitioner_id}
+    codes = set(records.values_list("person_key", flat=True))
+    assert codes == {"F0001", "F0002", "F0003", "F0004"}
+    names = set(world.family.people.values_list("first_name", flat=True))
+    assert not codes & names
+    assert records.filter(adult=False).values("person_key").distinct().count() == 2

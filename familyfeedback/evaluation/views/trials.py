@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familyfeedback.accounts import audit
-from familyfeedback.evaluation import actions, progress
+from familyfeedback.evaluation import actions, admin_data, progress
 from familyfeedback.evaluation.access import get_trial_for, service_teams, trials_for
 from familyfeedback.evaluation.models import WAVES
 
@@ -51,6 +51,8 @@ def trial(request: HttpRequest, trial_id: int) -> HttpResponse:
         "responses": progress.responses_by_team(trial),
         "suggested_seed": random.SystemRandom().randrange(10**8, 10**9),
         "questions": list(trial.questions_asked.all()),
+        "admin_records": trial.admin_records.count(),
+        "in_app": bool(teams) and all(t.service_team_id for t in teams),
     })
 
 
@@ -96,4 +98,18 @@ def open_wave(request: HttpRequest, trial_id: int, kind: str) -> HttpResponse:
         messages.error(request, getattr(error, "message", "There is no such wave"))
     else:
         messages.success(request, "Survey wave opened")
+    return redirect("trial", trial_id=trial.pk)
+
+
+@require_POST
+def refresh_admin_data(request: HttpRequest, trial_id: int) -> HttpResponse:
+    trial = get_trial_for(request.user, trial_id)
+    try:
+        counts = admin_data.refresh(request.user, trial)
+    except ValidationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Admin data taken from the records: "
+                                  f"{counts['administrations']} ORS and SRS records and "
+                                  f"{counts['training']} training records, pseudonymised")
     return redirect("trial", trial_id=trial.pk)
