@@ -27,6 +27,7 @@ from familyfeedback.casework.models import (
     Person,
     Session,
 )
+from familyfeedback.demo.trial import load_trial
 from familyfeedback.implementation.models import Attendance, TrainingEvent
 
 DEMO_DOMAIN = "demo.test"
@@ -97,6 +98,8 @@ def load_demo(password: str, today: date, seed: int = 2022) -> dict[str, int]:
                 workers[team.pk].append(worker)
         counts = _families(rng, teams, workers, today)
         counts["training records"] = _training(rng, teams, workers, today)
+        trial = load_trial(rng, named[LOGINS[3].email], seed)
+        counts["trial responses"] = trial.responses.count()
         audit.record(named[LOGINS[4].email], "demo.load", teams[0], {"seed": str(seed), **{
             key: str(value) for key, value in counts.items()}})
     return counts
