@@ -3,7 +3,7 @@ from django.urls import path
 
 from familyfeedback.accounts import views as accounts
 from familyfeedback.casework.views import caseload, family, records, sessions, support
-from familyfeedback.evaluation.views import power, survey, trials
+from familyfeedback.evaluation.views import analysis, power, survey, trials
 from familyfeedback.implementation.views import dashboards, reminders, supervision, training
 
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("evaluation/power/", power.power, name="power"),
     path("evaluation/<int:trial_id>/", trials.trial, name="trial"),
     path("evaluation/<int:trial_id>/teams/", trials.set_teams, name="trial_teams"),
+    path("evaluation/<int:trial_id>/analysis/", analysis.trial_analysis, name="trial_analysis"),
     path("evaluation/<int:trial_id>/randomise/", trials.randomise, name="randomise"),
     path("evaluation/<int:trial_id>/admin-data/", trials.refresh_admin_data,
          name="refresh_admin_data"),

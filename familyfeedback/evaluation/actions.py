@@ -37,11 +37,15 @@ def create_trial(actor: User, *, name: str, protocol_note: str = "") -> Trial:
     with transaction.atomic():
         trial = Trial.objects.create(name=name, protocol_note=protocol_note.strip(),
                                      created_by=actor)
-        ResearchQuestion.objects.bulk_create([
-            ResearchQuestion(trial=trial, number=n, dimension=d, text=t, methods=m)
-            for n, d, t, m in DEFAULTS])
+        add_default_questions(trial)
         audit.record(actor, "trial.create", trial, {"name": name})
     return trial
+
+
+def add_default_questions(trial: Trial) -> None:
+    ResearchQuestion.objects.bulk_create([
+        ResearchQuestion(trial=trial, number=n, dimension=d, text=t, methods=m)
+        for n, d, t, m in DEFAULTS])
 
 
 def set_teams(actor: User, trial: Trial, units: dict[Team, str]) -> None:

@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from familyfeedback.evaluation import package
+from familyfeedback.evaluation.models import Trial
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the trial's data as an evaluation data package: the six CSV files described in "
+        "shared/formats/evaluation-package.md, in DIRECTORY (created if need be; files of the "
+        "same names are replaced). Importing them into a new trial gives the same data."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path)
+        parser.add_argument("--trial", required=True, help="the trial's name")
+
+    def handle(self, *args, directory: Path, trial: str, **options):
+        found = Trial.objects.filter(name=trial).first()
+        if found is None:
+            raise CommandError(f"There is no trial called {trial}")
+        written = package.export_package(found, directory)
+        counts = ", ".join(f"{file}: {n}" for file, n in written.items())
+        self.stdout.write(f"Wrote trial {trial} to {directory}: {counts}")

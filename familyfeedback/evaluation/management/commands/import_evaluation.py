@@ -1,0 +1,42 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from familyfeedback.evaluation import package
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an evaluation data package (a folder of the six CSV files described in "
+        "shared/formats/evaluation-package.md) into the trial called --trial, creating it if "
+        "there is none. The whole package is checked first: if anything is wrong, every problem "
+        "is listed as file:line: column: what is wrong, and nothing is imported. An import only "
+        "adds rows; a row the trial already holds with different values is a problem. Importing "
+        "the same package again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path)
+        parser.add_argument("--trial", required=True, help="the trial's name")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="check the package and say what would be added; import nothing")
+
+    def handle(self, *args, directory: Path, trial: str, dry_run: bool, **options):
+        if not directory.is_dir():
+            raise CommandError(f"No folder at {directory}")
+        try:
+            _, added = package.load(directory, trial, dry_run=dry_run)
+        except package.PackageError as error:
+            for problem in error.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"{len(error.problems)} problem(s) in {directory}: nothing "
+                               "imported.") from None
+        counts = ", ".join(f"{file}: {n}" for file, n in added.items())
+        if not any(added.values()):
+            self.stdout.write(f"Nothing changed: trial {trial} already holds this package"
+                              + (" (dry run)." if dry_run else "."))
+        elif dry_run:
+            self.stdout.write(f"The package is good. Dry run, nothing imported; it would add to "
+                              f"trial {trial}: {counts}")
+        else:
+            self.stdout.write(f"Imported into trial {trial}: {counts}")

@@ -1,0 +1,541 @@
+"""Reading, checking, importing and exporting the evaluation data package
+(../shared/formats/evaluation-package.md).
+
+The whole package is checked before anything is written, and every problem is listed as
+`file:line: column: what is wrong`, so a data team fixes a package in one pass.
+
+An import only ever adds rows. A row whose natural key the trial already holds must hold the same
+values: a package never overwrites a trial's data (the trial may have been analysed or reported
+on), so a differing row is a problem like any other and nothing is imported. Importing the same
+package twice therefore changes nothing; a corrected package goes into a new trial.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from familyfeedback.accounts import audit
+from familyfeedback.casework import administrations_csv
+from familyfeedback.evaluation.actions import add_default_questions
+from familyfeedback.evaluation.models import (
+    AdminRecord,
+    Question,
+    Response,
+    TrainingRecord,
+    Trial,
+    TrialPractitioner,
+    TrialTeam,
+)
+from familyfeedback.measures import ScoreError, surveys
+
+ARMS = ("intervention", "comparison")
+ROLES = ("team_manager", "senior_practitioner", "senior_fsw", "fsw", "other")
+EVENT_TYPES = ("part_1", "part_2", "mop_up")
+WAVES = ("baseline", "post_training", "endline")
+KINDS = ("likert", "choice", "number", "text")
+PRACTITIONER_NUMBERS = ("years_in_service", "years_practising", "qualification_level",
+                        "hours_per_week", "families_supported")
+# Columns the format marks optional: a package may leave them out of the header.
+OPTIONAL = {*PRACTITIONER_NUMBERS, "absence_reason"}
+
+
+@dataclass(frozen=True)
+class Table:
+    file: str
+    model: type[models.Model]
+    # (package column, ORM lookup from the model), in the format's header order.
+    columns: tuple[tuple[str, str], ...]
+    key: tuple[str, ...]  # the package columns that identify a row within a trial
+    order: tuple[str, ...]  # the export's row order
+
+    def lookup(self, column: str) -> str:
+        return dict(self.columns)[column]
+
+
+TABLES = (
+    Table("teams.csv", TrialTeam,
+          (("team_id", "team_id"), ("team_name", "team_name"), ("unit_id", "unit_id"),
+           ("arm", "arm")),
+          ("team_id",), ("team_id",)),
+    Table("practitioners.csv", TrialPractitioner,
+          (("practitioner_id", "practitioner_id"), ("team_id", "team__team_id"), ("role", "role"),
+           *((name, name) for name in PRACTITIONER_NUMBERS)),
+          ("practitioner_id",), ("practitioner_id",)),
+    Table("training.csv", TrainingRecord,
+          (("practitioner_id", "practitioner__practitioner_id"), ("event_id", "event_id"),
+           ("event_type", "event_type"), ("date", "on"), ("attended", "attended"),
+           ("absence_reason", "absence_reason")),
+          ("practitioner_id", "event_id"), ("practitioner__practitioner_id", "on", "event_id")),
+    Table("questions.csv", Question,
+          (("question_id", "question_id"), ("wave", "wave"), ("text", "text"), ("kind", "kind"),
+           ("options", "options")),
+          ("question_id",), ("id",)),
+    Table("responses.csv", Response,
+          (("respondent_id", "respondent__practitioner_id"), ("wave", "wave"), ("item", "item"),
+           ("value", "value")),
+          ("respondent_id", "wave", "item"), ("respondent__practitioner_id", "id")),
+    Table("administrations.csv", AdminRecord,
+          (("administration_id", "administration_id"), ("person_id", "person_key"),
+           ("person_group", "adult"), ("practitioner_id", "practitioner_key"), ("date", "on"),
+           ("measure", "measure"), *((item, item) for item in administrations_csv.ITEMS),
+           ("status", "status"), ("reason", "reason")),
+          ("administration_id",), ("administration_id",)),
+)
+FILES = tuple(table.file for table in TABLES)
+BY_FILE = {table.file: table for table in TABLES}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+class PackageError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    # Model field values by ORM lookup; besides the table's columns, administrations carry the
+    # fields derived from them (tool, team_key).
+    values: dict
+
+
+@dataclass
+class Package:
+    # file -> natural key (tuple of package values) -> row
+    rows: dict[str, dict[tuple, Row]] = field(default_factory=lambda: {f: {} for f in FILES})
+
+
+def read_package(directory: Path, *, today: date | None = None) -> tuple[Package, list[Problem]]:
+    """The package's good rows and every problem in it, ordered by file and line."""
+    reader = _Reader(Path(directory), today or timezone.localdate())
+    reader.read()
+    order = {file: n for n, file in enumerate(FILES)}
+    problems = sorted(reader.problems, key=lambda p: (order[p.file], p.line))
+    return reader.package, problems
+
+
+class _Reader:
+    def __init__(self, directory: Path, today: date) -> None:
+        self.directory = directory
+        self.today = today
+        self.package = Package()
+        self.problems: list[Problem] = []
+        # Every id a file declares, good row or not, so a reference to a row that has its own
+        # problem is not reported a second time as unknown.
+        self.declared: dict[str, dict[str, int]] = {f: {} for f in FILES}
+        self.team_of: dict[str, str] = {}  # practitioner_id -> team_id, for team_key
+        # Files that could not be read at all: references to them are not checked, rather than
+        # each reported as unknown.
+        self.unreadable: set[str] = set()
+
+    def read(self) -> None:
+        for file in FILES:
+            text = self._text(file)
+            if text is None:
+                self.unreadable.add(file)
+            else:
+                getattr(self, "_" + file.removesuffix(".csv"))(file, text)
+
+    def _text(self, file: str) -> str | None:
+        path = self.directory / file
+        if not path.is_file():
+            self.add(file, 1, "(file)", "is missing: a package has all six files, one with no "
+                                        "rows just its header row")
+            return None
+        try:
+            # utf-8-sig: spreadsheet programs often start a UTF-8 CSV with a byte-order mark.
+            return path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            self.add(file, 1, "(file)", "is not UTF-8 text")
+            return None
+
+    def _records(self, file: str, text: str):
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = reader.fieldnames or []
+        required = [column for column, _ in BY_FILE[file].columns if column not in OPTIONAL]
+        missing = [column for column in required if column not in header]
+        for column in missing:
+            self.add(file, 1, column, "column is missing from the header")
+        if missing:
+            self.unreadable.add(file)
+            return
+        for record in reader:
+            # Cells past the header land under None; short rows give None: both are ignored/blank.
+            yield reader.line_num, {k: (v or "").strip() for k, v in record.items()
+                                    if k is not None}
+
+    def add(self, file: str, line: int, column: str, message: str) -> None:
+        self.problems.append(Problem(file, line, column, message))
+
+    def _keep(self, file: str, line: int, key: tuple, values: dict, since: int) -> None:
+        if len(self.problems) == since:
+            self.package.rows[file][key] = Row(line, values)
+
+    def _unique(self, file: str, line: int, column: str, value: str) -> None:
+        if not value:
+            self.add(file, line, column, "is blank")
+        elif value in self.declared[file]:
+            self.add(file, line, column,
+                     f"{value} is already used on line {self.declared[file][value]}")
+        else:
+            self.declared[file][value] = line
+
+    def _one_of(self, file: str, line: int, record: dict, column: str, allowed: tuple[str, ...],
+                blank: bool = False) -> str:
+        value = record[column]
+        if value not in allowed and not (blank and not value):
+            choices = ", ".join(allowed[:-1]) + (", " if blank else " or ") + allowed[-1]
+            self.add(file, line, column, f"{value or 'blank'} is not one of {choices}"
+                     + (" or blank" if blank else ""))
+        return value
+
+    def _refers(self, file: str, line: int, record: dict, column: str, target: str,
+                target_column: str) -> str:
+        value = record[column]
+        if not value:
+            self.add(file, line, column, "is blank")
+        elif value not in self.declared[target] and target not in self.unreadable:
+            self.add(file, line, column, f"{value} is not a {target_column} in {target}")
+        return value
+
+    def _filled(self, file: str, line: int, record: dict, column: str) -> str:
+        if not record[column]:
+            self.add(file, line, column, "is blank")
+        return record[column]
+
+    def _date(self, file: str, line: int, record: dict, column: str) -> date | None:
+        try:
+            return date.fromisoformat(record[column])
+        except ValueError:
+            self.add(file, line, column,
+                     f"{record[column] or 'blank'} is not a date like 2022-11-03")
+            return None
+
+    def _teams(self, file: str, text: str) -> None:
+        units: dict[str, tuple[str, int]] = {}
+        for line, record in self._records(file, text):
+            since = len(self.problems)
+            self._unique(file, line, "team_id", record["team_id"])
+            self._filled(file, line, record, "team_name")
+            arm = self._one_of(file, line, record, "arm", ARMS, blank=True)
+            unit = record["unit_id"]
+            if unit and arm in ("", *ARMS):
+                # Teams that share a unit were randomised together, so share an arm.
+                first_arm, first_line = units.setdefault(unit, (arm, line))
+                if first_arm != arm:
+                    self.add(file, line, "arm", f"unit {unit} is {first_arm or 'blank'} on line "
+                                                f"{first_line} but {arm or 'blank'} here")
+            self._keep(file, line, (record["team_id"],),
+                       {"team_id": record["team_id"], "team_name": record["team_name"],
+                        "unit_id": unit, "arm": arm}, since)
+
+    def _practitioners(self, file: str, text: str) -> None:
+        for line, record in self._records(file, text):
+            since = len(self.problems)
+            self._unique(file, line, "practitioner_id", record["practitioner_id"])
+            team_id = self._refers(file, line, record, "team_id", "teams.csv", "team_id")
+            self.team_of.setdefault(record["practitioner_id"], team_id)
+            role = self._one_of(file, line, record, "role", ROLES)
+            values = {"practitioner_id": record["practitioner_id"], "team__team_id": team_id,
+                      "role": role}
+            for column in PRACTITIONER_NUMBERS:
+                values[column] = self._optional_number(file, line, record.get(column, ""), column)
+            self._keep(file, line, (record["practitioner_id"],), values, since)
+
+    def _optional_number(self, file: str, line: int, text: str, column: str):
+        if not text:
+            return None
+        whole = column in ("qualification_level", "families_supported")
+        low, high = (1, 8) if column == "qualification_level" else (0, None)
+        number = _number(text)
+        if (number is None or number < low or (high is not None and number > high)
+                or (whole and number != number.to_integral_value())):
+            kind = "a whole number" if whole else "a number"
+            limits = f"from {low} to {high}" if high is not None else f"of {low} or more"
+            self.add(file, line, column, f"{text} is not {kind} {limits}")
+            return None
+        return int(number) if whole else float(number)
+
+    def _training(self, file: str, text: str) -> None:
+        seen: dict[tuple[str, str], int] = {}
+        for line, record in self._records(file, text):
+            since = len(self.problems)
+            practitioner = self._refers(file, line, record, "practitioner_id",
+                                        "practitioners.csv", "practitioner_id")
+            event = self._filled(file, line, record, "event_id")
+            if practitioner and event:
+                first = seen.setdefault((practitioner, event), line)
+                if first != line:
+                    self.add(file, line, "event_id",
+                             f"{practitioner} is already listed at {event} on line {first}")
+            event_type = self._one_of(file, line, record, "event_type", EVENT_TYPES)
+            on = self._date(file, line, record, "date")
+            attended = self._one_of(file, line, record, "attended", ("yes", "no"))
+            self._keep(file, line, (practitioner, event),
+                       {"practitioner__practitioner_id": practitioner, "event_id": event,
+                        "event_type": event_type, "on": on, "attended": attended == "yes",
+                        "absence_reason": record.get("absence_reason", "")}, since)
+
+    def _questions(self, file: str, text: str) -> None:
+        for line, record in self._records(file, text):
+            since = len(self.problems)
+            question = record["question_id"]
+            self._unique(file, line, "question_id", question)
+            if surveys.is_measure_item(question):
+                # responses.csv could not tell the question from the measure item.
+                self.add(file, line, "question_id", f"{question} is a standard measure item")
+            wave = self._one_of(file, line, record, "wave", WAVES)
+            self._filled(file, line, record, "text")
+            kind = self._one_of(file, line, record, "kind", KINDS)
+            options = [o.strip() for o in record["options"].split("|")] if record["options"] else []
+            if kind in ("likert", "choice"):
+                if len(options) < 2:
+                    self.add(file, line, "options",
+                             f"a {kind} question needs at least two options separated by |")
+                elif "" in options:
+                    self.add(file, line, "options", "an option is blank")
+                elif len(set(options)) < len(options):
+                    self.add(file, line, "options", "an option is listed twice")
+            elif options:
+                self.add(file, line, "options", f"must be blank for a {kind or 'blank'} question")
+            self._keep(file, line, (question,),
+                       {"question_id": question, "wave": wave, "text": record["text"],
+                        "kind": kind, "options": options}, since)
+
+    def _responses(self, file: str, text: str) -> None:
+        questions = {key[0]: row.values for key, row in self.package.rows["questions.csv"].items()}
+        seen: dict[tuple[str, str, str], int] = {}
+        for line, record in self._records(file, text):
+            if not record["value"]:
+                continue  # blank means missing: an item left unanswered
+            since = len(self.problems)
+            respondent = self._refers(file, line, record, "respondent_id", "practitioners.csv",
+                                      "practitioner_id")
+            wave = self._one_of(file, line, record, "wave", WAVES)
+            item, value = record["item"], record["value"]
+            if not item:
+                self.add(file, line, "item", "is blank")
+            elif item in questions:
+                value = self._answer(file, line, questions[item], wave, value)
+            elif surveys.is_measure_item(item):
+                try:
+                    surveys.scored_items(surveys.measure_for_item(item), {item: value})
+                    # The raw answer, not reversed; "4.0" and "4" are the same answer.
+                    value = str(int(Decimal(value)))
+                except ScoreError as error:
+                    self.add(file, line, "value", error.errors[item])
+            elif (item not in self.declared["questions.csv"]
+                  and "questions.csv" not in self.unreadable):
+                self.add(file, line, "item", f"{item} is neither a question_id in questions.csv "
+                                             "nor a standard measure item")
+            key = (respondent, wave, item)
+            if all(key):
+                first = seen.setdefault(key, line)
+                if first != line:
+                    self.add(file, line, "item", f"{respondent} already answered {item} in the "
+                                                 f"{wave} wave on line {first}")
+            self._keep(file, line, key, {"respondent__practitioner_id": respondent,
+                                         "wave": wave, "item": item, "value": value}, since)
+
+    def _answer(self, file: str, line: int, question: dict, wave: str, value: str) -> str:
+        item = question["question_id"]
+        if wave in WAVES and question["wave"] != wave:
+            self.add(file, line, "item", f"{item} is a question of the {question['wave']} "
+                                         f"wave, not the {wave} wave")
+        elif question["kind"] in ("likert", "choice") and value not in question["options"]:
+            self.add(file, line, "value", f"{value} is not one of the options of {item}: "
+                                          + " | ".join(question["options"]))
+        elif question["kind"] == "number" and _number(value) is None:
+            self.add(file, line, "value", f"{value} is not a number")
+        return value
+
+    def _administrations(self, file: str, text: str) -> None:
+        # The rules for a good row live in casework.administrations_csv; only the references to
+        # practitioners.csv are the package's own.
+        rows, found = administrations_csv.read(io.StringIO(text, newline=""), today=self.today)
+        for problem in found:
+            self.add(file, problem.line, problem.column, problem.message)
+        if any(p.line == 1 for p in found):
+            return  # the header is wrong, so no row was read
+        readable = "practitioners.csv" not in self.unreadable
+        bad_reference = set()
+        for line, record in self._records(file, text):
+            practitioner = record["practitioner_id"]
+            if (readable and practitioner
+                    and practitioner not in self.declared["practitioners.csv"]):
+                self.add(file, line, "practitioner_id",
+                         f"{practitioner} is not a practitioner_id in practitioners.csv")
+                bad_reference.add(line)
+        for row in rows:
+            if row.line in bad_reference:
+                continue
+            values = {"administration_id": row.administration_id, "person_key": row.person_id,
+                      "adult": row.person_group == "adult",
+                      "practitioner_key": row.practitioner_id, "on": row.on,
+                      "measure": row.measure.code, "status": row.status, "reason": row.reason,
+                      "tool": row.measure.tool,
+                      "team_key": self.team_of[row.practitioner_id]}
+            values.update({item: row.items.get(item) for item in administrations_csv.ITEMS})
+            self.package.rows[file][(row.administration_id,)] = Row(row.line, values)
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _existing(trial: Trial | None, table: Table) -> dict[tuple, dict]:
+    if trial is None or trial.pk is None:
+        return {}
+    lookups = [lookup for _, lookup in table.columns]
+    rows = table.model.objects.filter(trial=trial).values(*lookups)
+    return {tuple(row[table.lookup(column)] for column in table.key): row for row in rows}
+
+
+def differences(trial: Trial | None, package: Package) -> list[Problem]:
+    """A problem for every value in the package that differs from what the trial already holds
+    under the same key."""
+    problems = []
+    for table in TABLES:
+        existing = _existing(trial, table)
+        for key, row in package.rows[table.file].items():
+            held = existing.get(key)
+            if held is None:
+                continue
+            for column, lookup in table.columns:
+                if held[lookup] != row.values[lookup]:
+                    problems.append(Problem(
+                        table.file, row.line, column,
+                        f"trial {trial.name} already has {_cell(lookup, held[lookup]) or 'blank'}"
+                        f" here, not {_cell(lookup, row.values[lookup]) or 'blank'}"))
+    return problems
+
+
+def new_rows(trial: Trial | None, package: Package) -> dict[str, list[Row]]:
+    """The package's rows the trial does not hold yet, by file."""
+    added = {}
+    for table in TABLES:
+        existing = _existing(trial, table)
+        added[table.file] = [row for key, row in package.rows[table.file].items()
+                             if key not in existing]
+    return added
+
+
+def import_package(trial: Trial, package: Package) -> dict[str, int]:
+    """Add the package's new rows to the trial; how many were added, by file. Raises
+    PackageError, adding nothing, if the trial holds different values for any of its rows."""
+    with transaction.atomic():
+        problems = differences(trial, package)
+        if problems:
+            raise PackageError(problems)
+        added = new_rows(trial, package)
+        teams = {}
+        practitioners = {}
+        for table in TABLES:
+            objects = []
+            for row in added[table.file]:
+                fields = {lookup.split("__")[0]: value for lookup, value in row.values.items()}
+                if "team" in fields:
+                    fields["team"] = teams[fields["team"]]
+                for name in ("practitioner", "respondent"):
+                    if name in fields:
+                        fields[name] = practitioners[fields[name]]
+                if table.model is AdminRecord:
+                    fields["practitioner"] = practitioners[fields["practitioner_key"]]
+                objects.append(table.model(trial=trial, **fields))
+            table.model.objects.bulk_create(objects)
+            if table.model is TrialTeam:
+                teams = {team.team_id: team for team in trial.teams.all()}
+            elif table.model is TrialPractitioner:
+                practitioners = {p.practitioner_id: p for p in trial.practitioners.all()}
+        return {file: len(rows) for file, rows in added.items()}
+
+
+def load(directory: Path, trial_name: str, *, dry_run: bool = False) -> tuple[Trial | None,
+                                                                              dict[str, int]]:
+    """Check the package in directory against itself and the trial called trial_name, then (unless
+    dry_run) import it, creating the trial if there is none, in one transaction with one audit
+    entry. Returns the trial and the rows added (or, for a dry run, that would be) by file.
+    Raises PackageError listing every problem, having imported nothing."""
+    package, problems = read_package(directory)
+    trial = Trial.objects.filter(name=trial_name).first()
+    problems += differences(trial, package)
+    if problems:
+        raise PackageError(problems)
+    if dry_run:
+        return trial, {file: len(rows) for file, rows in new_rows(trial, package).items()}
+    with transaction.atomic():
+        trial, created = Trial.objects.get_or_create(name=trial_name)
+        if created:
+            # A new trial starts with the pilot's research questions, as one made on its page
+            # does; the import's own audit entry records that the trial is new.
+            add_default_questions(trial)
+        added = import_package(trial, package)
+        if created or any(added.values()):
+            # A second import of the same package changes nothing, not even the log.
+            audit.record(None, "evaluation.import", trial,
+                         {"package": Path(directory).name, "new_trial": created,
+                          "added": {file.removesuffix(".csv"): n for file, n in added.items()}})
+    return trial, added
+
+
+def export_package(trial: Trial, directory: Path) -> dict[str, int]:
+    """Write the trial's data as the six package files; rows written, by file. Audited: teams.csv
+    reveals the allocation."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for table in TABLES:
+        lookups = [lookup for _, lookup in table.columns]
+        rows = table.model.objects.filter(trial=trial).order_by(*table.order).values_list(*lookups)
+        with (directory / table.file).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow([column for column, _ in table.columns])
+            for row in rows:
+                writer.writerow([_cell(lookup, value) for lookup, value in zip(lookups, row,
+                                                                               strict=True)])
+        written[table.file] = len(rows)
+    audit.record(None, "evaluation.export", trial,
+                 {"written": {file.removesuffix(".csv"): n for file, n in written.items()}})
+    return written
+
+
+def _cell(lookup: str, value) -> str:
+    """A model value as the package writes it."""
+    if value is None:
+        return ""
+    if lookup == "attended":
+        return "yes" if value else "no"
+    if lookup == "adult":
+        return "adult" if value else "child"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.1f}"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, list):
+        return "|".join(value)
+    return str(value)
