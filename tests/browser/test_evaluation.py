@@ -1,0 +1,62 @@
+"""An evaluator sets up and randomises a trial and opens the baseline survey; a practitioner
+answers it; the evaluator sees the response. Every page on the way passes axe."""
+
+from familyfeedback.accounts.models import Team
+from familyfeedback.evaluation.models import Response, Trial
+from tests import factories
+from tests.browser.axe import assert_no_axe_violations
+from tests.browser.conftest import sign_in
+
+
+def test_an_evaluator_runs_a_trial_and_a_practitioner_answers(live_world, page, live_server,
+                                                              new_context):
+    """Given three teams, When the evaluator creates a trial, groups two teams into one unit,
+    randomises and opens the baseline wave, and a practitioner completes the survey,
+    Then the evaluator's response table counts that practitioner's answer."""
+    central = Team.objects.create(name="Central")
+    factories.user("cara@example.test", team=central)
+    sign_in(page, live_server, live_world.evaluator)
+    page.goto(f"{live_server.url}/evaluation/")
+    assert_no_axe_violations(page, "trials")
+    page.get_by_role("button", name="Create a trial").click()
+    page.get_by_label("Name").fill("Pilot")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create trial").click()
+    trial = Trial.objects.get(name="Pilot")
+    assert_no_axe_violations(page, "a new trial")
+
+    for team in (live_world.team, live_world.other_team, central):
+        page.check(f"#team-{team.pk}")
+    page.fill(f"#unit-{live_world.team.pk}", "North and South")
+    page.fill(f"#unit-{live_world.other_team.pk}", "North and South")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save teams").click()
+    page.fill("#seed", "20221004")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Randomise").click()
+    arms = {t.team_name: t.arm for t in trial.teams.all()}
+    assert arms["North 1"] == arms["South 2"] != arms["Central"]
+    assert page.get_by_text(trial.allocation.digest).is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Open the baseline survey").click()
+    assert_no_axe_violations(page, "a randomised trial")
+
+    practitioner_page = new_context().new_page()
+    sign_in(practitioner_page, live_server, live_world.practitioner)
+    practitioner_page.goto(f"{live_server.url}/surveys/")
+    with practitioner_page.expect_navigation():
+        practitioner_page.get_by_role("link", name="Pilot: baseline survey").click()
+    assert_no_axe_violations(practitioner_page, "the baseline survey")
+    for group in practitioner_page.locator(".govuk-radios").all()[:5]:
+        group.locator("input").nth(5).check()
+    with practitioner_page.expect_navigation():
+        practitioner_page.get_by_role("button", name="Send my answers").click()
+    assert Response.objects.filter(respondent__user=live_world.practitioner).count() == 5
+
+    page.reload()
+    row = page.locator("#responses tr").filter(has_text="North 1")
+    assert row.locator("td").nth(2).inner_text() == "1"
+    page.goto(f"{live_server.url}/evaluation/{trial.pk}/analysis/")
+    assert_no_axe_violations(page, "the analysis")
+    page.goto(f"{live_server.url}/evaluation/power/?clusters=10")
+    assert_no_axe_violations(page, "power")
