@@ -3,6 +3,7 @@
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 
 from familyfeedback.accounts import audit
@@ -10,6 +11,7 @@ from familyfeedback.accounts.models import JobTitle, Membership, Team, User
 from familyfeedback.evaluation import randomisation
 from familyfeedback.evaluation.models import (
     Allocation,
+    Question,
     ResearchQuestion,
     Response,
     Trial,
@@ -17,6 +19,7 @@ from familyfeedback.evaluation.models import (
     TrialTeam,
     Wave,
 )
+from familyfeedback.evaluation.progress import not_answered
 from familyfeedback.evaluation.research_questions import DEFAULTS
 from familyfeedback.measures import surveys
 
@@ -165,3 +168,47 @@ def save_answers(respondent: TrialPractitioner, wave: Wave,
         # Only counts: an evaluator reads answers by pseudonym, never in the audit trail.
         audit.record(respondent.user, "survey.answer", wave, {"answers": str(len(clean))})
     return []
+
+
+def add_question(actor: User, trial: Trial, *, question_id: str, wave: str, text: str,
+                 kind: str, options: list[str]) -> Question:
+    question_id, text = question_id.strip(), text.strip()
+    problems = []
+    if not question_id or not question_id.replace("_", "").isalnum():
+        problems.append("Give the question a short code of letters, numbers and underscores")
+    elif surveys.is_measure_item(question_id):
+        problems.append("That code is a standard measure's item: choose another")
+    elif trial.custom_questions.filter(question_id=question_id).exists():
+        problems.append("That code is already used in this trial")
+    if not text:
+        problems.append("Enter the question")
+    if kind in ("likert", "choice") and len([o for o in options if o.strip()]) < 2:
+        problems.append("Give at least two answers to choose from, one a line")
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        question = Question.objects.create(
+            trial=trial, question_id=question_id, wave=wave, text=text, kind=kind,
+            options=[o.strip() for o in options if o.strip()] if kind in ("likert", "choice")
+            else [])
+        audit.record(actor, "question.create", question, {"question_id": question_id})
+    return question
+
+
+def remind_non_responders(actor: User, trial: Trial, wave: Wave, site_url: str) -> int:
+    """Email each practitioner asked in an open wave who has not answered, with their personal
+    link. Returns how many were sent."""
+    sent = 0
+    for respondent in not_answered(trial, wave.kind, wave.arms):
+        if respondent.user is None or not respondent.user.email:
+            continue
+        link = f"{site_url}/surveys/link/{respondent.link_token}/" if site_url else \
+            "the Surveys page of Family Feedback"
+        send_mail(f"Family Feedback: the {wave.get_kind_display().lower()} survey",
+                  f"Please answer the {wave.get_kind_display().lower()} survey for "
+                  f"{trial.name}. It takes about 15 minutes and your answers are kept under a "
+                  f"code, not your name. You can answer at {link}.",
+                  None, [respondent.user.email])
+        sent += 1
+    audit.record(actor, "wave.remind", wave, {"sent": str(sent)})
+    return sent

@@ -20,12 +20,12 @@ Decisions the format leaves open (documented here and in the command's help):
   g need n >= 2 per group and some variance (paired: in the changes; between arms: in at least one
   arm); a percentage needs n >= 1. A paired test with n_pairs >= 2 but every change equal keeps
   its df (n_pairs - 1) and sd_change 0 with t, p, CI and d_z null.
-* Which rows appear. A wave "was asked of an arm" when a Wave run in the app lists the arm, or
-  anyone in that arm answered anything in that wave (a package's waves exist through its
-  responses). response_rates has a row for every team and every wave asked of its arm, with 0
-  where nobody in the team answered. scales has a row for each measure, arm and wave where the
-  measure was asked (a Wave lists it) or anyone in the arm answered any of its items; n may be 0
-  there (everyone part-answered). within_arm_change has a row for each measure and arm with a
+* Which rows appear. The analysis reads only what a package carries, so a trial run here and the
+  package it exports give the same analysis: a wave "was asked of an arm" when anyone in that arm
+  answered anything in that wave. response_rates has a row for every team and every wave asked
+  of its arm, with 0 where nobody in the team answered. scales has a row for each measure, arm
+  and wave where anyone in the arm answered any of its items; n may be 0 there (everyone
+  part-answered). within_arm_change has a row for each measure and arm with a
   scales row at both baseline and endline; between_arm_change a row for each measure with a
   within_arm_change row in both arms. questions has a row for each likert or choice question and
   each arm its wave was asked of.
@@ -108,13 +108,9 @@ class _Data:
                 "respondent__practitioner_id", "wave", "item", "value"):
             if value is not None and value.strip():
                 self.answers[(pid, wave)][item] = value
-        self.waves = {wave: (set(arms), set(measures))
-                      for wave, arms, measures in trial.waves.values_list("kind", "arms",
-                                                                          "measures")}
-        # (arm, wave) pairs a wave was asked of.
+        # (arm, wave) pairs a wave was asked of: where anyone in the arm answered.
         self.asked: set[tuple[str | None, str]] = {
-            (arm, wave) for wave, (arms, _) in self.waves.items() for arm in arms}
-        self.asked |= {(self.arm(pid), wave) for pid, wave in self.answers}
+            (self.arm(pid), wave) for pid, wave in self.answers}
 
     def arm(self, pid: str) -> str | None:
         return self.people[pid][1]
@@ -122,11 +118,9 @@ class _Data:
 
 def _scores(data: _Data) -> tuple[dict[tuple[str, str, str], dict[str, float]], set]:
     """{(measure, arm, wave): {practitioner_id: score}} over complete answers only, and the set of
-    (measure, arm, wave) that were asked or touched (scales rows, even with n = 0)."""
+    (measure, arm, wave) that anyone answered (scales rows, even with n = 0)."""
     scored: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)
     rows: set[tuple[str, str, str]] = set()
-    for wave, (arms, measures) in data.waves.items():
-        rows |= {(m, arm, wave) for m in measures if m in MEASURES for arm in arms if arm in ARMS}
     for code in MEASURES:
         measure = get_survey_measure(code)
         keys = set(measure.item_keys)

@@ -172,3 +172,47 @@ def test_admin_data_is_taken_from_the_records_pseudonymised(world, client):
     names = set(world.family.people.values_list("first_name", flat=True))
     assert not codes & names
     assert records.filter(adult=False).values("person_key").distinct().count() == 2
+
+
+def open_baseline(world, client):
+    trial, _ = make_trial(world, client)
+    client.post(reverse("trial_teams", args=[trial.pk]),
+                {"teams": [world.team.pk, world.other_team.pk]})
+    client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
+    client.post(reverse("open_wave", args=[trial.pk, "baseline"]))
+    return trial
+
+
+def test_non_responders_are_reminded_with_their_link(world, client, settings, mailoutbox):
+    settings.SITE_URL = "https://feedback.example.test"
+    trial = open_baseline(world, client)
+    me = trial.practitioners.get(user=world.practitioner)
+    Response.objects.create(trial=trial, respondent=me, wave="baseline", item="wai_1",
+                            value="5")
+    client.post(reverse("remind", args=[trial.pk, "baseline"]))
+    sent_to = sorted(m.to[0] for m in mailoutbox)
+    others = trial.practitioners.exclude(pk=me.pk)
+    assert sent_to == sorted(p.user.email for p in others)
+    assert any(p.link_token in mailoutbox[0].body for p in others)
+    assert world.practitioner.email not in sent_to
+
+
+def test_an_evaluator_adds_a_question_of_their_own(world, client):
+    trial = open_baseline(world, client)
+    client.post(reverse("add_question", args=[trial.pk]), {
+        "question_id": "prev_srs", "wave": "baseline", "text": "Used the SRS before?",
+        "kind": "choice", "options": "Yes\nNo\nNot sure"})
+    question = trial.custom_questions.get()
+    assert (question.question_id, question.options) == ("prev_srs", ["Yes", "No", "Not sure"])
+    client.post(reverse("add_question", args=[trial.pk]), {
+        "question_id": "wai_1", "wave": "baseline", "text": "x", "kind": "text"})
+    assert trial.custom_questions.count() == 1
+    me = trial.practitioners.get(user=world.practitioner)
+    wave = trial.waves.get(kind="baseline")
+    client.force_login(world.practitioner)
+    page = client.get(reverse("survey_answer", args=[me.pk, wave.pk])).content.decode()
+    assert "Used the SRS before?" in page
+    client.post(reverse("survey_answer", args=[me.pk, wave.pk]), {"prev_srs": "Maybe"})
+    assert not Response.objects.filter(item="prev_srs").exists()
+    client.post(reverse("survey_answer", args=[me.pk, wave.pk]), {"prev_srs": "No"})
+    assert Response.objects.get(item="prev_srs").value == "No"

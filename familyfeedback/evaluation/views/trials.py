@@ -1,5 +1,6 @@
 import random
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -53,6 +54,7 @@ def trial(request: HttpRequest, trial_id: int) -> HttpResponse:
         "questions": list(trial.questions_asked.all()),
         "admin_records": trial.admin_records.count(),
         "in_app": bool(teams) and all(t.service_team_id for t in teams),
+        "custom_questions": list(trial.custom_questions.all()),
     })
 
 
@@ -112,4 +114,34 @@ def refresh_admin_data(request: HttpRequest, trial_id: int) -> HttpResponse:
         messages.success(request, f"Admin data taken from the records: "
                                   f"{counts['administrations']} ORS and SRS records and "
                                   f"{counts['training']} training records, pseudonymised")
+    return redirect("trial", trial_id=trial.pk)
+
+
+@require_POST
+def remind(request: HttpRequest, trial_id: int, kind: str) -> HttpResponse:
+    trial = get_trial_for(request.user, trial_id)
+    wave = trial.waves.filter(kind=kind, is_open=True).first()
+    if wave is None:
+        messages.error(request, "That survey wave is not open")
+    else:
+        sent = actions.remind_non_responders(request.user, trial, wave, settings.SITE_URL)
+        messages.success(request, f"Reminder sent to {sent} "
+                                  f"{'practitioner' if sent == 1 else 'practitioners'}")
+    return redirect("trial", trial_id=trial.pk)
+
+
+@require_POST
+def add_question(request: HttpRequest, trial_id: int) -> HttpResponse:
+    trial = get_trial_for(request.user, trial_id)
+    try:
+        actions.add_question(request.user, trial, question_id=request.POST.get("question_id", ""),
+                             wave=request.POST.get("wave", "baseline"),
+                             text=request.POST.get("text", ""),
+                             kind=request.POST.get("kind", "text"),
+                             options=request.POST.get("options", "").splitlines())
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Question added")
     return redirect("trial", trial_id=trial.pk)
