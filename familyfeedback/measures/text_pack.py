@@ -15,6 +15,7 @@ from typing import Any
 from .errors import UnknownMeasure
 from .model import Measure
 from .registry import get
+from .surveys import SurveyMeasure, get_survey_measure
 
 FORMAT = "family-feedback-text-pack"
 VERSION = 1
@@ -45,6 +46,8 @@ class MeasureText:
     instructions: str
     items: Mapping[str, ItemText]
     faces: Mapping[str, str]
+    # Survey measures: the words for each point of the scale, lowest first.
+    response_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,36 @@ def _measure_text(check: _Checker, measure: Measure, raw: Any, path: str) -> Mea
     return MeasureText(title, instructions, MappingProxyType(items), MappingProxyType(faces))
 
 
+def _survey_text(check: _Checker, measure: SurveyMeasure, raw: Any, path: str) -> MeasureText:
+    """A survey measure's wording: a title, instructions, each item's statement and, optionally,
+    the words for each point of the scale."""
+    given = check.mapping(raw, path) or {}
+    check.only(given, ("title", "instructions", "items", "response_labels"), path)
+    title = check.text(given, "title", path)
+    instructions = check.text(given, "instructions", path)
+    entries = check.mapping(given.get("items"), f"{path}.items") or {}
+    for key in entries:
+        if key not in measure.item_keys:
+            check.problem(f"{path}.items.{key}", f"{measure.code} has no such item")
+    items: dict[str, ItemText] = {}
+    for key in measure.item_keys:
+        entry_path = f"{path}.items.{key}"
+        if key not in entries:
+            check.problem(entry_path, "is missing")
+            continue
+        entry = check.mapping(entries[key], entry_path) or {}
+        check.only(entry, ("label",), entry_path)
+        items[key] = ItemText(label=check.text(entry, "label", entry_path), low="", high="")
+    labels = given.get("response_labels", [])
+    points = measure.scale_max - measure.scale_min + 1
+    if labels and (not isinstance(labels, list) or len(labels) != points
+                   or not all(isinstance(x, str) and x.strip() for x in labels)):
+        check.problem(f"{path}.response_labels", f"must be {points} words, lowest first")
+        labels = []
+    return MeasureText(title, instructions, MappingProxyType(items), MappingProxyType({}),
+                       tuple(labels))
+
+
 def parse_text_pack(data: dict[str, Any]) -> TextPack:
     """Check a text pack (already read from JSON) and return it, or raise TextPackError."""
     check = _Checker()
@@ -165,11 +198,16 @@ def parse_text_pack(data: dict[str, Any]) -> TextPack:
         measures: dict[str, MeasureText] = {}
         for code, raw in (check.mapping(raw_measures, path) or {}).items():
             try:
-                measure = get(code)
+                measures[code] = _measure_text(check, get(code), raw, f"{path}.{code}")
+                continue
+            except UnknownMeasure:
+                pass
+            try:
+                survey = get_survey_measure(code)
             except UnknownMeasure:
                 check.problem(f"{path}.{code}", "is not a measure we know")
                 continue
-            measures[code] = _measure_text(check, measure, raw, f"{path}.{code}")
+            measures[code] = _survey_text(check, survey, raw, f"{path}.{code}")
         languages[language] = MappingProxyType(measures)
     if check.problems:
         raise TextPackError(check.problems)

@@ -216,3 +216,25 @@ def test_an_evaluator_adds_a_question_of_their_own(world, client):
     assert not Response.objects.filter(item="prev_srs").exists()
     client.post(reverse("survey_answer", args=[me.pk, wave.pk]), {"prev_srs": "No"})
     assert Response.objects.get(item="prev_srs").value == "No"
+
+
+def test_a_text_pack_supplies_the_wording_of_a_survey_measure(world, client):
+    from familyfeedback.casework.models import InstalledTextPack
+    from familyfeedback.measures import parse_text_pack
+
+    pack = {"format": "family-feedback-text-pack", "version": 1,
+            "licence": {"holder": "Example Council", "reference": "WAI-1"},
+            "languages": {"en": {"wai": {
+                "title": "Example alliance", "instructions": "Rate each statement.",
+                "items": {f"wai_{i}": {"label": f"Example statement {i}"} for i in range(1, 13)},
+                "response_labels": ["Never", "Rarely", "Occasionally", "Sometimes", "Often",
+                                    "Very often", "Always"]}}}}
+    parse_text_pack(pack)
+    InstalledTextPack.objects.create(data=pack, holder="Example Council", reference="WAI-1")
+    trial = open_baseline(world, client)
+    me = trial.practitioners.get(user=world.practitioner)
+    wave = trial.waves.get(kind="baseline")
+    client.force_login(world.practitioner)
+    page = client.get(reverse("survey_answer", args=[me.pk, wave.pk])).content.decode()
+    assert "Example statement 7" in page and "Very often" in page
+    assert "Example alliance" in page

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from familyfeedback.casework.wording import current_pack
 from familyfeedback.evaluation import actions
 from familyfeedback.evaluation.access import (
     get_wave_for,
@@ -49,6 +50,9 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
 
 def _survey(request, respondent: TrialPractitioner, wave: Wave, done_url) -> HttpResponse:
     measures = [surveys.get_survey_measure(code) for code in wave.measures]
+    # Wording a licence keeps out of the code comes from the service's text pack, as for the ORS.
+    _, pack = current_pack()
+    texts = {m.code: pack.measure_text(m.code, "en") if pack else None for m in measures}
     questions = list(wave.trial.custom_questions.filter(wave=wave.kind))
     given = dict(respondent.responses.filter(wave=wave.kind).values_list("item", "value"))
     problems: list[str] = []
@@ -66,6 +70,7 @@ def _survey(request, respondent: TrialPractitioner, wave: Wave, done_url) -> Htt
             return redirect("survey_link", token=respondent.link_token)
         given.update({k: v for k, v in sent.items() if v.strip()})
     return render(request, "evaluation/survey.html", {
-        "wave": wave, "measures": measures, "questions": questions, "given": given,
+        "wave": wave, "measures": measures, "texts": texts, "questions": questions,
+        "given": given,
         "errors": [{"text": p, "href": "#main-content"} for p in problems],
     })
