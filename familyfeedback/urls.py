@@ -23,6 +23,8 @@ urlpatterns = [
     path("evaluation/<int:trial_id>/randomise/", trials.randomise, name="randomise"),
     path("evaluation/<int:trial_id>/waves/<slug:kind>/remind/", trials.remind, name="remind"),
     path("evaluation/<int:trial_id>/questions/", trials.add_question, name="add_question"),
+    path("evaluation/<int:trial_id>/research-questions/<str:number>/",
+         trials.research_question, name="research_question"),
     path("evaluation/<int:trial_id>/admin-data/", trials.refresh_admin_data,
          name="refresh_admin_data"),
     path("evaluation/<int:trial_id>/waves/<slug:kind>/open/", trials.open_wave,

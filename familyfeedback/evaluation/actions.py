@@ -212,3 +212,18 @@ def remind_non_responders(actor: User, trial: Trial, wave: Wave, site_url: str) 
         sent += 1
     audit.record(actor, "wave.remind", wave, {"sent": str(sent)})
     return sent
+
+
+def change_research_question(actor: User, question: ResearchQuestion, *, text: str,
+                             methods: list[str]) -> ResearchQuestion:
+    text = text.strip()
+    methods = [m.strip() for m in methods if m.strip()]
+    if not text:
+        raise ValidationError("Enter the research question", code="no_text")
+    with transaction.atomic():
+        before = {"text": question.text, "methods": "; ".join(question.methods)}
+        question.text, question.methods = text, methods
+        question.save(update_fields=["text", "methods"])
+        audit.record(actor, "research_question.change", question, audit.diff(
+            before, {"text": text, "methods": "; ".join(methods)}))
+    return question

@@ -238,3 +238,16 @@ def test_a_text_pack_supplies_the_wording_of_a_survey_measure(world, client):
     page = client.get(reverse("survey_answer", args=[me.pk, wave.pk])).content.decode()
     assert "Example statement 7" in page and "Very often" in page
     assert "Example alliance" in page
+
+
+def test_a_research_question_can_be_changed_and_the_change_is_audited(world, client):
+    trial, _ = make_trial(world, client)
+    url = reverse("research_question", args=[trial.pk, "1.4"])
+    assert "Reach" in client.get(url).content.decode()
+    client.post(url, {"text": "Reach: who took part?", "methods": "Admin data\nSurvey"})
+    question = trial.questions_asked.get(number="1.4")
+    assert (question.text, question.methods) == ("Reach: who took part?", ["Admin data",
+                                                                            "Survey"])
+    assert AuditEntry.objects.filter(action="research_question.change").exists()
+    page = client.post(url, {"text": " ", "methods": ""}).content.decode()
+    assert "Enter the research question" in page

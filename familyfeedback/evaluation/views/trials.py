@@ -145,3 +145,27 @@ def add_question(request: HttpRequest, trial_id: int) -> HttpResponse:
     else:
         messages.success(request, "Question added")
     return redirect("trial", trial_id=trial.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def research_question(request: HttpRequest, trial_id: int, number: str) -> HttpResponse:
+    trial = get_trial_for(request.user, trial_id)
+    question = trial.questions_asked.filter(number=number).first()
+    if question is None:
+        return render(request, "errors/404.html", status=404)
+    problems = []
+    if request.method == "POST":
+        try:
+            actions.change_research_question(
+                request.user, question, text=request.POST.get("text", ""),
+                methods=request.POST.get("methods", "").splitlines())
+        except ValidationError as error:
+            problems = [{"text": error.message, "href": "#text"}]
+        else:
+            messages.success(request, f"Research question {number} saved")
+            return redirect("trial", trial_id=trial.pk)
+    return render(request, "evaluation/research_question.html", {
+        "trial": trial, "question": question, "errors": problems,
+        "text": request.POST.get("text", question.text) if problems else question.text,
+        "methods": request.POST.get("methods", "") if problems else "\n".join(question.methods),
+    })
