@@ -36,55 +36,93 @@ def percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "–"
 
 
-def build(teams: list[Team], start: date, end: date) -> list[Table]:
+KEYS = ("usage", "reach", "per_person", "roles", "coverage", "not_administered", "alerts")
+
+
+def build(teams: list[Team], start: date, end: date, only: str | None = None) -> list[Table]:
+    """Every table, or only the one named (a download needs one table, and the alerts table
+    works out every open family's alerts)."""
+    tables = []
+    for key in KEYS if only is None else [only]:
+        tables.append(BUILDERS[key](teams, start, end))
+    return tables
+
+
+@dataclass
+class _Scope:
+    names: dict
+    several: bool
+    facts: object
+
+    @property
+    def team_col(self) -> list[str]:
+        return ["Team"] if self.several else []
+
+    def team(self, row) -> list:
+        return [self.names[row["team_key"]]] if self.several else []
+
+
+def _scope(teams: list[Team], start: date, end: date) -> _Scope:
     names = {t.pk: t.name for t in teams}
-    several = len(teams) > 1
-    facts = figures.casework_facts().filter(team_key__in=list(names), on__gte=start, on__lte=end)
-    team_col = ["Team"] if several else []
+    return _Scope(names, len(teams) > 1, figures.casework_facts().filter(
+        team_key__in=list(names), on__gte=start, on__lte=end))
 
-    def team(row):
-        return [names[row["team_key"]]] if several else []
 
-    usage_rows = figures.usage_by_month(facts, by_team=several)
+def _usage(teams, start, end) -> Table:
+    scope = _scope(teams, start, end)
+    usage_rows = figures.usage_by_month(scope.facts, by_team=scope.several)
     usage = Table("usage", "Use of the ORS and SRS by month", [
-        *team_col, "Month", "ORS completed", "Practitioners using the ORS", "SRS completed",
-        "Practitioners using the SRS"])
+        *scope.team_col, "Month", "ORS completed", "Practitioners using the ORS",
+        "SRS completed", "Practitioners using the SRS"])
     merged: dict[tuple, dict] = {}
     for row in usage_rows:
         key = (row.get("team_key"), row["month"])
         merged.setdefault(key, {"row": row})[row["measure"]] = row
     for (_, month), parts in merged.items():
         ors, srs = parts.get("ORS", {}), parts.get("SRS", {})
-        usage.rows.append([*team(parts["row"]), month_name(month), ors.get("completions", 0),
-                           ors.get("practitioners", 0), srs.get("completions", 0),
-                           srs.get("practitioners", 0)])
+        usage.rows.append([*scope.team(parts["row"]), month_name(month),
+                           ors.get("completions", 0), ors.get("practitioners", 0),
+                           srs.get("completions", 0), srs.get("practitioners", 0)])
     months = sorted({m for _, m in merged})
     totals = {(m, t): 0 for m in months for t in ("ORS", "SRS")}
     for row in usage_rows:
         totals[(row["month"], row["measure"])] += row["completions"]
     usage.chart = bar_chart([month_name(m) for m in months], ["ORS", "SRS"],
                             [[totals[(m, "ORS")], totals[(m, "SRS")]] for m in months])
+    return usage
 
+
+def _reach(teams, start, end) -> Table:
+    scope = _scope(teams, start, end)
     reach = Table("reach", "Children and adults who completed each tool", [
-        *team_col, "Tool", "Children", "Adults"])
+        *scope.team_col, "Tool", "Children", "Adults"])
     people: dict[tuple, dict] = {}
-    for row in figures.reach(facts, by_team=several):
+    for row in figures.reach(scope.facts, by_team=scope.several):
         people.setdefault((row.get("team_key"), row["measure"]), {"row": row})[
             row["person_group"]] = row["people"]
     for (_, measure), counts in people.items():
-        reach.rows.append([*team(counts["row"]), measure, counts.get("child", 0),
+        reach.rows.append([*scope.team(counts["row"]), measure, counts.get("child", 0),
                            counts.get("adult", 0)])
-    per_person = Table("per_person", "Completions per person", [
-        *team_col, "Tool", "Mean", "Fewest", "Most"])
-    for row in figures.completions_per_person(facts, by_team=several):
-        per_person.rows.append([*team(row), row["measure"], round(row["mean"], 1), row["min"],
-                                row["max"]])
+    return reach
 
+
+def _per_person(teams, start, end) -> Table:
+    scope = _scope(teams, start, end)
+    per_person = Table("per_person", "Completions per person", [
+        *scope.team_col, "Tool", "Mean", "Fewest", "Most"])
+    for row in figures.completions_per_person(scope.facts, by_team=scope.several):
+        per_person.rows.append([*scope.team(row), row["measure"], round(row["mean"], 1),
+                                row["min"], row["max"]])
+    return per_person
+
+
+def _roles(teams, start, end) -> Table:
+    scope = _scope(teams, start, end)
     staff = team_practitioners(teams)
     register = Attendance.objects.filter(user__in=staff).values_list(
         "user_id", "event__kind", "attended")
     trained = training.trained(training.Attended(*row) for row in register)
-    users = figures.used_tools(facts)
+    users = figures.used_tools(scope.facts)
     roles = Table("roles", "Practitioners trained and using the tools, by role", [
         "Role", "Practitioners", "Trained", "Used the tools"])
     for row in training.by_role([(u.pk, u.job_title or "other") for u in staff], trained, users):
@@ -93,22 +131,30 @@ def build(teams: list[Team], start: date, end: date) -> list[Table]:
     idle = sorted(u.full_name for u in staff if u.pk in trained and u.pk not in users)
     roles.note = ("Trained but not using the tools in this period: " + ", ".join(idle)
                   if idle else "Everyone trained has used the tools in this period.")
+    return roles
 
-    sessions = queries.sessions_between(list(names), start, end)
+
+def _coverage(teams, start, end) -> Table:
+    scope = _scope(teams, start, end)
+    sessions = queries.sessions_between(list(scope.names), start, end)
     cover = Table("coverage", "People at sessions who completed the ORS and the SRS", [
-        *team_col, "Month", "People at sessions", "ORS at the start", "SRS at the end"])
-    for row in figures.coverage(sessions, by_team=several):
-        cover.rows.append([*team(row), month_name(row["month"]), row["attendances"],
+        *scope.team_col, "Month", "People at sessions", "ORS at the start", "SRS at the end"])
+    for row in figures.coverage(sessions, by_team=scope.several):
+        cover.rows.append([*scope.team(row), month_name(row["month"]), row["attendances"],
                            percent(row["ors"], row["attendances"]),
                            percent(row["srs"], row["attendances"])])
+    return cover
 
+
+def _not_administered(teams, start, end) -> Table:
+    scope = _scope(teams, start, end)
     reasons = Table("not_administered", "Why a tool was not administered", [
-        *team_col, "Reason", "Times"])
-    for row in figures.not_administered(facts, by_team=several):
-        reasons.rows.append([*team(row), REASON_NAMES.get(row["reason"], row["reason"]),
+        *scope.team_col, "Reason", "Times"])
+    for row in figures.not_administered(scope.facts, by_team=scope.several):
+        reasons.rows.append([*scope.team(row), REASON_NAMES.get(row["reason"], row["reason"]),
                              row["count"]])
+    return reasons
 
-    return [usage, reach, per_person, roles, cover, reasons, alert_table(teams, start, end)]
 
 
 def alert_table(teams: list[Team], start: date, end: date) -> Table:
@@ -121,3 +167,9 @@ def alert_table(teams: list[Team], start: date, end: date) -> Table:
     table = Table("alerts", "Alerts", ["", "Number"])
     table.rows = [["Outstanding now", len(raised)], ["Acknowledged in the period", done]]
     return table
+
+
+BUILDERS = {
+    "usage": _usage, "reach": _reach, "per_person": _per_person, "roles": _roles,
+    "coverage": _coverage, "not_administered": _not_administered, "alerts": alert_table,
+}

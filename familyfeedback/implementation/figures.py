@@ -110,5 +110,7 @@ def coverage(sessions: QuerySet, by_team: bool = True) -> list[dict]:
 
 def used_tools(facts: QuerySet) -> set:
     """The practitioners with at least one completed ORS or SRS."""
+    # order_by() drops the model's default ordering, which would otherwise join the DISTINCT
+    # and return a row per record.
     return set(facts.filter(status=COMPLETED).values_list("practitioner_key", flat=True)
-               .distinct())
+               .order_by().distinct())
