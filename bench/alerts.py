@@ -1,7 +1,6 @@
 """What working out the alerts costs on top of loading the scores, for a caseload and a council.
 
     .venv/bin/python bench/alerts.py [--rounds N] [--warmup N] [--postgres URL] [--profile]
-                                     [--what-if]
 
 Builds a council-sized service with bulk_create (1,500 open families in 6 teams, about 3,100
 people aged 1 to 48, each family with an open episode and 10 to 20 weekly sessions of ORS/SRS
@@ -19,9 +18,6 @@ The cases take turns in each round. The ratios b/a and d/c are the price of the 
 at most 1.5). SQLite always (a fresh file, var/bench_alerts.sqlite3); PostgreSQL as well when
 --postgres URL is given or DATABASE_URL is a postgres URL (a dedicated database, ff_bench_alerts,
 dropped and made again each run). Each database runs in its own child process.
-
---what-if repeats (b) and (d) with the fixes suggested in docs/performance.md patched in from
-here (the app is not changed), to measure what they would save.
 """
 
 import argparse
@@ -50,8 +46,6 @@ CASES = (
     ("d", "(d) whole service: scores + alerts"),
 )
 WHAT_IF = (
-    ("b_fixed", "(b) with the suggested fixes"),
-    ("d_fixed", "(d) with the suggested fixes"),
 )
 TARGET_RATIO = 1.5
 
@@ -76,8 +70,6 @@ def main() -> int:
                         help=f"also run on this PostgreSQL server (database {PG_BENCH_DB})")
     parser.add_argument("--profile", action="store_true",
                         help="print a cProfile summary of (b) and (d) after timing")
-    parser.add_argument("--what-if", action="store_true",
-                        help="also time (b) and (d) with the suggested fixes patched in")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rounds < 2:
@@ -95,7 +87,7 @@ def main() -> int:
         print(f"== {label}: {args.warmup} warm-up and {args.rounds} timed rounds", flush=True)
         command = [sys.executable, str(Path(__file__).resolve()), "--worker", label,
                    "--rounds", str(args.rounds), "--warmup", str(args.warmup)]
-        command += ["--profile"] * args.profile + ["--what-if"] * args.what_if
+        command += ["--profile"] * args.profile
         env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false",
                "DJANGO_SETTINGS_MODULE": "familyfeedback.settings"}
         done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
@@ -140,7 +132,7 @@ def table(results: list[dict]) -> str:
             if key not in cases:
                 continue
             case = cases[key]
-            base = {"b": "a", "d": "c", "b_fixed": "a", "d_fixed": "c"}.get(key)
+            base = {"b": "a", "d": "c"}.get(key)
             ratio = f"{case['median_ms'] / cases[base]['median_ms']:.2f}" if base else ""
             rows.append(f"{result['database']:<11} {title:<38} {case['median_ms']:>10.2f} "
                         f"{case['p90_ms']:>10.2f} {case['queries']:>7} {ratio:>6}")
@@ -395,11 +387,6 @@ class Bench:
     def run(self) -> None:
         self.check()
         self.results.update(self.time(self.calls()))
-        if self.args.what_if:
-            with what_if():
-                self.check(label=" with the fixes")
-                fixed = self.time({"b": self.calls()["b"], "d": self.calls()["d"]})
-            self.results["b_fixed"], self.results["d_fixed"] = fixed["b"], fixed["d"]
         if self.args.profile:
             self.profile()
 
@@ -461,69 +448,6 @@ class Bench:
                 pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(25)
                 print(f"-- profile of {times} x ({key}), by {order}")
                 print(out.getvalue())
-
-
-class what_if:  # noqa: N801 - used as a context manager, like contextlib's
-    """Patches in, from here, the fixes docs/performance.md suggests, and takes them out again:
-
-    1. trajectories.expected_range's caller needs only the band at the latest rating, but gets
-       one for every rating, each calling scipy's norm.ppf: alerts.person_alerts asks for the
-       latest band only, and Curve.tolerance's z is worked out once per coverage.
-    2. alerts.scores builds an items() dict for every record, ORS included, where only the
-       session rating's latest items are read: the items are built for SRS records only.
-    """
-
-    def __enter__(self):
-        import math
-        from functools import cache
-
-        import numpy as np
-        from scipy.stats import norm
-
-        from familyfeedback import measures
-        from familyfeedback.casework import alerts
-        from familyfeedback.casework.models import Administration
-        from familyfeedback.stats import trajectories as stats
-
-        @cache
-        def z_for(coverage: float) -> float:
-            return float(norm.ppf(0.5 + coverage / 2))
-
-        def tolerance(curve, number, coverage=stats.COVERAGE):
-            x = np.array([1.0, math.log(number)])
-            spread = math.sqrt(float(x @ np.array(curve.re_cov) @ x) + curve.residual_var)
-            z = z_for(coverage)
-            centre = curve.expected(number)
-            return centre - z * spread, centre + z * spread
-
-        def latest_band(curves, measure_code, totals):
-            if not totals or measures.get(measure_code).tool != "ORS":
-                return []
-            curve = curves.for_intake(measure_code, totals[0])
-            return [] if curve is None else [curve.tolerance(len(totals))]
-
-        completed = Administration.Status.COMPLETED
-
-        def scores(records, tool):
-            srs = tool == "SRS"
-            return [
-                measures.Score(r.session_date, r.measure, r.total, r.items() if srs else {})
-                for r in records
-                if r.tool == tool and r.status == completed and r.total is not None
-            ]
-
-        self.saved = [(stats.Curve, "tolerance", stats.Curve.tolerance),
-                      (alerts, "expected_range", alerts.expected_range),
-                      (alerts, "scores", alerts.scores)]
-        stats.Curve.tolerance = tolerance
-        alerts.expected_range = latest_band
-        alerts.scores = scores
-        return self
-
-    def __exit__(self, *exc):
-        for owner, name, value in self.saved:
-            setattr(owner, name, value)
-        return False
 
 
 if __name__ == "__main__":
