@@ -27,7 +27,6 @@ from functools import cache
 
 import numpy as np
 from scipy.stats import norm
-from statsmodels.regression.mixed_linear_model import MixedLM
 
 # Below this many finished trajectories in a band, random slopes are not estimable with any
 # confidence, and the band is not drawn (the page says so).
@@ -107,6 +106,10 @@ def fit_curve(observations: Sequence[Observation], band: tuple[float, float]) ->
     log_n = np.array([math.log(o.number) for o in observations])
     exog = np.column_stack([np.ones_like(log_n), log_n])
     groups = np.array([o.trajectory for o in observations])
+    # Imported here: statsmodels takes a quarter of a second to load, and only this monthly fit
+    # needs it, not every web worker and command that imports this module.
+    from statsmodels.regression.mixed_linear_model import MixedLM
+
     model = MixedLM(endog, exog, groups=groups, exog_re=exog)
     with warnings.catch_warnings():
         # statsmodels warns when a variance sits on its boundary; the fit is still the maximum

@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.access import dashboard_teams
@@ -73,6 +72,9 @@ def download(request: HttpRequest, key: str, kind: str) -> HttpResponse:
         writer.writerows(table.rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
+        # Imported here: openpyxl is slow to load and only an Excel download needs it.
+        from openpyxl import Workbook
+
         book = Workbook()
         sheet = book.active
         sheet.title = key[:31]

@@ -7,6 +7,9 @@ from familyfeedback.evaluation.models import Trial
 
 
 class Command(BaseCommand):
+    # The system checks import every view (half a second); a report read from the command line
+    # has a 2-second budget (bench/evaluation.py) and needs none of them.
+    requires_system_checks = []
     help = (
         "Print a trial's analysis as the evaluation package format defines it "
         "(../shared/formats/evaluation-package.md, 'The analysis the system returns'): one JSON "
