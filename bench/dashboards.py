@@ -1,0 +1,922 @@
+"""What the managers' and data team's dashboard figures cost, against hand-written SQL.
+
+    .venv/bin/python bench/dashboards.py [--rounds N] [--warmup N] [--postgres URL] [--national]
+                                         [--size N] [--what-if] [--explain] [--reuse]
+
+Generates a council-sized service, seeded so every run makes the same one: 300,000
+administrations over the last two years, in about 1,500 families (3,100 people aged 1 to 48) kept
+by 100 practitioners in 8 teams (plus 5 practitioners with no families, trained but idle), one
+weekly session a family for 20 to 90 weeks, 90 % attendance, an ORS and an SRS for each person
+present, 6 % of them not administered with one of the five reasons; a training register (part 1,
+part 2, mop-up); a manager of teams 1 and 2 and a data-team user. Rows go in by bulk insert: one
+executemany per table and chunk on SQLite, COPY (psycopg) on PostgreSQL, with explicit ids.
+
+Then times, in process with time.perf_counter, over the dashboard's default period (the last six
+whole months and this one so far) and for two scopes, the manager's two teams and the whole
+service (the data team's view, every team side by side), each figure as `dashboard.build()` asks
+for it (figures.casework_facts() filtered to the teams and period, by_team=True):
+
+    usage_by_month, reach, completions_per_person, not_administered, coverage, used_tools
+
+each beside ONE hand-written SQL aggregate (cursor.execute) that returns the same numbers; the
+script checks that they are equal before timing. Then the whole `dashboard.build()`, its
+`alert_table()` alone, and build() without the alert table, against the six hand-written
+aggregates run one after another. Ratio = ORM median / SQL median (target <= 1.5, and p50 under
+150 ms; at national scale under 1 s).
+
+SQLite always (a fresh file, var/bench_dashboards.sqlite3); PostgreSQL as well when --postgres URL
+is given or DATABASE_URL is a postgres URL (a dedicated database, ff_bench_dashboards, dropped and
+made again each run). Each database runs in its own child process.
+
+--national: PostgreSQL only (run on demand, never in CI): --size administrations (default
+10,000,000), with everything else scaled alike (50,000 families, 267 teams, 3,333 practitioners),
+in database ff_bench_dashboards_national. --reuse keeps that database if it is already built.
+
+--what-if: after the plain timings, creates the candidate indexes (CANDIDATE_INDEXES, raw SQL, in
+the bench database only; the app is not changed), ANALYZEs and times everything again.
+--explain prints the query plan of every ORM query.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.alerts import pg_version, rating  # noqa: E402
+
+SQLITE_PATH = ROOT / "var" / "bench_dashboards.sqlite3"
+PG_BENCH_DB = "ff_bench_dashboards"
+PG_NATIONAL_DB = "ff_bench_dashboards_national"
+RESULT_MARK = "BENCH-RESULT "
+SEED = 2026
+
+# The council: scaled up alike for --national.
+COUNCIL_ADMINISTRATIONS = 300_000
+TEAMS = 8
+PRACTITIONERS = 100
+IDLE_PRACTITIONERS = 5  # trained, in a team, no families
+FAMILIES = 1500
+DAYS = 730  # two years of history
+ATTENDANCE = 0.9
+NOT_ADMINISTERED = 0.06
+REASONS = (("declined", 35), ("crisis", 25), ("not_appropriate", 20), ("language", 10),
+           ("other", 10))
+JOB_TITLES = (("fsw", 50), ("senior_fsw", 20), ("senior_practitioner", 20), ("other", 10))
+CHUNK = 200  # families generated and inserted at a time
+
+TARGET_RATIO = 1.5
+TARGET_MS = 150.0
+NATIONAL_TARGET_MS = 1000.0
+
+FIGURES = (
+    ("usage", "usage_by_month"),
+    ("reach", "reach"),
+    ("per_person", "completions_per_person"),
+    ("not_administered", "not_administered"),
+    ("coverage", "coverage"),
+    ("used_tools", "used_tools"),
+)
+WHOLE = (
+    ("figures", "build() without alert_table"),
+    ("alerts", "alert_table() alone"),
+    ("build", "dashboard.build(), all tables"),
+)
+SCOPES = (("manager", "manager, 2 teams"), ("service", "data team, all teams"))
+
+# Indexes tried by --what-if: name -> (table, key columns, covered columns, what Django would
+# declare). PostgreSQL gets the covered columns as INCLUDE; SQLite, which has no INCLUDE (Django
+# leaves it out there), as further key columns.
+CANDIDATE_INDEXES = {
+    "administration_session_status": (
+        "casework_administration", "session_id, status", "tool, person_id, age, reason, id",
+        'models.Index(fields=["session", "status"], '
+        'include=["tool", "person", "age", "reason", "id"], name="administration_session_status")'),
+    "session_date": (
+        "casework_session", "date", "family_id, practitioner_id",
+        'models.Index(fields=["date"], include=["family", "practitioner"], name="session_date")'),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The parent: one child process per database, then the tables.
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, help="timed rounds (default 15; 5 with --national)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed rounds (default 2)")
+    parser.add_argument("--postgres", metavar="URL",
+                        help=f"also run on this PostgreSQL server (database {PG_BENCH_DB})")
+    parser.add_argument("--national", action="store_true",
+                        help="PostgreSQL only, national scale (see --size)")
+    parser.add_argument("--size", type=int,
+                        help="administrations to generate (default 300,000; 10,000,000 with "
+                             "--national)")
+    parser.add_argument("--what-if", action="store_true",
+                        help="time again with the candidate indexes made in the bench database")
+    parser.add_argument("--explain", action="store_true",
+                        help="print the plan of every ORM query")
+    parser.add_argument("--reuse", action="store_true",
+                        help="PostgreSQL: keep the bench database if it is already built")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.rounds is None:
+        args.rounds = 5 if args.national else 15
+    if args.size is None:
+        args.size = 10_000_000 if args.national else COUNCIL_ADMINISTRATIONS
+    if args.rounds < 2:
+        parser.error("--rounds must be at least 2")
+    if args.worker:
+        return worker(args)
+
+    pg_url = args.postgres or os.environ.get("DATABASE_URL", "")
+    has_pg = pg_url.startswith(("postgres://", "postgresql://"))
+    if args.national and not has_pg:
+        parser.error("--national needs --postgres URL (or a postgres DATABASE_URL)")
+    targets = [] if args.national else [("SQLite", f"sqlite:///{SQLITE_PATH}")]
+    if has_pg:
+        name = PG_NATIONAL_DB if args.national else PG_BENCH_DB
+        targets.append(("PostgreSQL", postgres_database(pg_url, name, args.reuse)))
+
+    results = []
+    for label, url in targets:
+        print(f"== {label}: {args.size:,} administrations; {args.warmup} warm-up and "
+              f"{args.rounds} timed rounds", flush=True)
+        command = [sys.executable, str(Path(__file__).resolve()), "--worker", label,
+                   "--rounds", str(args.rounds), "--warmup", str(args.warmup),
+                   "--size", str(args.size)]
+        command += (["--what-if"] * args.what_if + ["--explain"] * args.explain
+                    + ["--national"] * args.national + ["--reuse"] * args.reuse)
+        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false",
+               "DJANGO_SETTINGS_MODULE": "familyfeedback.settings"}
+        done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        result = None
+        for line in done.stdout.splitlines():
+            if line.startswith(RESULT_MARK):
+                result = json.loads(line[len(RESULT_MARK):])
+            else:
+                print(line)
+        if done.returncode != 0 or result is None:
+            print(f"{label} run failed (exit {done.returncode})", file=sys.stderr)
+            return 1
+        results.append(result)
+
+    target_ms = NATIONAL_TARGET_MS if args.national else TARGET_MS
+    print()
+    print(table(results, target_ms))
+    return 0
+
+
+def postgres_database(url: str, name: str, reuse: bool) -> str:
+    """The URL of the bench database `name` on the server `url` names: dropped and made again,
+    or with reuse kept if it exists."""
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    if reuse:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not found:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        return urlunsplit(parts._replace(path=f"/{name}"))
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def table(results: list[dict], target_ms: float) -> str:
+    header = (f"{'database':<10} {'scope':<21} {'figure':<30} {'ORM p50':>8} {'p90':>8} "
+              f"{'SQL p50':>8} {'p90':>8} {'ratio':>5} {'q':>3}  targets")
+    rows = []
+    for result in results:
+        for run, title in (("plain", ""), ("jit_off", " (what if: SET jit = off)"),
+                           ("queries", " (what if: coverage and used_tools rewritten)"),
+                           ("indexed", " (what if: the candidate indexes)"),
+                           ("both", " (what if: the rewrites and the candidate indexes)")):
+            if run not in result["runs"]:
+                continue
+            rows += ["", f"{result['database']}{title}", header, "-" * len(header)]
+            cases = result["runs"][run]
+            for scope, scope_title in SCOPES:
+                for key, name in FIGURES + WHOLE:
+                    case = cases.get(f"{scope}:{key}")
+                    if case is None:
+                        continue
+                    orm, sql = case["orm"], case.get("sql")
+                    ratio = orm["median_ms"] / sql["median_ms"] if sql else None
+                    verdict = []
+                    if key != "alerts" and key != "build":
+                        verdict.append("p50 ok" if orm["median_ms"] < target_ms else "p50 SLOW")
+                    if ratio is not None:
+                        verdict.append("ratio ok" if ratio <= TARGET_RATIO else "ratio HIGH")
+                    rows.append(
+                        f"{result['database']:<10} {scope_title:<21} {name:<30} "
+                        f"{orm['median_ms']:>8.1f} {orm['p90_ms']:>8.1f} "
+                        + (f"{sql['median_ms']:>8.1f} {sql['p90_ms']:>8.1f} {ratio:>5.2f}"
+                           if sql else f"{'':>8} {'':>8} {'':>5}")
+                        + f" {orm['queries']:>3}  {', '.join(verdict)}")
+    rows.append("")
+    for result in results:
+        rows.append(f"{result['database']}: {result['server']}; {result['rounds']} rounds after "
+                    f"{result['warmup']} warm-up; Python {result['python']}, "
+                    f"Django {result['django']}, {result['cpus']} CPUs")
+        rows.append(f"  data: {result['data']}")
+        rows.append(f"  period {result['period']}; {result['scopes']}")
+        for line in result.get("notes", []):
+            rows.append(f"  {line}")
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The child: set up Django on one database, build the service, time the figures.
+
+
+def worker(args) -> int:
+    if args.worker == "SQLite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from familyfeedback.casework.models import Administration
+
+    call_command("migrate", verbosity=0, interactive=False)
+    notes = []
+    if args.reuse and Administration.objects.exists():
+        data = describe_service()
+        print(f"   reusing the service already built: {data}", flush=True)
+    else:
+        start = time.perf_counter()
+        data = build_service(args.size)
+        took = time.perf_counter() - start
+        data += f"; generated and loaded in {took:.0f} s"
+        print(f"   built the service in {took:.1f} s: {data}", flush=True)
+    bench = Bench(args)
+    runs = {"plain": bench.run()}
+    if args.explain:
+        bench.explain()
+    if args.what_if and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        runs["jit_off"] = bench.run(whole=False)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit")
+    if args.what_if:
+        with what_if_queries():
+            runs["queries"] = bench.run(whole=False)
+        made = create_candidate_indexes()
+        notes.append(f"candidate indexes: {made}")
+        try:
+            runs["indexed"] = bench.run(whole=False)
+            with what_if_queries():
+                runs["both"] = bench.run(whole=False)
+            if args.explain:
+                bench.explain()
+        finally:
+            drop_candidate_indexes()
+    server = (f"SQLite {connection.Database.sqlite_version}, file {SQLITE_PATH.relative_to(ROOT)}"
+              if connection.vendor == "sqlite"
+              else f"PostgreSQL {pg_version(connection)}, database "
+                   f"{connection.settings_dict['NAME']}")
+    print(RESULT_MARK + json.dumps({
+        "database": args.worker, "server": server, "rounds": args.rounds,
+        "warmup": args.warmup, "python": sys.version.split()[0], "django": django.__version__,
+        "cpus": os.cpu_count(), "runs": runs, "data": data, "notes": notes + bench.notes,
+        "period": f"{bench.start} to {bench.end}", "scopes": bench.scope_text,
+    }), flush=True)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The service, inserted in bulk (seeded, so every run makes the same one).
+
+
+class Loader:
+    """Inserts rows with explicit ids: executemany on SQLite, COPY on PostgreSQL."""
+
+    def __init__(self):
+        from django.db import connection
+
+        self.connection = connection
+        self.sqlite = connection.vendor == "sqlite"
+        self.counts: Counter = Counter()
+
+    def insert(self, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        table = model._meta.db_table
+        self.counts[model.__name__] += len(rows)
+        with self.connection.cursor() as cursor:
+            if self.sqlite:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                                   [tuple(map(sqlite_value, row)) for row in rows])
+            else:
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+
+
+def sqlite_value(value):
+    """A value as Django stores it on SQLite (what its adapters do, without going through them)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    return value
+
+
+def weighted(rng, choices):
+    values, weights = zip(*choices, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def rating_pool(rng) -> dict[tuple[str, int], list[tuple]]:
+    """For each tool and age, a few completed ratings made by bench.alerts.rating (the same
+    forms and totals as the alerts bench): (measure, item_1..4, total, face)."""
+    from familyfeedback import measures
+
+    pool: dict[str, list[tuple]] = {}
+    by_age = {}
+    for tool in ("ORS", "SRS"):
+        for age in range(0, 60):
+            try:
+                measure = measures.measure_for(tool, age)
+            except measures.UnknownMeasure:
+                continue
+            if measure.code not in pool:
+                pool[measure.code] = []
+                while len(pool[measure.code]) < 50:
+                    record = rating(rng, tool, age, rng.choice(("improving", "flat", "low_srs")),
+                                    rng.uniform(10, 34), rng.randint(1, 12))
+                    if record.status == "completed":
+                        pool[measure.code].append(
+                            (record.measure, record.item_1, record.item_2, record.item_3,
+                             record.item_4, record.total, record.face))
+            by_age[(tool, age)] = pool[measure.code]
+    return by_age
+
+
+def build_service(size: int) -> str:
+    from django.contrib.auth.hashers import make_password
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from familyfeedback import measures
+    from familyfeedback.accounts.models import Membership, Team, User
+    from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
+    from familyfeedback.implementation.models import Attendance, TrainingEvent
+
+    rng = random.Random(SEED)
+    today = timezone.localdate()
+    scale = size / COUNCIL_ADMINISTRATIONS
+    n_teams = max(TEAMS, round(TEAMS * scale))
+    n_workers = round(PRACTITIONERS * scale)
+    n_idle = round(IDLE_PRACTITIONERS * scale)
+    n_families = round(FAMILIES * scale)
+    pool = rating_pool(rng)
+    loader = Loader()
+    unusable = make_password(None)
+    Present = Session.present.through
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # The rows are made consistent here; skipping the per-row foreign-key triggers keeps
+            # COPY of millions of rows to minutes. Bench database only.
+            cursor.execute("SET session_replication_role = replica")
+
+    with transaction.atomic():
+        teams = Team.objects.bulk_create([Team(name=f"Bench team {n + 1:03d}")
+                                          for n in range(n_teams)])
+        workers = User.objects.bulk_create([
+            User(email=f"worker.{n + 1}@bench.test", full_name=f"Worker {n + 1:05d}",
+                 password=unusable, role="practitioner", job_title=weighted(rng, JOB_TITLES))
+            for n in range(n_workers + n_idle)
+        ], batch_size=2000)
+        managers = User.objects.bulk_create([
+            User(email=f"manager.{n + 1}@bench.test", full_name=f"Manager {n + 1}",
+                 password=unusable, role="team_manager", job_title="team_manager")
+            for n in range(n_teams)
+        ], batch_size=2000)
+        User.objects.create(email="data@bench.test", full_name="Data team", password=unusable,
+                            role="data_team")
+        team_of = {w.pk: teams[n % n_teams] for n, w in enumerate(workers)}
+        Membership.objects.bulk_create(
+            [Membership(user=w, team=team_of[w.pk], kind="member") for w in workers]
+            # Manager 1 manages teams 1 and 2; manager n team n.
+            + [Membership(user=m, team=teams[n], kind="manager") for n, m in enumerate(managers)]
+            + [Membership(user=managers[0], team=teams[1], kind="manager")],
+            batch_size=5000)
+        staff: dict[int, list] = {}
+        for w in workers[:n_workers]:
+            staff.setdefault(team_of[w.pk].pk, []).append(w.pk)
+
+        # The training register: most trained at the planned parts, some at a mop-up, a few not.
+        events = TrainingEvent.objects.bulk_create([
+            TrainingEvent(kind=kind, on=today - timedelta(days=days), facilitators="Bench")
+            for kind, days in (("part_1", 760), ("part_2", 745), ("mop_up", 600))])
+        for event in events:
+            event.invited_teams.set(teams)
+        register = []
+        for w in workers:
+            luck = rng.random()
+            register.append(Attendance(event=events[0], user=w, attended=luck < 0.95))
+            register.append(Attendance(event=events[1], user=w, attended=luck < 0.8))
+            if 0.8 <= luck < 0.95:
+                register.append(Attendance(event=events[2], user=w, attended=luck < 0.9))
+        Attendance.objects.bulk_create(register, batch_size=5000)
+
+        # Each family: an episode opened up to a year before the two years of history began and a
+        # fortnight before today at the latest, lasting 20 to 90 weeks, with a session about every
+        # eight days while it is open and the history runs. The lengths are stretched so that the
+        # expected number of administrations is a little over the size asked for; the last
+        # families are cut short (or left without sessions) to hit the size exactly.
+        window = today - timedelta(days=DAYS)
+        plans = [(today - timedelta(days=rng.randint(14, DAYS + 365)), rng.randint(20, 90))
+                 for _ in range(n_families)]
+        stretch = fit_stretch(plans, today, window, size * 1.02)
+        ids = Counter()
+        made = 0
+        measure_cache: dict = {}
+        for first in range(0, n_families, CHUNK):
+            families, episodes, people, sessions, present, records = [], [], [], [], [], []
+            for n in range(first, min(first + CHUNK, n_families)):
+                team = teams[n % n_teams]
+                key_worker = rng.choice(staff[team.pk])
+                ids["family"] += 1
+                family_id = ids["family"]
+                families.append((family_id, f"Family {family_id:06d}", f"BENCH-{family_id}",
+                                 team.pk, key_worker))
+                started, length = plans[n]
+                last = started + timedelta(weeks=max(1, round(length * stretch)) - 1)
+                ids["episode"] += 1
+                episodes.append((ids["episode"], family_id, started - timedelta(days=7),
+                                 None if last >= today else last, ""))
+                folk = []
+                adults = [rng.randint(22, 48) for _ in range(rng.choice((1, 1, 2)))]
+                children = [rng.randint(1, 17) for _ in range(rng.choice((0, 1, 1, 1)))]
+                for k, age in enumerate(adults + children):
+                    ids["person"] += 1
+                    born = started - timedelta(days=age * 365 + rng.randint(0, 364))
+                    folk.append((ids["person"], born))
+                    people.append((ids["person"], family_id, f"P{k + 1}", "Bench", born,
+                                   "English", False, ""))
+                on = started
+                while on < window:
+                    on += timedelta(days=8)
+                while on <= min(last, today) and made < size:
+                    ids["session"] += 1
+                    session_id = ids["session"]
+                    # One session in ten is with another practitioner in the team (cover).
+                    by = key_worker if rng.random() < 0.9 else rng.choice(staff[team.pk])
+                    sessions.append((session_id, family_id, on, "home_visit", by, "", False,
+                                     uuid.UUID(int=rng.getrandbits(128), version=4),
+                                     datetime.combine(on, datetime.min.time(), UTC)
+                                     + timedelta(hours=15)))
+                    here = [p for p in folk if rng.random() < ATTENDANCE] or folk[:1]
+                    for person_id, born in here:
+                        ids["present"] += 1
+                        present.append((ids["present"], session_id, person_id))
+                        age = measures.age_on(born, on)
+                        for tool in ("ORS", "SRS"):
+                            ids["record"] += 1
+                            made += 1
+                            if rng.random() < NOT_ADMINISTERED:
+                                key = (tool, age)
+                                if key not in measure_cache:
+                                    measure_cache[key] = measures.measure_for(tool, age).code
+                                reason = weighted(rng, REASONS)
+                                records.append((ids["record"], session_id, person_id, tool,
+                                                measure_cache[key], "not_administered", None,
+                                                None, None, None, None, age, "", "", reason,
+                                                "Bench" if reason == "other" else "", ""))
+                            else:
+                                code, i1, i2, i3, i4, total, face = rng.choice(pool[(tool, age)])
+                                records.append((ids["record"], session_id, person_id, tool,
+                                                code, "completed", i1, i2, i3, i4, total, age,
+                                                face, "", "", "", ""))
+                    on += timedelta(days=7 + rng.choice((0, 0, 0, 0, 1, -1, 7)))
+            loader.insert(Family, ("id", "name", "case_reference", "team_id", "key_worker_id"),
+                          families)
+            loader.insert(Episode, ("id", "family_id", "opened_on", "closed_on",
+                                    "closing_note"), episodes)
+            loader.insert(Person, ("id", "family_id", "first_name", "last_name",
+                                   "date_of_birth", "preferred_language", "needs_interpreter",
+                                   "reference"), people)
+            loader.insert(Session, ("id", "family_id", "date", "kind", "practitioner_id",
+                                    "notes", "imported", "submission_token", "recorded_at"),
+                          sessions)
+            loader.insert(Present, ("id", "session_id", "person_id"), present)
+            loader.insert(Administration, (
+                "id", "session_id", "person_id", "tool", "measure", "status", "item_1",
+                "item_2", "item_3", "item_4", "total", "age", "face", "picture", "reason",
+                "reason_detail", "notes"), records)
+            if (first // CHUNK) % 25 == 0 and size > COUNCIL_ADMINISTRATIONS:
+                print(f"   ... {made:,} administrations", flush=True)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(
+                    no_style(), [Family, Episode, Person, Session, Present, Administration]):
+                cursor.execute(sql)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+    analyze()
+    return describe_service()
+
+
+def fit_stretch(plans, today: date, window: date, wanted: float) -> float:
+    """The factor on the episodes' lengths that gives about `wanted` administrations (3.76 a
+    session: 2.08 people a family, 90 % of them present, two forms each; a session every 8 days)."""
+    def expected(stretch: float) -> float:
+        sessions = 0.0
+        for started, length in plans:
+            last = min(today, started + timedelta(weeks=max(1, round(length * stretch)) - 1))
+            first = max(started, window)
+            if last >= first:
+                sessions += (last - first).days / 8 + 1
+        return sessions * 2 * 2.08 * ATTENDANCE
+
+    low, high = 0.1, 20.0
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if expected(middle) < wanted else (low, middle)
+    return high
+
+
+def analyze() -> None:
+    """Statistics (and on PostgreSQL the visibility map), as autovacuum would have them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
+
+
+def describe_service() -> str:
+    from familyfeedback.accounts.models import Team, User
+    from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
+
+    first = Session.objects.order_by("date").values_list("date", flat=True).first()
+    last = Session.objects.order_by("-date").values_list("date", flat=True).first()
+    return (f"{Team.objects.count()} teams, "
+            f"{User.objects.filter(role='practitioner').count()} practitioners, "
+            f"{Family.objects.count():,} families "
+            f"({Episode.objects.filter(closed_on__isnull=True).count():,} open), "
+            f"{Person.objects.count():,} people, {Session.objects.count():,} sessions "
+            f"from {first} to {last}, {Administration.objects.count():,} administrations "
+            f"({Administration.objects.exclude(status='completed').count():,} not administered)")
+
+
+def create_candidate_indexes() -> str:
+    from django.db import connection
+
+    made = []
+    with connection.cursor() as cursor:
+        for name, (table, key, covered, _) in CANDIDATE_INDEXES.items():
+            columns = (f"({key}, {covered})" if connection.vendor == "sqlite"
+                       else f"({key}) INCLUDE ({covered})")
+            start = time.perf_counter()
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS bench_{name} ON {table} {columns}")
+            made.append(f"{name} on {table} {columns} in {time.perf_counter() - start:.1f} s")
+    analyze()
+    for line in made:
+        print(f"   made index {line}", flush=True)
+    return "; ".join(made)
+
+
+def drop_candidate_indexes() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for name in CANDIDATE_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS bench_{name}")
+
+
+class what_if_queries:  # noqa: N801 - used as a context manager, like contextlib's
+    """Patches into figures, from here, the two query rewrites docs/performance.md suggests (the
+    app is not changed), and takes them out again:
+
+    1. used_tools: .order_by() before .distinct(). Administration's Meta.ordering otherwise adds
+       session.date, session_id and tool to the SELECT DISTINCT, which then returns a row per
+       administration instead of one per practitioner.
+    2. coverage: the completed ORS and SRS counted through a join (session -> its
+       administrations of the same person) instead of two EXISTS subqueries. PostgreSQL runs the
+       EXISTS as hashed subplans that read every completed administration in the database,
+       whatever the teams and period. One row per (session, person, tool) at most, so the
+       counts are the same; attendances are counted distinct, as the join repeats them.
+    """
+
+    def __enter__(self):
+        from django.db.models import Count, F, Q
+        from django.db.models.functions import TruncMonth
+
+        from familyfeedback.casework.models import Session
+        from familyfeedback.implementation import figures
+
+        def used_tools(facts):
+            return set(facts.filter(status=figures.COMPLETED).order_by()
+                       .values_list("practitioner_key", flat=True).distinct())
+
+        def coverage(sessions, by_team=True):
+            through = Session.present.through
+            done = Q(session__administrations__person_id=F("person_id"),
+                     session__administrations__status=figures.COMPLETED)
+            keys = figures._group(by_team, "month")
+            rows = (through.objects.filter(session__in=sessions)
+                    .annotate(month=TruncMonth("session__date"),
+                              team_key=F("session__family__team_id"))
+                    .values(*keys)
+                    .annotate(attendances=Count("pk", distinct=True),
+                              ors=Count("session__administrations",
+                                        filter=done & Q(session__administrations__tool="ORS")),
+                              srs=Count("session__administrations",
+                                        filter=done & Q(session__administrations__tool="SRS")))
+                    .order_by(*keys))
+            return [{**row, "month": row["month"].strftime("%Y-%m")} for row in rows]
+
+        self.saved = [(figures, "used_tools", figures.used_tools),
+                      (figures, "coverage", figures.coverage)]
+        figures.used_tools = used_tools
+        figures.coverage = coverage
+        return self
+
+    def __exit__(self, *exc):
+        for owner, name, value in self.saved:
+            setattr(owner, name, value)
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# The hand-written aggregates: one statement each, the same numbers as the figures.
+
+
+def tables() -> dict[str, str]:
+    from familyfeedback.casework.models import Administration, Family, Session
+
+    return {"a": Administration._meta.db_table, "s": Session._meta.db_table,
+            "f": Family._meta.db_table, "p": Session.present.through._meta.db_table}
+
+
+FACTS = ("FROM {a} a JOIN {s} s ON s.id = a.session_id JOIN {f} f ON f.id = s.family_id "
+         "WHERE f.team_id IN ({teams}) AND s.date >= %s AND s.date <= %s")
+
+SQL = {
+    "usage": ("SELECT f.team_id, {month} AS month, a.tool, COUNT(*), "
+              "COUNT(DISTINCT s.practitioner_id) " + FACTS + " AND a.status = 'completed' "
+              "GROUP BY f.team_id, {month}, a.tool"),
+    "reach": ("SELECT f.team_id, a.tool, a.age >= 18, COUNT(DISTINCT a.person_id) " + FACTS
+              + " AND a.status = 'completed' GROUP BY f.team_id, a.tool, a.age >= 18"),
+    "per_person": ("SELECT team_id, tool, AVG(n), MIN(n), MAX(n) FROM ("
+                   "SELECT f.team_id, a.tool, a.person_id, COUNT(*) AS n " + FACTS
+                   + " AND a.status = 'completed' GROUP BY f.team_id, a.tool, a.person_id) t "
+                   "GROUP BY team_id, tool"),
+    "not_administered": ("SELECT f.team_id, a.reason, COUNT(*) " + FACTS
+                         + " AND a.status <> 'completed' GROUP BY f.team_id, a.reason"),
+    "coverage": ("SELECT f.team_id, {month} AS month, COUNT(*), COUNT(o.id), COUNT(r.id) "
+                 "FROM {p} p JOIN {s} s ON s.id = p.session_id "
+                 "JOIN {f} f ON f.id = s.family_id "
+                 "LEFT JOIN {a} o ON o.session_id = p.session_id AND o.person_id = p.person_id "
+                 "AND o.tool = 'ORS' AND o.status = 'completed' "
+                 "LEFT JOIN {a} r ON r.session_id = p.session_id AND r.person_id = p.person_id "
+                 "AND r.tool = 'SRS' AND r.status = 'completed' "
+                 "WHERE f.team_id IN ({teams}) AND s.date >= %s AND s.date <= %s "
+                 "GROUP BY f.team_id, {month}"),
+    "used_tools": "SELECT DISTINCT s.practitioner_id " + FACTS + " AND a.status = 'completed'",
+}
+
+
+def hand_written(key: str, team_ids: list[int], start: date, end: date):
+    """Runs the hand-written aggregate and shapes its rows as the figure returns them."""
+    from django.db import connection
+
+    month = ("substr(s.date, 1, 7)" if connection.vendor == "sqlite"
+             else "to_char(s.date, 'YYYY-MM')")
+    sql = SQL[key].format(month=month, teams=", ".join(["%s"] * len(team_ids)), **tables())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*team_ids, start, end])
+        rows = cursor.fetchall()
+    return rows
+
+
+def shaped(key: str, rows):
+    """The hand-written rows in the figure's shape, for the equality check."""
+    if key == "usage":
+        return _sorted_rows({"team_key": t, "month": m, "measure": tool, "completions": c,
+                       "practitioners": p} for t, m, tool, c, p in rows)
+    if key == "reach":
+        return _sorted_rows({"team_key": t, "measure": tool,
+                       "person_group": "adult" if adult else "child", "people": n}
+                      for t, tool, adult, n in rows)
+    if key == "per_person":
+        return _sorted_rows({"team_key": t, "measure": tool, "mean": round(float(avg), 9),
+                       "min": low, "max": high} for t, tool, avg, low, high in rows)
+    if key == "not_administered":
+        return _sorted_rows({"team_key": t, "reason": reason, "count": n} for t, reason, n in rows)
+    if key == "coverage":
+        return _sorted_rows({"team_key": t, "month": m, "attendances": n, "ors": o, "srs": s}
+                      for t, m, n, o, s in rows)
+    if key == "used_tools":
+        return {row[0] for row in rows}
+    raise KeyError(key)
+
+
+def normal(key: str, value):
+    """The ORM figure's rows, sorted and rounded like shaped()."""
+    if key == "used_tools":
+        return set(value)
+    if key == "per_person":
+        value = [{**row, "mean": round(float(row["mean"]), 9)} for row in value]
+    return _sorted_rows(value)
+
+
+def _sorted_rows(rows) -> list[dict]:
+    return sorted(rows, key=lambda row: [(k, str(v)) for k, v in sorted(row.items())])
+
+
+# ---------------------------------------------------------------------------------------------
+# The timing.
+
+
+class Bench:
+    def __init__(self, args):
+        from django.utils import timezone
+
+        from familyfeedback.accounts.models import User
+        from familyfeedback.implementation.access import dashboard_teams
+        from familyfeedback.implementation.views.dashboards import default_period
+
+        self.args = args
+        self.notes: list[str] = []
+        self.start, self.end = default_period(timezone.localdate())
+        # As the dashboard view gets them.
+        self.teams = {
+            "manager": list(dashboard_teams(User.objects.get(email="manager.1@bench.test"))),
+            "service": list(dashboard_teams(User.objects.get(email="data@bench.test"))),
+        }
+        assert len(self.teams["manager"]) == 2, self.teams["manager"]
+        self.scope_text = ", ".join(f"{title}: {len(self.teams[scope])} teams"
+                                    for scope, title in SCOPES)
+
+    # The ORM side: each figure exactly as dashboard.build() calls it.
+    def orm(self, scope: str, key: str):
+        from familyfeedback.casework import queries
+        from familyfeedback.implementation import figures
+
+        teams = self.teams[scope]
+        ids = [t.pk for t in teams]
+        several = len(teams) > 1
+        if key == "coverage":
+            return figures.coverage(queries.sessions_between(ids, self.start, self.end),
+                                    by_team=several)
+        facts = figures.casework_facts().filter(team_key__in=ids, on__gte=self.start,
+                                                on__lte=self.end)
+        if key == "used_tools":
+            return figures.used_tools(facts)
+        function = getattr(figures, dict(FIGURES)[key])
+        return function(facts, by_team=several)
+
+    def sql(self, scope: str, key: str):
+        ids = [t.pk for t in self.teams[scope]]
+        return hand_written(key, ids, self.start, self.end)
+
+    def all_sql(self, scope: str):
+        return [self.sql(scope, key) for key, _ in FIGURES]
+
+    def build(self, scope: str, alerts: bool = True):
+        from familyfeedback.implementation import dashboard
+
+        if alerts:
+            return dashboard.build(self.teams[scope], self.start, self.end)
+        return [table for key in dashboard.KEYS if key != "alerts"
+                for table in dashboard.build(self.teams[scope], self.start, self.end, only=key)]
+
+    def alert_table(self, scope: str):
+        from familyfeedback.implementation import dashboard
+
+        return dashboard.alert_table(self.teams[scope], self.start, self.end)
+
+    def calls(self, whole: bool = True) -> dict[str, dict]:
+        """case -> {"orm": callable, "sql": callable or None}"""
+        calls = {}
+        for scope, _ in SCOPES:
+            for key, _ in FIGURES:
+                calls[f"{scope}:{key}"] = {
+                    "orm": lambda s=scope, k=key: self.orm(s, k),
+                    "sql": lambda s=scope, k=key: self.sql(s, k)}
+            calls[f"{scope}:figures"] = {"orm": lambda s=scope: self.build(s, alerts=False),
+                                         "sql": lambda s=scope: self.all_sql(s)}
+            if whole and self.alerts_for(scope):
+                calls[f"{scope}:alerts"] = {"orm": lambda s=scope: self.alert_table(s),
+                                            "sql": None}
+                calls[f"{scope}:build"] = {"orm": lambda s=scope: self.build(s),
+                                           "sql": lambda s=scope: self.all_sql(s)}
+        return calls
+
+    def alerts_for(self, scope: str) -> bool:
+        """A whole nation's alert table takes minutes a time: at national scale, the manager's
+        only."""
+        return not (self.args.national and scope == "service")
+
+    def check(self, whole: bool = True) -> None:
+        """Every hand-written aggregate returns the figure's numbers, and they are not empty."""
+        for scope, _ in SCOPES:
+            sizes = {}
+            for key, _ in FIGURES:
+                mine, theirs = shaped(key, self.sql(scope, key)), normal(key, self.orm(scope, key))
+                if mine != theirs:
+                    raise SystemExit(f"{scope} {key}: the hand-written SQL disagrees with the "
+                                     f"figure:\n SQL {mine[:5]}\n ORM {theirs[:5]}")
+                if not mine:
+                    raise SystemExit(f"{scope} {key}: empty, not a fair test")
+                sizes[key] = len(mine)
+            if not whole:
+                print(f"   {scope}: figures equal to the hand-written SQL", flush=True)
+                continue
+            alerts = self.alerts_for(scope)
+            tables = {t.key: len(t.rows) for t in self.build(scope, alerts=alerts)}
+            alerts = dict(self.alert_table(scope).rows) if alerts else "not timed"
+            line = (f"{scope}: figures equal to the hand-written SQL (rows {sizes}); build() "
+                    f"table rows {tables}; alerts {alerts}")
+            print(f"   {line}", flush=True)
+            if line not in self.notes:
+                self.notes.append(line)
+
+    def run(self, whole: bool = True) -> dict[str, dict]:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.check(whole)
+        calls = self.calls(whole)
+        for _ in range(self.args.warmup):
+            for pair in calls.values():
+                for call in pair.values():
+                    if call is not None:
+                        call()
+        timings = {(case, side): [] for case, pair in calls.items()
+                   for side, call in pair.items() if call is not None}
+        # The cases take turns, so drift in the machine's speed falls on all alike.
+        for _ in range(self.args.rounds):
+            for case, pair in calls.items():
+                for side, call in pair.items():
+                    if call is None:
+                        continue
+                    start = time.perf_counter()
+                    call()
+                    timings[(case, side)].append((time.perf_counter() - start) * 1000)
+        results: dict[str, dict] = {}
+        for (case, side), times in timings.items():
+            deciles = statistics.quantiles(times, n=10, method="inclusive")
+            with CaptureQueriesContext(connection) as queries:
+                calls[case][side]()
+            results.setdefault(case, {})[side] = {
+                "median_ms": statistics.median(times), "p90_ms": deciles[-1],
+                "queries": len(queries), "rounds": len(times)}
+        return results
+
+    def explain(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        for scope, _ in SCOPES:
+            for key, _ in FIGURES:
+                with CaptureQueriesContext(connection) as queries:
+                    self.orm(scope, key)
+                for query in queries.captured_queries:
+                    prefix = ("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite"
+                              else "EXPLAIN (ANALYZE, BUFFERS) ")
+                    with connection.cursor() as cursor:
+                        cursor.execute(prefix + query["sql"])
+                        plan = "\n      ".join(" ".join(map(str, row)) for row in
+                                               cursor.fetchall())
+                    print(f"-- {scope} {key} ({query['time']} s): {query['sql'][:300]}\n"
+                          f"      {plan}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
