@@ -33,9 +33,13 @@ from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.harness import pg_version, postgres_database  # noqa: E402
+
 SQLITE_PATH = ROOT / "var" / "bench_alerts.sqlite3"
 PG_BENCH_DB = "ff_bench_alerts"
 RESULT_MARK = "BENCH-RESULT "
@@ -44,8 +48,6 @@ CASES = (
     ("b", "(b) caseload of 30: scores + alerts"),
     ("c", "(c) whole service: scores"),
     ("d", "(d) whole service: scores + alerts"),
-)
-WHAT_IF = (
 )
 TARGET_RATIO = 1.5
 
@@ -80,7 +82,7 @@ def main() -> int:
     targets = [("SQLite", f"sqlite:///{SQLITE_PATH}")]
     pg_url = args.postgres or os.environ.get("DATABASE_URL", "")
     if pg_url.startswith(("postgres://", "postgresql://")):
-        targets.append(("PostgreSQL", fresh_postgres_database(pg_url)))
+        targets.append(("PostgreSQL", postgres_database(pg_url)))
 
     results = []
     for label, url in targets:
@@ -110,25 +112,13 @@ def main() -> int:
     return 0
 
 
-def fresh_postgres_database(url: str) -> str:
-    """Drop and make again the benchmark database on the server `url` names; its URL."""
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_BENCH_DB}"')
-    return urlunsplit(parts._replace(path=f"/{PG_BENCH_DB}"))
-
-
 def table(results: list[dict]) -> str:
     header = (f"{'database':<11} {'case':<38} {'median ms':>10} {'p90 ms':>10} {'queries':>7} "
               f"{'ratio':>6}")
     rows = [header, "-" * len(header)]
     for result in results:
         cases = result["cases"]
-        for key, title in CASES + WHAT_IF:
+        for key, title in CASES:
             if key not in cases:
                 continue
             case = cases[key]
@@ -184,12 +174,6 @@ def worker(args) -> int:
                    "d/c": cases["d"]["median_ms"] / cases["c"]["median_ms"]},
     }), flush=True)
     return 0
-
-
-def pg_version(connection) -> str:
-    with connection.cursor() as cursor:
-        number = cursor.connection.info.server_version
-    return f"{number // 10000}.{number % 10000}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -50,13 +50,13 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.alerts import pg_version, rating  # noqa: E402
+from bench.alerts import rating  # noqa: E402
+from bench.harness import pg_version, postgres_database  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench_dashboards.sqlite3"
 PG_BENCH_DB = "ff_bench_dashboards"
@@ -179,26 +179,6 @@ def main() -> int:
     print()
     print(table(results, target_ms))
     return 0
-
-
-def postgres_database(url: str, name: str, reuse: bool) -> str:
-    """The URL of the bench database `name` on the server `url` names: dropped and made again,
-    or with reuse kept if it exists."""
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    if reuse:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not found:
-                conn.execute(f'CREATE DATABASE "{name}"')
-        return urlunsplit(parts._replace(path=f"/{name}"))
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def table(results: list[dict], target_ms: float) -> str:

@@ -41,9 +41,13 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.harness import pg_version, postgres_database  # noqa: E402
+
 SQLITE_PATH = ROOT / "var" / "bench_evaluation.sqlite3"
 PG_BENCH_DB = "ff_bench_evaluation"
 RESULT_MARK = "BENCH-RESULT "
@@ -285,7 +289,7 @@ def main() -> int:
     targets = [("SQLite", f"sqlite:///{SQLITE_PATH}")]
     pg_url = args.postgres or os.environ.get("DATABASE_URL", "")
     if pg_url.startswith(("postgres://", "postgresql://")):
-        targets.append(("PostgreSQL", fresh_postgres_database(pg_url)))
+        targets.append(("PostgreSQL", postgres_database(pg_url)))
 
     with tempfile.TemporaryDirectory(prefix="ff-bench-evaluation-") as scratch:
         packages = Path(scratch)
@@ -327,18 +331,6 @@ def main() -> int:
     print(f"\nSeed-sized JSON report from the command line: median {worst:.2f} s, p90 "
           f"{worst_p90:.2f} s at worst: {verdict} the target of {TARGET_CLI_S:g} s.")
     return 0
-
-
-def fresh_postgres_database(url: str) -> str:
-    """Drop and make again the benchmark database on the server `url` names; its URL."""
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_BENCH_DB}"')
-    return urlunsplit(parts._replace(path=f"/{PG_BENCH_DB}"))
 
 
 def table(results: list[dict]) -> str:
@@ -391,12 +383,6 @@ def worker(args) -> int:
         "json_bytes": bench.json_bytes,
     }), flush=True)
     return 0
-
-
-def pg_version(connection) -> str:
-    with connection.cursor() as cursor:
-        number = cursor.connection.info.server_version
-    return f"{number // 10000}.{number % 10000}"
 
 
 class QueryCounter:
