@@ -289,7 +289,7 @@ def main() -> int:
     targets = [("SQLite", f"sqlite:///{SQLITE_PATH}")]
     pg_url = args.postgres or os.environ.get("DATABASE_URL", "")
     if pg_url.startswith(("postgres://", "postgresql://")):
-        targets.append(("PostgreSQL", postgres_database(pg_url)))
+        targets.append(("PostgreSQL", postgres_database(pg_url, PG_BENCH_DB)))
 
     with tempfile.TemporaryDirectory(prefix="ff-bench-evaluation-") as scratch:
         packages = Path(scratch)

@@ -68,7 +68,7 @@ def main() -> int:
     targets = [("SQLite", f"sqlite:///{SQLITE_PATH}")]
     pg_url = args.postgres or os.environ.get("DATABASE_URL", "")
     if pg_url.startswith(("postgres://", "postgresql://")):
-        targets.append(("PostgreSQL", postgres_database(pg_url)))
+        targets.append(("PostgreSQL", postgres_database(pg_url, PG_BENCH_DB)))
 
     results = []
     for label, url in targets:
