@@ -37,15 +37,18 @@ def percent(part: int, whole: int) -> str:
 
 
 KEYS = ("usage", "reach", "per_person", "roles", "coverage", "not_administered", "alerts")
+# The alerts table works out every open family's alerts (a second for two teams, several for a
+# whole service: bench/dashboards.py), so the page shows it only when asked.
+ON_REQUEST = {"alerts"}
 
 
-def build(teams: list[Team], start: date, end: date, only: str | None = None) -> list[Table]:
-    """Every table, or only the one named (a download needs one table, and the alerts table
-    works out every open family's alerts)."""
-    tables = []
-    for key in KEYS if only is None else [only]:
-        tables.append(BUILDERS[key](teams, start, end))
-    return tables
+def build(teams: list[Team], start: date, end: date, only: str | None = None,
+          with_alerts: bool = False) -> list[Table]:
+    """The page's tables (the alerts too when asked), or only the one named, for a download."""
+    if only is not None:
+        return [BUILDERS[only](teams, start, end)]
+    return [BUILDERS[key](teams, start, end) for key in KEYS
+            if key not in ON_REQUEST or with_alerts]
 
 
 @dataclass

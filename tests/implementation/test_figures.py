@@ -174,3 +174,11 @@ def test_a_period_ending_before_it_starts_is_refused(world, client):
         "start-day": "1", "start-month": "10", "start-year": "2026",
         "end-day": "1", "end-month": "9", "end-year": "2026"}).content.decode()
     assert "The end date must be the same as or after the start date" in page
+
+
+def test_the_alerts_are_counted_only_when_asked(service, client, world):
+    client.force_login(world.manager)
+    page = client.get(reverse("dashboards")).content.decode()
+    assert "Outstanding now" not in page and "Count the alerts outstanding" in page
+    counted = client.get(reverse("dashboards"), {"alerts": "1"}).content.decode()
+    assert "Outstanding now" in counted and "Acknowledged in the period" in counted

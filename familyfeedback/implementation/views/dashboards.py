@@ -52,7 +52,9 @@ def dashboards(request: HttpRequest) -> HttpResponse:
     form, start, end = _period(request)
     return render(request, "implementation/dashboards.html", {
         "teams": teams, "form": form, "start": start, "end": end,
-        "tables": dashboard.build(teams, start, end) if not form.errors else [],
+        "tables": dashboard.build(teams, start, end, with_alerts="alerts" in request.GET)
+        if not form.errors else [],
+        "alerts_shown": "alerts" in request.GET,
         "errors": error_summary(form), "query": request.GET.urlencode(),
     })
 
