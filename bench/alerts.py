@@ -21,11 +21,8 @@ dropped and made again each run). Each database runs in its own child process.
 """
 
 import argparse
-import json
-import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -38,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import pg_version, postgres_database  # noqa: E402
+from bench.harness import bench_targets, report, run_child, start_django  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench_alerts.sqlite3"
 PG_BENCH_DB = "ff_bench_alerts"
@@ -79,28 +76,15 @@ def main() -> int:
     if args.worker:
         return worker(args)
 
-    targets = [("SQLite", f"sqlite:///{SQLITE_PATH}")]
-    pg_url = args.postgres or os.environ.get("DATABASE_URL", "")
-    if pg_url.startswith(("postgres://", "postgresql://")):
-        targets.append(("PostgreSQL", postgres_database(pg_url, PG_BENCH_DB)))
+    targets = bench_targets(SQLITE_PATH, args.postgres, PG_BENCH_DB)
 
     results = []
     for label, url in targets:
         print(f"== {label}: {args.warmup} warm-up and {args.rounds} timed rounds", flush=True)
-        command = [sys.executable, str(Path(__file__).resolve()), "--worker", label,
-                   "--rounds", str(args.rounds), "--warmup", str(args.warmup)]
-        command += ["--profile"] * args.profile
-        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false",
-               "DJANGO_SETTINGS_MODULE": "familyfeedback.settings"}
-        done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        result = None
-        for line in done.stdout.splitlines():
-            if line.startswith(RESULT_MARK):
-                result = json.loads(line[len(RESULT_MARK):])
-            else:
-                print(line)
-        if done.returncode != 0 or result is None:
-            print(f"{label} run failed (exit {done.returncode})", file=sys.stderr)
+        arguments = ["--rounds", str(args.rounds), "--warmup", str(args.warmup)]
+        arguments += ["--profile"] * args.profile
+        result = run_child(__file__, label, url, arguments)
+        if result is None:
             return 1
         results.append(result)
 
@@ -142,37 +126,19 @@ def table(results: list[dict]) -> str:
 
 
 def worker(args) -> int:
-    sys.path.insert(0, str(ROOT))
-    if args.worker == "SQLite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    start_django(args.worker, SQLITE_PATH)
 
-    import django
 
-    django.setup()
-
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", verbosity=0, interactive=False)
     start = time.perf_counter()
     data = build_service()
     print(f"   built the service in {time.perf_counter() - start:.1f} s: {data}", flush=True)
     bench = Bench(args)
     bench.run()
-    server = (f"SQLite {connection.Database.sqlite_version}, file {SQLITE_PATH.relative_to(ROOT)}"
-              if connection.vendor == "sqlite"
-              else f"PostgreSQL {pg_version(connection)}, database "
-                   f"{connection.settings_dict['NAME']}")
     cases = bench.results
-    print(RESULT_MARK + json.dumps({
-        "database": args.worker, "server": server, "rounds": args.rounds,
-        "warmup": args.warmup, "python": sys.version.split()[0], "django": django.__version__,
-        "cpus": os.cpu_count(), "cases": cases, "data": data, "alerts": bench.alert_counts,
-        "ratios": {"b/a": cases["b"]["median_ms"] / cases["a"]["median_ms"],
-                   "d/c": cases["d"]["median_ms"] / cases["c"]["median_ms"]},
-    }), flush=True)
+    report(args.worker, SQLITE_PATH, rounds=args.rounds, warmup=args.warmup, cases=cases,
+           data=data, alerts=bench.alert_counts,
+           ratios={"b/a": cases["b"]["median_ms"] / cases["a"]["median_ms"],
+                   "d/c": cases["d"]["median_ms"] / cases["c"]["median_ms"]})
     return 0
 
 

@@ -1,7 +1,7 @@
 """What the managers' and data team's dashboard figures cost, against hand-written SQL.
 
     .venv/bin/python bench/dashboards.py [--rounds N] [--warmup N] [--postgres URL] [--national]
-                                         [--size N] [--what-if] [--explain] [--reuse]
+                                         [--size N] [--explain] [--reuse]
 
 Generates a council-sized service, seeded so every run makes the same one: 300,000
 administrations over the last two years, in about 1,500 families (3,100 people aged 1 to 48) kept
@@ -32,17 +32,13 @@ made again each run). Each database runs in its own child process.
 10,000,000), with everything else scaled alike (50,000 families, 267 teams, 3,333 practitioners),
 in database ff_bench_dashboards_national. --reuse keeps that database if it is already built.
 
---what-if: after the plain timings, creates the candidate indexes (CANDIDATE_INDEXES, raw SQL, in
-the bench database only; the app is not changed), ANALYZEs and times everything again.
 --explain prints the query plan of every ORM query.
 """
 
 import argparse
-import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -56,7 +52,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.alerts import rating  # noqa: E402
-from bench.harness import pg_version, postgres_database  # noqa: E402
+from bench.harness import postgres_database, report, run_child, start_django  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench_dashboards.sqlite3"
 PG_BENCH_DB = "ff_bench_dashboards"
@@ -97,20 +93,6 @@ WHOLE = (
 )
 SCOPES = (("manager", "manager, 2 teams"), ("service", "data team, all teams"))
 
-# Indexes tried by --what-if: name -> (table, key columns, covered columns, what Django would
-# declare). PostgreSQL gets the covered columns as INCLUDE; SQLite, which has no INCLUDE (Django
-# leaves it out there), as further key columns.
-CANDIDATE_INDEXES = {
-    "administration_session_status": (
-        "casework_administration", "session_id, status", "tool, person_id, age, reason, id",
-        'models.Index(fields=["session", "status"], '
-        'include=["tool", "person", "age", "reason", "id"], name="administration_session_status")'),
-    "session_date": (
-        "casework_session", "date", "family_id, practitioner_id",
-        'models.Index(fields=["date"], include=["family", "practitioner"], name="session_date")'),
-}
-
-
 # ---------------------------------------------------------------------------------------------
 # The parent: one child process per database, then the tables.
 
@@ -126,8 +108,6 @@ def main() -> int:
     parser.add_argument("--size", type=int,
                         help="administrations to generate (default 300,000; 10,000,000 with "
                              "--national)")
-    parser.add_argument("--what-if", action="store_true",
-                        help="time again with the candidate indexes made in the bench database")
     parser.add_argument("--explain", action="store_true",
                         help="print the plan of every ORM query")
     parser.add_argument("--reuse", action="store_true",
@@ -156,22 +136,12 @@ def main() -> int:
     for label, url in targets:
         print(f"== {label}: {args.size:,} administrations; {args.warmup} warm-up and "
               f"{args.rounds} timed rounds", flush=True)
-        command = [sys.executable, str(Path(__file__).resolve()), "--worker", label,
-                   "--rounds", str(args.rounds), "--warmup", str(args.warmup),
-                   "--size", str(args.size)]
-        command += (["--what-if"] * args.what_if + ["--explain"] * args.explain
+        arguments = ["--rounds", str(args.rounds), "--warmup", str(args.warmup),
+                     "--size", str(args.size)]
+        arguments += (["--explain"] * args.explain
                     + ["--national"] * args.national + ["--reuse"] * args.reuse)
-        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false",
-               "DJANGO_SETTINGS_MODULE": "familyfeedback.settings"}
-        done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        result = None
-        for line in done.stdout.splitlines():
-            if line.startswith(RESULT_MARK):
-                result = json.loads(line[len(RESULT_MARK):])
-            else:
-                print(line)
-        if done.returncode != 0 or result is None:
-            print(f"{label} run failed (exit {done.returncode})", file=sys.stderr)
+        result = run_child(__file__, label, url, arguments)
+        if result is None:
             return 1
         results.append(result)
 
@@ -186,32 +156,26 @@ def table(results: list[dict], target_ms: float) -> str:
               f"{'SQL p50':>8} {'p90':>8} {'ratio':>5} {'q':>3}  targets")
     rows = []
     for result in results:
-        for run, title in (("plain", ""), ("jit_off", " (what if: SET jit = off)"),
-                           ("queries", " (what if: coverage and used_tools rewritten)"),
-                           ("indexed", " (what if: the candidate indexes)"),
-                           ("both", " (what if: the rewrites and the candidate indexes)")):
-            if run not in result["runs"]:
-                continue
-            rows += ["", f"{result['database']}{title}", header, "-" * len(header)]
-            cases = result["runs"][run]
-            for scope, scope_title in SCOPES:
-                for key, name in FIGURES + WHOLE:
-                    case = cases.get(f"{scope}:{key}")
-                    if case is None:
-                        continue
-                    orm, sql = case["orm"], case.get("sql")
-                    ratio = orm["median_ms"] / sql["median_ms"] if sql else None
-                    verdict = []
-                    if key != "alerts" and key != "build":
-                        verdict.append("p50 ok" if orm["median_ms"] < target_ms else "p50 SLOW")
-                    if ratio is not None:
-                        verdict.append("ratio ok" if ratio <= TARGET_RATIO else "ratio HIGH")
-                    rows.append(
-                        f"{result['database']:<10} {scope_title:<21} {name:<30} "
-                        f"{orm['median_ms']:>8.1f} {orm['p90_ms']:>8.1f} "
-                        + (f"{sql['median_ms']:>8.1f} {sql['p90_ms']:>8.1f} {ratio:>5.2f}"
-                           if sql else f"{'':>8} {'':>8} {'':>5}")
-                        + f" {orm['queries']:>3}  {', '.join(verdict)}")
+        rows += ["", result["database"], header, "-" * len(header)]
+        cases = result["cases"]
+        for scope, scope_title in SCOPES:
+            for key, name in FIGURES + WHOLE:
+                case = cases.get(f"{scope}:{key}")
+                if case is None:
+                    continue
+                orm, sql = case["orm"], case.get("sql")
+                ratio = orm["median_ms"] / sql["median_ms"] if sql else None
+                verdict = []
+                if key != "alerts" and key != "build":
+                    verdict.append("p50 ok" if orm["median_ms"] < target_ms else "p50 SLOW")
+                if ratio is not None:
+                    verdict.append("ratio ok" if ratio <= TARGET_RATIO else "ratio HIGH")
+                rows.append(
+                    f"{result['database']:<10} {scope_title:<21} {name:<30} "
+                    f"{orm['median_ms']:>8.1f} {orm['p90_ms']:>8.1f} "
+                    + (f"{sql['median_ms']:>8.1f} {sql['p90_ms']:>8.1f} {ratio:>5.2f}"
+                       if sql else f"{'':>8} {'':>8} {'':>5}")
+                    + f" {orm['queries']:>3}  {', '.join(verdict)}")
     rows.append("")
     for result in results:
         rows.append(f"{result['database']}: {result['server']}; {result['rounds']} rounds after "
@@ -229,21 +193,11 @@ def table(results: list[dict], target_ms: float) -> str:
 
 
 def worker(args) -> int:
-    if args.worker == "SQLite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    start_django(args.worker, SQLITE_PATH)
 
-    import django
-
-    django.setup()
-
-    from django.core.management import call_command
-    from django.db import connection
 
     from familyfeedback.casework.models import Administration
 
-    call_command("migrate", verbosity=0, interactive=False)
     notes = []
     if args.reuse and Administration.objects.exists():
         data = describe_service()
@@ -255,38 +209,12 @@ def worker(args) -> int:
         data += f"; generated and loaded in {took:.0f} s"
         print(f"   built the service in {took:.1f} s: {data}", flush=True)
     bench = Bench(args)
-    runs = {"plain": bench.run()}
+    cases = bench.run()
     if args.explain:
         bench.explain()
-    if args.what_if and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET jit = off")
-        runs["jit_off"] = bench.run(whole=False)
-        with connection.cursor() as cursor:
-            cursor.execute("RESET jit")
-    if args.what_if:
-        with what_if_queries():
-            runs["queries"] = bench.run(whole=False)
-        made = create_candidate_indexes()
-        notes.append(f"candidate indexes: {made}")
-        try:
-            runs["indexed"] = bench.run(whole=False)
-            with what_if_queries():
-                runs["both"] = bench.run(whole=False)
-            if args.explain:
-                bench.explain()
-        finally:
-            drop_candidate_indexes()
-    server = (f"SQLite {connection.Database.sqlite_version}, file {SQLITE_PATH.relative_to(ROOT)}"
-              if connection.vendor == "sqlite"
-              else f"PostgreSQL {pg_version(connection)}, database "
-                   f"{connection.settings_dict['NAME']}")
-    print(RESULT_MARK + json.dumps({
-        "database": args.worker, "server": server, "rounds": args.rounds,
-        "warmup": args.warmup, "python": sys.version.split()[0], "django": django.__version__,
-        "cpus": os.cpu_count(), "runs": runs, "data": data, "notes": notes + bench.notes,
-        "period": f"{bench.start} to {bench.end}", "scopes": bench.scope_text,
-    }), flush=True)
+    report(args.worker, SQLITE_PATH, rounds=args.rounds, warmup=args.warmup, cases=cases,
+           data=data, notes=notes + bench.notes, period=f"{bench.start} to {bench.end}",
+           scopes=bench.scope_text)
     return 0
 
 
@@ -573,89 +501,6 @@ def describe_service() -> str:
             f"({Administration.objects.exclude(status='completed').count():,} not administered)")
 
 
-def create_candidate_indexes() -> str:
-    from django.db import connection
-
-    made = []
-    with connection.cursor() as cursor:
-        for name, (table, key, covered, _) in CANDIDATE_INDEXES.items():
-            columns = (f"({key}, {covered})" if connection.vendor == "sqlite"
-                       else f"({key}) INCLUDE ({covered})")
-            start = time.perf_counter()
-            cursor.execute(f"CREATE INDEX IF NOT EXISTS bench_{name} ON {table} {columns}")
-            made.append(f"{name} on {table} {columns} in {time.perf_counter() - start:.1f} s")
-    analyze()
-    for line in made:
-        print(f"   made index {line}", flush=True)
-    return "; ".join(made)
-
-
-def drop_candidate_indexes() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for name in CANDIDATE_INDEXES:
-            cursor.execute(f"DROP INDEX IF EXISTS bench_{name}")
-
-
-class what_if_queries:  # noqa: N801 - used as a context manager, like contextlib's
-    """Patches into figures, from here, the two query rewrites docs/performance.md suggests (the
-    app is not changed), and takes them out again:
-
-    1. used_tools: .order_by() before .distinct(). Administration's Meta.ordering otherwise adds
-       session.date, session_id and tool to the SELECT DISTINCT, which then returns a row per
-       administration instead of one per practitioner.
-    2. coverage: the completed ORS and SRS counted through a join (session -> its
-       administrations of the same person) instead of two EXISTS subqueries. PostgreSQL runs the
-       EXISTS as hashed subplans that read every completed administration in the database,
-       whatever the teams and period. One row per (session, person, tool) at most, so the
-       counts are the same; attendances are counted distinct, as the join repeats them.
-    """
-
-    def __enter__(self):
-        from django.db.models import Count, F, Q
-        from django.db.models.functions import TruncMonth
-
-        from familyfeedback.casework.models import Session
-        from familyfeedback.implementation import figures
-
-        def used_tools(facts):
-            return set(facts.filter(status=figures.COMPLETED).order_by()
-                       .values_list("practitioner_key", flat=True).distinct())
-
-        def coverage(sessions, by_team=True):
-            through = Session.present.through
-            done = Q(session__administrations__person_id=F("person_id"),
-                     session__administrations__status=figures.COMPLETED)
-            keys = figures._group(by_team, "month")
-            rows = (through.objects.filter(session__in=sessions)
-                    .annotate(month=TruncMonth("session__date"),
-                              team_key=F("session__family__team_id"))
-                    .values(*keys)
-                    .annotate(attendances=Count("pk", distinct=True),
-                              ors=Count("session__administrations",
-                                        filter=done & Q(session__administrations__tool="ORS")),
-                              srs=Count("session__administrations",
-                                        filter=done & Q(session__administrations__tool="SRS")))
-                    .order_by(*keys))
-            return [{**row, "month": row["month"].strftime("%Y-%m")} for row in rows]
-
-        self.saved = [(figures, "used_tools", figures.used_tools),
-                      (figures, "coverage", figures.coverage)]
-        figures.used_tools = used_tools
-        figures.coverage = coverage
-        return self
-
-    def __exit__(self, *exc):
-        for owner, name, value in self.saved:
-            setattr(owner, name, value)
-        return False
-
-
-# ---------------------------------------------------------------------------------------------
-# The hand-written aggregates: one statement each, the same numbers as the figures.
-
-
 def tables() -> dict[str, str]:
     from familyfeedback.casework.models import Administration, Family, Session
 
@@ -792,7 +637,7 @@ class Bench:
         from familyfeedback.implementation import dashboard
 
         if alerts:
-            return dashboard.build(self.teams[scope], self.start, self.end)
+            return dashboard.build(self.teams[scope], self.start, self.end, with_alerts=True)
         return [table for key in dashboard.KEYS if key != "alerts"
                 for table in dashboard.build(self.teams[scope], self.start, self.end, only=key)]
 
@@ -801,7 +646,7 @@ class Bench:
 
         return dashboard.alert_table(self.teams[scope], self.start, self.end)
 
-    def calls(self, whole: bool = True) -> dict[str, dict]:
+    def calls(self) -> dict[str, dict]:
         """case -> {"orm": callable, "sql": callable or None}"""
         calls = {}
         for scope, _ in SCOPES:
@@ -811,7 +656,7 @@ class Bench:
                     "sql": lambda s=scope, k=key: self.sql(s, k)}
             calls[f"{scope}:figures"] = {"orm": lambda s=scope: self.build(s, alerts=False),
                                          "sql": lambda s=scope: self.all_sql(s)}
-            if whole and self.alerts_for(scope):
+            if self.alerts_for(scope):
                 calls[f"{scope}:alerts"] = {"orm": lambda s=scope: self.alert_table(s),
                                             "sql": None}
                 calls[f"{scope}:build"] = {"orm": lambda s=scope: self.build(s),
@@ -823,7 +668,7 @@ class Bench:
         only."""
         return not (self.args.national and scope == "service")
 
-    def check(self, whole: bool = True) -> None:
+    def check(self) -> None:
         """Every hand-written aggregate returns the figure's numbers, and they are not empty."""
         for scope, _ in SCOPES:
             sizes = {}
@@ -835,9 +680,6 @@ class Bench:
                 if not mine:
                     raise SystemExit(f"{scope} {key}: empty, not a fair test")
                 sizes[key] = len(mine)
-            if not whole:
-                print(f"   {scope}: figures equal to the hand-written SQL", flush=True)
-                continue
             alerts = self.alerts_for(scope)
             tables = {t.key: len(t.rows) for t in self.build(scope, alerts=alerts)}
             alerts = dict(self.alert_table(scope).rows) if alerts else "not timed"
@@ -847,12 +689,12 @@ class Bench:
             if line not in self.notes:
                 self.notes.append(line)
 
-    def run(self, whole: bool = True) -> dict[str, dict]:
+    def run(self) -> dict[str, dict]:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        self.check(whole)
-        calls = self.calls(whole)
+        self.check()
+        calls = self.calls()
         for _ in range(self.args.warmup):
             for pair in calls.values():
                 for call in pair.values():

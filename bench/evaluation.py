@@ -19,9 +19,9 @@ one transaction) into a fresh trial each round, and `analysis.report(trial)` on 
 for (1), the whole command line `python manage.py evaluation_report --trial NAME --format json`
 as a subprocess (wall clock, Python start-up included; target under 2 s), beside three floors:
 `python -c pass`, `python -c "import django; django.setup()"` and `python manage.py
-evaluation_report --help` (Django set up and the command's module imported, no query), and the
-same command with --skip-checks (Django's system checks import every URL and view). The
-command's JSON is checked against the in-process report.
+evaluation_report --help` (Django set up and the command's module imported, no query). The
+command skips Django's system checks (they import every URL and view). Its JSON is checked
+against the in-process report.
 
 SQLite always (a fresh file, var/bench_evaluation.sqlite3); PostgreSQL as well when --postgres
 URL is given or DATABASE_URL is a postgres URL (a dedicated database, ff_bench_evaluation,
@@ -32,7 +32,6 @@ are read as in production.
 import argparse
 import csv
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -46,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import pg_version, postgres_database  # noqa: E402
+from bench.harness import bench_targets, report, run_child, start_django  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench_evaluation.sqlite3"
 PG_BENCH_DB = "ff_bench_evaluation"
@@ -59,7 +58,6 @@ CASES = (
     ("cli_python", "(1) floor: python -c pass"),
     ("cli_setup", "(1) floor: python -c 'django.setup()'"),
     ("cli_help", "(1) floor: manage.py evaluation_report --help"),
-    ("cli_skip", "(1) evaluation_report --format json --skip-checks"),
     ("cli_report", "(1) manage.py evaluation_report --format json"),
     ("large_import", "(2) 200 teams: import (package.load)"),
     ("large_report", "(2) 200 teams: analysis.report"),
@@ -286,10 +284,7 @@ def main() -> int:
     if args.worker:
         return worker(args)
 
-    targets = [("SQLite", f"sqlite:///{SQLITE_PATH}")]
-    pg_url = args.postgres or os.environ.get("DATABASE_URL", "")
-    if pg_url.startswith(("postgres://", "postgresql://")):
-        targets.append(("PostgreSQL", postgres_database(pg_url, PG_BENCH_DB)))
+    targets = bench_targets(SQLITE_PATH, args.postgres, PG_BENCH_DB)
 
     with tempfile.TemporaryDirectory(prefix="ff-bench-evaluation-") as scratch:
         packages = Path(scratch)
@@ -305,20 +300,10 @@ def main() -> int:
         for label, url in targets:
             print(f"== {label}: {args.rounds} seed-sized and {args.large_rounds} 200-team rounds",
                   flush=True)
-            command = [sys.executable, str(Path(__file__).resolve()), "--worker", label,
-                       "--packages", str(packages), "--rounds", str(args.rounds),
-                       "--large-rounds", str(args.large_rounds)] + ["--profile"] * args.profile
-            env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false",
-                   "DJANGO_SETTINGS_MODULE": "familyfeedback.settings"}
-            done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-            result = None
-            for line in done.stdout.splitlines():
-                if line.startswith(RESULT_MARK):
-                    result = json.loads(line[len(RESULT_MARK):])
-                else:
-                    print(line)
-            if done.returncode != 0 or result is None:
-                print(f"{label} run failed (exit {done.returncode})", file=sys.stderr)
+            arguments = ["--packages", str(packages), "--rounds", str(args.rounds),
+                         "--large-rounds", str(args.large_rounds)] + ["--profile"] * args.profile
+            result = run_child(__file__, label, url, arguments)
+            if result is None:
                 return 1
             results.append(result)
 
@@ -357,31 +342,12 @@ def table(results: list[dict]) -> str:
 
 
 def worker(args) -> int:
-    sys.path.insert(0, str(ROOT))
-    if args.worker == "SQLite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    start_django(args.worker, SQLITE_PATH)
 
-    import django
 
-    django.setup()
-
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", verbosity=0, interactive=False)
     bench = Bench(args, Path(args.packages))
     bench.run()
-    server = (f"SQLite {connection.Database.sqlite_version}, file {SQLITE_PATH.relative_to(ROOT)}"
-              if connection.vendor == "sqlite"
-              else f"PostgreSQL {pg_version(connection)}, database "
-                   f"{connection.settings_dict['NAME']}")
-    print(RESULT_MARK + json.dumps({
-        "database": args.worker, "server": server, "python": sys.version.split()[0],
-        "django": django.__version__, "cpus": os.cpu_count(), "cases": bench.results,
-        "json_bytes": bench.json_bytes,
-    }), flush=True)
+    report(args.worker, SQLITE_PATH, cases=bench.results, json_bytes=bench.json_bytes)
     return 0
 
 
@@ -462,7 +428,6 @@ class Bench:
             self.command("cli_python", ["-c", "pass"])
             self.command("cli_setup", ["-c", "import django; django.setup()"])
             self.command("cli_help", ["manage.py", "evaluation_report", "--help"])
-            self.command("cli_skip", report_command + [name, "--skip-checks"], expected)
             self.command("cli_report", report_command + [name], expected)
         for n in range(1, self.args.large_rounds + 1):
             name = f"bench-large-{n}"
