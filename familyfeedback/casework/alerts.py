@@ -35,7 +35,7 @@ class PersonAlert:
 
     @property
     def anchor(self) -> str:
-        tool = "srs" if self.alert.code.value.startswith(("low_session", "session_")) else "ors"
+        tool = "srs" if self.alert.code.about_session else "ors"
         return f"#{tool}-{self.person.pk}"
 
 

@@ -27,6 +27,12 @@ class AlertCode(StrEnum):
     LOW_SESSION_ITEM = "low_session_item"
     SESSION_RATING_DROPPED = "session_rating_dropped"
 
+    @property
+    def about_session(self) -> bool:
+        """Raised by the session rating (SRS), not the outcome rating (ORS)."""
+        return self in (AlertCode.LOW_SESSION_TOTAL, AlertCode.LOW_SESSION_ITEM,
+                        AlertCode.SESSION_RATING_DROPPED)
+
 
 @dataclass(frozen=True)
 class Score:

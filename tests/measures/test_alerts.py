@@ -113,3 +113,9 @@ def test_an_improvement_never_raises_no_improvement(first, middle, latest):
         assert AlertCode.NO_RELIABLE_IMPROVEMENT not in alerts
     else:
         assert (AlertCode.NO_RELIABLE_IMPROVEMENT in alerts) != (latest - first <= -5)
+
+
+def test_session_alerts_say_they_are_about_the_session_rating():
+    assert {code for code in AlertCode if code.about_session} == {
+        AlertCode.LOW_SESSION_TOTAL, AlertCode.LOW_SESSION_ITEM,
+        AlertCode.SESSION_RATING_DROPPED}
