@@ -33,6 +33,15 @@ class ToolProgress:
         return [r for r in self.records if r.completed and r.total is not None]
 
     @property
+    def faces(self) -> list[Administration]:
+        """A young child's completed ratings: a face chosen, no total to draw."""
+        return [r for r in self.records if r.completed and r.face]
+
+    @property
+    def not_administered(self) -> int:
+        return sum(not r.completed for r in self.records)
+
+    @property
     def latest(self) -> Administration | None:
         done = self.completed
         return done[-1] if done else None
@@ -51,7 +60,6 @@ class PersonProgress:
     age: int
     ors: ToolProgress
     srs: ToolProgress
-    faces: list[Administration] = field(default_factory=list)
 
 
 def person_progress(person: Person, records: list[Administration], today: date,
@@ -60,8 +68,7 @@ def person_progress(person: Person, records: list[Administration], today: date,
     by_tool = {tool: [r for r in records if r.tool == tool] for tool in ("ORS", "SRS")}
     ors = _progress("ORS", by_tool["ORS"], age, curves)
     srs = _progress("SRS", by_tool["SRS"], age, curves)
-    faces = [r for r in records if r.completed and r.face]
-    return PersonProgress(person=person, age=age, ors=ors, srs=srs, faces=faces)
+    return PersonProgress(person=person, age=age, ors=ors, srs=srs)
 
 
 def _progress(tool: str, records: list[Administration], age: int,

@@ -1,9 +1,11 @@
+import uuid
 from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from familyfeedback.accounts.models import AuditEntry
+from familyfeedback.casework import actions
 from tests import factories
 
 
@@ -70,3 +72,30 @@ def test_a_reliable_improvement_across_the_cutoff_is_called_clinically_significa
     page = signed_in(world.practitioner).get(
         reverse("family", args=[world.family.pk])).content.decode()
     assert "clinically significant improvement" in page
+
+
+def test_a_young_childs_faces_count_as_completed_ratings(world, signed_in):
+    child = world.family.people.get(first_name="Person4")  # 4: the YCORS, with faces
+    today = timezone.localdate()
+    for days_ago in (20, 10, 1):
+        factories.session(world.practitioner, world.family, today - timedelta(days=days_ago))
+    page = signed_in(world.practitioner).get(
+        reverse("family", args=[world.family.pk])).content.decode()
+    section = page.split(f'id="person-{child.pk}-name"')[1].split("</section>")[0]
+    assert "not administered" not in section
+    assert "No outcome rating" not in section
+    assert section.count("happy") == 6  # three outcome and three session ratings
+    assert "Outcome rating (YCORS): 3 completed" in section
+    assert "Session rating (YCSRS): 3 completed" in section
+
+
+def test_the_not_administered_count_counts_only_those_not_administered(world, signed_in):
+    adult = world.family.people.get(first_name="Person1")
+    on = timezone.localdate() - timedelta(days=3)
+    actions.record_session(world.practitioner, world.family, token=uuid.uuid4(), on=on,
+                           kind="home_visit", present=[adult], entries=[actions.Entry(
+                               person=adult, tool="ORS", measure="ORS",
+                               status="not_administered", reason="declined")])
+    page = signed_in(world.practitioner).get(
+        reverse("family", args=[world.family.pk])).content.decode()
+    assert "No outcome rating completed yet (1 not administered)" in page
