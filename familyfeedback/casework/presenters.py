@@ -136,11 +136,15 @@ def latest_ors_totals(records: list[Administration]) -> dict[int, tuple[Decimal,
     return result
 
 
-# What a change class means, in words for the family.
-FAMILY_WORDS = {
-    measures.ChangeClass.IMPROVED: "things got better",
-    measures.ChangeClass.NO_CHANGE: "things stayed about the same",
-    measures.ChangeClass.DETERIORATED: "things got harder",
+# What each change class means, in a sentence a parent reads right: a change inside the
+# reliable-change band is not "big enough" to say anything, so it says the opposite.
+FAMILY_SENTENCES = {
+    measures.ChangeClass.IMPROVED: "That rise is big enough to say that things got better, not "
+                                   "just the ups and downs of everyday life.",
+    measures.ChangeClass.NO_CHANGE: "That change is too small to be sure it is more than the ups "
+                                    "and downs of everyday life: things stayed about the same.",
+    measures.ChangeClass.DETERIORATED: "That fall is big enough to say that things got harder, "
+                                       "not just the ups and downs of everyday life.",
 }
 
 
@@ -157,7 +161,7 @@ class ClosureLine:
 
     @property
     def in_words(self) -> str:
-        return FAMILY_WORDS.get(self.change_class, "")
+        return FAMILY_SENTENCES.get(self.change_class, "")
 
 
 def closure_lines(people: list[Person], records: list[Administration],

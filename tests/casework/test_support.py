@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,3 +91,30 @@ def test_reopening_must_come_after_the_closure(world, signed_in):
     page = client.post(reverse("reopen_support", args=[world.family.pk]),
                        date_post("opened_on", today)).content.decode()
     assert "Support must start again after it closed" in page
+
+
+@pytest.mark.parametrize(("first", "last", "sentence"), [
+    ((3, 3, 3, 3), (6, 6, 6, 6),  # 12 to 24: a rise of 12, past the 5 points of reliable change
+     "That rise is big enough to say that things got better, not just the ups and downs of "
+     "everyday life."),
+    ((5, 5, 5, 5), (5.5, 5.5, 5.5, 5.5),  # 20 to 22: inside the band
+     "That change is too small to be sure it is more than the ups and downs of everyday life: "
+     "things stayed about the same."),
+    ((6, 6, 6, 6), (4, 4, 4, 4),  # 24 to 16: a fall of 8
+     "That fall is big enough to say that things got harder, not just the ups and downs of "
+     "everyday life."),
+])
+def test_the_summary_says_each_kind_of_change_the_way_a_parent_reads_it(
+        world, signed_in, first, last, sentence):
+    adult = world.family.people.get(first_name="Person1")
+    today = timezone.localdate()
+    for days_ago, marks in ((30, first), (10, last)):
+        factories.session(world.practitioner, world.family, today - timedelta(days=days_ago),
+                          {adult.pk: (marks, (9, 9, 9, 9))})
+    client = signed_in(world.practitioner)
+    response = client.post(reverse("close_support", args=[world.family.pk]),
+                           date_post("closed_on", today))
+    page = " ".join(client.get(response["Location"]).content.decode().split())
+    person = page.split(">Person1<")[1].split("<h2")[0]
+    assert sentence in person
+    assert "big enough to say that things stayed" not in page
