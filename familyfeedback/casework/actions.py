@@ -268,8 +268,10 @@ def check_date_of_birth(person: Person, born: date) -> None:
                 code="changes_forms")
 
 
-def log_family_view(actor: User, family: Family) -> None:
-    audit.record(actor, "family.view", family)
+def log_view(actor: User, action: str, obj) -> None:
+    """A look at identifiable data: the family page, a session, a person's details, a record, a
+    child's picture, a closure summary or the record form with the family's names."""
+    audit.record(actor, action, obj)
 
 
 def open_family(actor: User | None, *, name: str, case_reference: str, team, key_worker,

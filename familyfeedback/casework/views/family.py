@@ -16,7 +16,7 @@ from familyfeedback.lib.errors import error_summary
 @require_GET
 def family(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
-    actions.log_family_view(request.user, family)
+    actions.log_view(request.user, "family.view", family)
     return render(request, "casework/family.html", family_context(family))
 
 
@@ -82,6 +82,8 @@ def add_person(request: HttpRequest, family_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id)
+    if request.method == "GET":
+        actions.log_view(request.user, "person.view", person)
     initial = {key: getattr(person, key) for key in actions.PERSON_FIELDS}
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

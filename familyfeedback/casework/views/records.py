@@ -18,6 +18,8 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
     if not administration.completed:
         messages.info(request, "Only a completed record has scores to correct")
         return redirect("session", session_id=administration.session_id)
+    if request.method == "GET":
+        actions.log_view(request.user, "administration.view", administration)
     form = CorrectionForm(request.POST or None, administration=administration)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,6 +50,7 @@ def record_picture(request: HttpRequest, administration_id: int) -> FileResponse
         handle = administration.picture.open("rb")
     except FileNotFoundError:
         raise Http404("The picture's file is missing") from None
+    actions.log_view(request.user, "administration.view_picture", administration)
     kind = picture_kind(handle.read(12))
     handle.seek(0)
     response = FileResponse(handle, content_type=kind[1] if kind else "application/octet-stream")

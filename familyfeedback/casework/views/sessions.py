@@ -24,6 +24,8 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
     if episode is None or not episode.is_open:
         messages.info(request, "Support for this family is closed: reopen it to record a session")
         return redirect("family", family_id=family.pk)
+    if data is None:
+        actions.log_view(request.user, "family.view_record_form", family)
     form = SessionForm(data, episode=episode, people=people, initial={
         "token": uuid.uuid4(), "date": on, "present": [str(p.pk) for p in people],
     })
@@ -79,6 +81,7 @@ def _due(episode, people, on, kind: str) -> dict[int, bool]:
 @require_GET
 def session(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_session_for(request.user, session_id)
+    actions.log_view(request.user, "session.view", session)
     records = queries.session_records(session)
     return render(request, "casework/session.html", {
         "session": session, "family": session.family, "records": records,

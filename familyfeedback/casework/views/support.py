@@ -57,6 +57,7 @@ def closure_summary(request: HttpRequest, episode_id: int) -> HttpResponse:
     family = get_family_for(request.user, episode.family_id) if episode else None
     if episode is None or episode.is_open:
         raise Http404("No closed support")
+    actions.log_view(request.user, "episode.view_summary", episode)
     return render(request, "casework/closure_summary.html", {
         "family": family, "episode": episode,
         "lines": closure_lines(list(family.people.all()), queries.episode_records(episode),
