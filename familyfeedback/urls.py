@@ -41,6 +41,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", accounts.health, name="health"),
     path("audit/", accounts.audit_log, name="audit_log"),
+    path("families/closed/", caseload.closed_families, name="closed_families"),
     path("families/<int:family_id>/", family.family, name="family"),
     path("families/<int:family_id>/people/new/", family.add_person, name="add_person"),
     path("people/<int:person_id>/edit/", family.edit_person, name="edit_person"),

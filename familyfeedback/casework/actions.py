@@ -308,22 +308,30 @@ def close_support(actor: User, family: Family, *, on: date, note: str = "") -> E
     return episode
 
 
-def reopen_support(actor: User, family: Family, *, on: date) -> Episode:
-    """Start a new episode: everyone's next outcome rating is a new baseline."""
+def reopen_support(actor: User, family: Family, *, on: date) -> tuple[Episode, bool]:
+    """Start a new episode: everyone's next outcome rating is a new baseline. Starting again on
+    the day support closed undoes the closure instead (a close made by mistake): the same episode
+    carries on, with its baseline. Returns (episode, whether it is a new one)."""
     previous = current_episode(family)
     if previous is not None and previous.is_open:
         raise ValidationError("Support for this family is already open", code="open")
     if on > timezone.localdate():
         raise ValidationError("The date support starts again cannot be in the future",
                               code="future")
-    if previous is not None and on <= previous.closed_on:
+    if previous is not None and on < previous.closed_on:
         raise ValidationError(
-            f"Support must start again after it closed ({previous.closed_on.day} "
+            f"Support cannot start again before it closed ({previous.closed_on.day} "
             f"{previous.closed_on:%B %Y})", code="before_closed")
     with transaction.atomic():
+        if previous is not None and on == previous.closed_on:
+            closed = {"closed_on": previous.closed_on.isoformat()}
+            previous.closed_on, previous.closing_note = None, ""
+            previous.save(update_fields=["closed_on", "closing_note"])
+            audit.record(actor, "episode.undo_close", previous, closed)
+            return previous, False
         episode = Episode.objects.create(family=family, opened_on=on)
         audit.record(actor, "episode.open", episode, {"opened_on": on.isoformat()})
-    return episode
+    return episode, True
 
 
 def acknowledge_alert(actor: User, person: Person, *, code: str, fired_on: date,

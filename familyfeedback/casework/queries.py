@@ -29,6 +29,16 @@ def caseload(families: QuerySet[Family]) -> list[Family]:
     )
 
 
+def closed_families(families: QuerySet[Family]) -> list[Family]:
+    """The families with no open episode, each with the date its support last closed."""
+    return list(
+        families.exclude(episodes__closed_on__isnull=True)
+        .select_related("key_worker")
+        .annotate(closed_on=Max("episodes__closed_on"))
+        .order_by("name", "id")
+    )
+
+
 def _with_dates(records: QuerySet[Administration]) -> list[Administration]:
     # The session's date is annotated rather than joined in as a Session object: a family with a
     # long history has hundreds of records, and building a Session for each was most of the

@@ -50,8 +50,8 @@ def test_a_practitioner_acknowledges_an_alert_from_the_caseload(live_world, page
 
 def test_closing_and_reopening_support_pages_are_accessible(live_world, page, live_server):
     """Given a family with a session, When the practitioner closes support (first with a date
-    before the last session), reads the summary and reopens support, Then every page on the way
-    passes axe."""
+    before the last session), reads the summary, finds the family among the closed ones and
+    undoes the closure, Then every page on the way passes axe and support is open again."""
     family = live_world.family
     today = timezone.localdate()
     factories.session(live_world.practitioner, family, today - timedelta(days=3))
@@ -75,6 +75,15 @@ def test_closing_and_reopening_support_pages_are_accessible(live_world, page, li
     assert_no_axe_violations(page, "the closure summary")
     page.goto(f"{live_server.url}/families/{family.pk}/reopen/")
     assert_no_axe_violations(page, "reopen support")
+    page.goto(f"{live_server.url}/families/closed/")
+    assert_no_axe_violations(page, "the closed families")
+    with page.expect_navigation():
+        page.get_by_role("link", name=family.name).click()
+    assert_no_axe_violations(page, "a closed family's page, with the undo")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Undo closing support").click()
+    assert page.get_by_role("button", name="Record a session").is_visible()
+    assert "Closing support was undone" in page.locator(".govuk-notification-banner").inner_text()
 
 
 def test_the_overdue_list_and_a_record_page_with_a_schedule_are_accessible(

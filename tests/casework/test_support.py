@@ -83,14 +83,14 @@ def test_reopening_starts_a_new_baseline(world, signed_in):
     assert "closure summary" in page
 
 
-def test_reopening_must_come_after_the_closure(world, signed_in):
+def test_reopening_cannot_come_before_the_closure(world, signed_in):
     sessions(world)
     client = signed_in(world.practitioner)
     today = timezone.localdate()
     client.post(reverse("close_support", args=[world.family.pk]), date_post("closed_on", today))
     page = client.post(reverse("reopen_support", args=[world.family.pk]),
-                       date_post("opened_on", today)).content.decode()
-    assert "Support must start again after it closed" in page
+                       date_post("opened_on", today - timedelta(days=1))).content.decode()
+    assert "Support cannot start again before it closed" in page
 
 
 @pytest.mark.parametrize(("first", "last", "sentence"), [
@@ -118,3 +118,47 @@ def test_the_summary_says_each_kind_of_change_the_way_a_parent_reads_it(
     person = page.split(">Person1<")[1].split("<h2")[0]
     assert sentence in person
     assert "big enough to say that things stayed" not in page
+
+
+def test_closed_families_are_listed_for_those_who_may_see_them(world, signed_in):
+    sessions(world)
+    client = signed_in(world.practitioner)
+    client.post(reverse("close_support", args=[world.family.pk]),
+                date_post("closed_on", timezone.localdate()))
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("closed_families") in home
+    listed = client.get(reverse("closed_families")).content.decode()
+    assert "Ashdown family" in listed and reverse("family", args=[world.family.pk]) in listed
+    assert "Ashdown family" in signed_in(world.manager).get(
+        reverse("closed_families")).content.decode()
+    assert "Ashdown family" not in signed_in(world.colleague_other_team).get(
+        reverse("closed_families")).content.decode()
+
+
+def test_a_closure_made_by_mistake_is_undone_the_same_day_without_a_new_baseline(
+        world, signed_in):
+    sessions(world)
+    client = signed_in(world.practitioner)
+    today = timezone.localdate()
+    client.post(reverse("close_support", args=[world.family.pk]),
+                {**date_post("closed_on", today), "note": "Closed by mistake"})
+    family_page = client.get(reverse("family", args=[world.family.pk])).content.decode()
+    assert "Undo closing support" in family_page
+    response = client.post(reverse("reopen_support", args=[world.family.pk]),
+                           date_post("opened_on", today))
+    assert response.status_code == 302
+    episode = world.family.episodes.get()  # the same period of support, not a new one
+    assert episode.is_open and episode.closing_note == ""
+    assert AuditEntry.objects.filter(action="episode.undo_close", object_id=episode.pk).exists()
+    page = client.get(reverse("family", args=[world.family.pk])).content.decode()
+    # 12.0 to 24.0 is still measured from the first rating: no new starting point.
+    assert "reliable improvement" in page
+
+
+def test_an_earlier_closure_offers_no_undo(world, signed_in):
+    sessions(world)
+    client = signed_in(world.practitioner)
+    client.post(reverse("close_support", args=[world.family.pk]),
+                date_post("closed_on", timezone.localdate() - timedelta(days=2)))
+    page = client.get(reverse("family", args=[world.family.pk])).content.decode()
+    assert "Undo closing support" not in page

@@ -53,3 +53,13 @@ def overdue(request: HttpRequest) -> HttpResponse:
         "rows": rows, "schedule": settings.SCHEDULE.describe(),
         "show_all": show_all,
     })
+
+
+@require_GET
+def closed_families(request: HttpRequest) -> HttpResponse:
+    """Families whose support has closed, so that a closure summary can be found again and a
+    family can be reopened."""
+    if not request.user.works_with_families:
+        return render(request, "home_other.html", {"role": Role(request.user.role).label})
+    families = queries.closed_families(families_for(request.user))
+    return render(request, "casework/closed_families.html", {"families": families})

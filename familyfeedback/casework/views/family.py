@@ -42,6 +42,7 @@ def family_context(family, acknowledge_form: AcknowledgeForm | None = None) -> d
         "acknowledge_form": acknowledge_form,
         "sessions": queries.family_sessions(family),
         "rc_note": reliable_change_note(),
+        "today": today,
         "text_pack": text_pack_status(),
     }
 

@@ -32,18 +32,25 @@ def close_support(request: HttpRequest, family_id: int) -> HttpResponse:
     })
 
 
+REOPENED = {
+    True: "Support reopened. Everyone's next outcome rating is a new starting point",
+    False: "Closing support was undone: support carries on as before, from the same starting "
+           "points",
+}
+
+
 @require_http_methods(["GET", "POST"])
 def reopen_support(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
     form = ReopenSupportForm(request.POST or None, initial={"opened_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.reopen_support(request.user, family, on=form.cleaned_data["opened_on"])
+            _, new_baseline = actions.reopen_support(request.user, family,
+                                                     on=form.cleaned_data["opened_on"])
         except ValidationError as error:
             form.add_error("opened_on", error)
         else:
-            messages.success(request, "Support reopened. Everyone's next outcome rating is a "
-                                      "new starting point")
+            messages.success(request, REOPENED[new_baseline])
             return redirect("family", family_id=family.pk)
     return render(request, "casework/reopen_support.html", {
         "family": family, "form": form, "errors": error_summary(form),
