@@ -48,6 +48,16 @@ class Entry:
     notes: str = ""
 
 
+class SameDaySession(ValidationError):
+    """This practitioner already recorded a session for this family on this date: most likely the
+    same one again, sent from a page drawn afresh after Back (a new token). Only an explicit
+    "another session" records a second."""
+
+    def __init__(self, session: Session):
+        super().__init__("A session on this date is already recorded", code="same_day")
+        self.session = session
+
+
 def check_session_date(episode: Episode | None, on: date, present: list[Person]) -> None:
     """Sessions are recorded in the family's open episode, on or after it opened."""
     if episode is None or not episode.is_open:
@@ -78,13 +88,19 @@ def record_session(
     present: list[Person],
     entries: list[Entry],
     notes: str = "",
+    another_session: bool = False,
 ) -> tuple[Session, bool]:
     """Save a session with every administration in it. Returns (session, created): a token seen
-    before returns the session it made, so a form sent twice records once."""
+    before returns the session it made, so a form sent twice records once. A second session by
+    the same practitioner on the same date raises SameDaySession unless `another_session`."""
     existing = _already_sent(token, family, actor)
     if existing is not None:
         return existing, False
     check_session_date(current_episode(family), on, present)
+    if not another_session:
+        earlier = Session.objects.filter(family=family, date=on, practitioner=actor).first()
+        if earlier is not None:
+            raise SameDaySession(earlier)
     present_ids = {p.pk for p in present}
     for entry in entries:
         if entry.person.pk not in present_ids or entry.person.family_id != family.pk:

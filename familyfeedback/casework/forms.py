@@ -34,6 +34,9 @@ class SessionForm(forms.Form):
         choices=(), error_messages={"required": "Select who was at the session"}
     )
     notes = forms.CharField(required=False, max_length=5000)
+    # Sent only by the "Yes, save it as another session" button, shown when this practitioner
+    # already has a session for the family on the date.
+    another_session = forms.BooleanField(required=False)
 
     def __init__(self, *args, episode, people: list[Person], **kwargs):
         super().__init__(*args, **kwargs)

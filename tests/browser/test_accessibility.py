@@ -248,3 +248,38 @@ def test_a_session_can_be_recorded_with_javascript_switched_off(live_world, live
     srs = Administration.objects.get(session=session, tool="SRS")
     assert (srs.status, srs.reason, srs.total) == ("not_administered", "crisis", None)
     assert Administration.objects.filter(session=session).count() == 2
+
+
+def test_back_then_save_again_asks_whether_it_is_another_session(live_world, live_server, page):
+    """Given the practitioner saved a session for one adult,
+    When they press Back and save the page again,
+    Then nothing is saved until they say it is another session, the question passes axe, and
+    "Yes, save it as another session" records the second one."""
+    family = live_world.family
+    adult, *others = family.people.order_by("date_of_birth", "id")
+    sign_in(page, live_server, live_world.practitioner)
+
+    def fill_and_save():
+        for other in others:
+            page.uncheck(f"input[name=present][value='{other.pk}']")
+        page.check(f"#p{adult.pk}-ors-status")
+        for n, mark in enumerate(("7.0", "4.0", "6.0", "5.5"), start=1):
+            page.fill(f"#p{adult.pk}-ors-item_{n}", mark)
+        page.check(f"#p{adult.pk}-srs-status-2")
+        page.check(f"#p{adult.pk}-srs-reason")
+        submit(page, "Save session")
+
+    visit(page, live_server, f"/families/{family.pk}/sessions/new/")
+    fill_and_save()
+    first = Session.objects.get(family=family)
+    page.go_back()
+    fill_and_save()
+    assert page.get_by_role("heading", name="Is this another session?").is_visible()
+    assert Session.objects.filter(family=family).count() == 1
+    assert page.input_value(f"#p{adult.pk}-ors-item_4") == "5.5"
+    assert page.get_by_role("link", name="No, it is the same session").get_attribute(
+        "href") == f"/sessions/{first.pk}/"
+    assert_no_axe_violations(page, "the record-session page asking about a second session")
+    submit(page, "Yes, save it as another session")
+    assert Session.objects.filter(family=family).count() == 2
+    assert "Session recorded" in page.locator(".govuk-notification-banner").inner_text()

@@ -2,6 +2,7 @@
 no "database is locked" on SQLite (WAL, immediate transactions, busy timeout) nor on PostgreSQL."""
 
 import threading
+from datetime import timedelta
 
 from django.db import connection
 from django.test import Client
@@ -28,8 +29,9 @@ def test_two_practitioners_recording_at_once_are_both_saved(transactional_db, wo
         codes = []
         try:
             start.wait(timeout=10)
-            for _ in range(ROUNDS):
-                data = record_session_post(world.family, timezone.localdate())
+            for days_ago in range(ROUNDS):  # each practitioner's sessions on different days
+                data = record_session_post(world.family,
+                                           timezone.localdate() - timedelta(days=days_ago))
                 codes.append(client.post(url, data).status_code)
         except BaseException as error:  # reported below, with the thread's name
             failures.append(error)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from familyfeedback.accounts.models import AuditEntry
 from familyfeedback.casework.models import Administration, Session
+from tests import factories
 from tests.casework.forms_data import record_session_post
 
 
@@ -100,12 +101,48 @@ def test_sending_the_same_form_twice_records_it_once(world, signed_in):
     assert "already recorded" in client.get(second["Location"]).content.decode()
 
 
-def test_two_different_sessions_on_the_same_day_are_both_kept(world, signed_in):
+def test_back_then_save_again_asks_before_recording_a_second_session(world, signed_in):
+    """The page after Back is drawn afresh, with a new token: the token cannot catch it."""
+    client = signed_in(world.practitioner)
+    today = timezone.localdate()
+    first = client.post(url(world), record_session_post(world.family, today))
+    again = record_session_post(world.family, today, {"notes": "Talked about school"})
+    response = client.post(url(world), again)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert Session.objects.count() == 1
+    assert "You already recorded a session for this family on" in page
+    assert f'href="{first["Location"]}"' in page  # the session already saved, to look at
+    assert 'value="4.5"' in page and "Talked about school" in page  # nothing typed is lost
+    assert "Yes, save it as another session" in page
+
+
+def test_only_an_explicit_yes_records_a_second_session_on_the_same_day(world, signed_in):
     client = signed_in(world.practitioner)
     today = timezone.localdate()
     client.post(url(world), record_session_post(world.family, today))
-    client.post(url(world), record_session_post(world.family, today))
+    response = client.post(url(world), record_session_post(world.family, today,
+                                                           {"another_session": "yes"}))
+    assert response.status_code == 302
     assert Session.objects.filter(date=today).count() == 2
+
+
+def test_another_practitioners_session_that_day_needs_no_question(world, signed_in):
+    colleague = factories.user("sam@example.test", team=world.team)
+    today = timezone.localdate()
+    signed_in(colleague).post(url(world), record_session_post(world.family, today))
+    response = signed_in(world.practitioner).post(url(world),
+                                                  record_session_post(world.family, today))
+    assert response.status_code == 302
+    assert Session.objects.filter(date=today).count() == 2
+
+
+def test_a_session_on_another_day_needs_no_question(world, signed_in):
+    client = signed_in(world.practitioner)
+    today = timezone.localdate()
+    client.post(url(world), record_session_post(world.family, today - timedelta(days=7)))
+    assert client.post(url(world), record_session_post(world.family, today)).status_code == 302
+    assert Session.objects.count() == 2
 
 
 def test_a_future_date_is_refused_and_everything_typed_is_kept(world, signed_in):

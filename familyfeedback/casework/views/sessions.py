@@ -37,6 +37,7 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
     checked = [f for f in per_person if str(f.person.pk) in present_ids]
     for f in checked:
         f.checked = True
+    same_day = None
     if request.method == "POST" and all([form.is_valid()] + [f.is_valid() for f in checked]):
         try:
             session, created = actions.record_session(
@@ -44,7 +45,10 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"], present=form.present_people(),
                 entries=[e for e in (f.entry() for f in checked) if e is not None],
                 notes=form.cleaned_data["notes"],
+                another_session=form.cleaned_data["another_session"],
             )
+        except actions.SameDaySession as question:
+            same_day = question.session
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -61,6 +65,7 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
         "schedule": settings.SCHEDULE.describe(),
         "schedule_every_session": settings.SCHEDULE.kind == "every_session",
         "errors": error_summary(form, *checked),
+        "same_day": same_day,
         # A browser cannot be told to keep a chosen file: if the page comes back with errors,
         # say so rather than lose the photo silently.
         "photos_to_choose_again": bool(files) and any(f.errors for f in checked),
