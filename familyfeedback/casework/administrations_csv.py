@@ -1,5 +1,5 @@
 """Reading and scoring `administrations.csv`, the ORS/SRS records a case system exports
-(../shared/formats/evaluation-package.md). Used by `manage.py score_file` and, later, by the
+(docs/formats/evaluation-package.md). Used by `manage.py score_file` and, later, by the
 evaluation package importer: the rules for a good row live here once.
 
 The whole file is read and every problem is listed as `line N: column: what is wrong`, so a data

@@ -1,5 +1,5 @@
 """Reading, checking, importing and exporting the evaluation data package
-(../shared/formats/evaluation-package.md).
+(docs/formats/evaluation-package.md).
 
 The whole package is checked before anything is written, and every problem is listed as
 `file:line: column: what is wrong`, so a data team fixes a package in one pass.

@@ -9,7 +9,7 @@ from familyfeedback.evaluation.models import Trial
 class Command(BaseCommand):
     help = (
         "Write the trial's data as an evaluation data package: the six CSV files described in "
-        "shared/formats/evaluation-package.md, in DIRECTORY (created if need be; files of the "
+        "docs/formats/evaluation-package.md, in DIRECTORY (created if need be; files of the "
         "same names are replaced). Importing them into a new trial gives the same data."
     )
 

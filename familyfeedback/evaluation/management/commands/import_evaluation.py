@@ -8,7 +8,7 @@ from familyfeedback.evaluation import package
 class Command(BaseCommand):
     help = (
         "Import an evaluation data package (a folder of the six CSV files described in "
-        "shared/formats/evaluation-package.md) into the trial called --trial, creating it if "
+        "docs/formats/evaluation-package.md) into the trial called --trial, creating it if "
         "there is none. The whole package is checked first: if anything is wrong, every problem "
         "is listed as file:line: column: what is wrong, and nothing is imported. An import only "
         "adds rows; a row the trial already holds with different values is a problem. Importing "
