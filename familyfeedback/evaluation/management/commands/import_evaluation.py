@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from familyfeedback.evaluation import package
+from familyfeedback.lib.csvfiles import printable
 
 
 class Command(BaseCommand):
@@ -22,16 +23,20 @@ class Command(BaseCommand):
                             help="check the package and say what would be added; import nothing")
 
     def handle(self, *args, directory: Path, trial: str, dry_run: bool, **options):
+        if not directory.exists():
+            raise CommandError(printable(f"No folder at {directory}"))
         if not directory.is_dir():
-            raise CommandError(f"No folder at {directory}")
+            raise CommandError(printable(f"{directory} is not a folder: give the folder that "
+                                         "holds the package's six CSV files"))
         try:
             _, added = package.load(directory, trial, dry_run=dry_run)
         except package.PackageError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(f"{len(error.problems)} problem(s) in {directory}: nothing "
-                               "imported.") from None
+            raise CommandError(printable(f"{len(error.problems)} problem(s) in {directory}: "
+                                         "nothing imported.")) from None
         counts = ", ".join(f"{file}: {n}" for file, n in added.items())
+        trial = printable(trial)
         if not any(added.values()):
             self.stdout.write(f"Nothing changed: trial {trial} already holds this package"
                               + (" (dry run)." if dry_run else "."))
