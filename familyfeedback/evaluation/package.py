@@ -35,6 +35,7 @@ from familyfeedback.evaluation.models import (
     TrialTeam,
 )
 from familyfeedback.lib import csvfiles
+from familyfeedback.lib.spreadsheet import csv_cell
 from familyfeedback.measures import ScoreError, surveys
 
 ARMS = ("intervention", "comparison")
@@ -511,8 +512,9 @@ def export_package(trial: Trial, directory: Path) -> dict[str, int]:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow([column for column, _ in table.columns])
             for row in rows:
-                writer.writerow([_cell(lookup, value) for lookup, value in zip(lookups, row,
-                                                                               strict=True)])
+                # Safe to open in a spreadsheet; the importer takes the added quotes off again.
+                writer.writerow([csv_cell(_cell(lookup, value))
+                                 for lookup, value in zip(lookups, row, strict=True)])
         written[table.file] = len(rows)
     audit.record(None, "evaluation.export", trial,
                  {"written": {file.removesuffix(".csv"): n for file, n in written.items()}})

@@ -4,7 +4,8 @@ problem `file:line: column: what is wrong`, never a traceback.
 
 Python's csv module does the parsing; what is written here is only what it leaves to us: a row
 shorter than its header (it fills the gap with None), a cell over its field limit (it raises
-csv.Error and cannot carry on), and a path that is a folder or cannot be read.
+csv.Error and cannot carry on), a path that is a folder or cannot be read, and the quote
+lib.spreadsheet puts before a cell that would run as a formula.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.management.base import CommandError
+
+from familyfeedback.lib.spreadsheet import read_csv_cell
 
 # Unicode's control, format (bidirectional overrides, zero-width), separator and surrogate
 # categories: printed raw they can rewrite a terminal or reverse the text a person reads.
@@ -109,7 +112,9 @@ def records(lines: Iterable[str], columns: Iterable[str], problems: list[Problem
                 f"{len(header)}"))
             continue
         # Cells past the header are kept by csv under the key None, and ignored here.
-        yield reader.line_num, {c: (record.get(c) or "").strip() for c in columns}
+        # The quote our own exports put before text a spreadsheet would run comes off here.
+        yield reader.line_num, {c: read_csv_cell((record.get(c) or "").strip())
+                                for c in columns}
 
 
 def _too_long(line: int) -> Problem:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from familyfeedback.casework import administrations_csv
 from familyfeedback.lib.csvfiles import printable, read_for_command
+from familyfeedback.lib.spreadsheet import csv_cell
 
 FIELDS = ["person_id", "tool", "measure", "administrations", "first_date", "first_total",
           "latest_date", "latest_total", "change", "cutoff", "reliable_change_value",
@@ -65,7 +66,7 @@ class Command(BaseCommand):
         writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()
         for result in results:
-            writer.writerow({key: _cell(value) for key, value in result.items()})
+            writer.writerow({key: csv_cell(_cell(value)) for key, value in result.items()})
         self.stdout.write(buffer.getvalue(), ending="")
 
 
