@@ -80,6 +80,8 @@ TEMPLATES = [
 def _database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's SQLite backend, with the database, its WAL and shm readable by the owner only.
+        config["ENGINE"] = "familyfeedback.lib.owner_only_sqlite"
         # WAL lets readers carry on while one writer writes; IMMEDIATE takes the write lock at
         # BEGIN so two writers queue on the busy timeout instead of failing with "database is
         # locked" when one tries to upgrade a read lock.
@@ -204,6 +206,9 @@ ALERT_REVIEW_AFTER = env_int("FF_ALERT_REVIEW_AFTER", 3, minimum=2)
 
 # Photos of children's drawn faces. Never served as public files: a view checks access first.
 MEDIA_ROOT = VAR_DIR / "media"
+# ... and readable on disk by the app's own user only, whatever its umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 LOGGING = {
     "version": 1,

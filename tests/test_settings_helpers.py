@@ -42,16 +42,12 @@ def test_lists_split_on_commas(monkeypatch):
 
 
 def test_sqlite_runs_in_wal_with_immediate_transactions(tmp_path, django_db_blocker):
-    # The settings' own builder on an SQLite URL, opened as a real connection by Django's SQLite
-    # backend: the same on the SQLite and the PostgreSQL pass, whichever database the suite uses.
-    from django.db.backends.sqlite3.base import DatabaseWrapper
+    # The settings' own builder on an SQLite URL, opened as a real connection by the backend it
+    # names: the same on the SQLite and the PostgreSQL pass, whichever database the suite uses.
+    from tests.test_file_permissions import open_sqlite
 
-    from familyfeedback.settings import _database
-
-    config = _database(f"sqlite:///{tmp_path / 'check.sqlite3'}")
-    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
-    connection = DatabaseWrapper({**config, "TIME_ZONE": None, "AUTOCOMMIT": True,
-                                  "CONN_HEALTH_CHECKS": False, "ATOMIC_REQUESTS": False})
+    connection = open_sqlite(tmp_path / "check.sqlite3", django_db_blocker)
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     try:
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode")
