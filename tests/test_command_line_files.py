@@ -1,7 +1,7 @@
-"""The importers on the command line, given files no one meant to give them: a short row, a
-folder, a cell too long for the CSV reader, a package without practitioners.csv. Each refuses
-with `file:line: column: what` and a non-zero exit, never a traceback, and never prints the
-control characters of what it quotes."""
+"""The importers on the command line (and load_text_pack, which reads a file too), given files
+no one meant to give them: a short row, a folder, a cell too long for the CSV reader, a package
+without practitioners.csv. Each refuses with `file:line: column: what` and a non-zero exit, never
+a traceback, and never prints the control characters of what it quotes."""
 
 import os
 import subprocess
@@ -52,13 +52,15 @@ def test_a_row_shorter_than_its_header_is_named_by_line_and_column(tmp_path):
             "header 12") in result.stderr.splitlines()
 
 
-@pytest.mark.parametrize("command", ["score_file", "import_history"])
-def test_a_folder_given_as_the_file_is_refused(tmp_path, command):
+@pytest.mark.parametrize(("command", "what"), [("score_file", "a CSV file"),
+                                               ("import_history", "a CSV file"),
+                                               ("load_text_pack", "a JSON file")])
+def test_a_folder_given_as_the_file_is_refused(tmp_path, command, what):
     (tmp_path / "exports").mkdir()
     result = manage(tmp_path, command, "exports")
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
-    assert "exports is a folder, not a CSV file" in result.stderr
+    assert f"exports is a folder, not {what}" in result.stderr
 
 
 def test_a_cell_too_long_for_the_reader_is_named_in_score_file(tmp_path):

@@ -50,11 +50,11 @@ class Unreadable(Exception):
     """The path is not a file that can be read as UTF-8 text; the message says why."""
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, what: str = "a CSV file") -> str:
     """The file's text. utf-8-sig: spreadsheet programs often start a UTF-8 CSV with a
     byte-order mark."""
     if path.is_dir():
-        raise Unreadable("is a folder, not a CSV file")
+        raise Unreadable(f"is a folder, not {what}")
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -65,12 +65,12 @@ def read_text(path: Path) -> str:
         raise Unreadable(f"cannot be read: {error.strerror}") from None
 
 
-def read_for_command(path: Path) -> str:
+def read_for_command(path: Path, what: str = "a CSV file") -> str:
     """The text of the file a command was given, or the command stops saying why it cannot."""
     if not path.exists():
         raise CommandError(printable(f"No file at {path}"))
     try:
-        return read_text(path)
+        return read_text(path, what)
     except Unreadable as error:
         raise CommandError(printable(f"{path} {error}")) from None
 

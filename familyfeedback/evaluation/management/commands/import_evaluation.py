@@ -36,12 +36,12 @@ class Command(BaseCommand):
             raise CommandError(printable(f"{len(error.problems)} problem(s) in {directory}: "
                                          "nothing imported.")) from None
         counts = ", ".join(f"{file}: {n}" for file, n in added.items())
-        trial = printable(trial)
+        name = printable(trial)
         if not any(added.values()):
-            self.stdout.write(f"Nothing changed: trial {trial} already holds this package"
+            self.stdout.write(f"Nothing changed: trial {name} already holds this package"
                               + (" (dry run)." if dry_run else "."))
         elif dry_run:
             self.stdout.write(f"The package is good. Dry run, nothing imported; it would add to "
-                              f"trial {trial}: {counts}")
+                              f"trial {name}: {counts}")
         else:
-            self.stdout.write(f"Imported into trial {trial}: {counts}")
+            self.stdout.write(f"Imported into trial {name}: {counts}")
