@@ -206,9 +206,16 @@ ALERT_REVIEW_AFTER = env_int("FF_ALERT_REVIEW_AFTER", 3, minimum=2)
 
 # Photos of children's drawn faces. Never served as public files: a view checks access first.
 MEDIA_ROOT = VAR_DIR / "media"
-# ... and readable on disk by the app's own user only, whatever its umask.
-FILE_UPLOAD_PERMISSIONS = 0o600
-FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# ... and readable on disk by the app's own user only, whatever its umask. Set on the media
+# storage alone (FILE_UPLOAD_PERMISSIONS would also make collected static files unreadable to a
+# web server that serves them).
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 LOGGING = {
     "version": 1,

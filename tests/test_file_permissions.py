@@ -82,3 +82,15 @@ def test_a_photo_and_its_folders_are_the_owners_only(world, signed_in, settings,
     assert mode(stored) == 0o600
     assert mode(stored.parent) == 0o700
     assert mode(settings.MEDIA_ROOT) == 0o700
+
+
+def test_collected_static_files_stay_readable_to_a_web_server(settings, tmp_path, loose_umask):
+    # Only the photos are the owner's alone: a web server in front of the app may serve these.
+    from django.core.management import call_command
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.css").write_text("body {}")
+    settings.STATICFILES_DIRS = [tmp_path / "src"]
+    settings.STATIC_ROOT = tmp_path / "static"
+    call_command("collectstatic", "--noinput", verbosity=0)
+    assert mode(tmp_path / "static" / "app.css") == 0o644

@@ -22,7 +22,10 @@ def make_owner_only(name) -> None:
     if name == ":memory:" or name.startswith("file:") or "mode=memory" in name:
         return
     path = Path(name)
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, OWNER_ONLY))
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, OWNER_ONLY))
+    except FileNotFoundError:
+        return  # no such folder: SQLite says so in its own words when it tries to open it
     for file in (path, Path(f"{name}-wal"), Path(f"{name}-shm")):
         try:
             if stat.S_IMODE(file.stat().st_mode) != OWNER_ONLY:
