@@ -159,3 +159,11 @@ def test_control_characters_in_a_package_are_escaped(tmp_path, db):
     assert not any("\x07" in line for line in problems)
     assert ("teams.csv:2: arm: interv\\x07ention is not one of intervention, comparison or blank"
             in problems)
+
+
+def test_a_cut_off_row_in_a_package_is_named_and_a_left_out_note_is_not(tmp_path, db):
+    # teams.csv has a note column no one reads: a row may leave it out, but not the arm.
+    files = {**SMALL, "teams.csv": SMALL["teams.csv"] + "C2,West,,comparison\nC3,North\n"}
+    problems = failed_import(write(tmp_path / "package", files))
+    assert [p for p in problems if p.startswith("teams.csv")] == [
+        "teams.csv:6: unit_id: is missing: the row has 2 cells and the header 5"]

@@ -106,10 +106,10 @@ def records(lines: Iterable[str], columns: Iterable[str], problems: list[Problem
         # not those of the columns read: a cut-off row is refused, not read as blanks.
         short = [c for c in header if record.get(c) is None and c in columns]
         if short:
+            cells = sum(record.get(c) is not None for c in header)
             problems.append(Problem(
                 reader.line_num, short[0],
-                f"is missing: the row has {len(header) - len(short)} cells and the header "
-                f"{len(header)}"))
+                f"is missing: the row has {cells} cells and the header {len(header)}"))
             continue
         # Cells past the header are kept by csv under the key None, and ignored here.
         # The quote our own exports put before text a spreadsheet would run comes off here.
