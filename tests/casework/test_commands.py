@@ -58,6 +58,12 @@ def test_load_demo_names_the_address_a_browser_on_this_machine_opens(address, sh
     assert browser_url(address) == shown
 
 
+def test_load_demo_refuses_an_address_runserver_would_refuse_before_loading(db):
+    with pytest.raises(CommandError, match="not a port or a host:port"):
+        call_command("load_demo", "--address", "http://example.test", stdout=StringIO())
+    assert not Family.objects.exists()
+
+
 def test_the_demo_has_every_pattern_a_practitioner_meets(db):
     call_command("load_demo", stdout=StringIO())
     records = Administration.objects.all()
