@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 ASSETS_STAMP := build/.govuk-assets
+# Where `make run` serves the demo (`make run ADDRESS=0.0.0.0:8000`); load_demo prints the same.
+ADDRESS ?= 127.0.0.1:8000
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
 .PHONY: run test lint assets
@@ -14,8 +16,8 @@ run: $(RUN_STAMP) assets
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py load_demo --address $(ADDRESS)
+	$(BIN)/python manage.py runserver $(ADDRESS)
 
 test: $(TEST_STAMP) assets
 	$(BIN)/ruff check .

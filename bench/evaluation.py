@@ -3,14 +3,15 @@
     .venv/bin/python bench/evaluation.py [--rounds N] [--large-rounds N] [--postgres URL]
                                          [--profile]
 
-Generates two evaluation packages (../shared/formats/evaluation-package.md) as CSV files in a
+Generates two evaluation packages (docs/formats/evaluation-package.md) as CSV files in a
 temporary folder, from a seeded random number generator:
 
   (1) seed-sized: 5 teams (three intervention teams, two of them one randomisation unit; two
       comparison teams), 47 practitioners, training for the intervention arm, three waves
       (baseline and endline: working alliance and ProQOL compassion satisfaction for both arms;
       post-training: acceptability and feasibility of the ORS and the SRS, intervention arm only),
-      the ten custom questions of the shared example package, about 150 ORS/SRS administrations;
+      the ten custom questions of the format's example package (docs/formats/example-package),
+      about 150 ORS/SRS administrations;
   (2) synthetic: 200 teams in 180 units, about 2,000 practitioners, responses in the same
       proportions, about 60,000 ORS/SRS administrations.
 
@@ -84,7 +85,7 @@ RESPONSE_RATE = {"baseline": 0.8, "post_training": 0.6, "endline": 0.65}
 ITEMS = {"wai": 12, "proqol_cs": 10, "iam_ors": 4, "iam_srs": 4, "fim_ors": 4, "fim_srs": 4}
 SCALE = {"wai": (1, 7), "proqol_cs": (1, 5)}  # the Weiner measures are 1-5
 WAI_REVERSED = (4, 10)
-# The shared example package's questions: (question_id, wave, text, kind, options).
+# The format's example package's questions: (question_id, wave, text, kind, options).
 QUESTIONS = (
     ("prev_systemic_training", "baseline",
      "Have you previously received formal training in systemic practice?", "choice",

@@ -81,6 +81,8 @@ TEMPLATES = [
 def _database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's SQLite backend, with the database, its WAL and shm readable by the owner only.
+        config["ENGINE"] = "familyfeedback.lib.owner_only_sqlite"
         # WAL lets readers carry on while one writer writes; IMMEDIATE takes the write lock at
         # BEGIN so two writers queue on the busy timeout instead of failing with "database is
         # locked" when one tries to upgrade a read lock.
@@ -205,6 +207,16 @@ ALERT_REVIEW_AFTER = env_int("FF_ALERT_REVIEW_AFTER", 3, minimum=2)
 
 # Photos of children's drawn faces. Never served as public files: a view checks access first.
 MEDIA_ROOT = VAR_DIR / "media"
+# ... and readable on disk by the app's own user only, whatever its umask. Set on the media
+# storage alone (FILE_UPLOAD_PERMISSIONS would also make collected static files unreadable to a
+# web server that serves them).
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 LOGGING = {
     "version": 1,

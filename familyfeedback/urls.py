@@ -56,6 +56,8 @@ urlpatterns = [
          name="correct_record"),
     path("records/<int:administration_id>/picture/", records.record_picture,
          name="record_picture"),
+    path("records/<int:administration_id>/picture/small/", records.record_picture_thumbnail,
+         name="record_picture_thumbnail"),
 ]
 
 handler404 = "familyfeedback.lib.error_pages.not_found"

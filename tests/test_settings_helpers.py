@@ -41,14 +41,22 @@ def test_lists_split_on_commas(monkeypatch):
     assert env_list("FF_HOSTS", ["x"]) == ["x"]
 
 
-def test_sqlite_runs_in_wal_with_immediate_transactions(db):
-    from django.db import connection
+def test_sqlite_runs_in_wal_with_immediate_transactions(tmp_path, django_db_blocker):
+    # The settings' own builder on an SQLite URL, opened as a real connection by the backend it
+    # names: the same on the SQLite and the PostgreSQL pass, whichever database the suite uses.
+    from tests.test_file_permissions import open_sqlite
 
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        assert cursor.fetchone()[0] == "wal"
-        cursor.execute("PRAGMA synchronous")
-        assert cursor.fetchone()[0] == 2  # FULL
+    connection = open_sqlite(tmp_path / "check.sqlite3", django_db_blocker)
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    try:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA synchronous")
+            assert cursor.fetchone()[0] == 2  # FULL
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 20_000
+    finally:
+        connection.close()

@@ -1,13 +1,12 @@
 """Reading and scoring `administrations.csv`, the ORS/SRS records a case system exports
-(../shared/formats/evaluation-package.md). Used by `manage.py score_file` and, later, by the
+(docs/formats/evaluation-package.md). Used by `manage.py score_file` and, later, by the
 evaluation package importer: the rules for a good row live here once.
 
-The whole file is read and every problem is listed as `line N: column: what is wrong`, so a data
-team fixes a file in one pass."""
+The whole file is read and every problem is listed as `file:line: column: what is wrong`, so a
+data team fixes a file in one pass."""
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from familyfeedback import measures
+from familyfeedback.lib.csvfiles import Problem, records
 
 COLUMNS = ("administration_id", "person_id", "person_group", "practitioner_id", "date",
            "measure", "item_1", "item_2", "item_3", "item_4", "status", "reason")
@@ -46,36 +46,21 @@ class Row:
         return self.status == "completed"
 
 
-@dataclass(frozen=True)
-class Problem:
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.column}: {self.message}"
-
-
 def read(lines: Iterable[str], *, today: date) -> tuple[list[Row], list[Problem]]:
     """Every good row and every problem. A row with any problem is not among the rows."""
-    reader = csv.DictReader(lines)
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        return [], [Problem(1, c, "column is missing from the header") for c in missing]
     rows: list[Row] = []
     problems: list[Problem] = []
     seen_ids: dict[str, int] = {}
     groups: dict[str, tuple[str, int]] = {}
-    for record in reader:
-        line = reader.line_num
+    for line, record in records(lines, COLUMNS, problems):
         row, found = _row(record, line, today)
-        ident = record["administration_id"].strip()
+        ident = record["administration_id"]
         if ident in seen_ids:
             found.append(Problem(line, "administration_id",
                                  f"{ident} is already used on line {seen_ids[ident]}"))
         elif ident:
             seen_ids[ident] = line
-        person, group = record["person_id"].strip(), record["person_group"].strip()
+        person, group = record["person_id"], record["person_group"]
         if person and group in GROUPS:
             first = groups.setdefault(person, (group, line))
             if first[0] != group:
@@ -88,9 +73,8 @@ def read(lines: Iterable[str], *, today: date) -> tuple[list[Row], list[Problem]
     return rows, problems
 
 
-def _row(record: dict, line: int, today: date) -> tuple[Row | None, list[Problem]]:
+def _row(value: dict, line: int, today: date) -> tuple[Row | None, list[Problem]]:
     found: list[Problem] = []
-    value = {c: (record.get(c) or "").strip() for c in COLUMNS}
     for column in ("administration_id", "person_id", "practitioner_id"):
         if not value[column]:
             found.append(Problem(line, column, "is blank"))

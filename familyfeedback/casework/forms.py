@@ -124,7 +124,7 @@ class MeasureForm(forms.Form):
                 self.add_error("face", f"Select the face {self.person.first_name} chose")
             if cleaned.get("picture"):
                 try:
-                    check_picture(cleaned["picture"])
+                    cleaned["picture"] = check_picture(cleaned["picture"])
                 except ValidationError as error:
                     self.add_error("picture", f"{self.subject}: {error.message}")
         else:

@@ -2,9 +2,9 @@
 (`manage.py import_history`).
 
 The whole file is checked against the database before anything is written, and every problem is
-listed as `line N: column: what is wrong`, so a data team fixes a file in one pass; a file with any
-problem imports nothing. Importing the same file again adds nothing: a record is skipped when the
-person already has one of that tool on that date.
+listed as `file:line: column: what is wrong`, so a data team fixes a file in one pass; a file with
+any problem imports nothing. Importing the same file again adds nothing: a record is skipped when
+the person already has one of that tool on that date.
 
 Messages name lines and columns but never repeat names, dates of birth, case or person references
 or emails: command output ends up in cron mail and logs.
@@ -12,7 +12,6 @@ or emails: command output ends up in cron mail and logs.
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,7 +26,7 @@ from familyfeedback import measures
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import Membership, User
 from familyfeedback.casework.actions import score_snapshot
-from familyfeedback.casework.administrations_csv import ITEMS, STATUSES, Problem
+from familyfeedback.casework.administrations_csv import ITEMS, STATUSES
 from familyfeedback.casework.models import (
     Administration,
     Episode,
@@ -36,6 +35,7 @@ from familyfeedback.casework.models import (
     Person,
     Session,
 )
+from familyfeedback.lib.csvfiles import Problem, records
 
 COLUMNS = ("case_reference", "person_reference", "date_of_birth", "practitioner_email", "date",
            "measure", *ITEMS, "status", "reason")
@@ -99,17 +99,12 @@ def read(lines: Iterable[str], *, today: date,
     """Every good row and every problem. A row with any problem is not among the rows. With
     lock, the families named are locked (call inside a transaction) so that support cannot be
     closed or reopened between the check and the import."""
-    reader = csv.DictReader(lines)
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        return [], [Problem(1, c, "column is missing from the header") for c in missing]
-    records = [(reader.line_num, {c: (record.get(c) or "").strip() for c in COLUMNS})
-               for record in reader]
-    known = _Known.load([value for _, value in records], lock=lock)
-    rows: list[Row] = []
     problems: list[Problem] = []
+    values = list(records(lines, COLUMNS, problems))
+    known = _Known.load([value for _, value in values], lock=lock)
+    rows: list[Row] = []
     seen: dict[tuple, int] = {}
-    for line, value in records:
+    for line, value in values:
         row, found = _row(value, line, today, known)
         key = _duplicate_key(value)
         if key is not None:
@@ -123,7 +118,7 @@ def read(lines: Iterable[str], *, today: date,
             problems.extend(found)
         else:
             rows.append(row)
-    return rows, problems
+    return rows, sorted(problems, key=lambda p: p.line)
 
 
 @dataclass

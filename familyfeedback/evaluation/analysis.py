@@ -1,5 +1,5 @@
 """The analysis of a trial, exactly as the evaluation package format defines it
-(../shared/formats/evaluation-package.md, "The analysis the system returns"): `report(trial)` is
+(docs/formats/evaluation-package.md, "The analysis the system returns"): `report(trial)` is
 the object `evaluation_report --format json` prints and the trial's analysis page shows as tables.
 
 Nothing is counted twice in the code base: usage, reach and completions per person are

@@ -1,4 +1,4 @@
-"""A trial and its data, shaped like the evaluation package (../shared/formats/
+"""A trial and its data, shaped like the evaluation package (docs/formats/
 evaluation-package.md): a trial run here and a package imported from elsewhere are analysed the
 same way. Practitioners and family members appear only by pseudonym; an evaluator never sees a
 name, a case reference or a date of birth."""

@@ -1,5 +1,5 @@
 """Reading, checking, importing and exporting the evaluation data package
-(../shared/formats/evaluation-package.md).
+(docs/formats/evaluation-package.md).
 
 The whole package is checked before anything is written, and every problem is listed as
 `file:line: column: what is wrong`, so a data team fixes a package in one pass.
@@ -34,6 +34,8 @@ from familyfeedback.evaluation.models import (
     TrialPractitioner,
     TrialTeam,
 )
+from familyfeedback.lib import csvfiles
+from familyfeedback.lib.spreadsheet import csv_cell
 from familyfeedback.measures import ScoreError, surveys
 
 ARMS = ("intervention", "comparison")
@@ -101,7 +103,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+        return csvfiles.locate(self.file, self.line, self.column, self.message)
 
 
 class PackageError(Exception):
@@ -156,32 +158,24 @@ class _Reader:
                 getattr(self, "_" + file.removesuffix(".csv"))(file, text)
 
     def _text(self, file: str) -> str | None:
-        path = self.directory / file
-        if not path.is_file():
-            self.add(file, 1, "(file)", "is missing: a package has all six files, one with no "
-                                        "rows just its header row")
-            return None
         try:
-            # utf-8-sig: spreadsheet programs often start a UTF-8 CSV with a byte-order mark.
-            return path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            self.add(file, 1, "(file)", "is not UTF-8 text")
+            return csvfiles.read_text(self.directory / file)
+        except csvfiles.Unreadable as error:
+            why = str(error)
+            if why == "is missing":
+                why += ": a package has all six files, one with no rows just its header row"
+            self.add(file, 1, "(file)", why)
             return None
 
     def _records(self, file: str, text: str):
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = reader.fieldnames or []
-        required = [column for column, _ in BY_FILE[file].columns if column not in OPTIONAL]
-        missing = [column for column in required if column not in header]
-        for column in missing:
-            self.add(file, 1, column, "column is missing from the header")
-        if missing:
+        found: list[csvfiles.Problem] = []
+        columns = [column for column, _ in BY_FILE[file].columns]
+        yield from csvfiles.records(io.StringIO(text, newline=""), columns, found,
+                                    optional=OPTIONAL)
+        for problem in found:
+            self.add(file, problem.line, problem.column, problem.message)
+        if any(problem.line == 1 for problem in found):
             self.unreadable.add(file)
-            return
-        for record in reader:
-            # Cells past the header land under None; short rows give None: both are ignored/blank.
-            yield reader.line_num, {k: (v or "").strip() for k, v in record.items()
-                                    if k is not None}
 
     def add(self, file: str, line: int, column: str, message: str) -> None:
         self.problems.append(Problem(file, line, column, message))
@@ -378,7 +372,9 @@ class _Reader:
             return  # the header is wrong, so no row was read
         readable = "practitioners.csv" not in self.unreadable
         bad_reference = set()
-        for line, record in self._records(file, text):
+        # Read again for the one column; its problems were reported by the read above.
+        for line, record in csvfiles.records(io.StringIO(text, newline=""), ["practitioner_id"],
+                                             []):
             practitioner = record["practitioner_id"]
             if (readable and practitioner
                     and practitioner not in self.declared["practitioners.csv"]):
@@ -393,7 +389,9 @@ class _Reader:
                       "practitioner_key": row.practitioner_id, "on": row.on,
                       "measure": row.measure.code, "status": row.status, "reason": row.reason,
                       "tool": row.measure.tool,
-                      "team_key": self.team_of[row.practitioner_id]}
+                      # Blank when practitioners.csv could not be read: the package is then
+                      # refused for that, so the key is never stored.
+                      "team_key": self.team_of.get(row.practitioner_id, "")}
             values.update({item: row.items.get(item) for item in administrations_csv.ITEMS})
             self.package.rows[file][(row.administration_id,)] = Row(row.line, values)
 
@@ -514,8 +512,9 @@ def export_package(trial: Trial, directory: Path) -> dict[str, int]:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow([column for column, _ in table.columns])
             for row in rows:
-                writer.writerow([_cell(lookup, value) for lookup, value in zip(lookups, row,
-                                                                               strict=True)])
+                # Safe to open in a spreadsheet; the importer takes the added quotes off again.
+                writer.writerow([csv_cell(_cell(lookup, value))
+                                 for lookup, value in zip(lookups, row, strict=True)])
         written[table.file] = len(rows)
     audit.record(None, "evaluation.export", trial,
                  {"written": {file.removesuffix(".csv"): n for file, n in written.items()}})

@@ -1,5 +1,5 @@
 """Every usage figure, counted once, in the database, exactly as the evaluation package format
-defines it (../shared/formats/evaluation-package.md, "The analysis the system returns"): the
+defines it (docs/formats/evaluation-package.md, "The analysis the system returns"): the
 managers' dashboards and the evaluation report both call these.
 
 Each function takes a queryset of administrations ("facts") that offers these names:

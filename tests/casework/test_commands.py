@@ -1,5 +1,8 @@
 import json
+import shlex
+import subprocess
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,7 +16,11 @@ def test_load_demo_makes_the_service_once_and_prints_the_sign_ins(db, monkeypatc
     out = StringIO()
     call_command("load_demo", stdout=out)
     counts = (Family.objects.count(), Person.objects.count(), Administration.objects.count())
-    call_command("load_demo", stdout=out)
+    assert "Open http://127.0.0.1:8000 and sign in." in out.getvalue()
+    again = StringIO()
+    call_command("load_demo", "--address", "127.0.0.1:8123", stdout=again)
+    out.write(again.getvalue())
+    assert "Open http://127.0.0.1:8123 and sign in." in again.getvalue()
     assert (Family.objects.count(), Person.objects.count(),
             Administration.objects.count()) == counts
     assert counts[0] == 150 and 350 <= counts[1] <= 450
@@ -24,6 +31,37 @@ def test_load_demo_makes_the_service_once_and_prints_the_sign_ins(db, monkeypatc
         assert email in out.getvalue()
         assert User.objects.get(email=email).check_password("a-demo-password-for-tests")
     assert User.objects.filter(role__in=[Role.PRACTITIONER, Role.TEAM_MANAGER]).count() >= 45
+
+
+def test_make_run_prints_the_address_it_serves(db):
+    # What `make run ADDRESS=...` would run, read from the Makefile itself (make -n runs nothing).
+    root = Path(__file__).resolve().parents[2]
+    commands = subprocess.run(["make", "-n", "-B", "run", "ADDRESS=127.0.0.1:8123"], cwd=root,
+                              capture_output=True, text=True, check=True).stdout.splitlines()
+    load_demo = next(shlex.split(c) for c in commands if "manage.py load_demo" in c)
+    runserver = next(shlex.split(c) for c in commands if "manage.py runserver" in c)
+    assert runserver[-1] == "127.0.0.1:8123"
+    out = StringIO()
+    call_command(*load_demo[load_demo.index("load_demo"):], stdout=out)
+    assert "Open http://127.0.0.1:8123 and sign in." in out.getvalue()
+
+
+@pytest.mark.parametrize(("address", "shown"), [
+    ("8080", "http://127.0.0.1:8080"),
+    ("0.0.0.0:8000", "http://127.0.0.1:8000"),
+    ("[::1]:8000", "http://[::1]:8000"),
+    ("localhost:9000", "http://localhost:9000"),
+])
+def test_load_demo_names_the_address_a_browser_on_this_machine_opens(address, shown):
+    from familyfeedback.demo.management.commands.load_demo import browser_url
+
+    assert browser_url(address) == shown
+
+
+def test_load_demo_refuses_an_address_runserver_would_refuse_before_loading(db):
+    with pytest.raises(CommandError, match="not a port or a host:port"):
+        call_command("load_demo", "--address", "http://example.test", stdout=StringIO())
+    assert not Family.objects.exists()
 
 
 def test_the_demo_has_every_pattern_a_practitioner_meets(db):

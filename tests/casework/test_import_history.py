@@ -18,6 +18,12 @@ HEADER = ("case_reference,person_reference,date_of_birth,practitioner_email,date
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path, monkeypatch):
+    # The file is given by its name, as a person in its folder would type it; messages repeat it.
+    monkeypatch.chdir(tmp_path)
+
+
 def ago(days: int) -> date:
     return TODAY - timedelta(days=days)
 
@@ -47,7 +53,7 @@ def run(tmp_path, body: str, *args, header: str = HEADER) -> tuple[str, str]:
     path = tmp_path / "history.csv"
     path.write_text(header + body, encoding="utf-8")
     out, err = StringIO(), StringIO()
-    call_command("import_history", str(path), *args, stdout=out, stderr=err)
+    call_command("import_history", path.name, *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -57,7 +63,7 @@ def refused(tmp_path, body: str, **kwargs) -> list[str]:
     path.write_text(kwargs.get("header", HEADER) + body, encoding="utf-8")
     err = StringIO()
     with pytest.raises(CommandError, match="nothing imported"):
-        call_command("import_history", str(path), stdout=StringIO(), stderr=err)
+        call_command("import_history", path.name, stdout=StringIO(), stderr=err)
     assert Session.objects.count() == 0
     assert Administration.objects.count() == 0
     assert not AuditEntry.objects.filter(
@@ -201,8 +207,8 @@ def test_a_dry_run_of_a_bad_file_lists_the_problems(tmp_path, world, people):
                              f"{MIDDLE},ORS,5,5,5,5,completed,\n")
     err = StringIO()
     with pytest.raises(CommandError, match="1 problem in"):
-        call_command("import_history", str(path), "--dry-run", stdout=StringIO(), stderr=err)
-    assert err.getvalue() == "line 2: case_reference: no family has this case reference\n"
+        call_command("import_history", path.name, "--dry-run", stdout=StringIO(), stderr=err)
+    assert err.getvalue() == "history.csv:2: case_reference: no family has this case reference\n"
 
 
 def row(p: dict, ref="P1", *, case="CASE-1", dob=None, email="pat@example.test", on=MIDDLE,
@@ -273,7 +279,7 @@ RULES = {
 
 @pytest.mark.parametrize("fields, problems", RULES.values(), ids=RULES.keys())
 def test_each_rule_refuses_the_file(tmp_path, world, people, fields, problems):
-    assert refused(tmp_path, row(people, **fields)) == [f"line 2: {p}" for p in problems]
+    assert refused(tmp_path, row(people, **fields)) == [f"history.csv:2: {p}" for p in problems]
 
 
 def test_reasons_are_accepted_by_their_labels_in_any_case(tmp_path, world, people):
@@ -289,7 +295,7 @@ def test_an_inactive_practitioner_is_refused(tmp_path, world, people):
     world.practitioner.is_active = False
     world.practitioner.save()
     assert refused(tmp_path, row(people)) == [
-        "line 2: practitioner_email: this user's account is not active"]
+        "history.csv:2: practitioner_email: this user's account is not active"]
 
 
 def test_a_date_when_support_was_closed_between_two_episodes_is_refused(tmp_path, world,
@@ -297,14 +303,14 @@ def test_a_date_when_support_was_closed_between_two_episodes_is_refused(tmp_path
     Episode.objects.filter(family=world.family).update(closed_on=ago(150))
     Episode.objects.create(family=world.family, opened_on=ago(120))
     assert refused(tmp_path, row(people, on=ago(130))) == [
-        f"line 2: date: {ago(130)} is between two periods of support: it closed on "
+        f"history.csv:2: date: {ago(130)} is between two periods of support: it closed on "
         f"{ago(150)} and started again on {ago(120)}"]
 
 
 def test_a_date_after_support_closed_is_refused(tmp_path, world, people):
     Episode.objects.filter(family=world.family).update(closed_on=ago(150))
     assert refused(tmp_path, row(people, on=ago(100))) == [
-        f"line 2: date: {ago(100)} is after support for this family closed on {ago(150)}"]
+        f"history.csv:2: date: {ago(100)} is after support for this family closed on {ago(150)}"]
 
 
 def test_dates_within_a_closed_episode_are_imported(tmp_path, world, people):
@@ -317,16 +323,16 @@ def test_a_row_repeated_in_the_file_is_refused(tmp_path, world, people):
     # CORS and ORS are both outcome ratings: the same tool for the duplicate rule.
     body = row(people, "P3", measure="CORS") + row(people, "P3", measure="ORS", items="6,6,6,6")
     assert refused(tmp_path, body) == [
-        f"line 3: measure: the person was 9 on {MIDDLE}, so the CORS is the right form, not "
+        f"history.csv:3: measure: the person was 9 on {MIDDLE}, so the CORS is the right form, not "
         "the ORS",
-        f"line 3: measure: line 2 already gives this person's outcome rating on {MIDDLE}"]
+        f"history.csv:3: measure: line 2 already gives this person's outcome rating on {MIDDLE}"]
 
 
 def test_missing_columns_are_named(tmp_path, world, people):
     header = HEADER.replace(",reason", "").replace("date_of_birth,", "")
     assert refused(tmp_path, "", header=header) == [
-        "line 1: date_of_birth: column is missing from the header",
-        "line 1: reason: column is missing from the header"]
+        "history.csv:1: date_of_birth: column is missing from the header",
+        "history.csv:1: reason: column is missing from the header"]
 
 
 def test_every_problem_is_listed_and_good_rows_are_not_imported(tmp_path, world, people):
@@ -335,9 +341,9 @@ def test_every_problem_is_listed_and_good_rows_are_not_imported(tmp_path, world,
             + row(people, "P1", measure="SRS")
             + row(people, "P9", dob="1990-01-01", email="nobody@example.test"))
     assert refused(tmp_path, body) == [
-        "line 3: item_4: Item 4 must be between 0.0 and 10.0",
-        "line 5: person_reference: no one in this family has this person reference",
-        "line 5: practitioner_email: no user has this email address",
+        "history.csv:3: item_4: Item 4 must be between 0.0 and 10.0",
+        "history.csv:5: person_reference: no one in this family has this person reference",
+        "history.csv:5: practitioner_email: no user has this email address",
     ]
 
 

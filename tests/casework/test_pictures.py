@@ -1,12 +1,14 @@
 """A young child's drawn face, photographed, is kept with the record and shown only to the people
 working with the family."""
 
+import io
 import shutil
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from familyfeedback.casework.models import Administration
 from tests.casework.forms_data import record_session_post
@@ -42,7 +44,11 @@ def test_a_photo_of_a_drawn_face_is_stored_and_shown_to_the_practitioner(world, 
     assert picture.status_code == 200
     assert picture["Content-Type"] == "image/png"
     assert picture["Cache-Control"] == "private, no-store"
-    assert b"".join(picture.streaming_content) == PNG
+    # The stored copy, re-encoded (tests/casework/test_picture_sizes.py): still the one pixel.
+    content = b"".join(picture.streaming_content)
+    with record.picture.open("rb") as stored:
+        assert content == stored.read()
+    assert Image.open(io.BytesIO(content)).size == (1, 1)
     page = client.get(response["Location"]).content.decode()
     assert 'alt="Photo of the face Person4 drew on' in page
 

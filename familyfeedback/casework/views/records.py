@@ -9,7 +9,7 @@ from familyfeedback.casework.access import get_administration_for
 from familyfeedback.casework.forms import CorrectionForm
 from familyfeedback.casework.wording import labels_for
 from familyfeedback.lib.errors import error_summary
-from familyfeedback.lib.pictures import picture_kind
+from familyfeedback.lib.pictures import UNREADABLE_IMAGE, picture_kind, thumbnail
 
 
 @require_http_methods(["GET", "POST"])
@@ -54,5 +54,24 @@ def record_picture(request: HttpRequest, administration_id: int) -> FileResponse
     kind = picture_kind(handle.read(12))
     handle.seek(0)
     response = FileResponse(handle, content_type=kind[1] if kind else "application/octet-stream")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def record_picture_thumbnail(request: HttpRequest, administration_id: int) -> HttpResponse:
+    """A small copy of the photo for the family page, behind the photo's own access check."""
+    administration = get_administration_for(request.user, administration_id)
+    if not administration.picture:
+        raise Http404("No picture")
+    try:
+        with administration.picture.open("rb") as handle:
+            content, content_type = thumbnail(handle)
+    except FileNotFoundError:
+        raise Http404("The picture's file is missing") from None
+    except UNREADABLE_IMAGE:
+        # A photo kept before uploads were re-encoded, whose file is not an image after all.
+        raise Http404("The picture cannot be shown small") from None
+    response = HttpResponse(content, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response

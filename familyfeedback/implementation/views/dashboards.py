@@ -12,6 +12,7 @@ from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.access import dashboard_teams
 from familyfeedback.lib.dateinput import DatePartsField
 from familyfeedback.lib.errors import error_summary
+from familyfeedback.lib.spreadsheet import csv_cell, xlsx_append
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -71,7 +72,7 @@ def download(request: HttpRequest, key: str, kind: str) -> HttpResponse:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(table.headers)
-        writer.writerows(table.rows)
+        writer.writerows([csv_cell(value) for value in row] for row in table.rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         # Imported here: openpyxl is slow to load and only an Excel download needs it.
@@ -82,7 +83,7 @@ def download(request: HttpRequest, key: str, kind: str) -> HttpResponse:
         sheet.title = key[:31]
         sheet.append(table.headers)
         for row in table.rows:
-            sheet.append(row)
+            xlsx_append(sheet, row)
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)

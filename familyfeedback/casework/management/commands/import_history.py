@@ -1,9 +1,11 @@
+import io
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from familyfeedback.casework import history_csv
+from familyfeedback.lib.csvfiles import printable, read_for_command
 
 COLUMNS_HELP = (
     "Columns (a header row naming them, in any order): case_reference (the family's case "
@@ -23,7 +25,7 @@ class Command(BaseCommand):
     help = (
         "Import earlier ORS/SRS records exported from the council's case system. The whole file "
         "is checked first: if anything is wrong, nothing is imported and every problem is listed "
-        "as 'line N: column: what is wrong'. Records of one family on one date by one "
+        "as 'file:line: column: what is wrong'. Records of one family on one date by one "
         "practitioner form one session (an existing session of that family, date and "
         "practitioner is reused; otherwise one is made, marked as imported). A record is skipped "
         "when the person already has one of that tool on that date, so importing a file twice "
@@ -41,19 +43,15 @@ class Command(BaseCommand):
                                  "importing anything")
 
     def handle(self, *args, file: Path, dry_run: bool, **options):
-        try:
-            with file.open(encoding="utf-8-sig", newline="") as handle:
-                outcome = history_csv.import_history(handle, today=timezone.localdate(),
-                                                     dry_run=dry_run)
-        except FileNotFoundError:
-            raise CommandError(f"No file at {file}") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{file} is not UTF-8 text") from None
+        text = read_for_command(file)
+        outcome = history_csv.import_history(io.StringIO(text, newline=""),
+                                             today=timezone.localdate(), dry_run=dry_run)
         for problem in outcome.problems:
-            self.stderr.write(str(problem))
+            self.stderr.write(problem.located(str(file)))
         if outcome.problems:
-            raise CommandError(f"{_count(len(outcome.problems), 'problem')} in {file}: nothing "
-                               "imported. Fix them and run the import again.")
+            raise CommandError(printable(
+                f"{_count(len(outcome.problems), 'problem')} in {file}: nothing imported. Fix "
+                "them and run the import again."))
         if dry_run:
             self.stdout.write(
                 f"Dry run: the file is good and nothing was imported. It would import "

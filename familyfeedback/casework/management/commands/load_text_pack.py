@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from familyfeedback import measures
 from familyfeedback.casework.models import InstalledTextPack
+from familyfeedback.lib.csvfiles import printable, read_for_command
 
 
 class Command(BaseCommand):
@@ -18,16 +19,15 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file: Path, **options):
+        text = read_for_command(file, "a JSON file")
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise CommandError(f"No file at {file}") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise CommandError(f"{file} is not a JSON file: {error}") from None
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise CommandError(printable(f"{file} is not a JSON file: {error}")) from None
         try:
             pack = measures.parse_text_pack(data)
         except measures.TextPackError as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(printable(str(error))) from None
         InstalledTextPack.objects.create(data=data, holder=pack.holder, reference=pack.reference)
         languages = ", ".join(sorted(pack.languages))
         self.stdout.write(f"Loaded the text pack licensed to {pack.holder} ({languages})")

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from familyfeedback.casework import administrations_csv
+from familyfeedback.lib.csvfiles import printable, read_for_command
+from familyfeedback.lib.spreadsheet import csv_cell
 
 FIELDS = ["person_id", "tool", "measure", "administrations", "first_date", "first_total",
           "latest_date", "latest_total", "change", "cutoff", "reliable_change_value",
@@ -26,7 +28,8 @@ class Command(BaseCommand):
         "Score an administrations.csv (the evaluation package format): for each person and tool "
         "(ORS = ORS/CORS/YCORS, SRS = SRS/CSRS/YCSRS) print first and latest totals, change, its "
         "class and alerts, sorted by person_id then tool. The whole file is checked first: any "
-        "bad row is listed with its line number and nothing is printed, unless --skip-bad. "
+        "bad row is listed as file:line: column: what is wrong and nothing is printed, unless "
+        "--skip-bad. "
         + ALERT_CODES_HELP
     )
 
@@ -43,18 +46,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, format: str, skip_bad: bool, standard: str,
                review_after: int, **options):
-        try:
-            with file.open(encoding="utf-8-sig", newline="") as handle:
-                rows, problems = administrations_csv.read(handle, today=timezone.localdate())
-        except FileNotFoundError:
-            raise CommandError(f"No file at {file}") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{file} is not UTF-8 text") from None
+        text = read_for_command(file)
+        rows, problems = administrations_csv.read(io.StringIO(text, newline=""),
+                                                  today=timezone.localdate())
         for problem in problems:
-            self.stderr.write(str(problem))
+            self.stderr.write(problem.located(str(file)))
         if problems and not skip_bad:
-            raise CommandError(f"{len(problems)} problem(s) in {file}: nothing scored. Fix them, "
-                               "or use --skip-bad to score the good rows only.")
+            raise CommandError(printable(
+                f"{len(problems)} problem(s) in {file}: nothing scored. Fix them, or use "
+                "--skip-bad to score the good rows only."))
         results = administrations_csv.score(rows, standard=standard, review_after=review_after)
         if format == "json":
             self.stdout.write(json.dumps(results, indent=2, default=_number))
@@ -66,7 +66,7 @@ class Command(BaseCommand):
         writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()
         for result in results:
-            writer.writerow({key: _cell(value) for key, value in result.items()})
+            writer.writerow({key: csv_cell(_cell(value)) for key, value in result.items()})
         self.stdout.write(buffer.getvalue(), ending="")
 
 

@@ -1,7 +1,9 @@
 import os
+import re
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.core.management.commands.runserver import naiveip_re
 from django.utils import timezone
 
 from familyfeedback.demo import service as demo
@@ -12,10 +14,17 @@ class Command(BaseCommand):
         "Load the fictional demo service (5 teams, about 45 practitioners, 150 families, six "
         "months of sessions, a third of them finished, with expected trajectories fitted) unless "
         "it is already there, then print the demo sign-ins. The "
-        "password is DEMO_PASSWORD (default family-feedback-demo)."
+        "password is DEMO_PASSWORD (default family-feedback-demo). --address is the one given to "
+        "runserver (`make run ADDRESS=...` passes the same to both), so the address printed is "
+        "the one served."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--address", default="127.0.0.1:8000",
+                            help="the [host:]port runserver serves (default 127.0.0.1:8000)")
+
+    def handle(self, *args, address: str, **options):
+        url = browser_url(address)
         password = os.environ.get("DEMO_PASSWORD", "family-feedback-demo")
         if demo.demo_exists():
             self.stdout.write("The demo service is already loaded.")
@@ -29,4 +38,16 @@ class Command(BaseCommand):
                           "default family-feedback-demo):")
         for login in demo.LOGINS:
             self.stdout.write(f"  {login.email:<28} {login.role:<14} {login.note}")
-        self.stdout.write("\nOpen http://127.0.0.1:8000 and sign in.\n")
+        self.stdout.write(f"\nOpen {url} and sign in.\n")
+
+
+def browser_url(address: str) -> str:
+    """The address a browser on this machine opens for runserver's [host:]port. Parsed with
+    runserver's own pattern so that both read an address the same way."""
+    match = re.match(naiveip_re, address)
+    if match is None:
+        raise CommandError(f"{address!r} is not a port or a host:port as runserver takes")
+    host, port = match["addr"] or "127.0.0.1", match["port"]
+    # Served on every interface: this machine reaches it at its loopback address.
+    host = {"0.0.0.0": "127.0.0.1", "0": "127.0.0.1", "[::]": "[::1]"}.get(host, host)
+    return f"http://{host}:{port}"

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     requires_system_checks = []
     help = (
         "Print a trial's analysis as the evaluation package format defines it "
-        "(../shared/formats/evaluation-package.md, 'The analysis the system returns'): one JSON "
+        "(docs/formats/evaluation-package.md, 'The analysis the system returns'): one JSON "
         "object with response_rates, scales, within_arm_change, between_arm_change, "
         "training_by_role, usage_by_month, reach, completions_per_person and questions. Intention "
         "to treat: everyone in an arm counts, trained or not. Numbers are not rounded; a statistic "

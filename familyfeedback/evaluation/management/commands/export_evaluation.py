@@ -4,12 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from familyfeedback.evaluation import package
 from familyfeedback.evaluation.models import Trial
+from familyfeedback.lib.csvfiles import printable
 
 
 class Command(BaseCommand):
     help = (
         "Write the trial's data as an evaluation data package: the six CSV files described in "
-        "shared/formats/evaluation-package.md, in DIRECTORY (created if need be; files of the "
+        "docs/formats/evaluation-package.md, in DIRECTORY (created if need be; files of the "
         "same names are replaced). Importing them into a new trial gives the same data."
     )
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, directory: Path, trial: str, **options):
         found = Trial.objects.filter(name=trial).first()
         if found is None:
-            raise CommandError(f"There is no trial called {trial}")
+            raise CommandError(printable(f"There is no trial called {trial}"))
         written = package.export_package(found, directory)
         counts = ", ".join(f"{file}: {n}" for file, n in written.items())
-        self.stdout.write(f"Wrote trial {trial} to {directory}: {counts}")
+        self.stdout.write(printable(f"Wrote trial {trial} to {directory}: {counts}"))
