@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from familyfeedback.accounts.models import AuditEntry
 from familyfeedback.casework.models import Administration
 from tests.casework.forms_data import record_session_post
 
@@ -114,6 +115,8 @@ def test_the_family_page_shows_a_thumbnail_served_to_the_practitioner(world, sig
     with Image.open(io.BytesIO(served(response))) as thumbnail:
         assert thumbnail.size == (240, 180)
     assert len(served(response)) < 60_000
+    assert AuditEntry.objects.filter(action="administration.view_picture",
+                                     object_id=record.pk, actor=world.practitioner).exists()
 
 
 @pytest.mark.parametrize("persona", ["colleague in another team", "evaluator", "data team",

@@ -72,6 +72,7 @@ def record_picture_thumbnail(request: HttpRequest, administration_id: int) -> Ht
     except UNREADABLE_IMAGE:
         # A photo kept before uploads were re-encoded, whose file is not an image after all.
         raise Http404("The picture cannot be shown small") from None
+    actions.log_view(request.user, "administration.view_picture", administration)
     response = HttpResponse(content, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response
