@@ -25,6 +25,7 @@ from familyfeedback.casework.models import (
     Session,
 )
 from familyfeedback.casework.queries import current_episode, episode_records
+from familyfeedback.lib import versions
 
 PERSON_FIELDS = ("first_name", "last_name", "date_of_birth", "preferred_language",
                  "needs_interpreter")
@@ -200,9 +201,10 @@ def score_snapshot(administration: Administration) -> dict:
 
 def correct_administration(
     actor: User, administration: Administration, *, items: dict[str, Decimal], face: str,
-    reason: str,
+    reason: str, opened: dict,
 ) -> Administration:
-    """Change a completed record's scores. The old values stay in the audit trail."""
+    """Change a completed record's scores. The old values stay in the audit trail. `opened` is
+    what the record held when the page was drawn: if someone changed it since, EditConflict."""
     if not reason.strip():
         raise ValidationError("Give the reason for the correction", code="no_reason")
     if administration.status != Administration.Status.COMPLETED:
@@ -229,6 +231,7 @@ def correct_administration(
         changes = audit.diff(before, {**current.items(), "face": current.face})
         if not changes:
             return current  # sent twice, or nothing changed: nothing to save or log
+        versions.check_unchanged(opened, before)
         current.save()
         audit.record(actor, "administration.correct", current,
                      {**changes, "reason": reason.strip()})
@@ -242,13 +245,18 @@ def add_person(actor: User, family: Family, **values) -> Person:
     return person
 
 
-def update_person(actor: User, person: Person, **values) -> Person:
+def update_person(actor: User, person: Person, *, opened: dict, **values) -> Person:
+    """Change a person's details. `opened` is what they were when the page was drawn: if
+    someone changed them since, EditConflict, and nothing is saved."""
     born = values.get("date_of_birth", person.date_of_birth)
     if born != person.date_of_birth:
         check_date_of_birth(person, born)
     with transaction.atomic():
         current = Person.objects.select_for_update().get(pk=person.pk)
         before = {key: getattr(current, key) for key in PERSON_FIELDS}
+        if versions.plain(before) == versions.plain({**before, **values}):
+            return current  # sent twice, or nothing changed
+        versions.check_unchanged(opened, before)
         for key, value in values.items():
             setattr(current, key, value)
         current.save()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from familyfeedback import measures
 from familyfeedback.casework.actions import Entry, check_session_date
 from familyfeedback.casework.models import Administration, NotAdministeredReason, Person, Session
+from familyfeedback.lib import versions
 from familyfeedback.lib.dateinput import DatePartsField
 from familyfeedback.lib.pictures import check_picture
 
@@ -201,7 +202,12 @@ class PersonForm(forms.Form):
         return born
 
 
+class EditPersonForm(PersonForm):
+    version = versions.VersionField()
+
+
 class CorrectionForm(forms.Form):
+    version = versions.VersionField()
     face = forms.CharField(required=False)
     reason = forms.CharField(max_length=500,
                              error_messages={"required": "Give the reason for the correction"})
@@ -209,6 +215,8 @@ class CorrectionForm(forms.Form):
     def __init__(self, *args, administration: Administration, **kwargs):
         super().__init__(*args, **kwargs)
         self.administration = administration
+        self.fields["version"].initial = versions.stamp(
+            {**administration.items(), "face": administration.face})
         self.measure = measures.get(administration.measure)
         if self.measure.kind == "lines":
             for item in self.measure.items:

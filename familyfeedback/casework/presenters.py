@@ -12,6 +12,7 @@ from familyfeedback.casework.alerts import scores
 from familyfeedback.casework.charts import Chart, build_chart
 from familyfeedback.casework.models import Administration, Person
 from familyfeedback.casework.trajectories import Curves, expected_range
+from familyfeedback.lib import formats, versions
 
 DIRECTION_TEXT = {"up": "Up", "down": "Down", "same": "No change"}
 
@@ -191,3 +192,36 @@ def closure_lines(people: list[Person], records: list[Administration],
             average_session_rating=average,
         ))
     return lines
+
+
+PERSON_LABELS = {"first_name": "First name", "last_name": "Last name",
+                 "date_of_birth": "Date of birth", "preferred_language": "Preferred language",
+                 "needs_interpreter": "Needs an interpreter"}
+
+
+def record_labels(words) -> dict[str, str]:
+    """A record's fields by the names its form shows them under."""
+    return {**{item.key: item.label for item in words.items}, "face": "Face chosen"}
+
+
+def edit_version(form, conflict: versions.EditConflict | None, labels: dict[str, str]) -> dict:
+    """The version an edit page carries and, after a conflict, what changed. After a conflict the
+    page carries the record's values now, so that saving again (having seen them) saves; after
+    any other error it keeps the version it was opened with."""
+    if conflict is None:
+        return {"version": form["version"].value(), "changed": []}
+    return {"version": versions.stamp(conflict.now), "changed": [
+        {"label": labels.get(key, key), "then": _shown(then, conflict.now[key]),
+         "now": _shown(now, conflict.now[key])}
+        for key, (then, now) in conflict.changes.items()
+    ]}
+
+
+def _shown(value: str | None, like) -> str:
+    if value in (None, ""):
+        return "blank"
+    if isinstance(like, bool):
+        return "Yes" if value == "True" else "No"
+    if isinstance(like, date):
+        return formats.date_long(date.fromisoformat(value))
+    return value

@@ -1,11 +1,15 @@
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from familyfeedback.accounts.models import AuditEntry
+from familyfeedback.casework import actions
+from familyfeedback.lib import versions
 from tests import factories
+from tests.casework.forms_data import opened
 
 
 def recorded(world):
@@ -19,9 +23,10 @@ def recorded(world):
 def test_a_correction_changes_the_score_and_keeps_the_old_one_in_the_audit(world, signed_in):
     record, _ = recorded(world)
     client = signed_in(world.practitioner)
-    response = client.post(reverse("correct_record", args=[record.pk]), {
+    url = reverse("correct_record", args=[record.pk])
+    response = client.post(url, {
         "item_1": "5.0", "item_2": "7.2", "item_3": "5.0", "item_4": "5.0",
-        "reason": "Typed 5.0 for 7.2 from the paper form",
+        "reason": "Typed 5.0 for 7.2 from the paper form", **opened(client, url),
     })
     record.refresh_from_db()
     assert response.status_code == 302
@@ -59,8 +64,9 @@ def test_a_corrected_score_out_of_range_is_refused(world, signed_in):
 def test_a_young_childs_face_can_be_corrected(world, signed_in):
     _, faces = recorded(world)
     client = signed_in(world.practitioner)
-    client.post(reverse("correct_record", args=[faces.pk]),
-                {"face": "in_between", "reason": "Picked the wrong face on the tablet"})
+    url = reverse("correct_record", args=[faces.pk])
+    client.post(url, {"face": "in_between", "reason": "Picked the wrong face on the tablet",
+                      **opened(client, url)})
     faces.refresh_from_db()
     assert faces.face == "in_between"
     assert AuditEntry.objects.get(action="administration.correct").changes["face"] == [
@@ -70,24 +76,26 @@ def test_a_young_childs_face_can_be_corrected(world, signed_in):
 def test_a_correction_sent_twice_is_logged_once(world, signed_in):
     record, _ = recorded(world)
     client = signed_in(world.practitioner)
+    url = reverse("correct_record", args=[record.pk])
     data = {"item_1": "5.0", "item_2": "7.2", "item_3": "5.0", "item_4": "5.0",
-            "reason": "Typed 5.0 for 7.2"}
-    client.post(reverse("correct_record", args=[record.pk]), data)
-    client.post(reverse("correct_record", args=[record.pk]), data)
+            "reason": "Typed 5.0 for 7.2", **opened(client, url)}
+    client.post(url, data)
+    client.post(url, data)
     assert AuditEntry.objects.filter(action="administration.correct").count() == 1
 
 
-def test_a_correction_logs_the_value_it_replaced_even_if_the_page_was_stale(world, signed_in):
+def test_a_correction_from_a_stale_page_is_refused_naming_what_changed(world, signed_in):
     record, _ = recorded(world)
     client = signed_in(world.practitioner)
     url = reverse("correct_record", args=[record.pk])
+    stale = versions.plain({**record.items(), "face": record.face})  # the colleague's page
     client.post(url, {"item_1": "5.0", "item_2": "7.0", "item_3": "5.0", "item_4": "5.0",
-                      "reason": "first"})
-    # A colleague's page still showed 5.0; their correction replaces 7.0, and says so.
-    from familyfeedback.casework import actions
-
-    actions.correct_administration(world.manager, record, items={
-        "item_1": Decimal("5.0"), "item_2": Decimal("8.0"), "item_3": Decimal("5.0"),
-        "item_4": Decimal("5.0")}, face="", reason="second")
-    last = AuditEntry.objects.filter(action="administration.correct").order_by("-id").first()
-    assert last.changes["item_2"] == ["7.0", "8.0"]
+                      "reason": "first", **opened(client, url)})
+    with pytest.raises(versions.EditConflict) as conflict:
+        actions.correct_administration(world.manager, record, items={
+            "item_1": Decimal("5.0"), "item_2": Decimal("8.0"), "item_3": Decimal("5.0"),
+            "item_4": Decimal("5.0")}, face="", reason="second", opened=stale)
+    assert conflict.value.changes == {"item_2": ("5.0", "7.0")}
+    record.refresh_from_db()
+    assert record.item_2 == Decimal("7.0")
+    assert AuditEntry.objects.filter(action="administration.correct").count() == 1

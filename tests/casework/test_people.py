@@ -2,6 +2,7 @@ from django.urls import reverse
 
 from familyfeedback.accounts.models import AuditEntry
 from familyfeedback.casework.models import Person
+from tests.casework.forms_data import opened
 
 
 def test_a_practitioner_adds_a_child_to_the_family(world, signed_in):
@@ -41,7 +42,8 @@ def test_a_missing_month_is_named(world, signed_in):
 def test_editing_a_name_is_audited_without_the_name(world, signed_in):
     person = world.family.people.first()
     client = signed_in(world.practitioner)
-    client.post(reverse("edit_person", args=[person.pk]), {
+    url = reverse("edit_person", args=[person.pk])
+    client.post(url, {**opened(client, url),
         "first_name": "Renamed", "last_name": "Test",
         "date_of_birth-day": str(person.date_of_birth.day),
         "date_of_birth-month": str(person.date_of_birth.month),
@@ -72,9 +74,10 @@ def test_a_date_of_birth_after_a_session_they_came_to_is_refused(world, signed_i
     session = factories.session(world.practitioner, world.family,
                                 timezone.localdate() - timedelta(days=10))
     child = world.family.people.get(first_name="Person4")
-    page = signed_in(world.practitioner).post(
-        reverse("edit_person", args=[child.pk]),
-        edit_post(child, session.date + timedelta(days=1))).content.decode()
+    client = signed_in(world.practitioner)
+    url = reverse("edit_person", args=[child.pk])
+    page = client.post(url, {**edit_post(child, session.date + timedelta(days=1)),
+                             **opened(client, url)}).content.decode()
     child.refresh_from_db()
     assert "so the date of birth cannot be after it" in page
     assert child.date_of_birth < session.date
@@ -91,6 +94,8 @@ def test_a_date_of_birth_that_would_change_a_recorded_form_is_refused(world, sig
     factories.session(world.practitioner, world.family, on)
     child = world.family.people.get(first_name="Person3")  # 9 and a half: CORS
     fourteen = on.replace(year=on.year - 14)
-    page = signed_in(world.practitioner).post(
-        reverse("edit_person", args=[child.pk]), edit_post(child, fourteen)).content.decode()
+    client = signed_in(world.practitioner)
+    url = reverse("edit_person", args=[child.pk])
+    page = client.post(url, {**edit_post(child, fourteen),
+                             **opened(client, url)}).content.decode()
     assert "would have had the ORS" in page and "not the CORS recorded" in page

@@ -7,9 +7,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from familyfeedback.casework import actions, alerts, queries, trajectories
 from familyfeedback.casework.access import get_family_for, get_person_for
-from familyfeedback.casework.forms import AcknowledgeForm, PersonForm
-from familyfeedback.casework.presenters import person_progress, reliable_change_note
+from familyfeedback.casework.forms import AcknowledgeForm, EditPersonForm, PersonForm
+from familyfeedback.casework.presenters import (
+    PERSON_LABELS,
+    edit_version,
+    person_progress,
+    reliable_change_note,
+)
 from familyfeedback.casework.wording import text_pack_status
+from familyfeedback.lib import versions
 from familyfeedback.lib.errors import error_summary
 
 
@@ -85,11 +91,18 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id)
     if request.method == "GET":
         actions.log_view(request.user, "person.view", person)
-    initial = {key: getattr(person, key) for key in actions.PERSON_FIELDS}
-    form = PersonForm(request.POST or None, initial=initial)
+    details = {key: getattr(person, key) for key in actions.PERSON_FIELDS}
+    form = EditPersonForm(request.POST or None,
+                          initial={**details, "version": versions.stamp(details)})
+    conflict = None
     if request.method == "POST" and form.is_valid():
+        values = {key: form.cleaned_data[key] for key in actions.PERSON_FIELDS}
         try:
-            actions.update_person(request.user, person, **form.cleaned_data)
+            actions.update_person(request.user, person, opened=form.cleaned_data["version"],
+                                  **values)
+        except versions.EditConflict as error:
+            conflict = error
+            form.add_error(None, error)
         except ValidationError as error:
             form.add_error("date_of_birth", error)
         else:
@@ -98,4 +111,5 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "casework/person_form.html", {
         "family": person.family, "form": form, "person": person,
         "title": f"Change {person.first_name}'s details", "errors": error_summary(form),
+        **edit_version(form, conflict, PERSON_LABELS),
     })

@@ -7,7 +7,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from familyfeedback.casework import actions
 from familyfeedback.casework.access import get_administration_for
 from familyfeedback.casework.forms import CorrectionForm
+from familyfeedback.casework.presenters import edit_version, record_labels
 from familyfeedback.casework.wording import labels_for
+from familyfeedback.lib import versions
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.pictures import UNREADABLE_IMAGE, picture_kind, thumbnail
 
@@ -21,23 +23,30 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
     if request.method == "GET":
         actions.log_view(request.user, "administration.view", administration)
     form = CorrectionForm(request.POST or None, administration=administration)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             actions.correct_administration(
                 request.user, administration, items=form.items(),
                 face=form.cleaned_data.get("face", ""), reason=form.cleaned_data["reason"],
+                opened=form.cleaned_data["version"],
             )
+        except versions.EditConflict as error:
+            conflict = error
+            form.add_error(None, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Record corrected. The old scores are kept in the audit log")
             return redirect("session", session_id=administration.session_id)
+    labels = labels_for([form.measure])
     return render(request, "casework/correct_record.html", {
         "administration": administration,
         "family": administration.session.family,
         "form": form,
-        "labels": labels_for([form.measure]),
+        "labels": labels,
         "errors": error_summary(form),
+        **edit_version(form, conflict, record_labels(labels[form.measure.code])),
     })
 
 

@@ -1,0 +1,58 @@
+"""Edits that never overwrite a colleague's change silently (optimistic concurrency).
+
+An edit page carries, hidden and signed, the values the record had when the page was drawn. The
+write compares them with the row it has locked: if anything changed meanwhile, nothing is saved
+and the person sees what changed, with their own typing kept. Values are kept rather than a
+version number so that the page can say *what* changed, not only that something did."""
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+
+_SALT = "familyfeedback.edit-version"
+
+
+def plain(values: dict) -> dict[str, str | None]:
+    """The values as strings, as they travel in the page and are compared."""
+    return {key: None if value is None else str(value) for key, value in values.items()}
+
+
+def stamp(values: dict) -> str:
+    return signing.dumps(plain(values), salt=_SALT, compress=True)
+
+
+class EditConflict(ValidationError):
+    """The record changed after the page was opened. `changes` is {field: (then, now)}, and
+    `now` the record's values now, to stamp the page again with."""
+
+    def __init__(self, changes: dict[str, tuple[str | None, str | None]], now: dict):
+        super().__init__("This record was changed since you opened this page", code="conflict")
+        self.changes = changes
+        self.now = now
+
+
+def check_unchanged(opened: dict[str, str | None], now: dict) -> None:
+    current = plain(now)
+    changes = {key: (opened.get(key), current[key]) for key in current
+               if opened.get(key) != current[key]}
+    if changes:
+        raise EditConflict(changes, now)
+
+
+class VersionField(forms.CharField):
+    """The hidden, signed values an edit page was drawn with."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(error_messages={
+            "required": "This page is out of date: open the page again and make your change"},
+            **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return signing.loads(value, salt=_SALT)
+        except signing.BadSignature:
+            raise ValidationError("This page is out of date: open the page again and make your "
+                                  "change", code="bad_version") from None
