@@ -244,6 +244,12 @@ class CorrectionForm(forms.Form):
             return {}
         return {item.key: self.cleaned_data[item.key] for item in self.measure.items}
 
+    def marks(self) -> dict:
+        """Every value the record holds, as this form would leave it."""
+        return {**dict.fromkeys(Administration.ITEMS), **self.items(),
+                "face": self.cleaned_data.get("face", "") if self.measure.kind == "faces"
+                else ""}
+
 
 class AcknowledgeForm(forms.Form):
     code = forms.ChoiceField(choices=[(c.value, c.value) for c in measures.AlertCode])

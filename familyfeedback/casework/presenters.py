@@ -204,17 +204,18 @@ def record_labels(words) -> dict[str, str]:
     return {**{item.key: item.label for item in words.items}, "face": "Face chosen"}
 
 
-def edit_version(form, conflict: versions.EditConflict | None, labels: dict[str, str]) -> dict:
-    """The version an edit page carries and, after a conflict, what changed. After a conflict the
-    page carries the record's values now, so that saving again (having seen them) saves; after
-    any other error it keeps the version it was opened with."""
-    if conflict is None:
-        return {"version": form["version"].value(), "changed": []}
-    return {"version": versions.stamp(conflict.now), "changed": [
+def changed_since(conflict: versions.EditConflict, opened: dict, mine: dict,
+                  labels: dict[str, str]) -> list[dict]:
+    """What a colleague changed since the page was opened, and where this person changed the
+    same field too (their value is the one kept on the page)."""
+    typed = versions.plain(mine)
+    return [
         {"label": labels.get(key, key), "then": _shown(then, conflict.now[key]),
-         "now": _shown(now, conflict.now[key])}
+         "now": _shown(now, conflict.now[key]),
+         "mine": _shown(typed[key], conflict.now[key])
+         if key in typed and typed[key] not in (then, now) else None}
         for key, (then, now) in conflict.changes.items()
-    ]}
+    ]
 
 
 def _shown(value: str | None, like) -> str:

@@ -26,3 +26,11 @@ def field_error(form: forms.Form, name: str) -> dict | None:
     if not form.is_bound or name not in form.errors:
         return None
     return {"text": str(form.errors[name][0])}
+
+
+def conflict_summary(changed: list) -> list[dict]:
+    """The error summary after an edit conflict: nothing was saved, and why."""
+    if not changed:
+        return []
+    return [{"text": "Someone changed this record since you opened this page: check what "
+                     "changed, then save again", "href": "#changed-since"}]

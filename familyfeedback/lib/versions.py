@@ -39,6 +39,15 @@ def check_unchanged(opened: dict[str, str | None], now: dict) -> None:
         raise EditConflict(changes, now)
 
 
+def merged(conflict: EditConflict, opened: dict[str, str | None], mine: dict) -> dict:
+    """What the page shows again after a conflict: this person's value where they changed a
+    field, the record's value now where they did not, so that saving again overwrites nothing
+    they did not mean to."""
+    typed = plain(mine)
+    return {key: mine[key] if key in mine and typed[key] != opened.get(key) else now
+            for key, now in conflict.now.items()}
+
+
 class VersionField(forms.CharField):
     """The hidden, signed values an edit page was drawn with."""
 

@@ -42,9 +42,11 @@ def test_a_second_edit_of_a_persons_details_sees_the_first_and_overwrites_nothin
     person.refresh_from_db()
     assert response.status_code == 200
     assert (person.last_name, person.preferred_language) == ("Ashdown", "English")
-    assert "changed since you opened this page" in page
+    assert "Changed by someone else since you opened this page" in page
     assert "Last name" in page and "Test" in page and "Ashdown" in page
     assert 'value="Polish"' in page  # the second person's own change, kept to save again
+    # The field they did not touch shows the colleague's value, so saving again reverts nothing.
+    assert 'value="Ashdown"' in page
     assert AuditEntry.objects.filter(action="person.update").count() == 1
 
     # Having seen it, saving again saves what the second person now sends.
@@ -71,8 +73,8 @@ def test_a_second_correction_of_a_record_sees_the_first_and_overwrites_nothing(w
     record.refresh_from_db()
     assert response.status_code == 200
     assert (record.item_2, record.item_4) == (Decimal("7.2"), Decimal("5.0"))
-    assert "changed since you opened this page" in page
-    assert "7.2" in page and 'value="2.5"' in page and "Typed 5.0 for 2.5" in page
+    assert "Changed by someone else since you opened this page" in page
+    assert 'value="7.2"' in page and 'value="2.5"' in page and "Typed 5.0 for 2.5" in page
     assert AuditEntry.objects.filter(action="administration.correct").count() == 1
 
 

@@ -10,13 +10,13 @@ from familyfeedback.casework.access import get_family_for, get_person_for
 from familyfeedback.casework.forms import AcknowledgeForm, EditPersonForm, PersonForm
 from familyfeedback.casework.presenters import (
     PERSON_LABELS,
-    edit_version,
+    changed_since,
     person_progress,
     reliable_change_note,
 )
 from familyfeedback.casework.wording import text_pack_status
 from familyfeedback.lib import versions
-from familyfeedback.lib.errors import error_summary
+from familyfeedback.lib.errors import conflict_summary, error_summary
 
 
 @require_GET
@@ -94,22 +94,23 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
     details = {key: getattr(person, key) for key in actions.PERSON_FIELDS}
     form = EditPersonForm(request.POST or None,
                           initial={**details, "version": versions.stamp(details)})
-    conflict = None
+    changed = []
     if request.method == "POST" and form.is_valid():
-        values = {key: form.cleaned_data[key] for key in actions.PERSON_FIELDS}
+        opened = form.cleaned_data["version"]
+        mine = {key: form.cleaned_data[key] for key in actions.PERSON_FIELDS}
         try:
-            actions.update_person(request.user, person, opened=form.cleaned_data["version"],
-                                  **values)
-        except versions.EditConflict as error:
-            conflict = error
-            form.add_error(None, error)
+            actions.update_person(request.user, person, opened=opened, **mine)
+        except versions.EditConflict as conflict:
+            changed = changed_since(conflict, opened, mine, PERSON_LABELS)
+            form = EditPersonForm(initial={**versions.merged(conflict, opened, mine),
+                                           "version": versions.stamp(conflict.now)})
         except ValidationError as error:
             form.add_error("date_of_birth", error)
         else:
             messages.success(request, f"{person.first_name}'s details saved")
             return redirect("family", family_id=person.family_id)
     return render(request, "casework/person_form.html", {
-        "family": person.family, "form": form, "person": person,
-        "title": f"Change {person.first_name}'s details", "errors": error_summary(form),
-        **edit_version(form, conflict, PERSON_LABELS),
+        "family": person.family, "form": form, "person": person, "changed": changed,
+        "title": f"Change {person.first_name}'s details",
+        "errors": error_summary(form) or conflict_summary(changed),
     })

@@ -7,10 +7,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from familyfeedback.casework import actions
 from familyfeedback.casework.access import get_administration_for
 from familyfeedback.casework.forms import CorrectionForm
-from familyfeedback.casework.presenters import edit_version, record_labels
+from familyfeedback.casework.presenters import changed_since, record_labels
 from familyfeedback.casework.wording import labels_for
 from familyfeedback.lib import versions
-from familyfeedback.lib.errors import error_summary
+from familyfeedback.lib.errors import conflict_summary, error_summary
 from familyfeedback.lib.pictures import UNREADABLE_IMAGE, picture_kind, thumbnail
 
 
@@ -23,30 +23,32 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
     if request.method == "GET":
         actions.log_view(request.user, "administration.view", administration)
     form = CorrectionForm(request.POST or None, administration=administration)
-    conflict = None
+    labels = labels_for([form.measure])
+    changed = []
     if request.method == "POST" and form.is_valid():
+        opened, reason = form.cleaned_data["version"], form.cleaned_data["reason"]
+        mine = form.marks()
         try:
-            actions.correct_administration(
-                request.user, administration, items=form.items(),
-                face=form.cleaned_data.get("face", ""), reason=form.cleaned_data["reason"],
-                opened=form.cleaned_data["version"],
-            )
-        except versions.EditConflict as error:
-            conflict = error
-            form.add_error(None, error)
+            actions.correct_administration(request.user, administration, items=form.items(),
+                                           face=mine["face"], reason=reason, opened=opened)
+        except versions.EditConflict as conflict:
+            changed = changed_since(conflict, opened, mine,
+                                    record_labels(labels[form.measure.code]))
+            form = CorrectionForm(administration=administration, initial={
+                **versions.merged(conflict, opened, mine), "reason": reason,
+                "version": versions.stamp(conflict.now)})
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Record corrected. The old scores are kept in the audit log")
             return redirect("session", session_id=administration.session_id)
-    labels = labels_for([form.measure])
     return render(request, "casework/correct_record.html", {
         "administration": administration,
         "family": administration.session.family,
         "form": form,
         "labels": labels,
-        "errors": error_summary(form),
-        **edit_version(form, conflict, record_labels(labels[form.measure.code])),
+        "changed": changed,
+        "errors": error_summary(form) or conflict_summary(changed),
     })
 
 
