@@ -7,7 +7,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from familyfeedback.casework import actions
 from familyfeedback.casework.access import get_administration_for
 from familyfeedback.casework.forms import CorrectionForm
-from familyfeedback.casework.wording import labels_for
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.pictures import picture_kind
 
@@ -34,7 +33,7 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
         "administration": administration,
         "family": administration.session.family,
         "form": form,
-        "labels": labels_for([form.measure]),
+        "labels": {form.measure.code: form.words},
         "errors": error_summary(form),
     })
 
