@@ -7,10 +7,13 @@ not, and is loaded per deployment from a text pack (see TEXT_PACK.md).
 from .ages import age_on
 from .alerts import (
     DEFAULT_REVIEW_AFTER,
+    DEFAULT_SESSION_DROP,
     Alert,
     AlertCode,
     Score,
     Summary,
+    Tier,
+    by_tier,
     outcome_alerts,
     session_alerts,
     summarise,
@@ -26,6 +29,9 @@ from .thresholds import STANDARDS, cutoff_for, reliable_change_for
 
 __all__ = [
     "DEFAULT_REVIEW_AFTER",
+    "DEFAULT_SESSION_DROP",
+    "Tier",
+    "by_tier",
     "Alert",
     "AlertCode",
     "Score",
