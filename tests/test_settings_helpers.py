@@ -52,3 +52,20 @@ def test_sqlite_runs_in_wal_with_immediate_transactions(db):
         cursor.execute("PRAGMA synchronous")
         assert cursor.fetchone()[0] == 2  # FULL
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_amounts_are_checked(monkeypatch):
+    from decimal import Decimal
+
+    from familyfeedback.lib.env import env_decimal
+
+    assert env_decimal("FF_AMOUNT", Decimal("1"), minimum=Decimal("0.1")) == Decimal("1")
+    monkeypatch.setenv("FF_AMOUNT", "one")
+    with pytest.raises(ImproperlyConfigured, match="FF_AMOUNT must be a number"):
+        env_decimal("FF_AMOUNT", Decimal("1"), minimum=Decimal("0.1"))
+    for bad in ("0", "nan", "inf"):
+        monkeypatch.setenv("FF_AMOUNT", bad)
+        with pytest.raises(ImproperlyConfigured, match="FF_AMOUNT must be"):
+            env_decimal("FF_AMOUNT", Decimal("1"), minimum=Decimal("0.1"))
+    monkeypatch.setenv("FF_AMOUNT", "1.5")
+    assert env_decimal("FF_AMOUNT", Decimal("1"), minimum=Decimal("0.1")) == Decimal("1.5")

@@ -109,10 +109,16 @@ def _progress(tool: str, records: list[Administration], age: int,
     return progress
 
 
-def reliable_change_note() -> str:
+def thresholds_note() -> str:
+    """The service's thresholds in words, so a reader knows what raised an alert."""
     if settings.RELIABLE_CHANGE_STANDARD == "cyp_iapt_2015":
-        return "Reliable change uses the CYP IAPT 2015 thresholds (ORS 6.6 points, CORS 10)."
-    return "Reliable change uses the commonly cited values (ORS 5 points, CORS 6)."
+        change = "Reliable change uses the CYP IAPT 2015 thresholds (ORS 6.6 points, CORS 10)."
+    else:
+        change = "Reliable change uses the commonly cited values (ORS 5 points, CORS 6)."
+    return (f"{change} A session rating is raised as fallen at a fall of "
+            f"{measures.points(settings.ALERT_SESSION_DROP)} or more from the one before; no "
+            f"reliable improvement is raised after {settings.ALERT_REVIEW_AFTER} outcome "
+            "ratings.")
 
 
 def latest_ors_totals(records: list[Administration]) -> dict[int, tuple[Decimal, str]]:

@@ -15,6 +15,7 @@ from .alerts import (
     Tier,
     by_tier,
     outcome_alerts,
+    points,
     session_alerts,
     summarise,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "DEFAULT_SESSION_DROP",
     "Tier",
     "by_tier",
+    "points",
     "Alert",
     "AlertCode",
     "Score",

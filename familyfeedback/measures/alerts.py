@@ -232,8 +232,8 @@ def session_alerts(scores: Sequence[Score], *, drop: Decimal = DEFAULT_SESSION_D
         alerts.append(Alert(
             AlertCode.SESSION_RATING_DROPPED,
             f"The session rating fell by {fell:.1f} points, from {rated[-2].total} to "
-            f"{latest.total} (a fall of {points(drop)} or more is raised): ask what was different this "
-            "time.",
+            f"{latest.total} (a fall of {points(drop)} or more is raised): ask what was "
+            "different this time.",
             latest.on,
         ))
     return alerts

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from familyfeedback.casework import actions, alerts, queries, trajectories
 from familyfeedback.casework.access import get_family_for, get_person_for
 from familyfeedback.casework.forms import AcknowledgeForm, PersonForm
-from familyfeedback.casework.presenters import person_progress, reliable_change_note
+from familyfeedback.casework.presenters import person_progress, thresholds_note
 from familyfeedback.casework.wording import text_pack_status
 from familyfeedback.lib.errors import error_summary
 
@@ -41,7 +41,7 @@ def family_context(family, acknowledge_form: AcknowledgeForm | None = None) -> d
         "acknowledged": queries.acknowledgements(people),
         "acknowledge_form": acknowledge_form,
         "sessions": queries.family_sessions(family),
-        "rc_note": reliable_change_note(),
+        "rc_note": thresholds_note(),
         "text_pack": text_pack_status(),
     }
 
