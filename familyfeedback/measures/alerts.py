@@ -179,7 +179,10 @@ def outcome_alerts(
                 "more than chance. Talk about what has changed.",
                 latest.on,
             ))
-        elif cls is not ChangeClass.IMPROVED and len(totals) >= review_after:
+        elif (cls is not ChangeClass.IMPROVED and len(totals) >= review_after
+              and (cutoff is None or first.total < cutoff)):
+            # Someone who started above the cut-off has little room to improve reliably; their
+            # start is raised (for the record), and their flat line is no news (ADR 0013).
             alerts.append(Alert(
                 AlertCode.NO_RELIABLE_IMPROVEMENT,
                 f"No reliable improvement after {len(totals)} ratings ({first.total} to "

@@ -107,3 +107,12 @@ def test_by_tier_puts_act_now_first_and_keeps_the_order_within_a_tier(items):
     assert [a.tier.rank for a in ordered] == sorted(a.tier.rank for a in items)
     for tier in Tier:
         assert [a for a in ordered if a.tier is tier] == [a for a in items if a.tier is tier]
+
+
+def test_a_flat_line_that_started_above_the_cutoff_is_not_raised_as_no_improvement():
+    scores = [Score(START + timedelta(weeks=n), "ORS", D(t)) for n, t in enumerate((26, 27, 26))]
+    assert [a.code for a in outcome_alerts(scores, cutoff=D(25), rci=D(5))] == [
+        AlertCode.INTAKE_ABOVE_CUTOFF]
+    below = [Score(s.on, s.measure, s.total - 2) for s in scores]
+    assert [a.code for a in outcome_alerts(below, cutoff=D(25), rci=D(5))] == [
+        AlertCode.NO_RELIABLE_IMPROVEMENT]
