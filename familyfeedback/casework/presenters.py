@@ -90,8 +90,8 @@ def _progress(tool: str, records: list[Administration], age: int,
                                             "improvement that has crossed the cut-off")
     cutoff_label = ""
     if progress.cutoff is not None:
-        cutoff_label = (f"Cut-off {progress.cutoff.value}" if tool == "ORS"
-                        else f"{progress.cutoff.value}: below suggests the session did not fit")
+        # Short, to fit inside the chart's key; the session rating's meaning is said under it.
+        cutoff_label = f"Cut-off {progress.cutoff.value}"
     expected = expected_range(curves, measure.code, [r.total for r in done])
     if tool == "ORS" and not expected:
         progress.expected_note = curves.why_not(measure.code)
@@ -103,6 +103,8 @@ def _progress(tool: str, records: list[Administration], age: int,
         [(r.session_date, r.total) for r in done],
         cutoff=progress.cutoff.value if progress.cutoff else None,
         cutoff_label=cutoff_label,
+        cutoff_note=(progress.cutoff.meaning if tool == "SRS" and progress.cutoff
+                     else ""),
         band_width=band,
         expected=expected,
     )

@@ -16,8 +16,9 @@ BLUE = (0x1D, 0x70, 0xB8)
 
 
 def blue_pixels(element) -> int:
-    image = Image.open(io.BytesIO(element.screenshot())).convert("RGB")
-    return sum(1 for pixel in image.getdata()
+    data = Image.open(io.BytesIO(element.screenshot())).convert("RGB").tobytes()
+    pixels = (data[i:i + 3] for i in range(0, len(data), 3))
+    return sum(1 for pixel in pixels
                if all(abs(a - b) <= 24 for a, b in zip(pixel, BLUE, strict=True)))
 
 
