@@ -74,3 +74,16 @@ def test_chart_text_is_legible_inside_the_chart_and_the_bands_differ(family_with
     assert band["dash"] != expected["dash"], "and its own outline"
     screenshot(page, f"family-page-{width}.png")
     assert_no_axe_violations(page, f"the family page at {width} px")
+
+
+def test_on_a_phone_the_caseload_and_family_page_do_not_scroll_sideways(family_with_ranges,
+                                                                        live_world, live_server,
+                                                                        new_context):
+    """A wide table scrolls inside its own box; the page itself stays the phone's width."""
+    family, _ = family_with_ranges
+    page = new_context(viewport={"width": 320, "height": 800}).new_page()
+    sign_in(page, live_server, live_world.practitioner)
+    for path in ("/", f"/families/{family.pk}/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320, path
+        assert_no_axe_violations(page, f"{path} at 320 px")
