@@ -43,18 +43,18 @@ def at(page, selector: str, fraction: float) -> tuple[float, float]:
     return left + width * fraction, box["y"] + box["height"] / 2
 
 
-def touch_drag(page, start, end, steps=4):
+def touch_drag(page, *points):
+    """A finger put down at the first point, moved through the others and lifted at the last."""
     cdp = page.context.new_cdp_session(page)
-    (x0, y0), (x1, y1) = start, end
 
     def send(kind, x, y):
-        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+        touches = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": touches})
 
-    send("touchStart", x0, y0)
-    for n in range(1, steps + 1):
-        send("touchMove", x0 + (x1 - x0) * n / steps, y0 + (y1 - y0) * n / steps)
-    send("touchEnd", x1, y1)
+    send("touchStart", *points[0])
+    for point in points[1:]:
+        send("touchMove", *point)
+    send("touchEnd", *points[-1])
 
 
 @pytest.fixture
@@ -92,10 +92,15 @@ def test_a_tap_on_the_line_records_its_value_even_where_the_line_already_stood(
 
 def test_a_short_touch_drag_records_its_value(live_world, live_server, phone):
     item = open_form(live_world, live_server, phone)
-    start = at(phone, f"{item}3_line", 0.5)
-    touch_drag(phone, start, (start[0] + 6, start[1]))
+    x, y = at(phone, f"{item}3_line", 0.5)
+    touch_drag(phone, (x, y), (x + 2, y), (x + 4, y), (x + 6, y))
     value = phone.locator(f"{item}3").input_value()
     assert value != "" and 5.0 <= float(value) <= 5.6, value
+    # A finger put down where the line already stands and moved less than the browser's touch
+    # slop changes nothing and fires no input event: it must still be recorded.
+    phone.locator(f"{item}3").fill("")
+    touch_drag(phone, (x, y), (x + 2, y), (x + 4, y), (x + 6, y))
+    assert phone.locator(f"{item}3").input_value() == value
 
 
 def test_a_short_mouse_drag_records_its_value(live_world, live_server, page):
@@ -107,3 +112,9 @@ def test_a_short_mouse_drag_records_its_value(live_world, live_server, page):
     page.mouse.up()
     value = page.locator(f"{item}4").input_value()
     assert value != "" and abs(float(value) - 3.0) <= 0.3, value
+    # Pressed and let go where the line already stands: no value changes, and it is recorded.
+    page.locator(f"{item}4").fill("")
+    page.mouse.move(x + 2, y)
+    page.mouse.down()
+    page.mouse.up()
+    assert page.locator(f"{item}4").input_value() == value
