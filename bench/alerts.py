@@ -15,9 +15,14 @@ ranges), then times in-process, with time.perf_counter, the reads the caseload p
   (d) (c) plus outstanding for everyone, as (b).
 
 The cases take turns in each round. The ratios b/a and d/c are the price of the alerts (target:
-at most 1.5). SQLite always (a fresh file, var/bench_alerts.sqlite3); PostgreSQL as well when
---postgres URL is given or DATABASE_URL is a postgres URL (a dedicated database, ff_bench_alerts,
-dropped and made again each run). Each database runs in its own child process.
+at most 1.5). It also prints the share of the service's people in each alert tier (a person counts
+in their most urgent one): act now and talk about it together should flag about the share that
+measurement-feedback research finds not on track (a fifth to a third), and every reliable
+deterioration must be in act now (docs/decisions/0013-alert-tiers.md).
+
+SQLite always (a fresh file, var/bench_alerts.sqlite3); PostgreSQL as well when --postgres URL
+is given or DATABASE_URL is a postgres URL (a dedicated database, ff_bench_alerts, dropped and
+made again each run). Each database runs in its own child process.
 """
 
 import argparse
@@ -54,7 +59,12 @@ OPEN_FAMILIES = 1500
 CASELOAD = 30
 CLOSED_FAMILIES = 500
 SEED = 2026
-PATTERNS = ("improving", "improving", "improving", "flat", "flat", "deteriorating", "low_srs")
+# How each family's outcome ratings go, in the shares the research reports for people 10 to 20
+# sessions in (docs/decisions/0013-alert-tiers.md): about 8% get worse (Lambert's clinic base
+# rate), most of the rest improve (half reliably by the 8th session), the others stay flat. The
+# session rating is low in one family in ten, whatever the outcome.
+PATTERNS = {"improving": 62, "flat": 30, "deteriorating": 8}
+LOW_SESSION_SHARE = 0.10
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,6 +128,26 @@ def table(results: list[dict]) -> str:
         rows.append(f"  data: {result['data']}")
         for key in ("b", "d"):
             rows.append(f"  alerts in ({key}): {result['alerts'][key]}")
+        rows.append("")
+        rows.append(tier_table(result))
+    return "\n".join(rows)
+
+
+def tier_table(result: dict) -> str:
+    """The whole service's people by their most urgent alert tier."""
+    tiers = result["tiers"]
+    people = tiers["people"]
+    header = f"{result['database']:<11} {'tier (whole service)':<32} {'people':>7} {'share':>7}"
+    rows = [header, "-" * len(header)]
+    for label, count in tiers["by_tier"]:
+        rows.append(f"{'':<11} {label:<32} {count:>7} {count / people:>7.1%}")
+    flagged = tiers["flagged"]
+    rows.append(f"{'':<11} {'act now or talk about it':<32} {flagged:>7} {flagged / people:>7.1%}")
+    rows.append(f"{'':<11} {'no alert':<32} {tiers['none']:>7} {tiers['none'] / people:>7.1%}")
+    rows.append(f"{'':<11} {'people':<32} {people:>7}")
+    rows.append(f"  reliable deteriorations in act now: {tiers['deteriorated_act_now']} of "
+                f"{tiers['deteriorated']}; the session rating fell (for the record): "
+                f"{tiers['dropped']} people")
     return "\n".join(rows)
 
 
@@ -136,7 +166,7 @@ def worker(args) -> int:
     bench.run()
     cases = bench.results
     report(args.worker, SQLITE_PATH, rounds=args.rounds, warmup=args.warmup, cases=cases,
-           data=data, alerts=bench.alert_counts,
+           data=data, alerts=bench.alert_counts, tiers=bench.tiers,
            ratios={"b/a": cases["b"]["median_ms"] / cases["a"]["median_ms"],
                    "d/c": cases["d"]["median_ms"] / cases["c"]["median_ms"]})
     return 0
@@ -217,7 +247,8 @@ def build_service() -> str:
 
         present, records = [], []
         for family, _, _ in plans:
-            pattern = rng.choice(PATTERNS)
+            pattern = rng.choices(list(PATTERNS), weights=list(PATTERNS.values()))[0]
+            low_session = rng.random() < LOW_SESSION_SHARE
             folk = by_family[family.pk]
             # Most start in the clinical range; one in ten starts above the cut-off.
             level = {p.pk: rng.uniform(27, 34) if rng.random() < 0.1 else rng.uniform(10, 26)
@@ -231,8 +262,8 @@ def build_service() -> str:
                     rated[person.pk] += 1
                     age = measures.age_on(person.date_of_birth, session.date)
                     for tool in ("ORS", "SRS"):
-                        record = rating(rng, tool, age, pattern, level[person.pk],
-                                        rated[person.pk])
+                        record = rating(rng, tool, age, pattern, low_session,
+                                        level[person.pk], rated[person.pk])
                         record.session, record.person = session, person
                         if has_age:
                             record.age = age
@@ -252,7 +283,8 @@ def build_service() -> str:
             f"{len(records)} administrations; {fitted}")
 
 
-def rating(rng, tool: str, age: int, pattern: str, level: float, number: int):
+def rating(rng, tool: str, age: int, pattern: str, low_session: bool, level: float,
+           number: int):
     """One administration (without session and person) whose totals follow the pattern."""
     from familyfeedback import measures
     from familyfeedback.casework.models import Administration
@@ -270,7 +302,7 @@ def rating(rng, tool: str, age: int, pattern: str, level: float, number: int):
     if tool == "ORS":
         slope = {"improving": 1.2, "deteriorating": -0.8}.get(pattern, 0.1)
         items = split(rng, level + slope * (number - 1) + rng.gauss(0, 2), spread=1.2)
-    elif pattern == "low_srs":
+    elif low_session:
         items = split(rng, rng.uniform(26, 35), spread=1.2)
     else:
         items = split(rng, rng.uniform(37.5, 40), spread=0.35)
@@ -302,6 +334,7 @@ class Bench:
         self.args = args
         self.results: dict[str, dict] = {}
         self.alert_counts: dict[str, dict[str, int]] = {}
+        self.tiers: dict = {}
         self.today = timezone.localdate()
         worker = User.objects.get(email="worker.1@bench.test")
         # As the caseload page loads them; loaded once here, outside the timings.
@@ -336,6 +369,7 @@ class Bench:
 
     def run(self) -> None:
         self.check()
+        self.count_tiers()
         self.results.update(self.time(self.calls()))
         if self.args.profile:
             self.profile()
@@ -357,6 +391,31 @@ class Bench:
         if label and found != self.alert_counts:
             raise SystemExit(f"the fixes change the alerts: {found} != {self.alert_counts}")
         self.alert_counts = self.alert_counts or found
+
+    def count_tiers(self) -> None:
+        """Each of the service's people in their most urgent tier, or in none."""
+        from familyfeedback import measures
+
+        raised = self.alerts("service")
+        people = sum(len(f.people.all()) for f in self.families["service"])
+        top: dict[int, measures.Tier] = {}
+        for item in raised:  # ordered by tier: the first seen is the most urgent
+            top.setdefault(item.person.pk, item.tier)
+        counts = Counter(top.values())
+        codes = {(item.person.pk, item.alert.code) for item in raised}
+        deteriorated = {pk for pk, code in codes
+                        if code is measures.AlertCode.RELIABLE_DETERIORATION}
+        self.tiers = {
+            "people": people,
+            "by_tier": [(tier.label, counts[tier]) for tier in measures.Tier],
+            "flagged": sum(counts[tier] for tier in measures.Tier if tier.listed),
+            "none": people - len(top),
+            "deteriorated": len(deteriorated),
+            "deteriorated_act_now": sum(top[pk] is measures.Tier.ACT_NOW for pk in deteriorated),
+            "dropped": len({pk for pk, code in codes
+                            if code is measures.AlertCode.SESSION_RATING_DROPPED}),
+        }
+        print(f"   tiers: {self.tiers}", flush=True)
 
     def time(self, calls: dict) -> dict[str, dict]:
         from django.db import connection

@@ -4,6 +4,7 @@ environment through the typed helpers in familyfeedback.lib.env."""
 import os
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -11,7 +12,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from familyfeedback.casework import schedules  # pure: imports nothing of Django's
-from familyfeedback.lib.env import env_bool, env_int, env_list, env_str
+from familyfeedback.lib.env import env_bool, env_decimal, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("FF_VAR_DIR", str(BASE_DIR / "var")))
@@ -204,6 +205,9 @@ except ValueError as error:
 
 # Raise "no reliable improvement" when this many outcome ratings in an episode show none.
 ALERT_REVIEW_AFTER = env_int("FF_ALERT_REVIEW_AFTER", 3, minimum=2)
+# Raise "session rating fell" when it is at least this many points below the one before (OpenFIT's
+# rule is 1 point; see docs/decisions/0013-alert-tiers.md).
+ALERT_SESSION_DROP = env_decimal("FF_ALERT_SESSION_DROP", Decimal("1"), minimum=Decimal("0.1"))
 
 # Photos of children's drawn faces. Never served as public files: a view checks access first.
 MEDIA_ROOT = VAR_DIR / "media"

@@ -60,3 +60,20 @@ def test_sqlite_runs_in_wal_with_immediate_transactions(tmp_path, django_db_bloc
             assert cursor.fetchone()[0] == 20_000
     finally:
         connection.close()
+
+
+def test_amounts_are_checked(monkeypatch):
+    from decimal import Decimal
+
+    from familyfeedback.lib.env import env_decimal
+
+    assert env_decimal("FF_AMOUNT", Decimal("1"), minimum=Decimal("0.1")) == Decimal("1")
+    monkeypatch.setenv("FF_AMOUNT", "one")
+    with pytest.raises(ImproperlyConfigured, match="FF_AMOUNT must be a number"):
+        env_decimal("FF_AMOUNT", Decimal("1"), minimum=Decimal("0.1"))
+    for bad in ("0", "nan", "inf"):
+        monkeypatch.setenv("FF_AMOUNT", bad)
+        with pytest.raises(ImproperlyConfigured, match="FF_AMOUNT must be"):
+            env_decimal("FF_AMOUNT", Decimal("1"), minimum=Decimal("0.1"))
+    monkeypatch.setenv("FF_AMOUNT", "1.5")
+    assert env_decimal("FF_AMOUNT", Decimal("1"), minimum=Decimal("0.1")) == Decimal("1.5")

@@ -1,5 +1,7 @@
 """The alerts a practitioner sees: the pure rules of familyfeedback.measures applied to each
-person's ratings in their current episode, less those already acknowledged."""
+person's ratings in their current episode, less those already acknowledged, most urgent tier
+first. The caseload, the dashboards and the emails list only the first two tiers (`listed`); the
+family's page shows all three."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -32,6 +34,10 @@ class PersonAlert:
     @property
     def title(self) -> str:
         return TITLES[self.alert.code]
+
+    @property
+    def tier(self) -> measures.Tier:
+        return self.alert.tier
 
     @property
     def anchor(self) -> str:
@@ -70,32 +76,50 @@ def person_alerts(person: Person, records: list[Administration], today: date,
             review_after=settings.ALERT_REVIEW_AFTER,
             expected_low=Decimal(str(round(low, 1))) if low is not None else None,
         )
-    alerts += measures.session_alerts(scores(records, "SRS"))
+    alerts += measures.session_alerts(scores(records, "SRS"), drop=settings.ALERT_SESSION_DROP)
     return alerts
 
 
 def outstanding(people: list[Person], records: list[Administration], today: date,
                 curves: Curves) -> list[PersonAlert]:
-    """Alerts not yet acknowledged for these people, given their current episodes' records."""
+    """Alerts not yet acknowledged for these people, given their current episodes' records, by
+    tier (then by person, in the order given)."""
     by_person: dict[int, list[Administration]] = defaultdict(list)
     for record in records:
         by_person[record.person_id].append(record)
     done = set(AlertAcknowledgement.objects.filter(person__in=[p.pk for p in people])
                .values_list("person_id", "code", "fired_on"))
-    return [
+    return measures.by_tier(
         PersonAlert(person, alert)
         for person in people
         for alert in person_alerts(person, by_person.get(person.pk, []), today, curves)
         if (person.pk, alert.code.value, alert.on) not in done
-    ]
+    )
 
 
-def for_caseload(items: list[PersonAlert]) -> dict[int, list[tuple[Person, str]]]:
-    """family id -> [(person, "got worse, low session rating")]: one line per person, so a
-    session rating that is low on three counts reads as one thing to talk about."""
-    by_family: dict[int, dict[int, tuple[Person, list[str]]]] = {}
-    for item in items:
+def listed(items: list[PersonAlert]) -> list[PersonAlert]:
+    """The alerts lists show: act now and talk about it. The rest stay on the person's page."""
+    return [item for item in items if item.tier.listed]
+
+
+@dataclass(frozen=True)
+class CaseloadLine:
+    """One person's listed alerts on a caseload: their most urgent tier and the titles."""
+
+    person: Person
+    tier: measures.Tier
+    titles: str
+
+
+def for_caseload(items: list[PersonAlert]) -> dict[int, list[CaseloadLine]]:
+    """family id -> one line per person ("got worse, low session rating"), so a session rating
+    that is low on three counts reads as one thing to talk about; the most urgent person first.
+    items: ordered by tier, as outstanding() returns them."""
+    by_family: dict[int, dict[int, tuple[Person, measures.Tier, list[str]]]] = {}
+    for item in listed(items):
         people = by_family.setdefault(item.person.family_id, {})
-        people.setdefault(item.person.pk, (item.person, []))[1].append(item.title.lower())
-    return {family_id: [(person, ", ".join(titles)) for person, titles in people.values()]
+        people.setdefault(item.person.pk, (item.person, item.tier, []))[2].append(
+            item.title.lower())
+    return {family_id: [CaseloadLine(person, tier, ", ".join(titles))
+                        for person, tier, titles in people.values()]
             for family_id, people in by_family.items()}

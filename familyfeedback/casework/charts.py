@@ -5,8 +5,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+# A narrow drawing with large text: at a 320 px phone the chart is about 290 px wide, and text of
+# 18 units then renders at 13 px (it was 6 px at 640 units wide). The key sits under the axis,
+# inside the drawing, one row per line or band, so no label can run off the edge.
+WIDTH, HEIGHT = 400, 230
+LEFT, RIGHT, TOP, BOTTOM = 34, 10, 12, 32
+KEY_ROW = 26
 MAX_TOTAL = 40
 
 
@@ -23,6 +27,7 @@ class Line:
     y: float
     value: Decimal
     label: str
+    note: str = ""  # what being below it means, said under the chart
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,15 @@ class Band:
     y_top: float
     y_bottom: float
     label: str
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    """One entry of the key drawn under the chart: a swatch of the shape's style and its name."""
+
+    kind: str  # "band", "expected" or "cutoff": the CSS class the swatch borrows
+    label: str
+    y: float
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,7 @@ class Chart:
     expected_path: str
     y_ticks: list[tuple[float, int]]
     x_labels: list[tuple[float, str]]
+    key: list[KeyRow]
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -57,6 +72,7 @@ def build_chart(
     *,
     cutoff: Decimal | None = None,
     cutoff_label: str = "",
+    cutoff_note: str = "",
     band_width: Decimal | None = None,
     expected: list[tuple[float, float]] | None = None,
 ) -> Chart:
@@ -77,7 +93,7 @@ def build_chart(
         first = points[0].total
         high, low = min(first + band_width, MAX_TOTAL), max(first - band_width, 0)
         band = Band(_y(high), _y(low), f"No reliable change: {low} to {high}")
-    line = Line(_y(cutoff), cutoff, cutoff_label) if cutoff is not None else None
+    line = Line(_y(cutoff), cutoff, cutoff_label, cutoff_note) if cutoff is not None else None
     path = " ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(points))
     expected_path = ""
     if expected and len(expected) == len(points):
@@ -91,6 +107,10 @@ def build_chart(
     if points:
         ends = [points[0]] if len(points) == 1 else [points[0], points[-1]]
         x_labels = [(p.x, f"{p.on.day} {p.on:%b %Y}") for p in ends]
+    names = [("band", "No reliable change", band), ("expected", "Expected range", expected_path),
+             ("cutoff", line.label if line else "", line)]
+    key = [KeyRow(kind, label, HEIGHT + KEY_ROW * n + KEY_ROW / 2)
+           for n, (kind, label, shown) in enumerate((k, la, s) for k, la, s in names if s)]
     return Chart(
         points=points,
         cutoff=line,
@@ -99,4 +119,6 @@ def build_chart(
         expected_path=expected_path,
         y_ticks=[(_y(v), v) for v in (0, 10, 20, 30, 40)],
         x_labels=x_labels,
+        key=key,
+        height=HEIGHT + KEY_ROW * len(key) + (8 if key else 0),
     )

@@ -12,15 +12,19 @@ from django.utils import timezone
 from familyfeedback import measures
 from familyfeedback.casework.actions import Entry, check_session_date
 from familyfeedback.casework.models import Administration, NotAdministeredReason, Person, Session
+from familyfeedback.casework.wording import MeasureWords, labels_for
 from familyfeedback.lib import versions
 from familyfeedback.lib.dateinput import DatePartsField
 from familyfeedback.lib.pictures import check_picture
 
 
-def check_items(form: forms.Form, measure, raw: dict, cleaned: dict, prefix: str) -> None:
-    """Check a lines measure's items, marking each wrong field with its own message."""
+def check_items(form: forms.Form, measure, words: MeasureWords, raw: dict, cleaned: dict,
+                prefix: str) -> None:
+    """Check a lines measure's items, marking each wrong field with its own message, which names
+    the line in the words the page shows (the text pack's, when loaded)."""
+    names = {item.key: item.label for item in words.items}
     try:
-        cleaned.update(measures.validate_items(measure, raw))
+        cleaned.update(measures.validate_items(measure, raw, names))
     except measures.ScoreError as error:
         for key, message in error.errors.items():
             form.add_error(key, f"{prefix}{message}")
@@ -79,11 +83,12 @@ class MeasureForm(forms.Form):
     shown_measure = forms.CharField(required=False)
 
     def __init__(self, *args, person: Person, measure: measures.Measure, on: date, due: bool,
-                 **kwargs):
+                 words: MeasureWords, **kwargs):
         super().__init__(*args, **kwargs)
         self.checked = False  # set when the person is marked present and the form validated
         self.person = person
         self.measure = measure
+        self.words = words
         self.on = on
         self.due = due
         if not due:
@@ -130,7 +135,7 @@ class MeasureForm(forms.Form):
                     self.add_error("picture", f"{self.subject}: {error.message}")
         else:
             raw = {item.key: cleaned.get(item.key, "") for item in self.measure.items}
-            check_items(self, self.measure, raw, cleaned, f"{self.subject}: ")
+            check_items(self, self.measure, self.words, raw, cleaned, f"{self.subject}: ")
         return cleaned
 
     def entry(self) -> Entry | None:
@@ -159,17 +164,13 @@ def measure_forms(data, files, people: list[Person], on: date,
                   due: dict[int, bool]) -> list[MeasureForm]:
     """A form per person per tool, the measure chosen by the person's age on the session date.
     People born after the date get none: the date check reports them."""
-    forms_ = []
-    for person in people:
-        if person.date_of_birth > on:
-            continue
-        age = measures.age_on(person.date_of_birth, on)
-        for tool in ("ORS", "SRS"):
-            measure = measures.measure_for(tool, age)
-            forms_.append(MeasureForm(data, files, person=person, measure=measure, on=on,
-                                      due=due.get(person.pk, True),
-                                      prefix=f"p{person.pk}-{tool.lower()}"))
-    return forms_
+    chosen = [(person, measures.measure_for(tool, measures.age_on(person.date_of_birth, on)))
+              for person in people if person.date_of_birth <= on for tool in ("ORS", "SRS")]
+    words = labels_for([measure for _, measure in chosen])
+    return [MeasureForm(data, files, person=person, measure=measure, on=on,
+                        due=due.get(person.pk, True), words=words[measure.code],
+                        prefix=f"p{person.pk}-{measure.tool.lower()}")
+            for person, measure in chosen]
 
 
 def session_date_from(data) -> date:
@@ -218,12 +219,13 @@ class CorrectionForm(forms.Form):
         self.fields["version"].initial = versions.stamp(
             {**administration.items(), "face": administration.face})
         self.measure = measures.get(administration.measure)
+        self.words = labels_for([self.measure])[self.measure.code]
         if self.measure.kind == "lines":
             for item in self.measure.items:
+                # Not required here: an empty box is reported with the line's name, as on the
+                # record form.
                 self.fields[item.key] = forms.CharField(
-                    max_length=6, initial=f"{getattr(administration, item.key)}",
-                    error_messages={"required": f"Enter {item.label.lower()}"},
-                )
+                    required=False, max_length=6, initial=f"{getattr(administration, item.key)}")
         else:
             self.fields["face"].initial = administration.face
 
@@ -231,7 +233,7 @@ class CorrectionForm(forms.Form):
         cleaned = super().clean()
         if self.measure.kind == "lines":
             raw = {item.key: cleaned.get(item.key, "") for item in self.measure.items}
-            check_items(self, self.measure, raw, cleaned, "")
+            check_items(self, self.measure, self.words, raw, cleaned, "")
         else:
             try:
                 cleaned["face"] = measures.validate_face(self.measure, cleaned.get("face"))

@@ -98,8 +98,8 @@ def _progress(tool: str, records: list[Administration], age: int,
                                             "improvement that has crossed the cut-off")
     cutoff_label = ""
     if progress.cutoff is not None:
-        cutoff_label = (f"Cut-off {progress.cutoff.value}" if tool == "ORS"
-                        else f"{progress.cutoff.value}: below suggests the session did not fit")
+        # Short, to fit inside the chart's key; the session rating's meaning is said under it.
+        cutoff_label = f"Cut-off {progress.cutoff.value}"
     expected = expected_range(curves, measure.code, [r.total for r in done])
     if tool == "ORS" and not expected:
         progress.expected_note = curves.why_not(measure.code)
@@ -111,16 +111,24 @@ def _progress(tool: str, records: list[Administration], age: int,
         [(r.session_date, r.total) for r in done],
         cutoff=progress.cutoff.value if progress.cutoff else None,
         cutoff_label=cutoff_label,
+        cutoff_note=(progress.cutoff.meaning if tool == "SRS" and progress.cutoff
+                     else ""),
         band_width=band,
         expected=expected,
     )
     return progress
 
 
-def reliable_change_note() -> str:
+def thresholds_note() -> str:
+    """The service's thresholds in words, so a reader knows what raised an alert."""
     if settings.RELIABLE_CHANGE_STANDARD == "cyp_iapt_2015":
-        return "Reliable change uses the CYP IAPT 2015 thresholds (ORS 6.6 points, CORS 10)."
-    return "Reliable change uses the commonly cited values (ORS 5 points, CORS 6)."
+        change = "Reliable change uses the CYP IAPT 2015 thresholds (ORS 6.6 points, CORS 10)."
+    else:
+        change = "Reliable change uses the commonly cited values (ORS 5 points, CORS 6)."
+    return (f"{change} A session rating is raised as fallen at a fall of "
+            f"{measures.points(settings.ALERT_SESSION_DROP)} or more from the one before; no "
+            f"reliable improvement is raised after {settings.ALERT_REVIEW_AFTER} outcome "
+            "ratings.")
 
 
 def latest_ors_totals(records: list[Administration]) -> dict[int, tuple[Decimal, str]]:

@@ -1,11 +1,13 @@
 """The manager's and data team's dashboard: each figure as a table (and a chart where one helps),
 laid out once here so that the page, the CSV and the XLSX downloads show the same numbers."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
 
+from familyfeedback import measures
 from familyfeedback.accounts.models import JobTitle, Team
 from familyfeedback.casework import alerts, queries, trajectories
 from familyfeedback.casework.models import AlertAcknowledgement, Family, NotAdministeredReason
@@ -162,13 +164,18 @@ def _not_administered(teams, start, end) -> Table:
 
 def alert_table(teams: list[Team], start: date, end: date) -> Table:
     families = queries.caseload(Family.objects.filter(team__in=teams))
-    raised = alerts.outstanding([p for f in families for p in f.people.all()],
-                                queries.open_episode_records(families), timezone.localdate(),
-                                trajectories.latest())
+    raised = alerts.listed(alerts.outstanding([p for f in families for p in f.people.all()],
+                                              queries.open_episode_records(families),
+                                              timezone.localdate(), trajectories.latest()))
     done = AlertAcknowledgement.objects.filter(person__family__team__in=teams,
                                                at__date__gte=start, at__date__lte=end).count()
     table = Table("alerts", "Alerts", ["", "Number"])
-    table.rows = [["Outstanding now", len(raised)], ["Acknowledged in the period", done]]
+    tiers = Counter(item.tier for item in raised)
+    table.rows = [[f"Outstanding now: {tier.label.lower()}", tiers[tier]]
+                  for tier in measures.Tier if tier.listed]
+    table.rows.append(["Acknowledged in the period", done])
+    table.note = ("Alerts kept for the record (a small fall in a session rating, one part of "
+                  "it rated low, a start above the cut-off) are shown only on each family's page.")
     return table
 
 

@@ -99,7 +99,8 @@ def practitioner_digest(user: User, today: date,
     found = []
     for family in families:
         lines = FamilyLines(family.name, overdue=overdue.get(family.pk, []))
-        lines.alerts = [(person.first_name, what) for person, what in raised.get(family.pk, [])]
+        lines.alerts = [(line.person.first_name, line.titles)
+                        for line in raised.get(family.pk, [])]
         if lines.overdue or lines.alerts:
             found.append(lines)
     return PractitionerDigest(found) if found else None

@@ -5,6 +5,7 @@ boolean or "ten" for a number raises ImproperlyConfigured naming the variable.
 """
 
 import os
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,6 +40,20 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def env_decimal(name: str, default: Decimal, *, minimum: Decimal) -> Decimal:
+    """A finite amount (a Decimal, so 1.5 points stays 1.5) of at least minimum."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+    if not value.is_finite() or value < minimum:
+        raise ImproperlyConfigured(f"{name} must be a number of at least {minimum}, not {raw!r}")
     return value
 
 

@@ -7,11 +7,15 @@ not, and is loaded per deployment from a text pack (see TEXT_PACK.md).
 from .ages import age_on
 from .alerts import (
     DEFAULT_REVIEW_AFTER,
+    DEFAULT_SESSION_DROP,
     Alert,
     AlertCode,
     Score,
     Summary,
+    Tier,
+    by_tier,
     outcome_alerts,
+    points,
     session_alerts,
     summarise,
 )
@@ -26,6 +30,10 @@ from .thresholds import STANDARDS, cutoff_for, reliable_change_for
 
 __all__ = [
     "DEFAULT_REVIEW_AFTER",
+    "DEFAULT_SESSION_DROP",
+    "Tier",
+    "by_tier",
+    "points",
     "Alert",
     "AlertCode",
     "Score",

@@ -1,13 +1,17 @@
 """What a person's scores in an episode say, and the alerts that tell a practitioner to have a
-different conversation. Pure functions over plain scores, shared by the pages and score_file."""
+different conversation. Pure functions over plain scores, shared by the pages and score_file.
+
+Each rule has a tier (docs/decisions/0013-alert-tiers.md): when every rule fired on everyone, the
+caseload pointed at no one."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from .change import ChangeClass, classify_change, clinically_significant
 from .model import Measure
@@ -16,6 +20,31 @@ from .registry import get
 # How many completed outcome ratings without reliable improvement before it is raised (a service
 # setting; three is where feedback-informed practice suggests reviewing the plan).
 DEFAULT_REVIEW_AFTER = 3
+# How far the session rating must fall from the one before to be raised: OpenFIT's published rule
+# (a drop of 1 point or more). Smaller dips are how people mark a line, not a message.
+DEFAULT_SESSION_DROP = Decimal("1")
+
+
+class Tier(StrEnum):
+    """How soon an alert needs the practitioner, most urgent first."""
+
+    ACT_NOW = "act_now"
+    TALK_ABOUT_IT = "talk_about_it"
+    FOR_THE_RECORD = "for_the_record"
+
+    @property
+    def rank(self) -> int:
+        return list(Tier).index(self)
+
+    @property
+    def label(self) -> str:
+        return {"act_now": "Act now", "talk_about_it": "Talk about it",
+                "for_the_record": "For the record"}[self.value]
+
+    @property
+    def listed(self) -> bool:
+        """Shown on the caseload and the dashboards; the last tier only on the person's page."""
+        return self is not Tier.FOR_THE_RECORD
 
 
 class AlertCode(StrEnum):
@@ -33,6 +62,24 @@ class AlertCode(StrEnum):
         return self in (AlertCode.LOW_SESSION_TOTAL, AlertCode.LOW_SESSION_ITEM,
                         AlertCode.SESSION_RATING_DROPPED)
 
+    @property
+    def tier(self) -> Tier:
+        return TIERS[self]
+
+
+TIERS = {
+    # Worse than chance, or worse than people who started in the same place: do something now.
+    AlertCode.RELIABLE_DETERIORATION: Tier.ACT_NOW,
+    AlertCode.BELOW_EXPECTED: Tier.ACT_NOW,
+    # Not on track, or the session did not fit: raise it at the next visit.
+    AlertCode.NO_RELIABLE_IMPROVEMENT: Tier.TALK_ABOUT_IT,
+    AlertCode.LOW_SESSION_TOTAL: Tier.TALK_ABOUT_IT,
+    # Worth knowing, too common or too small to direct the next conversation.
+    AlertCode.INTAKE_ABOVE_CUTOFF: Tier.FOR_THE_RECORD,
+    AlertCode.LOW_SESSION_ITEM: Tier.FOR_THE_RECORD,
+    AlertCode.SESSION_RATING_DROPPED: Tier.FOR_THE_RECORD,
+}
+
 
 @dataclass(frozen=True)
 class Score:
@@ -49,6 +96,23 @@ class Alert:
     code: AlertCode
     reason: str
     on: date
+
+    @property
+    def tier(self) -> Tier:
+        return self.code.tier
+
+
+class Tiered(Protocol):
+    @property
+    def tier(self) -> Tier: ...
+
+
+T = TypeVar("T", bound=Tiered)
+
+
+def by_tier(items: Iterable[T]) -> list[T]:
+    """Most urgent tier first; within a tier, the order given (sorted() is stable)."""
+    return sorted(items, key=lambda item: item.tier.rank)
 
 
 @dataclass(frozen=True)
@@ -115,7 +179,10 @@ def outcome_alerts(
                 "more than chance. Talk about what has changed.",
                 latest.on,
             ))
-        elif cls is not ChangeClass.IMPROVED and len(totals) >= review_after:
+        elif (cls is not ChangeClass.IMPROVED and len(totals) >= review_after
+              and (cutoff is None or first.total < cutoff)):
+            # Someone who started above the cut-off has little room to improve reliably; their
+            # start is raised (for the record), and their flat line is no news (ADR 0013).
             alerts.append(Alert(
                 AlertCode.NO_RELIABLE_IMPROVEMENT,
                 f"No reliable improvement after {len(totals)} ratings ({first.total} to "
@@ -132,9 +199,11 @@ def outcome_alerts(
     return alerts
 
 
-def session_alerts(scores: Sequence[Score]) -> list[Alert]:
+def session_alerts(scores: Sequence[Score], *, drop: Decimal = DEFAULT_SESSION_DROP
+                   ) -> list[Alert]:
     """Alerts from the latest session rating (SRS/CSRS) against the one before: a total below the
-    cut-off, any item below the item flag (one low item can hide behind a high total), or a drop."""
+    cut-off, any item below the item flag (one low item can hide behind a high total), or a fall
+    of at least `drop` points."""
     rated = [s for s in scores if s.total is not None]
     if not rated:
         return []
@@ -161,11 +230,18 @@ def session_alerts(scores: Sequence[Score]) -> list[Alert]:
             "session went.",
             latest.on,
         ))
-    if len(rated) > 1 and latest.total < rated[-2].total:
+    fell = rated[-2].total - latest.total if len(rated) > 1 else None
+    if fell is not None and fell >= drop:
         alerts.append(Alert(
             AlertCode.SESSION_RATING_DROPPED,
-            f"The session rating fell from {rated[-2].total} to {latest.total}: talk about how "
-            "the session went.",
+            f"The session rating fell by {fell:.1f} points, from {rated[-2].total} to "
+            f"{latest.total} (a fall of {points(drop)} or more is raised): ask what was "
+            "different this time.",
             latest.on,
         ))
     return alerts
+
+
+def points(amount: Decimal) -> str:
+    """1 point, 1.5 points: the rule as a person would say it."""
+    return f"{amount.normalize():f} point" + ("" if amount == 1 else "s")

@@ -31,8 +31,8 @@ def _is_missing(value: ItemValue) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _check_item(item: Item, value: ItemValue, scale: Scale) -> tuple[Decimal | None, str]:
-    name = f"Item {item.number}"
+def _check_item(item: Item, value: ItemValue, scale: Scale,
+                name: str) -> tuple[Decimal | None, str]:
     if _is_missing(value):
         return None, f"{name} is missing"
     number = _as_decimal(value)
@@ -47,10 +47,13 @@ def _check_item(item: Item, value: ItemValue, scale: Scale) -> tuple[Decimal | N
     return (stepped.copy_abs() if stepped.is_zero() else stepped), ""
 
 
-def validate_items(measure: Measure, items: Mapping[str, ItemValue]) -> dict[str, Decimal]:
+def validate_items(measure: Measure, items: Mapping[str, ItemValue],
+                   names: Mapping[str, str] | None = None) -> dict[str, Decimal]:
     """Every item of a lines measure, checked and quantised to one decimal place.
 
     All problems are collected, not just the first, so a form can mark every wrong field at once.
+    names: item key -> the line's label as the page shows it, so a message names the line; a
+    file's rows have no labels, so their messages say "Item 2".
     """
     if measure.is_faces or measure.scale is None:
         raise ScoreError({"face": f"{measure.code} is recorded by choosing a face, not by items"})
@@ -60,7 +63,8 @@ def validate_items(measure: Measure, items: Mapping[str, ItemValue]) -> dict[str
             errors[key] = f"{measure.code} has no item called {key}"
     cleaned: dict[str, Decimal] = {}
     for item in measure.items:
-        number, error = _check_item(item, items.get(item.key), measure.scale)
+        name = (names or {}).get(item.key) or f"Item {item.number}"
+        number, error = _check_item(item, items.get(item.key), measure.scale, name)
         if number is None:
             errors[item.key] = error
         else:

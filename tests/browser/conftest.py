@@ -72,7 +72,7 @@ def new_context(browser):
         page.on("pageerror", lambda error: console_errors.append(f"{page.url}: {error}"))
 
     def make(**options):
-        context = browser.new_context(viewport=VIEWPORT, **options)
+        context = browser.new_context(**{"viewport": VIEWPORT, **options})
         context.set_default_timeout(10_000)
         context.on("page", watch)
         opened.append(context)

@@ -177,7 +177,8 @@ def test_a_practitioner_records_a_family_session_with_only_the_keyboard(live_wor
     assert page.locator(f"table#srs-{adult_2.pk}").count() == 0, "no SRS chart when declined"
     assert page.locator(f'section[aria-labelledby="person-{child_4.pk}-name"] svg').count() == 0
     faces_text = page.locator(f'section[aria-labelledby="person-{child_4.pk}-name"]').inner_text()
-    assert "happy (YCORS)" in faces_text and "in between (YCSRS)" in faces_text
+    assert "Outcome rating (YCORS): 1 completed" in faces_text and ": happy" in faces_text
+    assert "Session rating (YCSRS): 1 completed" in faces_text and ": in between" in faces_text
     assert page.locator("svg.ff-chart").count() == 5
     screenshot(page, "family-page.png")
 

@@ -57,7 +57,7 @@ def test_a_corrected_score_out_of_range_is_refused(world, signed_in):
     page = client.post(reverse("correct_record", args=[record.pk]), {
         "item_1": "11", "item_2": "5.0", "item_3": "5.0", "item_4": "5.0", "reason": "x",
     }).content.decode()
-    assert "Item 1 must be between 0.0 and 10.0" in page
+    assert "How I am doing in myself must be between 0.0 and 10.0" in page
     assert not AuditEntry.objects.filter(action="administration.correct").exists()
 
 

@@ -52,7 +52,7 @@ def test_an_empty_mark_is_missing_whatever_a_line_said(world, signed_in):
     data = record_session_post(world.family, timezone.localdate(), {
         f"p{adult.pk}-ors-item_1": "", f"p{adult.pk}-ors-item_1_line": "7.3"})
     page = client.post(url(world), data).content.decode()
-    assert "Person1&#39;s ORS: Item 1 is missing" in page
+    assert "Person1&#39;s ORS: How I am doing in myself is missing" in page
     assert Session.objects.count() == 0
 
 
@@ -195,8 +195,9 @@ def test_a_score_out_of_range_names_the_person_and_item(world, signed_in):
                                {f"p{child.pk}-ors-item_2": "10.4",
                                 f"p{child.pk}-srs-item_4": "6.45"})
     page = client.post(url(world), data).content.decode()
-    assert "Person3&#39;s CORS: Item 2 must be between 0.0 and 10.0" in page
-    assert "Person3&#39;s CSRS: Item 4 must have at most one decimal place" in page
+    assert ("Person3&#39;s CORS: Home and the people I live with must be between 0.0 and 10.0"
+            in page)
+    assert "Person3&#39;s CSRS: The session as a whole must have at most one decimal place" in page
     assert f'href="#p{child.pk}-ors-item_2"' in page
     assert Session.objects.count() == 0
 

@@ -75,8 +75,9 @@ def test_one_low_item_behind_a_high_total_is_raised():
     assert "8.9" in alerts[0].reason
 
 
-def test_any_drop_in_the_session_rating_is_raised_and_an_equal_one_is_not():
-    assert codes(session_alerts(srs((10, 10, 10, 10), (10, 10, 10, 9.9)))) == [
+def test_a_dip_below_the_drop_amount_is_not_raised_and_an_equal_rating_is_not():
+    assert session_alerts(srs((10, 10, 10, 10), (10, 10, 10, 9.1))) == []
+    assert codes(session_alerts(srs((10, 10, 10, 10), (10, 10, 9.5, 9.5)))) == [
         AlertCode.SESSION_RATING_DROPPED]
     assert session_alerts(srs((10, 10, 10, 9.9), (10, 10, 9.9, 10))) == []
 

@@ -31,7 +31,8 @@ def my_families(request: HttpRequest) -> HttpResponse:
     families, show_all = _caseload(request)
     records = queries.open_episode_records(families)
     people = [person for family in families for person in family.people.all()]
-    raised = alerts.outstanding(people, records, timezone.localdate(), trajectories.latest())
+    raised = alerts.listed(alerts.outstanding(people, records, timezone.localdate(),
+                                              trajectories.latest()))
     return render(request, "casework/my_families.html", {
         "families": families,
         "latest": latest_ors_totals(records),

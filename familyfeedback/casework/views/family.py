@@ -12,7 +12,7 @@ from familyfeedback.casework.presenters import (
     PERSON_LABELS,
     changed_since,
     person_progress,
-    reliable_change_note,
+    thresholds_note,
 )
 from familyfeedback.casework.wording import text_pack_status
 from familyfeedback.lib import versions
@@ -47,7 +47,7 @@ def family_context(family, acknowledge_form: AcknowledgeForm | None = None) -> d
         "acknowledged": queries.acknowledgements(people),
         "acknowledge_form": acknowledge_form,
         "sessions": queries.family_sessions(family),
-        "rc_note": reliable_change_note(),
+        "rc_note": thresholds_note(),
         "today": today,
         "text_pack": text_pack_status(),
     }

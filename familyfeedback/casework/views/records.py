@@ -8,7 +8,6 @@ from familyfeedback.casework import actions
 from familyfeedback.casework.access import get_administration_for
 from familyfeedback.casework.forms import CorrectionForm
 from familyfeedback.casework.presenters import changed_since, record_labels
-from familyfeedback.casework.wording import labels_for
 from familyfeedback.lib import versions
 from familyfeedback.lib.errors import conflict_summary, error_summary
 from familyfeedback.lib.pictures import UNREADABLE_IMAGE, picture_kind, thumbnail
@@ -23,7 +22,6 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
     if request.method == "GET":
         actions.log_view(request.user, "administration.view", administration)
     form = CorrectionForm(request.POST or None, administration=administration)
-    labels = labels_for([form.measure])
     changed = []
     if request.method == "POST" and form.is_valid():
         opened, reason = form.cleaned_data["version"], form.cleaned_data["reason"]
@@ -32,8 +30,7 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
             actions.correct_administration(request.user, administration, items=form.items(),
                                            face=mine["face"], reason=reason, opened=opened)
         except versions.EditConflict as conflict:
-            changed = changed_since(conflict, opened, mine,
-                                    record_labels(labels[form.measure.code]))
+            changed = changed_since(conflict, opened, mine, record_labels(form.words))
             form = CorrectionForm(administration=administration, initial={
                 **versions.merged(conflict, opened, mine), "reason": reason,
                 "version": versions.stamp(conflict.now)})
@@ -46,7 +43,7 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
         "administration": administration,
         "family": administration.session.family,
         "form": form,
-        "labels": labels,
+        "labels": {form.measure.code: form.words},
         "changed": changed,
         "errors": error_summary(form) or conflict_summary(changed),
     })

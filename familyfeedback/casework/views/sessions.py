@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from familyfeedback.casework import actions, queries, schedules
 from familyfeedback.casework.access import get_family_for, get_session_for
 from familyfeedback.casework.forms import SessionForm, measure_forms, session_date_from
-from familyfeedback.casework.wording import labels_for
 from familyfeedback.lib.errors import error_summary
 
 
@@ -61,7 +60,7 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
         "family": family,
         "form": form,
         "per_person": per_person,
-        "labels": labels_for([f.measure for f in per_person]),
+        "labels": {f.measure.code: f.words for f in per_person},
         "schedule": settings.SCHEDULE.describe(),
         "schedule_every_session": settings.SCHEDULE.kind == "every_session",
         "errors": error_summary(form, *checked),

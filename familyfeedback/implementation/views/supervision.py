@@ -46,9 +46,9 @@ def supervision(request: HttpRequest, practitioner_id: int) -> HttpResponse:
             messages.success(request, "Note saved for the next supervision")
             return redirect("supervision", practitioner_id=practitioner.pk)
     families = queries.caseload(families_for(request.user).filter(key_worker=practitioner))
-    raised = alerts.outstanding([p for f in families for p in f.people.all()],
-                                queries.open_episode_records(families), timezone.localdate(),
-                                trajectories.latest())
+    raised = alerts.listed(alerts.outstanding([p for f in families for p in f.people.all()],
+                                              queries.open_episode_records(families),
+                                              timezone.localdate(), trajectories.latest()))
     this_month = timezone.localdate().replace(day=1)
     last_month = (this_month - timezone.timedelta(days=1)).replace(day=1)
     usage = figures.usage_by_month(figures.casework_facts().filter(
