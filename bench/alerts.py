@@ -44,7 +44,6 @@ from bench.harness import bench_targets, report, run_child, start_django  # noqa
 
 SQLITE_PATH = ROOT / "var" / "bench_alerts.sqlite3"
 PG_BENCH_DB = "ff_bench_alerts"
-RESULT_MARK = "BENCH-RESULT "
 CASES = (
     ("a", "(a) caseload of 30: scores"),
     ("b", "(b) caseload of 30: scores + alerts"),

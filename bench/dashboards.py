@@ -57,7 +57,6 @@ from bench.harness import postgres_database, report, run_child, start_django  # 
 SQLITE_PATH = ROOT / "var" / "bench_dashboards.sqlite3"
 PG_BENCH_DB = "ff_bench_dashboards"
 PG_NATIONAL_DB = "ff_bench_dashboards_national"
-RESULT_MARK = "BENCH-RESULT "
 SEED = 2026
 
 # The council: scaled up alike for --national.

@@ -50,7 +50,6 @@ from bench.harness import bench_targets, report, run_child, start_django  # noqa
 
 SQLITE_PATH = ROOT / "var" / "bench_evaluation.sqlite3"
 PG_BENCH_DB = "ff_bench_evaluation"
-RESULT_MARK = "BENCH-RESULT "
 SEED = 2022
 TARGET_CLI_S = 2.0
 CASES = (

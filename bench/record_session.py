@@ -34,7 +34,6 @@ from bench.harness import bench_targets, report, run_child, start_django  # noqa
 
 SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
 PG_BENCH_DB = "ff_bench"
-RESULT_MARK = "BENCH-RESULT "
 CASES = (
     ("post", "(a) record-session POST, family of 4"),
     ("family", "(b) family page GET, 20 sessions"),

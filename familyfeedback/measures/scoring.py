@@ -3,39 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .errors import ScoreError
 from .model import Item, Measure, Scale
+from .numbers import as_number, is_missing
 
 ItemValue = Decimal | str | float | int | None
 
 
-def _as_decimal(value: ItemValue) -> Decimal | None:
-    """The entered value as a Decimal, or None when it is not a finite number."""
-    if isinstance(value, bool):
-        # True is an int in Python, but never a score someone meant to enter.
-        return None
-    if isinstance(value, float):
-        # str() gives the shortest form that round-trips, so 6.4 stays 6.4 rather than
-        # becoming 6.4000000000000003552713678800500929355621337890625.
-        value = str(value)
-    try:
-        number = Decimal(value.strip() if isinstance(value, str) else value)
-    except (InvalidOperation, TypeError, ValueError):
-        return None
-    return number if number.is_finite() else None
-
-
-def _is_missing(value: ItemValue) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _check_item(item: Item, value: ItemValue, scale: Scale,
                 name: str) -> tuple[Decimal | None, str]:
-    if _is_missing(value):
+    if is_missing(value):
         return None, f"{name} is missing"
-    number = _as_decimal(value)
+    number = as_number(value)
     if number is None:
         return None, f"{name} must be a number, for example 6.4"
     if not scale.min <= number <= scale.max:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..errors import ScoreError
+from ..numbers import as_number, is_missing
 from .model import SurveyItem, SurveyMeasure
 from .registry import all_survey_measures, get_survey_measure
 
@@ -35,30 +36,13 @@ class SurveyScore:
         return self.total_or_mean is None
 
 
-def _is_missing(value: Answer) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _as_number(value: Answer) -> Decimal | None:
-    if isinstance(value, bool):
-        # True is an int in Python, but never an answer someone meant to give.
-        return None
-    if isinstance(value, float):
-        value = str(value)
-    try:
-        number = Decimal(value.strip() if isinstance(value, str) else value)
-    except (InvalidOperation, TypeError, ValueError):
-        return None
-    return number if number.is_finite() else None
-
-
 def _check_answer(measure: SurveyMeasure, item: SurveyItem, value: Answer) -> Decimal | str:
     """The answer as a number on the scale, or a message saying what is wrong with it."""
     low, high = measure.scale_min, measure.scale_max
     expected = f"a whole number from {low} to {high}"
     name = measure.short_name[0].lower() + measure.short_name[1:]
     where = f"{item.key} (item {item.number} of {name})"
-    number = _as_number(value)
+    number = as_number(value)
     if number is None:
         return f"{where} must be {expected}, not {value!r}"
     if number != number.to_integral_value() or not low <= number <= high:
@@ -90,7 +74,7 @@ def scored_items(
     values: dict[str, Decimal | None] = {}
     for item in measure.items:
         value = answers.get(item.key)
-        if _is_missing(value):
+        if is_missing(value):
             values[item.key] = None
             continue
         checked = _check_answer(measure, item, value)
