@@ -4,7 +4,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import JobTitle, Membership, Team, User
@@ -35,13 +35,16 @@ def create_trial(actor: User, *, name: str, protocol_note: str = "") -> Trial:
     name = name.strip()
     if not name:
         raise ValidationError("Enter a name for the trial", code="no_name")
-    if Trial.objects.filter(name=name).exists():
-        raise ValidationError("A trial with this name already exists", code="duplicate")
-    with transaction.atomic():
-        trial = Trial.objects.create(name=name, protocol_note=protocol_note.strip(),
-                                     created_by=actor)
-        add_default_questions(trial)
-        audit.record(actor, "trial.create", trial, {"name": name})
+    try:
+        with transaction.atomic():
+            trial = Trial.objects.create(name=name, protocol_note=protocol_note.strip(),
+                                         created_by=actor)
+            add_default_questions(trial)
+            audit.record(actor, "trial.create", trial, {"name": name})
+    except IntegrityError:
+        # The name's unique constraint is the check: a look first could not see a trial of the
+        # same name that someone else is creating at this moment.
+        raise ValidationError("A trial with this name already exists", code="duplicate") from None
     return trial
 
 
@@ -54,7 +57,7 @@ def add_default_questions(trial: Trial) -> None:
 def set_teams(actor: User, trial: Trial, units: dict[Team, str]) -> None:
     """Put service teams in the trial, each with its unit label (teams sharing a label are
     randomised together), and give every practitioner and manager in them a pseudonym."""
-    if hasattr(trial, "allocation"):
+    if trial.has_arms():
         raise ValidationError("The teams cannot change after randomisation", code="allocated")
     if len(units) < 2:
         raise ValidationError("Choose at least two teams", code="too_few")
@@ -91,6 +94,9 @@ def randomise(actor: User, trial: Trial, *, method: str, seed: int,
     """Allocate the trial's units once, from the recorded seed. Never again."""
     if hasattr(trial, "allocation"):
         raise ValidationError("This trial has already been randomised", code="allocated")
+    if trial.has_arms():
+        raise ValidationError("This trial's arms came in an evaluation package: its allocation "
+                              "is made and cannot be randomised again", code="imported")
     teams = list(trial.teams.all())
     sizes: dict[str, int] = {}
     for team in teams:
@@ -129,45 +135,16 @@ def open_wave(actor: User, trial: Trial, kind: str) -> Wave:
     return wave
 
 
-def save_answers(respondent: TrialPractitioner, wave: Wave,
-                 answers: dict[str, str]) -> list[str]:
-    """Save what was answered (blank answers leave any earlier one alone), so a practitioner can
-    stop and come back. Returns plain-English problems; nothing is saved if there are any."""
-    problems: list[str] = []
-    questions = {q.question_id: q for q in wave.trial.custom_questions.filter(wave=wave.kind)}
-    clean: dict[str, str] = {}
-    for item, raw in answers.items():
-        value = raw.strip()
-        if not value:
-            continue
-        if item in questions:
-            question = questions[item]
-            if question.kind in ("likert", "choice") and value not in question.options:
-                problems.append(f"Choose one of the answers to “{question.text}”")
-            elif question.kind == "number":
-                try:
-                    float(value)
-                except ValueError:
-                    problems.append(f"“{question.text}” needs a number, like 7")
-            clean[item] = value
-        elif surveys.is_measure_item(item) and surveys.measure_for_item(item).code in wave.measures:
-            measure = surveys.measure_for_item(item)
-            if not value.isdigit() or not measure.scale_min <= int(value) <= measure.scale_max:
-                problems.append(f"Answers to {measure.short_name} are from {measure.scale_min} "
-                                f"to {measure.scale_max}")
-            clean[item] = value
-        else:
-            problems.append("An answer was sent for a question this survey does not ask")
-    if problems:
-        return problems
+def save_answers(respondent: TrialPractitioner, wave: Wave, answers: dict[str, str]) -> None:
+    """Save the answers given (checked by evaluation.forms.SurveyForm; a question left blank
+    keeps any earlier answer), so a practitioner can stop and come back."""
     with transaction.atomic():
-        for item, value in clean.items():
+        for item, value in answers.items():
             Response.objects.update_or_create(
                 trial=wave.trial, respondent=respondent, wave=wave.kind, item=item,
                 defaults={"value": value})
         # Only counts: an evaluator reads answers by pseudonym, never in the audit trail.
-        audit.record(respondent.user, "survey.answer", wave, {"answers": str(len(clean))})
-    return []
+        audit.record(respondent.user, "survey.answer", wave, {"answers": str(len(answers))})
 
 
 def add_question(actor: User, trial: Trial, *, question_id: str, wave: str, text: str,
@@ -178,20 +155,22 @@ def add_question(actor: User, trial: Trial, *, question_id: str, wave: str, text
         problems.append("Give the question a short code of letters, numbers and underscores")
     elif surveys.is_measure_item(question_id):
         problems.append("That code is a standard measure's item: choose another")
-    elif trial.custom_questions.filter(question_id=question_id).exists():
-        problems.append("That code is already used in this trial")
     if not text:
         problems.append("Enter the question")
     if kind in ("likert", "choice") and len([o for o in options if o.strip()]) < 2:
         problems.append("Give at least two answers to choose from, one a line")
     if problems:
         raise ValidationError(problems)
-    with transaction.atomic():
-        question = Question.objects.create(
-            trial=trial, question_id=question_id, wave=wave, text=text, kind=kind,
-            options=[o.strip() for o in options if o.strip()] if kind in ("likert", "choice")
-            else [])
-        audit.record(actor, "question.create", question, {"question_id": question_id})
+    try:
+        with transaction.atomic():
+            question = Question.objects.create(
+                trial=trial, question_id=question_id, wave=wave, text=text, kind=kind,
+                options=[o.strip() for o in options if o.strip()]
+                if kind in ("likert", "choice") else [])
+            audit.record(actor, "question.create", question, {"question_id": question_id})
+    except IntegrityError:
+        # As for a trial's name: the constraint also sees a question being added at this moment.
+        raise ValidationError(["That code is already used in this trial"]) from None
     return question
 
 
