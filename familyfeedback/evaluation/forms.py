@@ -82,7 +82,8 @@ class RandomiseForm(forms.Form):
     method = forms.ChoiceField(choices=[(m, m) for m in METHODS], error_messages={
         "required": "Choose the method", "invalid_choice": "Choose the method"})
     # The allocation's seed is a 64-bit column.
-    seed = forms.IntegerField(min_value=0, max_value=2**63 - 1, error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"), SEED_MESSAGE))
+    seed = forms.IntegerField(min_value=0, max_value=2**63 - 1, error_messages=dict.fromkeys(
+        ("required", "invalid", "min_value", "max_value"), SEED_MESSAGE))
     # Left out: one to one.
     ratio = forms.RegexField(regex=r"^\s*[1-9]\d?\s*:\s*[1-9]\d?\s*$", required=False,
                              error_messages={"invalid": RATIO_MESSAGE})
