@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from familyfeedback.casework import actions
 from familyfeedback.casework.access import get_administration_for
@@ -12,7 +12,7 @@ from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.pictures import picture_kind
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse:
     administration = get_administration_for(request.user, administration_id)
     if not administration.completed:
@@ -39,7 +39,7 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
     })
 
 
-@require_GET
+@require_safe
 def record_picture(request: HttpRequest, administration_id: int) -> FileResponse:
     administration = get_administration_for(request.user, administration_id)
     if not administration.picture:

@@ -6,7 +6,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.access import dashboard_teams
@@ -48,7 +48,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, date, date]:
     return form, start, end
 
 
-@require_GET
+@require_safe
 def dashboards(request: HttpRequest) -> HttpResponse:
     teams = list(dashboard_teams(request.user))
     form, start, end = _period(request)
@@ -61,7 +61,7 @@ def dashboards(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, key: str, kind: str) -> HttpResponse:
     teams = list(dashboard_teams(request.user))
     form, start, end = _period(request)
