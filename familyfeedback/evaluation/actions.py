@@ -1,6 +1,7 @@
 """The evaluation's writes, each validated, saved in one transaction and audited."""
 
 import secrets
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -21,6 +22,7 @@ from familyfeedback.evaluation.models import (
 )
 from familyfeedback.evaluation.progress import not_answered
 from familyfeedback.evaluation.research_questions import DEFAULTS
+from familyfeedback.lib.mail import MailServerUnreachable, open_connection
 from familyfeedback.measures import surveys
 
 # What each wave asks by default (survey measure codes), as in the pilot.
@@ -174,23 +176,44 @@ def add_question(actor: User, trial: Trial, *, question_id: str, wave: str, text
     return question
 
 
-def remind_non_responders(actor: User, trial: Trial, wave: Wave, site_url: str) -> int:
+@dataclass(frozen=True)
+class Reminded:
+    sent: int
+    failed: int
+
+
+def remind_non_responders(actor: User, trial: Trial, wave: Wave, site_url: str) -> Reminded:
     """Email each practitioner asked in an open wave who has not answered, with their personal
-    link. Returns how many were sent."""
-    sent = 0
-    for respondent in not_answered(trial, wave.kind, wave.arms):
-        if respondent.user is None or not respondent.user.email:
-            continue
-        link = f"{site_url}/surveys/link/{respondent.link_token}/" if site_url else \
-            "the Surveys page of Family Feedback"
-        send_mail(f"Family Feedback: the {wave.get_kind_display().lower()} survey",
-                  f"Please answer the {wave.get_kind_display().lower()} survey for "
-                  f"{trial.name}. It takes about 15 minutes and your answers are kept under a "
-                  f"code, not your name. You can answer at {link}.",
-                  None, [respondent.user.email])
-        sent += 1
-    audit.record(actor, "wave.remind", wave, {"sent": str(sent)})
-    return sent
+    link. Raises ValidationError, having sent nothing, when the mail server cannot be reached;
+    the audit entry counts only the emails the server took."""
+    to_remind = [r for r in not_answered(trial, wave.kind, wave.arms)
+                 if r.user is not None and r.user.email]
+    if not to_remind:
+        audit.record(actor, "wave.remind", wave, {"sent": "0"})
+        return Reminded(0, 0)
+    try:
+        connection = open_connection()
+    except MailServerUnreachable as error:
+        raise ValidationError(f"{error}. No reminder was sent: try again later, or ask your "
+                              "administrator to check the email settings",
+                              code="no_mail_server") from None
+    sent = failed = 0
+    with connection:
+        for respondent in to_remind:
+            link = f"{site_url}/surveys/link/{respondent.link_token}/" if site_url else \
+                "the Surveys page of Family Feedback"
+            try:
+                send_mail(f"Family Feedback: the {wave.get_kind_display().lower()} survey",
+                          f"Please answer the {wave.get_kind_display().lower()} survey for "
+                          f"{trial.name}. It takes about 15 minutes and your answers are kept "
+                          f"under a code, not your name. You can answer at {link}.",
+                          None, [respondent.user.email], connection=connection)
+            except OSError:  # smtplib's errors: this address refused, or the server went away
+                failed += 1
+            else:
+                sent += 1
+    audit.record(actor, "wave.remind", wave, {"sent": str(sent), "failed": str(failed)})
+    return Reminded(sent, failed)
 
 
 def change_research_question(actor: User, question: ResearchQuestion, *, text: str,

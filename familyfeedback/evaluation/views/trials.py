@@ -144,9 +144,18 @@ def remind(request: HttpRequest, trial_id: int, kind: str) -> HttpResponse:
     if wave is None:
         messages.error(request, "That survey wave is not open")
     else:
-        sent = actions.remind_non_responders(request.user, trial, wave, settings.SITE_URL)
-        messages.success(request, f"Reminder sent to {sent} "
-                                  f"{'practitioner' if sent == 1 else 'practitioners'}")
+        try:
+            done = actions.remind_non_responders(request.user, trial, wave, settings.SITE_URL)
+        except ValidationError as error:
+            messages.error(request, error.message)
+        else:
+            text = (f"Reminder sent to {done.sent} "
+                    f"{'practitioner' if done.sent == 1 else 'practitioners'}")
+            if done.failed:
+                messages.error(request, f"{text}; {done.failed} could not be sent: try again "
+                                        "later")
+            else:
+                messages.success(request, text)
     return redirect("trial", trial_id=trial.pk)
 
 
