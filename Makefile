@@ -8,20 +8,19 @@ TEST_STAMP := $(VENV)/.installed-test
 ASSETS_STAMP := build/.govuk-assets
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-# The demo's emails (reminders) are written as files to var/mail, as no mail server is assumed;
-# set EMAIL_BACKEND (and EMAIL_HOST, ...) to send them for real.
-DEMO_MAIL := EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend} \
-	EMAIL_FILE_PATH=$${EMAIL_FILE_PATH:-var/mail}
-
 .PHONY: run test lint assets
+
+# The demo's emails (survey reminders) are written as files to var/mail: no mail server is
+# assumed. Set EMAIL_BACKEND (and EMAIL_HOST, ...) to send them for real.
+run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+run: export EMAIL_FILE_PATH ?= var/mail
 
 run: $(RUN_STAMP) assets
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo
-	@echo "Emails from the demo (reminders) are written to $${EMAIL_FILE_PATH:-var/mail}/"
-	$(DEMO_MAIL) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(TEST_STAMP) assets
 	$(BIN)/ruff check .
