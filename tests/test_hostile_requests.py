@@ -28,7 +28,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from django import forms
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -41,6 +41,7 @@ from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.models import TrainingEvent
 from familyfeedback.lib.dateinput import DatePartsWidget
 from tests import factories
+from tests.casework.forms_data import record_session_post
 from tests.evaluation.builders import open_baseline
 
 EXAMPLES = 20  # per endpoint and method: see the timing in the report
@@ -222,15 +223,18 @@ def objects(world, client, settings, tmp_path):
         {"question_id": "comments", "wave": "baseline", "text": "Anything else?",
          "kind": "text"}])
     today = timezone.localdate()
-    session = factories.session(world.practitioner, world.family, today - timedelta(days=14))
+    client.force_login(world.practitioner)
+    # The session goes through the record form, photo and all, as a practitioner records one.
+    child = world.family.people.get(first_name="Person4")
+    data = record_session_post(world.family, today - timedelta(days=14))
+    data[f"p{child.pk}-ors-picture"] = SimpleUploadedFile("face.png", PNG)
+    assert client.post(reverse("record_session", args=[world.family.pk]), data).status_code == 302
+    record = Administration.objects.get(person=child, tool="ORS")
     closed = factories.family(world.team, world.practitioner, name="Closed family")
     factories.session(world.practitioner, closed, today - timedelta(days=30))
-    client.force_login(world.practitioner)
     client.post(reverse("close_support", args=[closed.pk]), {
         "closed_on-day": str(today.day), "closed_on-month": str(today.month),
         "closed_on-year": str(today.year), "note": ""})
-    record = Administration.objects.filter(session=session).first()
-    record.picture.save("face.png", ContentFile(PNG))
     event = TrainingEvent.objects.create(kind="part_1", on=today - timedelta(days=1))
     event.invited_teams.set([world.team])
     client.logout()
@@ -240,7 +244,7 @@ def objects(world, client, settings, tmp_path):
         "respondent_id": [respondent.pk], "wave_id": [wave.pk],
         "token": [respondent.link_token], "event_id": [event.pk],
         "family_id": [world.family.pk], "person_id": [world.family.people.first().pk],
-        "episode_id": [closed.episodes.get().pk], "session_id": [session.pk],
+        "episode_id": [closed.episodes.get().pk], "session_id": [record.session_id],
         "administration_id": [record.pk],
     }
 
