@@ -12,6 +12,11 @@ GOVUK := node_modules/govuk-frontend/dist/govuk
 
 .PHONY: run test lint assets
 
+# The demo's emails (survey reminders) are written as files to var/mail: no mail server is
+# assumed. Set EMAIL_BACKEND (and EMAIL_HOST, ...) to send them for real.
+run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+run: export EMAIL_FILE_PATH ?= var/mail
+
 run: $(RUN_STAMP) assets
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v0

@@ -171,6 +171,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Email for the weekly reminders (manage.py send_reminders). GOV.UK Notify may replace it later.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "family-feedback@localhost")
+# SMTP unless told otherwise; `make run` chooses Django's file backend, so the demo's emails can
+# be read in EMAIL_FILE_PATH on a machine with no mail server.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# Seconds to wait for the mail server: one that never answers must not hold a page for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

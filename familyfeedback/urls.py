@@ -1,10 +1,14 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, register_converter
 
 from familyfeedback.accounts import views as accounts
 from familyfeedback.casework.views import caseload, family, records, sessions, support
 from familyfeedback.evaluation.views import analysis, power, survey, trials
 from familyfeedback.implementation.views import dashboards, reminders, supervision, training
+from familyfeedback.lib.converters import DottedNumberConverter, TokenConverter
+
+register_converter(TokenConverter, "token")
+register_converter(DottedNumberConverter, "number")
 
 urlpatterns = [
     path("", caseload.home, name="home"),
@@ -23,7 +27,7 @@ urlpatterns = [
     path("evaluation/<int:trial_id>/randomise/", trials.randomise, name="randomise"),
     path("evaluation/<int:trial_id>/waves/<slug:kind>/remind/", trials.remind, name="remind"),
     path("evaluation/<int:trial_id>/questions/", trials.add_question, name="add_question"),
-    path("evaluation/<int:trial_id>/research-questions/<str:number>/",
+    path("evaluation/<int:trial_id>/research-questions/<number:number>/",
          trials.research_question, name="research_question"),
     path("evaluation/<int:trial_id>/admin-data/", trials.refresh_admin_data,
          name="refresh_admin_data"),
@@ -31,8 +35,8 @@ urlpatterns = [
          name="open_wave"),
     path("surveys/", survey.my_surveys, name="surveys"),
     path("surveys/<int:respondent_id>/<int:wave_id>/", survey.answer, name="survey_answer"),
-    path("surveys/link/<str:token>/", survey.link, name="survey_link"),
-    path("surveys/link/<str:token>/<int:wave_id>/", survey.answer_by_link,
+    path("surveys/link/<token:token>/", survey.link, name="survey_link"),
+    path("surveys/link/<token:token>/<int:wave_id>/", survey.answer_by_link,
          name="survey_link_answer"),
     path("training/", training.training, name="training"),
     path("training/new/", training.add_event, name="add_training_event"),

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from familyfeedback.accounts import audit
 from familyfeedback.lib.errors import error_summary
@@ -50,14 +50,14 @@ class SignInView(auth_views.LoginView):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
 
 
-@require_GET
+@require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(audit.entries_for(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_log.html", {"page": page})

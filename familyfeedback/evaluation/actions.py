@@ -1,10 +1,11 @@
 """The evaluation's writes, each validated, saved in one transaction and audited."""
 
 import secrets
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import JobTitle, Membership, Team, User
@@ -21,6 +22,7 @@ from familyfeedback.evaluation.models import (
 )
 from familyfeedback.evaluation.progress import not_answered
 from familyfeedback.evaluation.research_questions import DEFAULTS
+from familyfeedback.lib.mail import MailServerUnreachable, open_connection
 from familyfeedback.measures import surveys
 
 # What each wave asks by default (survey measure codes), as in the pilot.
@@ -35,13 +37,16 @@ def create_trial(actor: User, *, name: str, protocol_note: str = "") -> Trial:
     name = name.strip()
     if not name:
         raise ValidationError("Enter a name for the trial", code="no_name")
-    if Trial.objects.filter(name=name).exists():
-        raise ValidationError("A trial with this name already exists", code="duplicate")
-    with transaction.atomic():
-        trial = Trial.objects.create(name=name, protocol_note=protocol_note.strip(),
-                                     created_by=actor)
-        add_default_questions(trial)
-        audit.record(actor, "trial.create", trial, {"name": name})
+    try:
+        with transaction.atomic():
+            trial = Trial.objects.create(name=name, protocol_note=protocol_note.strip(),
+                                         created_by=actor)
+            add_default_questions(trial)
+            audit.record(actor, "trial.create", trial, {"name": name})
+    except IntegrityError:
+        # The name's unique constraint is the check: a look first could not see a trial of the
+        # same name that someone else is creating at this moment.
+        raise ValidationError("A trial with this name already exists", code="duplicate") from None
     return trial
 
 
@@ -54,7 +59,7 @@ def add_default_questions(trial: Trial) -> None:
 def set_teams(actor: User, trial: Trial, units: dict[Team, str]) -> None:
     """Put service teams in the trial, each with its unit label (teams sharing a label are
     randomised together), and give every practitioner and manager in them a pseudonym."""
-    if hasattr(trial, "allocation"):
+    if trial.has_arms():
         raise ValidationError("The teams cannot change after randomisation", code="allocated")
     if len(units) < 2:
         raise ValidationError("Choose at least two teams", code="too_few")
@@ -91,6 +96,9 @@ def randomise(actor: User, trial: Trial, *, method: str, seed: int,
     """Allocate the trial's units once, from the recorded seed. Never again."""
     if hasattr(trial, "allocation"):
         raise ValidationError("This trial has already been randomised", code="allocated")
+    if trial.has_arms():
+        raise ValidationError("This trial's arms came in an evaluation package: its allocation "
+                              "is made and cannot be randomised again", code="imported")
     teams = list(trial.teams.all())
     sizes: dict[str, int] = {}
     for team in teams:
@@ -129,45 +137,16 @@ def open_wave(actor: User, trial: Trial, kind: str) -> Wave:
     return wave
 
 
-def save_answers(respondent: TrialPractitioner, wave: Wave,
-                 answers: dict[str, str]) -> list[str]:
-    """Save what was answered (blank answers leave any earlier one alone), so a practitioner can
-    stop and come back. Returns plain-English problems; nothing is saved if there are any."""
-    problems: list[str] = []
-    questions = {q.question_id: q for q in wave.trial.custom_questions.filter(wave=wave.kind)}
-    clean: dict[str, str] = {}
-    for item, raw in answers.items():
-        value = raw.strip()
-        if not value:
-            continue
-        if item in questions:
-            question = questions[item]
-            if question.kind in ("likert", "choice") and value not in question.options:
-                problems.append(f"Choose one of the answers to “{question.text}”")
-            elif question.kind == "number":
-                try:
-                    float(value)
-                except ValueError:
-                    problems.append(f"“{question.text}” needs a number, like 7")
-            clean[item] = value
-        elif surveys.is_measure_item(item) and surveys.measure_for_item(item).code in wave.measures:
-            measure = surveys.measure_for_item(item)
-            if not value.isdigit() or not measure.scale_min <= int(value) <= measure.scale_max:
-                problems.append(f"Answers to {measure.short_name} are from {measure.scale_min} "
-                                f"to {measure.scale_max}")
-            clean[item] = value
-        else:
-            problems.append("An answer was sent for a question this survey does not ask")
-    if problems:
-        return problems
+def save_answers(respondent: TrialPractitioner, wave: Wave, answers: dict[str, str]) -> None:
+    """Save the answers given (checked by evaluation.forms.SurveyForm; a question left blank
+    keeps any earlier answer), so a practitioner can stop and come back."""
     with transaction.atomic():
-        for item, value in clean.items():
+        for item, value in answers.items():
             Response.objects.update_or_create(
                 trial=wave.trial, respondent=respondent, wave=wave.kind, item=item,
                 defaults={"value": value})
         # Only counts: an evaluator reads answers by pseudonym, never in the audit trail.
-        audit.record(respondent.user, "survey.answer", wave, {"answers": str(len(clean))})
-    return []
+        audit.record(respondent.user, "survey.answer", wave, {"answers": str(len(answers))})
 
 
 def add_question(actor: User, trial: Trial, *, question_id: str, wave: str, text: str,
@@ -178,40 +157,63 @@ def add_question(actor: User, trial: Trial, *, question_id: str, wave: str, text
         problems.append("Give the question a short code of letters, numbers and underscores")
     elif surveys.is_measure_item(question_id):
         problems.append("That code is a standard measure's item: choose another")
-    elif trial.custom_questions.filter(question_id=question_id).exists():
-        problems.append("That code is already used in this trial")
     if not text:
         problems.append("Enter the question")
     if kind in ("likert", "choice") and len([o for o in options if o.strip()]) < 2:
         problems.append("Give at least two answers to choose from, one a line")
     if problems:
         raise ValidationError(problems)
-    with transaction.atomic():
-        question = Question.objects.create(
-            trial=trial, question_id=question_id, wave=wave, text=text, kind=kind,
-            options=[o.strip() for o in options if o.strip()] if kind in ("likert", "choice")
-            else [])
-        audit.record(actor, "question.create", question, {"question_id": question_id})
+    try:
+        with transaction.atomic():
+            question = Question.objects.create(
+                trial=trial, question_id=question_id, wave=wave, text=text, kind=kind,
+                options=[o.strip() for o in options if o.strip()]
+                if kind in ("likert", "choice") else [])
+            audit.record(actor, "question.create", question, {"question_id": question_id})
+    except IntegrityError:
+        # As for a trial's name: the constraint also sees a question being added at this moment.
+        raise ValidationError(["That code is already used in this trial"]) from None
     return question
 
 
-def remind_non_responders(actor: User, trial: Trial, wave: Wave, site_url: str) -> int:
+@dataclass(frozen=True)
+class Reminded:
+    sent: int
+    failed: int
+
+
+def remind_non_responders(actor: User, trial: Trial, wave: Wave, site_url: str) -> Reminded:
     """Email each practitioner asked in an open wave who has not answered, with their personal
-    link. Returns how many were sent."""
-    sent = 0
-    for respondent in not_answered(trial, wave.kind, wave.arms):
-        if respondent.user is None or not respondent.user.email:
-            continue
-        link = f"{site_url}/surveys/link/{respondent.link_token}/" if site_url else \
-            "the Surveys page of Family Feedback"
-        send_mail(f"Family Feedback: the {wave.get_kind_display().lower()} survey",
-                  f"Please answer the {wave.get_kind_display().lower()} survey for "
-                  f"{trial.name}. It takes about 15 minutes and your answers are kept under a "
-                  f"code, not your name. You can answer at {link}.",
-                  None, [respondent.user.email])
-        sent += 1
-    audit.record(actor, "wave.remind", wave, {"sent": str(sent)})
-    return sent
+    link. Raises ValidationError, having sent nothing, when the mail server cannot be reached;
+    the audit entry counts only the emails the server took."""
+    to_remind = [r for r in not_answered(trial, wave.kind, wave.arms)
+                 if r.user is not None and r.user.email]
+    if not to_remind:
+        audit.record(actor, "wave.remind", wave, {"sent": "0"})
+        return Reminded(0, 0)
+    try:
+        connection = open_connection()
+    except MailServerUnreachable as error:
+        raise ValidationError(f"{error}. No reminder was sent: try again later, or ask your "
+                              "administrator to check the email settings",
+                              code="no_mail_server") from None
+    sent = failed = 0
+    with connection:
+        for respondent in to_remind:
+            link = f"{site_url}/surveys/link/{respondent.link_token}/" if site_url else \
+                "the Surveys page of Family Feedback"
+            try:
+                send_mail(f"Family Feedback: the {wave.get_kind_display().lower()} survey",
+                          f"Please answer the {wave.get_kind_display().lower()} survey for "
+                          f"{trial.name}. It takes about 15 minutes and your answers are kept "
+                          f"under a code, not your name. You can answer at {link}.",
+                          None, [respondent.user.email], connection=connection)
+            except OSError:  # smtplib's errors: this address refused, or the server went away
+                failed += 1
+            else:
+                sent += 1
+    audit.record(actor, "wave.remind", wave, {"sent": str(sent), "failed": str(failed)})
+    return Reminded(sent, failed)
 
 
 def change_research_question(actor: User, question: ResearchQuestion, *, text: str,

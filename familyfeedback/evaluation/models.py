@@ -10,10 +10,12 @@ from familyfeedback.accounts.models import Team, User
 
 WAVES = [("baseline", "Baseline"), ("post_training", "Post-training"), ("endline", "Endline")]
 ARMS = [("intervention", "Intervention"), ("comparison", "Comparison")]
+TRIAL_NAME_LENGTH = 100
+UNIT_ID_LENGTH = 40
 
 
 class Trial(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=TRIAL_NAME_LENGTH, unique=True)
     protocol_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
@@ -23,6 +25,11 @@ class Trial(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def has_arms(self) -> bool:
+        """Randomised here, or its arms came in an evaluation package: either way its
+        allocation is made, and nothing may make another."""
+        return hasattr(self, "allocation") or self.teams.exclude(arm="").exists()
 
 
 class ResearchQuestion(models.Model):
@@ -43,7 +50,7 @@ class TrialTeam(models.Model):
     team_id = models.CharField(max_length=40)
     team_name = models.CharField(max_length=100)
     # Teams that share a unit were randomised together; blank: the team is its own unit.
-    unit_id = models.CharField(max_length=40, blank=True)
+    unit_id = models.CharField(max_length=UNIT_ID_LENGTH, blank=True)
     arm = models.CharField(max_length=20, choices=ARMS, blank=True)
     # The service's team behind it, for a trial run here.
     service_team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True,

@@ -1,9 +1,32 @@
-"""How a trial's surveys are going, for its page: respondents by team and wave (the pilot report's
-Table 2.2), and who has not answered an open wave yet."""
+"""How a trial is going, for its page: where its arms came from, respondents by team and wave (the
+pilot report's Table 2.2), and who has not answered an open wave yet."""
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count
 
+from familyfeedback.accounts.models import AuditEntry
 from familyfeedback.evaluation.models import Response, Trial, TrialPractitioner
+
+
+@dataclass(frozen=True)
+class ImportedArms:
+    package: str  # the package folder's name
+    on: datetime | None  # None: the import predates its audit entry
+
+
+def imported_arms(trial: Trial) -> ImportedArms | None:
+    """For a trial whose arms came in an evaluation package (import_evaluation), which package
+    and when, from the import's audit entry; None for a trial randomised here or not yet."""
+    if hasattr(trial, "allocation") or not trial.teams.exclude(arm="").exists():
+        return None
+    imports = AuditEntry.objects.filter(action="evaluation.import", object_type="trial",
+                                        object_id=trial.pk).order_by("at", "id")
+    for entry in imports:
+        if entry.changes.get("added", {}).get("teams"):
+            return ImportedArms(entry.changes.get("package", ""), entry.at)
+    return ImportedArms("", None)
 
 
 def responses_by_team(trial: Trial) -> list[dict]:

@@ -5,6 +5,8 @@ from django.db import models
 
 from familyfeedback.accounts.models import Team, User
 
+REASON_LENGTH = 200
+
 
 class TrainingEvent(models.Model):
     class Kind(models.TextChoices):
@@ -25,7 +27,7 @@ class Attendance(models.Model):
     event = models.ForeignKey(TrainingEvent, on_delete=models.CASCADE, related_name="register")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="training")
     attended = models.BooleanField()
-    absence_reason = models.CharField(max_length=200, blank=True)
+    absence_reason = models.CharField(max_length=REASON_LENGTH, blank=True)
 
     class Meta:
         constraints = [

@@ -29,6 +29,7 @@ from familyfeedback.casework.access import families_for
 from familyfeedback.implementation import figures
 from familyfeedback.implementation.access import dashboard_teams, team_practitioners
 from familyfeedback.implementation.models import ReminderPreference, ReminderSent
+from familyfeedback.lib.mail import open_connection
 
 log = logging.getLogger(__name__)
 
@@ -219,44 +220,61 @@ def digest_for(user: User, today: date,
 
 
 def send_all(today: date, dry_run: bool = False) -> Outcome:
-    """Send (or, dry_run, count) this ISO week's reminders."""
+    """Send (or, dry_run, count) this ISO week's reminders. Raises MailServerUnreachable, having
+    sent and recorded nothing, when the mail server cannot be reached."""
     week = iso_week(today)
     outcome = Outcome()
     opted_out = set(ReminderPreference.objects.filter(opted_out=True)
                     .values_list("user_id", flat=True))
     done = set(ReminderSent.objects.filter(week=week).values_list("user_id", flat=True))
     curves = trajectories.latest()
-    for user in recipients():
-        if user.pk in opted_out:
-            outcome.opted_out += 1
-            continue
-        if user.pk in done:
-            outcome.already_sent += 1
-            continue
-        message = digest_for(user, today, curves)
-        if message is None:
-            outcome.nothing_to_report += 1
-            continue
-        if not dry_run:
-            try:
-                with transaction.atomic():
-                    if not _claim(user, week):
-                        outcome.already_sent += 1
-                        continue
-                    subject, body = message
-                    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-            except Exception as error:  # noqa: BLE001 - one failure must not stop the rest
-                # The claim is rolled back with the failure, so the next run tries again. Only
-                # the error's type is logged: an SMTP error's text can carry the address.
-                log.error("Reminder to user %s for %s not sent: %s", user.pk, week,
-                          type(error).__name__)
-                outcome.failed += 1
+    connection = None
+    try:
+        for user in recipients():
+            if user.pk in opted_out:
+                outcome.opted_out += 1
                 continue
-        if user.role == Role.PRACTITIONER:
-            outcome.sent_practitioners += 1
-        else:
-            outcome.sent_managers += 1
+            if user.pk in done:
+                outcome.already_sent += 1
+                continue
+            message = digest_for(user, today, curves)
+            if message is None:
+                outcome.nothing_to_report += 1
+                continue
+            if not dry_run:
+                # Opened at the first email to send: a run with nothing to send needs no server.
+                connection = connection or open_connection()
+                if not _send(user, week, message, connection, outcome):
+                    continue
+            if user.role == Role.PRACTITIONER:
+                outcome.sent_practitioners += 1
+            else:
+                outcome.sent_managers += 1
+    finally:
+        if connection is not None:
+            connection.close()
     log.info("Reminders for %s: %s sent, %s nothing to report, %s opted out, %s already sent, "
              "%s failed%s", week, outcome.sent, outcome.nothing_to_report, outcome.opted_out,
              outcome.already_sent, outcome.failed, " (dry run)" if dry_run else "")
     return outcome
+
+
+def _send(user: User, week: str, message: tuple[str, str], connection,
+          outcome: Outcome) -> bool:
+    """Claim the week and send in one transaction; False (counted) if it was not sent."""
+    try:
+        with transaction.atomic():
+            if not _claim(user, week):
+                outcome.already_sent += 1
+                return False
+            subject, body = message
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email],
+                      connection=connection)
+    except Exception as error:  # noqa: BLE001 - one failure must not stop the rest
+        # The claim is rolled back with the failure, so the next run tries again. Only the
+        # error's type is logged: an SMTP error's text can carry the address.
+        log.error("Reminder to user %s for %s not sent: %s", user.pk, week,
+                  type(error).__name__)
+        outcome.failed += 1
+        return False
+    return True

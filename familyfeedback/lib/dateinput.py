@@ -38,7 +38,8 @@ class DatePartsField(forms.Field):
             raise forms.ValidationError(f"{self.subject} must include a {' and '.join(missing)}")
         try:
             parsed = date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
+            # OverflowError: a number too big for the C integer that date() takes.
             raise forms.ValidationError(f"{self.subject} must be a real date") from None
         if parsed.year < 1900:
             raise forms.ValidationError(f"{self.subject} must have a 4-digit year, like 2026")

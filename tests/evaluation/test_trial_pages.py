@@ -140,7 +140,7 @@ def test_the_power_page_works_out_the_minimum_detectable_effect(world, client):
     # Design effect 1 + 9 x 0.05 = 1.45; normal MDES 2.8016 x sqrt(2 x 1.45 / 100) = 0.477.
     assert "Design effect 1.45" in text and "0.48</strong>" not in text and "0.48 with" in text
     assert client.get(reverse("power"), {"icc": "-1"}).status_code == 200
-    assert "Enter a number of at least 0 for icc" in client.get(
+    assert "Enter an ICC from 0 to 1" in client.get(
         reverse("power"), {"icc": "x"}).content.decode()
 
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from familyfeedback.accounts.models import Role
 from familyfeedback.casework import alerts, queries, trajectories
@@ -10,7 +10,7 @@ from familyfeedback.casework.access import families_for
 from familyfeedback.casework.presenters import latest_ors_totals
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.works_with_families:
         return render(request, "home_other.html", {"role": Role(request.user.role).label})
@@ -43,7 +43,7 @@ def my_families(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def overdue(request: HttpRequest) -> HttpResponse:
     """Families where someone's rating fell due under the service's schedule and was missed."""
     if not request.user.works_with_families:
@@ -56,7 +56,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def closed_families(request: HttpRequest) -> HttpResponse:
     """Families whose support has closed, so that a closure summary can be found again and a
     family can be reopened."""

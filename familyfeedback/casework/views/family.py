@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from familyfeedback.casework import actions, alerts, queries, trajectories
 from familyfeedback.casework.access import get_family_for, get_person_for
@@ -19,7 +19,7 @@ from familyfeedback.lib import versions
 from familyfeedback.lib.errors import conflict_summary, error_summary
 
 
-@require_GET
+@require_safe
 def family(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
     actions.log_view(request.user, "family.view", family)
@@ -72,7 +72,7 @@ def acknowledge_alert(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "casework/family.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def add_person(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
     form = PersonForm(request.POST or None)
@@ -86,7 +86,7 @@ def add_person(request: HttpRequest, family_id: int) -> HttpResponse:
     })
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id)
     if request.method == "GET":

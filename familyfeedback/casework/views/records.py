@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from familyfeedback.casework import actions
 from familyfeedback.casework.access import get_administration_for
@@ -13,7 +13,7 @@ from familyfeedback.lib.errors import conflict_summary, error_summary
 from familyfeedback.lib.pictures import UNREADABLE_IMAGE, picture_kind, thumbnail
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse:
     administration = get_administration_for(request.user, administration_id)
     if not administration.completed:
@@ -49,7 +49,7 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
     })
 
 
-@require_GET
+@require_safe
 def record_picture(request: HttpRequest, administration_id: int) -> FileResponse:
     administration = get_administration_for(request.user, administration_id)
     if not administration.picture:
@@ -66,7 +66,7 @@ def record_picture(request: HttpRequest, administration_id: int) -> FileResponse
     return response
 
 
-@require_GET
+@require_safe
 def record_picture_thumbnail(request: HttpRequest, administration_id: int) -> HttpResponse:
     """A small copy of the photo for the family page, behind the photo's own access check."""
     administration = get_administration_for(request.user, administration_id)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from familyfeedback.casework import actions, queries, schedules
 from familyfeedback.casework.access import get_family_for, get_session_for
@@ -13,7 +13,7 @@ from familyfeedback.casework.forms import SessionForm, measure_forms, session_da
 from familyfeedback.lib.errors import error_summary
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
     people = list(family.people.all())
@@ -82,7 +82,7 @@ def _due(episode, people, on, kind: str) -> dict[int, bool]:
             for p in people}
 
 
-@require_GET
+@require_safe
 def session(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_session_for(request.user, session_id)
     actions.log_view(request.user, "session.view", session)

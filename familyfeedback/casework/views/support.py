@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from familyfeedback.casework import actions, queries
 from familyfeedback.casework.access import get_family_for
@@ -14,7 +14,7 @@ from familyfeedback.casework.presenters import closure_lines
 from familyfeedback.lib.errors import error_summary
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def close_support(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
     form = CloseSupportForm(request.POST or None, initial={"closed_on": timezone.localdate()})
@@ -39,7 +39,7 @@ REOPENED = {
 }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reopen_support(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
     form = ReopenSupportForm(request.POST or None, initial={"opened_on": timezone.localdate()})
@@ -57,7 +57,7 @@ def reopen_support(request: HttpRequest, family_id: int) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def closure_summary(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = queries.get_episode(episode_id)
     # The family is reached through the access check like every other page.

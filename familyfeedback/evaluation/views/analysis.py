@@ -1,6 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from familyfeedback.evaluation import analysis
 from familyfeedback.evaluation.access import get_trial_for
@@ -25,7 +25,7 @@ def cell(value) -> str:
     return str(value)
 
 
-@require_GET
+@require_safe
 def trial_analysis(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
     report = analysis.report(trial)

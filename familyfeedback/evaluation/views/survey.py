@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from familyfeedback.casework.wording import current_pack
 from familyfeedback.evaluation import actions
@@ -15,17 +15,19 @@ from familyfeedback.evaluation.access import (
     respondent_by_token,
     respondents_for,
 )
+from familyfeedback.evaluation.forms import SurveyForm
 from familyfeedback.evaluation.models import TrialPractitioner, Wave
+from familyfeedback.lib.errors import error_summary
 from familyfeedback.measures import surveys
 
 
-@require_GET
+@require_safe
 def my_surveys(request: HttpRequest) -> HttpResponse:
     waves = [(r, w) for r in respondents_for(request.user) for w in open_waves(r)]
     return render(request, "evaluation/my_surveys.html", {"waves": waves})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def answer(request: HttpRequest, respondent_id: int, wave_id: int) -> HttpResponse:
     respondent = next((r for r in respondents_for(request.user) if r.pk == respondent_id), None)
     if respondent is None:
@@ -34,14 +36,14 @@ def answer(request: HttpRequest, respondent_id: int, wave_id: int) -> HttpRespon
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def answer_by_link(request: HttpRequest, token: str, wave_id: int) -> HttpResponse:
     respondent = respondent_by_token(token)
     return _survey(request, respondent, get_wave_for(respondent, wave_id), done_url=None)
 
 
 @login_not_required
-@require_GET
+@require_safe
 def link(request: HttpRequest, token: str) -> HttpResponse:
     respondent = respondent_by_token(token)
     return render(request, "evaluation/link.html",
@@ -55,12 +57,11 @@ def _survey(request, respondent: TrialPractitioner, wave: Wave, done_url) -> Htt
     texts = {m.code: pack.measure_text(m.code, "en") if pack else None for m in measures}
     questions = list(wave.trial.custom_questions.filter(wave=wave.kind))
     given = dict(respondent.responses.filter(wave=wave.kind).values_list("item", "value"))
-    problems: list[str] = []
-    if request.method == "POST":
-        sent = {key: value for key, value in request.POST.items()
-                if key not in ("csrfmiddlewaretoken", "action")}
-        problems = actions.save_answers(respondent, wave, sent)
-        if not problems:
+    form = SurveyForm(request.POST if request.method == "POST" else None,
+                      measures=measures, questions=questions)
+    if form.is_bound:
+        if form.is_valid():
+            actions.save_answers(respondent, wave, form.answers())
             if request.POST.get("action") == "later":
                 messages.success(request, "Your answers are saved. Come back to finish")
             else:
@@ -68,9 +69,10 @@ def _survey(request, respondent: TrialPractitioner, wave: Wave, done_url) -> Htt
             if done_url:
                 return redirect(done_url)
             return redirect("survey_link", token=respondent.link_token)
-        given.update({k: v for k, v in sent.items() if v.strip()})
+        # What was sent is shown again, as sent, with the messages.
+        given.update({name: value for name in form.fields
+                      if (value := form[name].value()) and str(value).strip()})
     return render(request, "evaluation/survey.html", {
         "wave": wave, "measures": measures, "texts": texts, "questions": questions,
-        "given": given,
-        "errors": [{"text": p, "href": "#main-content"} for p in problems],
+        "given": given, "errors": error_summary(form),
     })

@@ -5,92 +5,112 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from familyfeedback.accounts import audit
 from familyfeedback.evaluation import actions, admin_data, progress
 from familyfeedback.evaluation.access import get_trial_for, service_teams, trials_for
-from familyfeedback.evaluation.models import WAVES
+from familyfeedback.evaluation.forms import (
+    QuestionForm,
+    RandomiseForm,
+    ResearchQuestionForm,
+    TeamsForm,
+    TrialForm,
+)
+from familyfeedback.evaluation.models import WAVES, Trial
+from familyfeedback.lib.errors import error_summary
 
 
-@require_GET
+@require_safe
 def trials(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/trials.html", {"trials": list(trials_for(request.user))})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def new_trial(request: HttpRequest) -> HttpResponse:
     trials_for(request.user)  # evaluators only
-    problems = []
-    if request.method == "POST":
+    form = TrialForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
         try:
-            trial = actions.create_trial(request.user, name=request.POST.get("name", ""),
-                                         protocol_note=request.POST.get("protocol_note", ""))
+            trial = actions.create_trial(request.user, **form.cleaned_data)
         except ValidationError as error:
-            problems = [{"text": error.message, "href": "#name"}]
+            form.add_error("name", error)
         else:
             messages.success(request, "Trial created with the pilot's research questions")
             return redirect("trial", trial_id=trial.pk)
     return render(request, "evaluation/new_trial.html",
-                  {"errors": problems, "posted": request.POST})
+                  {"form": form, "errors": error_summary(form)})
 
 
-@require_GET
-def trial(request: HttpRequest, trial_id: int) -> HttpResponse:
-    trial = get_trial_for(request.user, trial_id)
+def _trial_page(request: HttpRequest, trial: Trial, *, teams_form: TeamsForm | None = None,
+                randomise_form: RandomiseForm | None = None,
+                question_form: QuestionForm | None = None) -> HttpResponse:
+    """The trial's page; a form sent from it that was refused comes back with its messages and
+    what was typed."""
     allocation = getattr(trial, "allocation", None)
     if allocation is not None:
         # Seeing the allocation is recorded: who knew the arms, and when, can matter later.
         audit.record(request.user, "trial.reveal", allocation)
     teams = list(trial.teams.all())
     waves = {w.kind: w for w in trial.waves.all()}
+    refused = [f for f in (teams_form, randomise_form, question_form) if f is not None]
+    in_trial = {str(t.service_team_id): t.unit_id for t in teams}
     return render(request, "evaluation/trial.html", {
         "trial": trial, "allocation": allocation, "teams": teams,
+        "imported": progress.imported_arms(trial),
         "service_teams": service_teams(),
-        "in_trial": {t.service_team_id: t.unit_id for t in teams},
+        "teams_form": teams_form or TeamsForm(
+            initial={"teams": list(in_trial), **{f"unit-{pk}": unit
+                                                 for pk, unit in in_trial.items()}},
+            teams=service_teams()),
+        "randomise_form": randomise_form or RandomiseForm(initial={
+            "method": "simple", "ratio": "1:1",
+            "seed": random.SystemRandom().randrange(10**8, 10**9)}),
+        "question_form": question_form or QuestionForm(initial={"wave": "baseline",
+                                                                "kind": "likert"}),
         "waves": [(kind, label, waves.get(kind)) for kind, label in WAVES],
         "responses": progress.responses_by_team(trial),
-        "suggested_seed": random.SystemRandom().randrange(10**8, 10**9),
         "questions": list(trial.questions_asked.all()),
         "admin_records": trial.admin_records.count(),
         "in_app": bool(teams) and all(t.service_team_id for t in teams),
         "custom_questions": list(trial.custom_questions.all()),
+        "errors": error_summary(*refused),
     })
+
+
+@require_safe
+def trial(request: HttpRequest, trial_id: int) -> HttpResponse:
+    return _trial_page(request, get_trial_for(request.user, trial_id))
 
 
 @require_POST
 def set_teams(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
-    chosen = {team: request.POST.get(f"unit-{team.pk}", "").strip()
-              for team in service_teams(request.POST.getlist("teams"))}
-    try:
-        actions.set_teams(request.user, trial, chosen)
-    except ValidationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Teams saved")
+    form = TeamsForm(request.POST, teams=service_teams())
+    if form.is_valid():
+        try:
+            actions.set_teams(request.user, trial, form.units())
+        except ValidationError as error:
+            form.add_error("teams", error)
+    if form.errors:
+        return _trial_page(request, trial, teams_form=form)
+    messages.success(request, "Teams saved")
     return redirect("trial", trial_id=trial.pk)
 
 
 @require_POST
 def randomise(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
-    try:
-        seed = int(request.POST.get("seed", ""))
-        first, second = (int(part) for part in request.POST.get("ratio", "1:1").split(":"))
-    except ValueError:
-        messages.error(request, "The seed must be a whole number and the ratio like 1:1 or 2:1")
-        return redirect("trial", trial_id=trial.pk)
-    try:
-        actions.randomise(request.user, trial, method=request.POST.get("method", "simple"),
-                          seed=seed, ratio=(first, second))
-    except ValidationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Randomised. The allocation can no longer change")
+    form = RandomiseForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.randomise(request.user, trial, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        return _trial_page(request, trial, randomise_form=form)
+    messages.success(request, "Randomised. The allocation can no longer change")
     return redirect("trial", trial_id=trial.pk)
-
-
 @require_POST
 def open_wave(request: HttpRequest, trial_id: int, kind: str) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
@@ -124,48 +144,53 @@ def remind(request: HttpRequest, trial_id: int, kind: str) -> HttpResponse:
     if wave is None:
         messages.error(request, "That survey wave is not open")
     else:
-        sent = actions.remind_non_responders(request.user, trial, wave, settings.SITE_URL)
-        messages.success(request, f"Reminder sent to {sent} "
-                                  f"{'practitioner' if sent == 1 else 'practitioners'}")
+        try:
+            done = actions.remind_non_responders(request.user, trial, wave, settings.SITE_URL)
+        except ValidationError as error:
+            messages.error(request, error.message)
+        else:
+            text = (f"Reminder sent to {done.sent} "
+                    f"{'practitioner' if done.sent == 1 else 'practitioners'}")
+            if done.failed:
+                messages.error(request, f"{text}; {done.failed} could not be sent: try again "
+                                        "later")
+            else:
+                messages.success(request, text)
     return redirect("trial", trial_id=trial.pk)
 
 
 @require_POST
 def add_question(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
-    try:
-        actions.add_question(request.user, trial, question_id=request.POST.get("question_id", ""),
-                             wave=request.POST.get("wave", "baseline"),
-                             text=request.POST.get("text", ""),
-                             kind=request.POST.get("kind", "text"),
-                             options=request.POST.get("options", "").splitlines())
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "Question added")
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_question(request.user, trial, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+    if form.errors:
+        return _trial_page(request, trial, question_form=form)
+    messages.success(request, "Question added")
     return redirect("trial", trial_id=trial.pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def research_question(request: HttpRequest, trial_id: int, number: str) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
     question = trial.questions_asked.filter(number=number).first()
     if question is None:
         return render(request, "errors/404.html", status=404)
-    problems = []
-    if request.method == "POST":
+    form = ResearchQuestionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"text": question.text, "methods": "\n".join(question.methods)})
+    if form.is_bound and form.is_valid():
         try:
-            actions.change_research_question(
-                request.user, question, text=request.POST.get("text", ""),
-                methods=request.POST.get("methods", "").splitlines())
+            actions.change_research_question(request.user, question, **form.cleaned_data)
         except ValidationError as error:
-            problems = [{"text": error.message, "href": "#text"}]
+            form.add_error("text", error)
         else:
             messages.success(request, f"Research question {number} saved")
             return redirect("trial", trial_id=trial.pk)
     return render(request, "evaluation/research_question.html", {
-        "trial": trial, "question": question, "errors": problems,
-        "text": request.POST.get("text", question.text) if problems else question.text,
-        "methods": request.POST.get("methods", "") if problems else "\n".join(question.methods),
-    })
+        "trial": trial, "question": question, "form": form, "errors": error_summary(form)})

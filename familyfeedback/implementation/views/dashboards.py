@@ -6,7 +6,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.access import dashboard_teams
@@ -38,6 +38,8 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, date, date]:
+    """The period asked for, or the default one when none is asked for or it is wrong (the
+    form then carries the message and what was typed)."""
     start, end = default_period(timezone.localdate())
     form = PeriodForm(request.GET if "start-year" in request.GET else None,
                       initial={"start": start, "end": end})
@@ -47,20 +49,20 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, date, date]:
     return form, start, end
 
 
-@require_GET
+@require_safe
 def dashboards(request: HttpRequest) -> HttpResponse:
     teams = list(dashboard_teams(request.user))
     form, start, end = _period(request)
     return render(request, "implementation/dashboards.html", {
         "teams": teams, "form": form, "start": start, "end": end,
-        "tables": dashboard.build(teams, start, end, with_alerts="alerts" in request.GET)
-        if not form.errors else [],
+        "tables": dashboard.build(teams, start, end, with_alerts="alerts" in request.GET),
         "alerts_shown": "alerts" in request.GET,
-        "errors": error_summary(form), "query": request.GET.urlencode(),
+        # The download links are for the period shown: the default one when the typed is wrong.
+        "errors": error_summary(form), "query": "" if form.errors else request.GET.urlencode(),
     })
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, key: str, kind: str) -> HttpResponse:
     teams = list(dashboard_teams(request.user))
     form, start, end = _period(request)

@@ -12,7 +12,7 @@ class ReminderForm(forms.Form):
     weekly = forms.BooleanField(required=False)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reminder_preference(request: HttpRequest) -> HttpResponse:
     """The signed-in user's own choice of the weekly email: there is no other user's to see."""
     if request.method == "POST":

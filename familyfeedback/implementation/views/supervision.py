@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from familyfeedback.accounts.models import Role
 from familyfeedback.casework import alerts, queries, trajectories
@@ -15,6 +15,8 @@ from familyfeedback.implementation.access import (
     supervision_notes,
     team_practitioners,
 )
+from familyfeedback.implementation.forms import SupervisionNoteForm
+from familyfeedback.lib.errors import error_summary
 
 
 def _managers_only(request: HttpRequest) -> None:
@@ -23,25 +25,25 @@ def _managers_only(request: HttpRequest) -> None:
         raise Http404("No such page")
 
 
-@require_GET
+@require_safe
 def team(request: HttpRequest) -> HttpResponse:
     _managers_only(request)
     return render(request, "implementation/team.html",
                   {"staff": team_practitioners(dashboard_teams(request.user))})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def supervision(request: HttpRequest, practitioner_id: int) -> HttpResponse:
     """A manager's page for supervising one practitioner: their families and alerts, their use
     of the tools this month against last, and notes for the next supervision."""
     _managers_only(request)
     practitioner = get_team_member_for(request.user, practitioner_id)
-    problem = ""
-    if request.method == "POST":
+    form = SupervisionNoteForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
         try:
-            actions.add_supervision_note(request.user, practitioner, request.POST.get("note", ""))
+            actions.add_supervision_note(request.user, practitioner, form.cleaned_data["note"])
         except ValidationError as error:
-            problem = error.message
+            form.add_error("note", error)
         else:
             messages.success(request, "Note saved for the next supervision")
             return redirect("supervision", practitioner_id=practitioner.pk)
@@ -61,6 +63,5 @@ def supervision(request: HttpRequest, practitioner_id: int) -> HttpResponse:
                    counts.get((month.strftime("%Y-%m"), "SRS"), 0))
                   for label, month in (("Last month", last_month), ("This month", this_month))],
         "notes": supervision_notes(practitioner),
-        "errors": [{"text": problem, "href": "#note"}] if problem else [],
-        "note": request.POST.get("note", "") if problem else "",
+        "form": form, "errors": error_summary(form),
     })

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from familyfeedback.implementation import actions
 from familyfeedback.implementation.access import (
@@ -12,6 +12,7 @@ from familyfeedback.implementation.access import (
     get_event_for,
     team_practitioners,
 )
+from familyfeedback.implementation.forms import AttendanceForm
 from familyfeedback.implementation.models import TrainingEvent
 from familyfeedback.lib.dateinput import DatePartsField
 from familyfeedback.lib.errors import error_summary
@@ -31,13 +32,13 @@ class EventForm(forms.Form):
         self.fields["teams"].choices = [(pk, t.name) for pk, t in self.teams.items()]
 
 
-@require_GET
+@require_safe
 def training(request: HttpRequest) -> HttpResponse:
     return render(request, "implementation/training.html",
                   {"events": list(events_for(request.user))})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def add_event(request: HttpRequest) -> HttpResponse:
     teams = list(dashboard_teams(request.user))
     form = EventForm(request.POST or None, teams=teams)
@@ -56,7 +57,7 @@ def add_event(request: HttpRequest) -> HttpResponse:
                   {"form": form, "errors": error_summary(form)})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
     """The register for the practitioners of the teams this person manages (or all invited
     teams, for the data team): attended, or absent with the reason."""
@@ -64,26 +65,17 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
     teams = [t for t in event.invited_teams.all() if t in set(dashboard_teams(request.user))]
     staff = team_practitioners(teams)
     current = {row.user_id: row for row in event.register.all()}
-    problems: list[dict] = []
-    if request.method == "POST":
-        marks = {}
-        for user in staff:
-            choice = request.POST.get(f"u{user.pk}")
-            reason = request.POST.get(f"u{user.pk}-reason", "").strip()[:200]
-            if choice in ("yes", "no"):
-                marks[user] = (choice == "yes", reason)
-        if not marks:
-            problems.append({"text": "Mark at least one person as attended or absent",
-                             "href": f"#u{staff[0].pk}" if staff else "#main-content"})
+    form = AttendanceForm(request.POST if request.method == "POST" else None, staff=staff)
+    if form.is_bound and form.is_valid():
+        marks = form.marks()
+        try:
+            actions.record_attendance(request.user, event, marks)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            try:
-                actions.record_attendance(request.user, event, marks)
-            except ValidationError as error:
-                problems.append({"text": error.message, "href": "#main-content"})
-            else:
-                messages.success(request, f"Attendance saved for {len(marks)} people")
-                return redirect("training")
+            messages.success(request, f"Attendance saved for {len(marks)} people")
+            return redirect("training")
     return render(request, "implementation/attendance.html", {
-        "event": event, "staff": staff, "current": current, "errors": problems,
-        "posted": request.POST if request.method == "POST" else None,
+        "event": event, "staff": staff, "current": current, "form": form,
+        "errors": error_summary(form), "posted": form.data if form.is_bound else None,
     })

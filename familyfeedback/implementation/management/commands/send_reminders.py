@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from familyfeedback.implementation import reminders
+from familyfeedback.lib.mail import MailServerUnreachable
 
 
 def iso_date(text: str) -> date:
@@ -36,7 +37,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, today=None, **options):
         today = today or timezone.localdate()
-        outcome = reminders.send_all(today, dry_run=dry_run)
+        try:
+            outcome = reminders.send_all(today, dry_run=dry_run)
+        except MailServerUnreachable as error:
+            raise CommandError(f"{error}: no reminder was sent and nothing is recorded as sent, "
+                               "so running the command again when it is back sends them all. "
+                               "Check EMAIL_HOST and EMAIL_PORT.") from None
         week = reminders.iso_week(today)
         verb = "Would send" if dry_run else "Sent"
         self.stdout.write(
