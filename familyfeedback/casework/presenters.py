@@ -12,7 +12,6 @@ from familyfeedback.casework.alerts import scores
 from familyfeedback.casework.charts import Chart, build_chart
 from familyfeedback.casework.models import Administration, Person
 from familyfeedback.casework.trajectories import Curves, expected_range
-from familyfeedback.lib import formats, versions
 
 DIRECTION_TEXT = {"up": "Up", "down": "Down", "same": "No change"}
 
@@ -210,27 +209,3 @@ PERSON_LABELS = {"first_name": "First name", "last_name": "Last name",
 def record_labels(words) -> dict[str, str]:
     """A record's fields by the names its form shows them under."""
     return {**{item.key: item.label for item in words.items}, "face": "Face chosen"}
-
-
-def changed_since(conflict: versions.EditConflict, opened: dict, mine: dict,
-                  labels: dict[str, str]) -> list[dict]:
-    """What a colleague changed since the page was opened, and where this person changed the
-    same field too (their value is the one kept on the page)."""
-    typed = versions.plain(mine)
-    return [
-        {"label": labels.get(key, key), "then": _shown(then, conflict.now[key]),
-         "now": _shown(now, conflict.now[key]),
-         "mine": _shown(typed[key], conflict.now[key])
-         if key in typed and typed[key] not in (then, now) else None}
-        for key, (then, now) in conflict.changes.items()
-    ]
-
-
-def _shown(value: str | None, like) -> str:
-    if value in (None, ""):
-        return "blank"
-    if isinstance(like, bool):
-        return "Yes" if value == "True" else "No"
-    if isinstance(like, date):
-        return formats.date_long(date.fromisoformat(value))
-    return value

@@ -22,6 +22,7 @@ from familyfeedback.evaluation.models import (
 )
 from familyfeedback.evaluation.progress import not_answered
 from familyfeedback.evaluation.research_questions import DEFAULTS
+from familyfeedback.lib import versions
 from familyfeedback.lib.mail import MailServerUnreachable, open_connection
 from familyfeedback.measures import surveys
 
@@ -216,13 +217,25 @@ def remind_non_responders(actor: User, trial: Trial, wave: Wave, site_url: str) 
     return Reminded(sent, failed)
 
 
+def research_question_values(question: ResearchQuestion) -> dict:
+    """What its edit page shows, as the page's version compares it."""
+    return {"text": question.text, "methods": "\n".join(question.methods)}
+
+
 def change_research_question(actor: User, question: ResearchQuestion, *, text: str,
-                             methods: list[str]) -> ResearchQuestion:
+                             methods: list[str], opened: dict) -> ResearchQuestion:
+    """`opened` is what the question was when its page was drawn: if another evaluator changed
+    it since, EditConflict, and nothing is saved."""
     text = text.strip()
     methods = [m.strip() for m in methods if m.strip()]
     if not text:
         raise ValidationError("Enter the research question", code="no_text")
     with transaction.atomic():
+        question = ResearchQuestion.objects.select_for_update().get(pk=question.pk)
+        now = research_question_values(question)
+        if versions.plain(now) == versions.plain({"text": text, "methods": "\n".join(methods)}):
+            return question  # sent twice, or nothing changed
+        versions.check_unchanged(opened, now)
         before = {"text": question.text, "methods": "; ".join(question.methods)}
         question.text, question.methods = text, methods
         question.save(update_fields=["text", "methods"])

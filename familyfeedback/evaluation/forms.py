@@ -14,6 +14,7 @@ from familyfeedback.evaluation.models import (
     Question,
 )
 from familyfeedback.evaluation.randomisation import METHODS
+from familyfeedback.lib import versions
 from familyfeedback.measures.surveys import SurveyMeasure
 
 
@@ -29,6 +30,7 @@ class TrialForm(forms.Form):
 
 
 class ResearchQuestionForm(forms.Form):
+    version = versions.VersionField()
     text = forms.CharField(max_length=2000, widget=forms.Textarea,
                            error_messages={"required": "Enter the research question"})
     methods = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)

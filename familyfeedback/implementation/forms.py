@@ -5,6 +5,7 @@ from django import forms
 
 from familyfeedback.accounts.models import User
 from familyfeedback.implementation.models import REASON_LENGTH
+from familyfeedback.lib import versions
 
 
 class SupervisionNoteForm(forms.Form):
@@ -16,6 +17,8 @@ class SupervisionNoteForm(forms.Form):
 class AttendanceForm(forms.Form):
     """The register: for each practitioner, attended or absent (with an optional reason); a
     practitioner left unmarked keeps any earlier mark."""
+
+    version = versions.VersionField()
 
     def __init__(self, *args, staff: list[User], **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +38,10 @@ class AttendanceForm(forms.Form):
         if not self.errors and not self.marks():
             raise forms.ValidationError("Mark at least one person as attended or absent")
         return cleaned
+
+    def typed(self) -> dict[str, str]:
+        """Every mark as the page sends it, marked or not."""
+        return {key: self.cleaned_data.get(key, "") for key in self.fields if key != "version"}
 
     def marks(self) -> dict[User, tuple[bool, str]]:
         return {user: (self.cleaned_data[f"u{user.pk}"] == "yes",

@@ -5,9 +5,13 @@ write compares them with the row it has locked: if anything changed meanwhile, n
 and the person sees what changed, with their own typing kept. Values are kept rather than a
 version number so that the page can say *what* changed, not only that something did."""
 
+from datetime import date
+
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+
+from familyfeedback.lib.formats import date_long
 
 _SALT = "familyfeedback.edit-version"
 
@@ -46,6 +50,30 @@ def merged(conflict: EditConflict, opened: dict[str, str | None], mine: dict) ->
     typed = plain(mine)
     return {key: mine[key] if key in mine and typed[key] != opened.get(key) else now
             for key, now in conflict.now.items()}
+
+
+def changed_since(conflict: EditConflict, opened: dict, mine: dict,
+                  labels: dict[str, str]) -> list[dict]:
+    """What a colleague changed since the page was opened, and where this person changed the
+    same field too (their value is the one kept on the page)."""
+    typed = plain(mine)
+    return [
+        {"label": labels.get(key, key), "then": _shown(then, conflict.now[key]),
+         "now": _shown(now, conflict.now[key]),
+         "mine": _shown(typed[key], conflict.now[key])
+         if key in typed and typed[key] not in (then, now) else None}
+        for key, (then, now) in conflict.changes.items()
+    ]
+
+
+def _shown(value: str | None, like) -> str:
+    if value in (None, ""):
+        return "blank"
+    if isinstance(like, bool):
+        return "Yes" if value == "True" else "No"
+    if isinstance(like, date):
+        return date_long(date.fromisoformat(value))
+    return value
 
 
 class VersionField(forms.CharField):

@@ -1,6 +1,5 @@
 """What the record-session form sends, built the way a browser would send it."""
 
-import re
 import uuid
 from datetime import date
 
@@ -36,14 +35,3 @@ def record_session_post(family: Family, on: date, overrides: dict | None = None,
     data.update(overrides or {})
     return data
 
-
-def opened(client, url: str) -> dict:
-    """Open an edit page as a browser would and return the hidden version it carries: the values
-    the record had when the page was drawn."""
-    return version_in(client.get(url).content.decode())
-
-
-def version_in(page: str) -> dict:
-    found = re.search(r'name="version" value="([^"]+)"', page)
-    assert found, "the page carries no version"
-    return {"version": found.group(1)}

@@ -9,7 +9,7 @@ from familyfeedback.accounts.models import AuditEntry
 from familyfeedback.casework import actions
 from familyfeedback.lib import versions
 from tests import factories
-from tests.casework.forms_data import opened
+from tests.edit_pages import opened
 
 
 def recorded(world):

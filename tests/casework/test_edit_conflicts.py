@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from familyfeedback.accounts.models import AuditEntry
 from tests import factories
-from tests.casework.forms_data import opened, version_in
+from tests.edit_pages import opened, version_in
 
 
 def person_post(person, **changes):

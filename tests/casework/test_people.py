@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from familyfeedback.accounts.models import AuditEntry
 from familyfeedback.casework.models import Person
-from tests.casework.forms_data import opened
+from tests.edit_pages import opened
 
 
 def test_a_practitioner_adds_a_child_to_the_family(world, signed_in):

@@ -4,6 +4,7 @@ from familyfeedback.accounts.models import AuditEntry, Role, Team
 from familyfeedback.evaluation.models import Allocation, Response, Trial
 from familyfeedback.evaluation.randomisation import UnitSpec, allocate
 from tests import factories
+from tests.edit_pages import opened, version_in
 
 
 def make_trial(world, client):
@@ -243,11 +244,13 @@ def test_a_text_pack_supplies_the_wording_of_a_survey_measure(world, client):
 def test_a_research_question_can_be_changed_and_the_change_is_audited(world, client):
     trial, _ = make_trial(world, client)
     url = reverse("research_question", args=[trial.pk, "1.4"])
-    assert "Reach" in client.get(url).content.decode()
-    client.post(url, {"text": "Reach: who took part?", "methods": "Admin data\nSurvey"})
+    page = client.get(url).content.decode()
+    assert "Reach" in page
+    client.post(url, {"text": "Reach: who took part?", "methods": "Admin data\nSurvey",
+                      **version_in(page)})
     question = trial.questions_asked.get(number="1.4")
     assert (question.text, question.methods) == ("Reach: who took part?", ["Admin data",
                                                                             "Survey"])
     assert AuditEntry.objects.filter(action="research_question.change").exists()
-    page = client.post(url, {"text": " ", "methods": ""}).content.decode()
+    page = client.post(url, {"text": " ", "methods": "", **opened(client, url)}).content.decode()
     assert "Enter the research question" in page

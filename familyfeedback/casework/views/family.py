@@ -10,7 +10,6 @@ from familyfeedback.casework.access import get_family_for, get_person_for
 from familyfeedback.casework.forms import AcknowledgeForm, EditPersonForm, PersonForm
 from familyfeedback.casework.presenters import (
     PERSON_LABELS,
-    changed_since,
     person_progress,
     thresholds_note,
 )
@@ -101,7 +100,7 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
         try:
             actions.update_person(request.user, person, opened=opened, **mine)
         except versions.EditConflict as conflict:
-            changed = changed_since(conflict, opened, mine, PERSON_LABELS)
+            changed = versions.changed_since(conflict, opened, mine, PERSON_LABELS)
             form = EditPersonForm(initial={**versions.merged(conflict, opened, mine),
                                            "version": versions.stamp(conflict.now)})
         except ValidationError as error:

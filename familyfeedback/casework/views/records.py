@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from familyfeedback.casework import actions
 from familyfeedback.casework.access import get_administration_for
 from familyfeedback.casework.forms import CorrectionForm
-from familyfeedback.casework.presenters import changed_since, record_labels
+from familyfeedback.casework.presenters import record_labels
 from familyfeedback.lib import versions
 from familyfeedback.lib.errors import conflict_summary, error_summary
 from familyfeedback.lib.pictures import UNREADABLE_IMAGE, picture_kind, thumbnail
@@ -30,7 +30,7 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
             actions.correct_administration(request.user, administration, items=form.items(),
                                            face=mine["face"], reason=reason, opened=opened)
         except versions.EditConflict as conflict:
-            changed = changed_since(conflict, opened, mine, record_labels(form.words))
+            changed = versions.changed_since(conflict, opened, mine, record_labels(form.words))
             form = CorrectionForm(administration=administration, initial={
                 **versions.merged(conflict, opened, mine), "reason": reason,
                 "version": versions.stamp(conflict.now)})

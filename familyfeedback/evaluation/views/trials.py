@@ -18,7 +18,8 @@ from familyfeedback.evaluation.forms import (
     TrialForm,
 )
 from familyfeedback.evaluation.models import WAVES, Trial
-from familyfeedback.lib.errors import error_summary
+from familyfeedback.lib import versions
+from familyfeedback.lib.errors import conflict_summary, error_summary
 
 
 @require_safe
@@ -175,22 +176,35 @@ def add_question(request: HttpRequest, trial_id: int) -> HttpResponse:
     return redirect("trial", trial_id=trial.pk)
 
 
+QUESTION_LABELS = {"text": "Question", "methods": "Methods"}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def research_question(request: HttpRequest, trial_id: int, number: str) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
     question = trial.questions_asked.filter(number=number).first()
     if question is None:
         return render(request, "errors/404.html", status=404)
-    form = ResearchQuestionForm(
-        request.POST if request.method == "POST" else None,
-        initial={"text": question.text, "methods": "\n".join(question.methods)})
+    values = actions.research_question_values(question)
+    form = ResearchQuestionForm(request.POST if request.method == "POST" else None,
+                                initial={**values, "version": versions.stamp(values)})
+    changed = []
     if form.is_bound and form.is_valid():
+        opened, text, methods = (form.cleaned_data[key] for key in ("version", "text",
+                                                                     "methods"))
         try:
-            actions.change_research_question(request.user, question, **form.cleaned_data)
+            actions.change_research_question(request.user, question, text=text,
+                                             methods=methods, opened=opened)
+        except versions.EditConflict as conflict:
+            mine = {"text": text, "methods": "\n".join(methods)}
+            changed = versions.changed_since(conflict, opened, mine, QUESTION_LABELS)
+            form = ResearchQuestionForm(initial={**versions.merged(conflict, opened, mine),
+                                                 "version": versions.stamp(conflict.now)})
         except ValidationError as error:
             form.add_error("text", error)
         else:
             messages.success(request, f"Research question {number} saved")
             return redirect("trial", trial_id=trial.pk)
     return render(request, "evaluation/research_question.html", {
-        "trial": trial, "question": question, "form": form, "errors": error_summary(form)})
+        "trial": trial, "question": question, "form": form, "changed": changed,
+        "errors": error_summary(form) or conflict_summary(changed)})

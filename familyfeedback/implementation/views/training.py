@@ -14,8 +14,9 @@ from familyfeedback.implementation.access import (
 )
 from familyfeedback.implementation.forms import AttendanceForm
 from familyfeedback.implementation.models import TrainingEvent
+from familyfeedback.lib import versions
 from familyfeedback.lib.dateinput import DatePartsField
-from familyfeedback.lib.errors import error_summary
+from familyfeedback.lib.errors import conflict_summary, error_summary
 
 
 class EventForm(forms.Form):
@@ -65,17 +66,37 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
     teams = [t for t in event.invited_teams.all() if t in set(dashboard_teams(request.user))]
     staff = team_practitioners(teams)
     current = {row.user_id: row for row in event.register.all()}
-    form = AttendanceForm(request.POST if request.method == "POST" else None, staff=staff)
+    shown = actions.register_values(current, staff)
+    form = AttendanceForm(request.POST if request.method == "POST" else None, staff=staff,
+                          initial={"version": versions.stamp(shown)})
+    posted, changed = (form.data if form.is_bound else None), []
     if form.is_bound and form.is_valid():
-        marks = form.marks()
+        marks, opened = form.marks(), form.cleaned_data["version"]
         try:
-            actions.record_attendance(request.user, event, marks)
+            actions.record_attendance(request.user, event, marks, opened=opened)
+        except versions.EditConflict as conflict:
+            mine = form.typed()
+            changed = [{**row, **{key: MARKS.get(row[key], row[key]) for key in
+                                  ("then", "now", "mine")}}
+                       for row in versions.changed_since(conflict, opened, mine,
+                                                         register_labels(staff))]
+            posted = {**mine, **versions.merged(conflict, opened, mine)}
+            form = AttendanceForm(staff=staff, initial={
+                "version": versions.stamp({**opened, **conflict.now})})
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, f"Attendance saved for {len(marks)} people")
             return redirect("training")
     return render(request, "implementation/attendance.html", {
-        "event": event, "staff": staff, "current": current, "form": form,
-        "errors": error_summary(form), "posted": form.data if form.is_bound else None,
+        "event": event, "staff": staff, "current": current, "form": form, "posted": posted,
+        "changed": changed, "errors": error_summary(form) or conflict_summary(changed),
     })
+
+
+MARKS = {"yes": "attended", "no": "absent"}
+
+
+def register_labels(staff) -> dict[str, str]:
+    return {label_key: f"{user.full_name}{suffix}" for user in staff
+            for label_key, suffix in ((f"u{user.pk}", ""), (f"u{user.pk}-reason", ": reason"))}
