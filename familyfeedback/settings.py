@@ -11,8 +11,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from familyfeedback.casework import schedules  # pure: imports nothing of Django's
 from familyfeedback.lib.env import env_bool, env_decimal, env_int, env_list, env_str
+from familyfeedback.measures import schedules  # pure: imports nothing of Django's
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("FF_VAR_DIR", str(BASE_DIR / "var")))
@@ -203,7 +203,7 @@ RELIABLE_CHANGE_STANDARD = env_str("FF_RELIABLE_CHANGE_STANDARD", "common")
 if RELIABLE_CHANGE_STANDARD not in {"common", "cyp_iapt_2015"}:
     raise ImproperlyConfigured("FF_RELIABLE_CHANGE_STANDARD must be common or cyp_iapt_2015")
 # When the tools are due: every_session (the pilot's rule), first_and_last, every_weeks:N or
-# taf_reviews. See casework/schedules.py.
+# taf_reviews. See measures/schedules.py.
 try:
     SCHEDULE = schedules.parse(env_str("FF_SCHEDULE", "every_session"))
 except ValueError as error:

@@ -11,7 +11,7 @@ from familyfeedback.casework.models import (
     Person,
     Session,
 )
-from familyfeedback.casework.schedules import Visit, overdue_since
+from familyfeedback.measures.schedules import Visit, overdue_since
 
 
 def current_episode(family: Family) -> Episode | None:

@@ -91,7 +91,7 @@ def test_the_overdue_list_and_a_record_page_with_a_schedule_are_accessible(
     """Given a service that rates every 4 weeks and a family last rated 50 days ago,
     When the practitioner opens the overdue list and the record-session page,
     Then both pass axe, the list names the family, and the page marks who is due."""
-    from familyfeedback.casework.schedules import parse
+    from familyfeedback.measures.schedules import parse
 
     settings.SCHEDULE = parse("every_weeks:4")
     family = live_world.family

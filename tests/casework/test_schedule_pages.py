@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familyfeedback.casework.models import Administration, Session
-from familyfeedback.casework.schedules import parse
+from familyfeedback.measures.schedules import parse
 from tests import factories
 from tests.casework.forms_data import record_session_post
 

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from familyfeedback import measures
 from familyfeedback.accounts.models import AuditEntry, Role, Team
-from familyfeedback.casework import actions, alerts, queries, schedules, trajectories
+from familyfeedback.casework import actions, alerts, queries, trajectories
 from familyfeedback.implementation import reminders
 from familyfeedback.implementation.models import ReminderPreference, ReminderSent
+from familyfeedback.measures import schedules
 from tests import factories
 
 

@@ -7,10 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from familyfeedback.casework import actions, queries, schedules
+from familyfeedback.casework import actions, queries
 from familyfeedback.casework.access import get_family_for, get_session_for
 from familyfeedback.casework.forms import SessionForm, measure_forms, session_date_from
 from familyfeedback.lib.errors import error_summary
+from familyfeedback.measures import schedules
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from familyfeedback.casework.schedules import Schedule, Visit, due_at, overdue_since, parse
+from familyfeedback.measures.schedules import Schedule, Visit, due_at, overdue_since, parse
 
 D = date(2026, 3, 2)
 
