@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from familyfeedback.accounts.models import Membership, Role, User
-from familyfeedback.casework.models import Administration, Family, Person, Session
+from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
 
 
 def families_for(user: User) -> QuerySet[Family]:
@@ -65,3 +65,11 @@ def get_administration_for(user: User, administration_id: int) -> Administration
         )
     except Administration.DoesNotExist:
         raise Http404("No such record") from None
+
+
+def get_episode_for(user: User, episode_id: int) -> Episode:
+    try:
+        return (Episode.objects.filter(_visible(user, "family"))
+                .select_related("family", "family__team").get(pk=episode_id))
+    except Episode.DoesNotExist:
+        raise Http404("No such period of support") from None

@@ -80,11 +80,6 @@ def acknowledgements(people: list[Person]) -> list[AlertAcknowledgement]:
                 .select_related("person", "by"))
 
 
-def get_episode(episode_id: int) -> Episode | None:
-    """The episode, unchecked: callers check its family through casework.access."""
-    return Episode.objects.filter(pk=episode_id).first()
-
-
 def attendance(episode: Episode) -> dict[int, int]:
     """person id -> sessions of this episode they were at."""
     within = Q(sessions_attended__date__gte=episode.opened_on)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from familyfeedback.casework import actions, queries
-from familyfeedback.casework.access import get_family_for
+from familyfeedback.casework.access import get_episode_for, get_family_for
 from familyfeedback.casework.forms import CloseSupportForm, ReopenSupportForm
 from familyfeedback.casework.presenters import closure_lines
 from familyfeedback.lib.errors import error_summary
@@ -59,11 +59,10 @@ def reopen_support(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_safe
 def closure_summary(request: HttpRequest, episode_id: int) -> HttpResponse:
-    episode = queries.get_episode(episode_id)
-    # The family is reached through the access check like every other page.
-    family = get_family_for(request.user, episode.family_id) if episode else None
-    if episode is None or episode.is_open:
+    episode = get_episode_for(request.user, episode_id)
+    if episode.is_open:
         raise Http404("No closed support")
+    family = episode.family
     actions.log_view(request.user, "episode.view_summary", episode)
     return render(request, "casework/closure_summary.html", {
         "family": family, "episode": episode,
