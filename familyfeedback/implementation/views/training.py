@@ -10,6 +10,7 @@ from familyfeedback.implementation.access import (
     dashboard_teams,
     events_for,
     get_event_for,
+    invited_teams_for,
     team_practitioners,
 )
 from familyfeedback.implementation.forms import AttendanceForm
@@ -63,8 +64,7 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
     """The register for the practitioners of the teams this person manages (or all invited
     teams, for the data team): attended, or absent with the reason."""
     event = get_event_for(request.user, event_id)
-    teams = [t for t in event.invited_teams.all() if t in set(dashboard_teams(request.user))]
-    staff = team_practitioners(teams)
+    staff = team_practitioners(invited_teams_for(request.user, event))
     current = {row.user_id: row for row in event.register.all()}
     shown = actions.register_values(current, staff)
     form = AttendanceForm(request.POST if request.method == "POST" else None, staff=staff,
