@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
+from familyfeedback.accounts.navigation import navigation
 from familyfeedback.lib import formats
 from familyfeedback.lib.dateinput import date_parts
 from familyfeedback.lib.errors import error_summary, field_error
@@ -31,6 +32,7 @@ def environment(**options) -> Environment:
         error_summary=error_summary,
         field_error=field_error,
         date_parts=date_parts,
+        navigation=navigation,
         service_name="Family Feedback",
     )
     env.filters.update(

@@ -16,6 +16,10 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
+# The roles that work with families: they see family records and answer practitioner surveys.
+FAMILY_ROLES = frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})
+
+
 class JobTitle(models.TextChoices):
     FSW = "fsw", "Family support worker"
     SENIOR_FSW = "senior_fsw", "Senior family support worker"
@@ -56,7 +60,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def works_with_families(self) -> bool:
-        return self.role in (Role.PRACTITIONER, Role.TEAM_MANAGER)
+        return self.role in FAMILY_ROLES
 
 
 class Team(models.Model):

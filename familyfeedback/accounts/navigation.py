@@ -1,0 +1,29 @@
+"""The service navigation: which pages each role reaches, written once (base.html only draws it)."""
+
+from django.urls import reverse
+
+from familyfeedback.accounts.models import FAMILY_ROLES, Role
+
+FIGURES = {Role.TEAM_MANAGER, Role.DATA_TEAM}
+
+# (text, page, the pages it is the current item for, who sees it), in the order shown.
+ITEMS = (
+    ("My families", "home", {"home"}, FAMILY_ROLES),
+    ("Is it happening?", "dashboards", {"dashboards"}, FIGURES),
+    ("Supervision", "team", {"team", "supervision"}, {Role.TEAM_MANAGER}),
+    ("Training", "training", {"training", "attendance", "add_training_event"}, FIGURES),
+    ("Trials", "trials", {"trials", "trial", "new_trial", "power", "trial_analysis"},
+     {Role.EVALUATOR}),
+    ("Surveys", "surveys", {"surveys", "survey_answer"}, FAMILY_ROLES),
+    ("Email reminders", "reminders", {"reminders"}, FAMILY_ROLES),
+    ("Audit log", "audit_log", {"audit_log"}, {Role.ADMINISTRATOR}),
+)
+
+
+def navigation(request) -> list[dict]:
+    """The design system's navigation items for the signed-in person."""
+    if request is None or not request.user.is_authenticated:
+        return []
+    here = request.resolver_match.url_name if request.resolver_match else None
+    return [{"href": reverse(page), "text": text, "active": here in current}
+            for text, page, current, roles in ITEMS if request.user.role in roles]
