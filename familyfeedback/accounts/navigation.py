@@ -22,7 +22,7 @@ ITEMS = (
 
 def navigation(request) -> list[dict]:
     """The design system's navigation items for the signed-in person."""
-    if request is None or not request.user.is_authenticated:
+    if not request or not request.user.is_authenticated:  # error pages may have no request
         return []
     here = request.resolver_match.url_name if request.resolver_match else None
     return [{"href": reverse(page), "text": text, "active": here in current}

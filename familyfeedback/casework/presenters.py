@@ -6,12 +6,15 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 
 from familyfeedback import measures
+from familyfeedback.casework import alerts, queries, trajectories
 from familyfeedback.casework.alerts import scores
 from familyfeedback.casework.charts import Chart, build_chart
-from familyfeedback.casework.models import Administration, Person
+from familyfeedback.casework.models import Administration, Family, Person
 from familyfeedback.casework.trajectories import Curves, expected_range
+from familyfeedback.casework.wording import text_pack_status
 
 DIRECTION_TEXT = {"up": "Up", "down": "Down", "same": "No change"}
 
@@ -209,3 +212,32 @@ PERSON_LABELS = {"first_name": "First name", "last_name": "Last name",
 def record_labels(words) -> dict[str, str]:
     """A record's fields by the names its form shows them under."""
     return {**{item.key: item.label for item in words.items}, "face": "Face chosen"}
+
+
+def family_page(family: Family, acknowledge_form=None) -> dict:
+    """Everything the family page shows: each person's progress and charts, the alerts by tier,
+    what was acknowledged, the periods of support and the sessions."""
+    people = queries.people_of(family)
+    episode = queries.current_episode(family)
+    records = queries.episode_records(episode) if episode else []
+    today = timezone.localdate()
+    curves = trajectories.latest()
+    return {
+        "family": family,
+        "episode": episode,
+        "episodes": queries.episodes_of(family),
+        "progress": [
+            person_progress(p, [r for r in records if r.person_id == p.pk], today, curves)
+            for p in people
+            if p.date_of_birth <= today
+        ],
+        # A family whose support has closed needs no new conversation.
+        "alerts": alerts.outstanding(people, records, today, curves)
+        if episode and episode.is_open else [],
+        "acknowledged": queries.acknowledgements(people),
+        "acknowledge_form": acknowledge_form,
+        "sessions": queries.family_sessions(family),
+        "rc_note": thresholds_note(),
+        "today": today,
+        "text_pack": text_pack_status(),
+    }

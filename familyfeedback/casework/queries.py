@@ -14,6 +14,14 @@ from familyfeedback.casework.models import (
 from familyfeedback.measures.schedules import Visit, overdue_since
 
 
+def people_of(family: Family) -> list[Person]:
+    return list(family.people.all())
+
+
+def episodes_of(family: Family) -> list[Episode]:
+    return list(family.episodes.all())
+
+
 def current_episode(family: Family) -> Episode | None:
     """The open episode, or the latest closed one."""
     return family.episodes.order_by("-opened_on", "-id").first()

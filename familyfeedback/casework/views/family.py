@@ -2,18 +2,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from familyfeedback.casework import actions, alerts, queries, trajectories
+from familyfeedback.casework import actions
 from familyfeedback.casework.access import get_family_for, get_person_for
 from familyfeedback.casework.forms import AcknowledgeForm, EditPersonForm, PersonForm
-from familyfeedback.casework.presenters import (
-    PERSON_LABELS,
-    person_progress,
-    thresholds_note,
-)
-from familyfeedback.casework.wording import text_pack_status
+from familyfeedback.casework.presenters import PERSON_LABELS, family_page
 from familyfeedback.lib import versions
 from familyfeedback.lib.errors import conflict_summary, error_summary
 
@@ -22,34 +16,7 @@ from familyfeedback.lib.errors import conflict_summary, error_summary
 def family(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
     actions.log_view(request.user, "family.view", family)
-    return render(request, "casework/family.html", family_context(family))
-
-
-def family_context(family, acknowledge_form: AcknowledgeForm | None = None) -> dict:
-    people = list(family.people.all())
-    episode = queries.current_episode(family)
-    records = queries.episode_records(episode) if episode else []
-    today = timezone.localdate()
-    curves = trajectories.latest()
-    return {
-        "family": family,
-        "episode": episode,
-        "episodes": list(family.episodes.all()),
-        "progress": [
-            person_progress(p, [r for r in records if r.person_id == p.pk], today, curves)
-            for p in people
-            if p.date_of_birth <= today
-        ],
-        # A family whose support has closed needs no new conversation.
-        "alerts": alerts.outstanding(people, records, today, curves)
-        if episode and episode.is_open else [],
-        "acknowledged": queries.acknowledgements(people),
-        "acknowledge_form": acknowledge_form,
-        "sessions": queries.family_sessions(family),
-        "rc_note": thresholds_note(),
-        "today": today,
-        "text_pack": text_pack_status(),
-    }
+    return render(request, "casework/family.html", family_page(family))
 
 
 @require_POST
@@ -65,7 +32,7 @@ def acknowledge_alert(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, f"Alert for {person.first_name} acknowledged")
             return redirect("family", family_id=person.family_id)
     # Show the family page again with the note kept and the problem named.
-    context = family_context(person.family, acknowledge_form=form)
+    context = family_page(person.family, acknowledge_form=form)
     context["errors"] = [{"text": str(e), "href": f"#note-{person.pk}-{form.data.get('code')}"}
                          for errors in form.errors.values() for e in errors]
     return render(request, "casework/family.html", context)
