@@ -2,6 +2,7 @@
 type; domain rules (ranges, ages, dates) come from familyfeedback.measures and casework.actions so
 that a form and a command can never disagree."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from familyfeedback.casework.models import Administration, NotAdministeredReason
 from familyfeedback.casework.wording import MeasureWords, labels_for
 from familyfeedback.lib import versions
 from familyfeedback.lib.dateinput import DatePartsField
+from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.pictures import check_picture
 
 
@@ -171,6 +173,41 @@ def measure_forms(data, files, people: list[Person], on: date,
                         due=due.get(person.pk, True), words=words[measure.code],
                         prefix=f"p{person.pk}-{measure.tool.lower()}")
             for person, measure in chosen]
+
+
+class RecordSessionForms:
+    """The record-session page's forms: the session's own, and one per person per tool chosen by
+    their age on the date typed. Only the forms of the people marked present are checked; the
+    others keep what was typed. `due` says, for a date and a kind of session, who is due."""
+
+    def __init__(self, data, files, *, episode, people: list[Person], due):
+        self.on = session_date_from(data)
+        self.session = SessionForm(data, episode=episode, people=people, initial={
+            "token": uuid.uuid4(), "date": self.on, "present": [str(p.pk) for p in people]})
+        kind = data.get("kind", "") if data is not None else ""
+        self.per_person = measure_forms(data, files, people, self.on, due(self.on, kind))
+        present = set(data.getlist("present")) if data is not None else set()
+        self.checked = [f for f in self.per_person if str(f.person.pk) in present]
+        for f in self.checked:
+            f.checked = True
+
+    def is_valid(self) -> bool:
+        return all([self.session.is_valid()] + [f.is_valid() for f in self.checked])
+
+    def recorded(self) -> dict:
+        """What casework.actions.record_session takes, from the forms once valid."""
+        data = self.session.cleaned_data
+        return {"token": data["token"], "on": self.on, "kind": data["kind"],
+                "present": self.session.present_people(), "notes": data["notes"],
+                "entries": [e for e in (f.entry() for f in self.checked) if e is not None],
+                "another_session": data["another_session"]}
+
+    def errors(self) -> list[dict]:
+        return error_summary(self.session, *self.checked)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.errors for f in self.checked)
 
 
 def session_date_from(data) -> date:

@@ -241,3 +241,19 @@ def family_page(family: Family, acknowledge_form=None) -> dict:
         "today": today,
         "text_pack": text_pack_status(),
     }
+
+
+def record_session_page(family: Family, page, same_day, *, photos_sent: bool) -> dict:
+    return {
+        "family": family,
+        "form": page.session,
+        "per_person": page.per_person,
+        "labels": {f.measure.code: f.words for f in page.per_person},
+        "schedule": settings.SCHEDULE.describe(),
+        "schedule_every_session": settings.SCHEDULE.kind == "every_session",
+        "errors": page.errors(),
+        "same_day": same_day,
+        # A browser cannot be told to keep a chosen file: if the page comes back with errors,
+        # say so rather than lose the photo silently.
+        "photos_to_choose_again": photos_sent and page.has_errors,
+    }

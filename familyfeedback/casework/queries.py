@@ -11,7 +11,7 @@ from familyfeedback.casework.models import (
     Person,
     Session,
 )
-from familyfeedback.measures.schedules import Visit, overdue_since
+from familyfeedback.measures.schedules import Schedule, Visit, due_at, overdue_since
 
 
 def people_of(family: Family) -> list[Person]:
@@ -151,3 +151,14 @@ def overdue_people(families: list[Family], today, schedule) -> list[tuple[Family
             if since is not None:
                 rows.append((family, person, since))
     return sorted(rows, key=lambda row: row[2])
+
+
+def due_today(schedule: Schedule, episode: Episode, people: list[Person], on,
+              kind: str) -> dict[int, bool]:
+    """Who is due a rating at a session on this date. Every session (the pilot's rule) needs no
+    history: reading a family's every visit on each save grew with the family's support."""
+    if schedule.kind == "every_session":
+        return {p.pk: True for p in people}
+    history = visits([episode])
+    return {p.pk: due_at(schedule, [v for v in history.get(p.pk, []) if v.on <= on], on, kind)
+            for p in people}
