@@ -257,3 +257,11 @@ def record_session_page(family: Family, page, same_day, *, photos_sent: bool) ->
         # say so rather than lose the photo silently.
         "photos_to_choose_again": photos_sent and page.has_errors,
     }
+
+
+def caseload_alerts(families: list[Family], records: list[Administration]) -> tuple[dict, int]:
+    """The alerts a caseload lists (the first two tiers), by family, and how many there are;
+    `records` are the families' open-episode records."""
+    raised = alerts.listed(alerts.outstanding(queries.people_in(families), records,
+                                              timezone.localdate(), trajectories.latest()))
+    return alerts.for_caseload(raised), len(raised)

@@ -18,6 +18,11 @@ def people_of(family: Family) -> list[Person]:
     return list(family.people.all())
 
 
+def people_in(families: list[Family]) -> list[Person]:
+    """Everyone in these families (prefetched by `caseload`)."""
+    return [person for family in families for person in family.people.all()]
+
+
 def episodes_of(family: Family) -> list[Episode]:
     return list(family.episodes.all())
 

@@ -10,6 +10,7 @@ names for a package's administrations.csv. With by_team=True every row also carr
 """
 
 from collections import defaultdict
+from datetime import timedelta
 from statistics import mean
 
 from django.db import connection
@@ -130,3 +131,15 @@ def used_tools(facts: QuerySet) -> set:
     # and return a row per record.
     return set(facts.filter(status=COMPLETED).values_list("practitioner_key", flat=True)
                .order_by().distinct())
+
+
+def last_and_this_month(practitioner_key: int, today) -> list[tuple[str, int, int]]:
+    """(label, ORS completions, SRS completions) for one practitioner, last month and this."""
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    usage = usage_by_month(casework_facts().filter(practitioner_key=practitioner_key,
+                                                   on__gte=last_month))
+    counts = {(row["month"], row["measure"]): row["completions"] for row in usage}
+    return [(label, counts.get((month.strftime("%Y-%m"), "ORS"), 0),
+             counts.get((month.strftime("%Y-%m"), "SRS"), 0))
+            for label, month in (("Last month", last_month), ("This month", this_month))]

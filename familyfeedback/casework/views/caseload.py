@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from familyfeedback.accounts.models import Role
-from familyfeedback.casework import alerts, queries, trajectories
+from familyfeedback.casework import queries
 from familyfeedback.casework.access import families_for
-from familyfeedback.casework.presenters import latest_ors_totals
+from familyfeedback.casework.presenters import caseload_alerts, latest_ors_totals
 
 
 @require_safe
@@ -30,14 +30,12 @@ def _caseload(request: HttpRequest) -> tuple[list, bool]:
 def my_families(request: HttpRequest) -> HttpResponse:
     families, show_all = _caseload(request)
     records = queries.open_episode_records(families)
-    people = [person for family in families for person in family.people.all()]
-    raised = alerts.listed(alerts.outstanding(people, records, timezone.localdate(),
-                                              trajectories.latest()))
+    listed, alert_count = caseload_alerts(families, records)
     return render(request, "casework/my_families.html", {
         "families": families,
         "latest": latest_ors_totals(records),
-        "alerts": alerts.for_caseload(raised),
-        "alert_count": len(raised),
+        "alerts": listed,
+        "alert_count": alert_count,
         "show_all": show_all,
         "is_manager": request.user.role == Role.TEAM_MANAGER,
     })

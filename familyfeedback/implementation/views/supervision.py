@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from familyfeedback.accounts.models import Role
-from familyfeedback.casework import alerts, queries, trajectories
+from familyfeedback.casework import queries
 from familyfeedback.casework.access import families_for
+from familyfeedback.casework.presenters import caseload_alerts
 from familyfeedback.implementation import actions, figures
 from familyfeedback.implementation.access import (
     dashboard_teams,
@@ -48,20 +49,11 @@ def supervision(request: HttpRequest, practitioner_id: int) -> HttpResponse:
             messages.success(request, "Note saved for the next supervision")
             return redirect("supervision", practitioner_id=practitioner.pk)
     families = queries.caseload(families_for(request.user).filter(key_worker=practitioner))
-    raised = alerts.listed(alerts.outstanding([p for f in families for p in f.people.all()],
-                                              queries.open_episode_records(families),
-                                              timezone.localdate(), trajectories.latest()))
-    this_month = timezone.localdate().replace(day=1)
-    last_month = (this_month - timezone.timedelta(days=1)).replace(day=1)
-    usage = figures.usage_by_month(figures.casework_facts().filter(
-        practitioner_key=practitioner.pk, on__gte=last_month))
-    counts = {(row["month"], row["measure"]): row["completions"] for row in usage}
+    listed, alert_count = caseload_alerts(families, queries.open_episode_records(families))
     return render(request, "implementation/supervision.html", {
         "practitioner": practitioner, "families": families,
-        "alerts": alerts.for_caseload(raised), "alert_count": len(raised),
-        "usage": [(label, counts.get((month.strftime("%Y-%m"), "ORS"), 0),
-                   counts.get((month.strftime("%Y-%m"), "SRS"), 0))
-                  for label, month in (("Last month", last_month), ("This month", this_month))],
+        "alerts": listed, "alert_count": alert_count,
+        "usage": figures.last_and_this_month(practitioner.pk, timezone.localdate()),
         "notes": supervision_notes(practitioner),
         "form": form, "errors": error_summary(form),
     })
