@@ -296,6 +296,10 @@ class AcknowledgeForm(forms.Form):
     note = forms.CharField(max_length=2000, error_messages={
         "required": "Say what you did or will do about this alert"})
 
+    def note_id(self, person: Person) -> str:
+        """The note box this form's alert has on the family page, for the error summary."""
+        return f"note-{person.pk}-{self['code'].value()}"
+
 
 class CloseSupportForm(forms.Form):
     closed_on = DatePartsField(subject="The closing date")

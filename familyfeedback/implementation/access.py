@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from familyfeedback.accounts.models import Membership, Role, Team, User
-from familyfeedback.implementation.models import SupervisionNote, TrainingEvent
+from familyfeedback.implementation.models import Attendance, SupervisionNote, TrainingEvent
 
 
 def dashboard_teams(user: User) -> QuerySet[Team]:
@@ -49,6 +49,11 @@ def get_event_for(user: User, event_id: int) -> TrainingEvent:
 def invited_teams_for(user: User, event: TrainingEvent) -> list:
     """The event's invited teams whose register this person keeps: one query, not one a team."""
     return list(event.invited_teams.filter(pk__in=dashboard_teams(user).values("pk")))
+
+
+def register_of(event: TrainingEvent) -> dict[int, Attendance]:
+    """user id -> their mark on the event's register (prefetched by `events_for`)."""
+    return {row.user_id: row for row in event.register.all()}
 
 
 def supervision_notes(practitioner: User) -> list[SupervisionNote]:

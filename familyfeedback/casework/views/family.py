@@ -33,7 +33,7 @@ def acknowledge_alert(request: HttpRequest, person_id: int) -> HttpResponse:
             return redirect("family", family_id=person.family_id)
     # Show the family page again with the note kept and the problem named.
     context = family_page(person.family, acknowledge_form=form)
-    context["errors"] = [{"text": str(e), "href": f"#note-{person.pk}-{form.data.get('code')}"}
+    context["errors"] = [{"text": str(e), "href": f"#{form.note_id(person)}"}
                          for errors in form.errors.values() for e in errors]
     return render(request, "casework/family.html", context)
 

@@ -66,6 +66,6 @@ def closure_summary(request: HttpRequest, episode_id: int) -> HttpResponse:
     actions.log_view(request.user, "episode.view_summary", episode)
     return render(request, "casework/closure_summary.html", {
         "family": family, "episode": episode,
-        "lines": closure_lines(list(family.people.all()), queries.episode_records(episode),
+        "lines": closure_lines(queries.people_of(family), queries.episode_records(episode),
                                queries.attendance(episode), episode.closed_on),
     })

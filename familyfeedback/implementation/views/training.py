@@ -11,6 +11,7 @@ from familyfeedback.implementation.access import (
     events_for,
     get_event_for,
     invited_teams_for,
+    register_of,
     team_practitioners,
 )
 from familyfeedback.implementation.forms import AttendanceForm
@@ -65,7 +66,7 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
     teams, for the data team): attended, or absent with the reason."""
     event = get_event_for(request.user, event_id)
     staff = team_practitioners(invited_teams_for(request.user, event))
-    current = {row.user_id: row for row in event.register.all()}
+    current = register_of(event)
     shown = actions.register_values(current, staff)
     form = AttendanceForm(request.POST if request.method == "POST" else None, staff=staff,
                           initial={"version": versions.stamp(shown)})
