@@ -593,7 +593,7 @@ class Bench:
 
         from familyfeedback.accounts.models import User
         from familyfeedback.implementation.access import dashboard_teams
-        from familyfeedback.implementation.views.dashboards import default_period
+        from familyfeedback.implementation.forms import default_period
 
         self.args = args
         self.notes: list[str] = []

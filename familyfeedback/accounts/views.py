@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from familyfeedback.accounts import audit
+from familyfeedback.accounts.access import audit_entries_for
 from familyfeedback.lib.errors import error_summary
 
 
@@ -59,5 +59,5 @@ def health(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
-    page = Paginator(audit.entries_for(request.user), 50).get_page(request.GET.get("page"))
+    page = Paginator(audit_entries_for(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_log.html", {"page": page})

@@ -9,6 +9,11 @@ from familyfeedback.accounts.models import Membership, Role, User
 from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
 
 
+def works_with_families(user: User) -> bool:
+    """Whether this person's lists are of families at all; anyone else gets their own home."""
+    return user.is_authenticated and user.is_active and user.works_with_families
+
+
 def families_for(user: User) -> QuerySet[Family]:
     """Practitioners reach their teams' families; managers the teams they manage. The data team,
     evaluators and administrators reach no family record."""

@@ -240,12 +240,11 @@ class PersonForm(forms.Form):
         return born
 
 
-class EditPersonForm(PersonForm):
-    version = versions.VersionField()
+class EditPersonForm(versions.VersionedForm, PersonForm):
+    pass
 
 
-class CorrectionForm(forms.Form):
-    version = versions.VersionField()
+class CorrectionForm(versions.VersionedForm):
     face = forms.CharField(required=False)
     reason = forms.CharField(max_length=500,
                              error_messages={"required": "Give the reason for the correction"})

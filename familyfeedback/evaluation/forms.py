@@ -29,8 +29,7 @@ class TrialForm(forms.Form):
     protocol_note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)
 
 
-class ResearchQuestionForm(forms.Form):
-    version = versions.VersionField()
+class ResearchQuestionForm(versions.VersionedForm):
     text = forms.CharField(max_length=2000, widget=forms.Textarea,
                            error_messages={"required": "Enter the research question"})
     methods = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)

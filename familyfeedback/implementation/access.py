@@ -17,6 +17,13 @@ def dashboard_teams(user: User) -> QuerySet[Team]:
     raise Http404("No such page")
 
 
+def require_manager(user: User) -> None:
+    """Supervision is between a practitioner and their manager; the data team sees figures
+    only."""
+    if user.role != Role.TEAM_MANAGER:
+        raise Http404("No such page")
+
+
 def get_team_member_for(user: User, practitioner_id: int) -> User:
     """A practitioner in one of the teams this manager manages (or any, for the data team)."""
     teams = dashboard_teams(user)

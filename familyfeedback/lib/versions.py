@@ -93,3 +93,18 @@ class VersionField(forms.CharField):
         except signing.BadSignature:
             raise ValidationError("This page is out of date: open the page again and make your "
                                   "change", code="bad_version") from None
+
+
+class VersionedForm(forms.Form):
+    """An edit page's form: it carries the version it was opened with, and after a conflict it is
+    drawn again with the colleague's values where this person changed nothing."""
+
+    version = VersionField()
+
+    def redrawn(self, conflict: EditConflict, mine: dict, labels: dict[str, str],
+                initial: dict | None = None, **kwargs) -> tuple[list[dict], "VersionedForm"]:
+        """(what changed, the form to show again); kwargs are the form's own arguments."""
+        opened = self.cleaned_data["version"]
+        return changed_since(conflict, opened, mine, labels), type(self)(initial={
+            **merged(conflict, opened, mine), **(initial or {}),
+            "version": stamp(conflict.now)}, **kwargs)

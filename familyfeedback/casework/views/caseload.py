@@ -6,13 +6,13 @@ from django.views.decorators.http import require_safe
 
 from familyfeedback.accounts.models import Role
 from familyfeedback.casework import queries
-from familyfeedback.casework.access import families_for
+from familyfeedback.casework.access import families_for, works_with_families
 from familyfeedback.casework.presenters import caseload_alerts, latest_ors_totals
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.works_with_families:
+    if not works_with_families(request.user):
         return render(request, "home_other.html", {"role": Role(request.user.role).label})
     return my_families(request)
 
@@ -44,7 +44,7 @@ def my_families(request: HttpRequest) -> HttpResponse:
 @require_safe
 def overdue(request: HttpRequest) -> HttpResponse:
     """Families where someone's rating fell due under the service's schedule and was missed."""
-    if not request.user.works_with_families:
+    if not works_with_families(request.user):
         return render(request, "home_other.html", {"role": Role(request.user.role).label})
     families, show_all = _caseload(request)
     rows = queries.overdue_people(families, timezone.localdate(), settings.SCHEDULE)
@@ -58,7 +58,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 def closed_families(request: HttpRequest) -> HttpResponse:
     """Families whose support has closed, so that a closure summary can be found again and a
     family can be reopened."""
-    if not request.user.works_with_families:
+    if not works_with_families(request.user):
         return render(request, "home_other.html", {"role": Role(request.user.role).label})
     families = queries.closed_families(families_for(request.user))
     return render(request, "casework/closed_families.html", {"families": families})

@@ -62,14 +62,12 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
                           initial={**details, "version": versions.stamp(details)})
     changed = []
     if request.method == "POST" and form.is_valid():
-        opened = form.cleaned_data["version"]
         mine = {key: form.cleaned_data[key] for key in actions.PERSON_FIELDS}
         try:
-            actions.update_person(request.user, person, opened=opened, **mine)
+            actions.update_person(request.user, person, opened=form.cleaned_data["version"],
+                                  **mine)
         except versions.EditConflict as conflict:
-            changed = versions.changed_since(conflict, opened, mine, PERSON_LABELS)
-            form = EditPersonForm(initial={**versions.merged(conflict, opened, mine),
-                                           "version": versions.stamp(conflict.now)})
+            changed, form = form.redrawn(conflict, mine, PERSON_LABELS)
         except ValidationError as error:
             form.add_error("date_of_birth", error)
         else:

@@ -24,16 +24,14 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
     form = CorrectionForm(request.POST or None, administration=administration)
     changed = []
     if request.method == "POST" and form.is_valid():
-        opened, reason = form.cleaned_data["version"], form.cleaned_data["reason"]
-        mine = form.marks()
+        mine, reason = form.marks(), form.cleaned_data["reason"]
         try:
             actions.correct_administration(request.user, administration, items=form.items(),
-                                           face=mine["face"], reason=reason, opened=opened)
+                                           face=mine["face"], reason=reason,
+                                           opened=form.cleaned_data["version"])
         except versions.EditConflict as conflict:
-            changed = versions.changed_since(conflict, opened, mine, record_labels(form.words))
-            form = CorrectionForm(administration=administration, initial={
-                **versions.merged(conflict, opened, mine), "reason": reason,
-                "version": versions.stamp(conflict.now)})
+            changed, form = form.redrawn(conflict, mine, record_labels(form.words),
+                                         {"reason": reason}, administration=administration)
         except ValidationError as error:
             form.add_error(None, error)
         else:

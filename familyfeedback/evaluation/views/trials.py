@@ -196,10 +196,8 @@ def research_question(request: HttpRequest, trial_id: int, number: str) -> HttpR
             actions.change_research_question(request.user, question, text=text,
                                              methods=methods, opened=opened)
         except versions.EditConflict as conflict:
-            mine = {"text": text, "methods": "\n".join(methods)}
-            changed = versions.changed_since(conflict, opened, mine, QUESTION_LABELS)
-            form = ResearchQuestionForm(initial={**versions.merged(conflict, opened, mine),
-                                                 "version": versions.stamp(conflict.now)})
+            changed, form = form.redrawn(conflict, {"text": text, "methods": "\n".join(methods)},
+                                         QUESTION_LABELS)
         except ValidationError as error:
             form.add_error("text", error)
         else:

@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from familyfeedback.accounts.models import Role
 from familyfeedback.casework import queries
 from familyfeedback.casework.access import families_for
 from familyfeedback.casework.presenters import caseload_alerts
@@ -13,6 +12,7 @@ from familyfeedback.implementation import actions, figures
 from familyfeedback.implementation.access import (
     dashboard_teams,
     get_team_member_for,
+    require_manager,
     supervision_notes,
     team_practitioners,
 )
@@ -20,15 +20,9 @@ from familyfeedback.implementation.forms import SupervisionNoteForm
 from familyfeedback.lib.errors import error_summary
 
 
-def _managers_only(request: HttpRequest) -> None:
-    # Supervision is between a practitioner and their manager; the data team sees figures only.
-    if request.user.role != Role.TEAM_MANAGER:
-        raise Http404("No such page")
-
-
 @require_safe
 def team(request: HttpRequest) -> HttpResponse:
-    _managers_only(request)
+    require_manager(request.user)
     return render(request, "implementation/team.html",
                   {"staff": team_practitioners(dashboard_teams(request.user))})
 
@@ -37,7 +31,7 @@ def team(request: HttpRequest) -> HttpResponse:
 def supervision(request: HttpRequest, practitioner_id: int) -> HttpResponse:
     """A manager's page for supervising one practitioner: their families and alerts, their use
     of the tools this month against last, and notes for the next supervision."""
-    _managers_only(request)
+    require_manager(request.user)
     practitioner = get_team_member_for(request.user, practitioner_id)
     form = SupervisionNoteForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
