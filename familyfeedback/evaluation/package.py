@@ -35,6 +35,7 @@ from familyfeedback.evaluation.models import (
     TrialTeam,
 )
 from familyfeedback.lib import csvfiles
+from familyfeedback.lib.csvrules import Cells
 from familyfeedback.lib.spreadsheet import csv_cell
 from familyfeedback.measures import ScoreError, surveys
 
@@ -180,140 +181,102 @@ class _Reader:
     def add(self, file: str, line: int, column: str, message: str) -> None:
         self.problems.append(Problem(file, line, column, message))
 
-    def _keep(self, file: str, line: int, key: tuple, values: dict, since: int) -> None:
-        if len(self.problems) == since:
-            self.package.rows[file][key] = Row(line, values)
+    def _keep(self, file: str, cells: Cells, key: tuple, values: dict) -> None:
+        """The row's problems join the package's; a row with none is kept."""
+        for problem in cells.problems:
+            self.add(file, problem.line, problem.column, problem.message)
+        if cells.ok:
+            self.package.rows[file][key] = Row(cells.line, values)
 
-    def _unique(self, file: str, line: int, column: str, value: str) -> None:
-        if not value:
-            self.add(file, line, column, "is blank")
-        elif value in self.declared[file]:
-            self.add(file, line, column,
-                     f"{value} is already used on line {self.declared[file][value]}")
-        else:
-            self.declared[file][value] = line
-
-    def _one_of(self, file: str, line: int, record: dict, column: str, allowed: tuple[str, ...],
-                blank: bool = False) -> str:
-        value = record[column]
-        if value not in allowed and not (blank and not value):
-            choices = ", ".join(allowed[:-1]) + (", " if blank else " or ") + allowed[-1]
-            self.add(file, line, column, f"{value or 'blank'} is not one of {choices}"
-                     + (" or blank" if blank else ""))
+    def _unique(self, file: str, cells: Cells, column: str) -> str:
+        value = cells.filled(column)
+        if value in self.declared[file]:
+            cells.problem(column, f"{value} is already used on line {self.declared[file][value]}")
+        elif value:
+            self.declared[file][value] = cells.line
         return value
 
-    def _refers(self, file: str, line: int, record: dict, column: str, target: str,
-                target_column: str) -> str:
-        value = record[column]
-        if not value:
-            self.add(file, line, column, "is blank")
-        elif value not in self.declared[target] and target not in self.unreadable:
-            self.add(file, line, column, f"{value} is not a {target_column} in {target}")
+    def _refers(self, cells: Cells, column: str, target: str, target_column: str) -> str:
+        value = cells.filled(column)
+        if value and value not in self.declared[target] and target not in self.unreadable:
+            cells.problem(column, f"{value} is not a {target_column} in {target}")
         return value
-
-    def _filled(self, file: str, line: int, record: dict, column: str) -> str:
-        if not record[column]:
-            self.add(file, line, column, "is blank")
-        return record[column]
-
-    def _date(self, file: str, line: int, record: dict, column: str) -> date | None:
-        try:
-            return date.fromisoformat(record[column])
-        except ValueError:
-            self.add(file, line, column,
-                     f"{record[column] or 'blank'} is not a date like 2022-11-03")
-            return None
 
     def _teams(self, file: str, text: str) -> None:
         units: dict[str, tuple[str, int]] = {}
         for line, record in self._records(file, text):
-            since = len(self.problems)
-            self._unique(file, line, "team_id", record["team_id"])
-            self._filled(file, line, record, "team_name")
-            arm = self._one_of(file, line, record, "arm", ARMS, blank=True)
+            cells = Cells(line, record)
+            self._unique(file, cells, "team_id")
+            cells.filled("team_name")
+            arm = cells.one_of("arm", ARMS, blank=True)
             unit = record["unit_id"]
             if unit and arm in ("", *ARMS):
                 # Teams that share a unit were randomised together, so share an arm.
                 first_arm, first_line = units.setdefault(unit, (arm, line))
                 if first_arm != arm:
-                    self.add(file, line, "arm", f"unit {unit} is {first_arm or 'blank'} on line "
-                                                f"{first_line} but {arm or 'blank'} here")
-            self._keep(file, line, (record["team_id"],),
+                    cells.problem("arm", f"unit {unit} is {first_arm or 'blank'} on line "
+                                         f"{first_line} but {arm or 'blank'} here")
+            self._keep(file, cells, (record["team_id"],),
                        {"team_id": record["team_id"], "team_name": record["team_name"],
-                        "unit_id": unit, "arm": arm}, since)
+                        "unit_id": unit, "arm": arm})
 
     def _practitioners(self, file: str, text: str) -> None:
         for line, record in self._records(file, text):
-            since = len(self.problems)
-            self._unique(file, line, "practitioner_id", record["practitioner_id"])
-            team_id = self._refers(file, line, record, "team_id", "teams.csv", "team_id")
+            cells = Cells(line, record)
+            self._unique(file, cells, "practitioner_id")
+            team_id = self._refers(cells, "team_id", "teams.csv", "team_id")
             self.team_of.setdefault(record["practitioner_id"], team_id)
-            role = self._one_of(file, line, record, "role", ROLES)
+            role = cells.one_of("role", ROLES)
             values = {"practitioner_id": record["practitioner_id"], "team__team_id": team_id,
                       "role": role}
             for column in PRACTITIONER_NUMBERS:
-                values[column] = self._optional_number(file, line, record.get(column, ""), column)
-            self._keep(file, line, (record["practitioner_id"],), values, since)
-
-    def _optional_number(self, file: str, line: int, text: str, column: str):
-        if not text:
-            return None
-        whole = column in ("qualification_level", "families_supported")
-        low, high = (1, 8) if column == "qualification_level" else (0, None)
-        number = _number(text)
-        if (number is None or number < low or (high is not None and number > high)
-                or (whole and number != number.to_integral_value())):
-            kind = "a whole number" if whole else "a number"
-            limits = f"from {low} to {high}" if high is not None else f"of {low} or more"
-            self.add(file, line, column, f"{text} is not {kind} {limits}")
-            return None
-        return int(number) if whole else float(number)
+                values[column] = _optional_number(cells, column)
+            self._keep(file, cells, (record["practitioner_id"],), values)
 
     def _training(self, file: str, text: str) -> None:
         seen: dict[tuple[str, str], int] = {}
         for line, record in self._records(file, text):
-            since = len(self.problems)
-            practitioner = self._refers(file, line, record, "practitioner_id",
-                                        "practitioners.csv", "practitioner_id")
-            event = self._filled(file, line, record, "event_id")
+            cells = Cells(line, record)
+            practitioner = self._refers(cells, "practitioner_id", "practitioners.csv",
+                                        "practitioner_id")
+            event = cells.filled("event_id")
             if practitioner and event:
                 first = seen.setdefault((practitioner, event), line)
                 if first != line:
-                    self.add(file, line, "event_id",
-                             f"{practitioner} is already listed at {event} on line {first}")
-            event_type = self._one_of(file, line, record, "event_type", EVENT_TYPES)
-            on = self._date(file, line, record, "date")
-            attended = self._one_of(file, line, record, "attended", ("yes", "no"))
-            self._keep(file, line, (practitioner, event),
+                    cells.problem("event_id",
+                                  f"{practitioner} is already listed at {event} on line {first}")
+            event_type = cells.one_of("event_type", EVENT_TYPES)
+            on = cells.date("date")
+            attended = cells.one_of("attended", ("yes", "no"))
+            self._keep(file, cells, (practitioner, event),
                        {"practitioner__practitioner_id": practitioner, "event_id": event,
                         "event_type": event_type, "on": on, "attended": attended == "yes",
-                        "absence_reason": record.get("absence_reason", "")}, since)
+                        "absence_reason": record.get("absence_reason", "")})
 
     def _questions(self, file: str, text: str) -> None:
         for line, record in self._records(file, text):
-            since = len(self.problems)
-            question = record["question_id"]
-            self._unique(file, line, "question_id", question)
+            cells = Cells(line, record)
+            question = self._unique(file, cells, "question_id")
             if surveys.is_measure_item(question):
                 # responses.csv could not tell the question from the measure item.
-                self.add(file, line, "question_id", f"{question} is a standard measure item")
-            wave = self._one_of(file, line, record, "wave", WAVES)
-            self._filled(file, line, record, "text")
-            kind = self._one_of(file, line, record, "kind", KINDS)
+                cells.problem("question_id", f"{question} is a standard measure item")
+            wave = cells.one_of("wave", WAVES)
+            cells.filled("text")
+            kind = cells.one_of("kind", KINDS)
             options = [o.strip() for o in record["options"].split("|")] if record["options"] else []
             if kind in ("likert", "choice"):
                 if len(options) < 2:
-                    self.add(file, line, "options",
-                             f"a {kind} question needs at least two options separated by |")
+                    cells.problem("options",
+                                  f"a {kind} question needs at least two options separated by |")
                 elif "" in options:
-                    self.add(file, line, "options", "an option is blank")
+                    cells.problem("options", "an option is blank")
                 elif len(set(options)) < len(options):
-                    self.add(file, line, "options", "an option is listed twice")
+                    cells.problem("options", "an option is listed twice")
             elif options:
-                self.add(file, line, "options", f"must be blank for a {kind or 'blank'} question")
-            self._keep(file, line, (question,),
+                cells.problem("options", f"must be blank for a {kind or 'blank'} question")
+            self._keep(file, cells, (question,),
                        {"question_id": question, "wave": wave, "text": record["text"],
-                        "kind": kind, "options": options}, since)
+                        "kind": kind, "options": options})
 
     def _responses(self, file: str, text: str) -> None:
         questions = {key[0]: row.values for key, row in self.package.rows["questions.csv"].items()}
@@ -321,46 +284,32 @@ class _Reader:
         for line, record in self._records(file, text):
             if not record["value"]:
                 continue  # blank means missing: an item left unanswered
-            since = len(self.problems)
-            respondent = self._refers(file, line, record, "respondent_id", "practitioners.csv",
+            cells = Cells(line, record)
+            respondent = self._refers(cells, "respondent_id", "practitioners.csv",
                                       "practitioner_id")
-            wave = self._one_of(file, line, record, "wave", WAVES)
-            item, value = record["item"], record["value"]
-            if not item:
-                self.add(file, line, "item", "is blank")
-            elif item in questions:
-                value = self._answer(file, line, questions[item], wave, value)
+            wave = cells.one_of("wave", WAVES)
+            item, value = cells.filled("item"), record["value"]
+            if item in questions:
+                value = _answer(cells, questions[item], wave, value)
             elif surveys.is_measure_item(item):
                 try:
                     surveys.scored_items(surveys.measure_for_item(item), {item: value})
                     # The raw answer, not reversed; "4.0" and "4" are the same answer.
                     value = str(int(Decimal(value)))
                 except ScoreError as error:
-                    self.add(file, line, "value", error.errors[item])
-            elif (item not in self.declared["questions.csv"]
+                    cells.problem("value", error.errors[item])
+            elif (item and item not in self.declared["questions.csv"]
                   and "questions.csv" not in self.unreadable):
-                self.add(file, line, "item", f"{item} is neither a question_id in questions.csv "
-                                             "nor a standard measure item")
+                cells.problem("item", f"{item} is neither a question_id in questions.csv nor a "
+                                      "standard measure item")
             key = (respondent, wave, item)
             if all(key):
                 first = seen.setdefault(key, line)
                 if first != line:
-                    self.add(file, line, "item", f"{respondent} already answered {item} in the "
-                                                 f"{wave} wave on line {first}")
-            self._keep(file, line, key, {"respondent__practitioner_id": respondent,
-                                         "wave": wave, "item": item, "value": value}, since)
-
-    def _answer(self, file: str, line: int, question: dict, wave: str, value: str) -> str:
-        item = question["question_id"]
-        if wave in WAVES and question["wave"] != wave:
-            self.add(file, line, "item", f"{item} is a question of the {question['wave']} "
-                                         f"wave, not the {wave} wave")
-        elif question["kind"] in ("likert", "choice") and value not in question["options"]:
-            self.add(file, line, "value", f"{value} is not one of the options of {item}: "
-                                          + " | ".join(question["options"]))
-        elif question["kind"] == "number" and _number(value) is None:
-            self.add(file, line, "value", f"{value} is not a number")
-        return value
+                    cells.problem("item", f"{respondent} already answered {item} in the "
+                                          f"{wave} wave on line {first}")
+            self._keep(file, cells, key, {"respondent__practitioner_id": respondent,
+                                          "wave": wave, "item": item, "value": value})
 
     def _administrations(self, file: str, text: str) -> None:
         # The rules for a good row live in casework.administrations_csv; only the references to
@@ -402,6 +351,35 @@ def _number(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return number if number.is_finite() else None
+
+
+def _optional_number(cells: Cells, column: str) -> int | float | None:
+    text = cells.values.get(column, "")
+    if not text:
+        return None
+    whole = column in ("qualification_level", "families_supported")
+    low, high = (1, 8) if column == "qualification_level" else (0, None)
+    number = _number(text)
+    if (number is None or number < low or (high is not None and number > high)
+            or (whole and number != number.to_integral_value())):
+        kind = "a whole number" if whole else "a number"
+        limits = f"from {low} to {high}" if high is not None else f"of {low} or more"
+        cells.problem(column, f"{text} is not {kind} {limits}")
+        return None
+    return int(number) if whole else float(number)
+
+
+def _answer(cells: Cells, question: dict, wave: str, value: str) -> str:
+    item = question["question_id"]
+    if wave in WAVES and question["wave"] != wave:
+        cells.problem("item", f"{item} is a question of the {question['wave']} wave, not the "
+                              f"{wave} wave")
+    elif question["kind"] in ("likert", "choice") and value not in question["options"]:
+        cells.problem("value", f"{value} is not one of the options of {item}: "
+                               + " | ".join(question["options"]))
+    elif question["kind"] == "number" and _number(value) is None:
+        cells.problem("value", f"{value} is not a number")
+    return value
 
 
 def _existing(trial: Trial | None, table: Table) -> dict[tuple, dict]:
