@@ -15,7 +15,7 @@ temporary folder, from a seeded random number generator:
   (2) synthetic: 200 teams in 180 units, about 2,000 practitioners, responses in the same
       proportions, about 60,000 ORS/SRS administrations.
 
-Then times, in-process with time.perf_counter, `package.load(dir, trial)` (read, check, import:
+Then times, in-process with time.perf_counter, `package_io.load(dir, trial)` (read, check, import:
 one transaction) into a fresh trial each round, and `analysis.report(trial)` on that trial; and,
 for (1), the whole command line `python manage.py evaluation_report --trial NAME --format json`
 as a subprocess (wall clock, Python start-up included; target under 2 s), beside three floors:
@@ -53,13 +53,13 @@ PG_BENCH_DB = "ff_bench_evaluation"
 SEED = 2022
 TARGET_CLI_S = 2.0
 CASES = (
-    ("seed_import", "(1) seed-sized: import (package.load)"),
+    ("seed_import", "(1) seed-sized: import (package_io.load)"),
     ("seed_report", "(1) seed-sized: analysis.report"),
     ("cli_python", "(1) floor: python -c pass"),
     ("cli_setup", "(1) floor: python -c 'django.setup()'"),
     ("cli_help", "(1) floor: manage.py evaluation_report --help"),
     ("cli_report", "(1) manage.py evaluation_report --format json"),
-    ("large_import", "(2) 200 teams: import (package.load)"),
+    ("large_import", "(2) 200 teams: import (package_io.load)"),
     ("large_report", "(2) 200 teams: analysis.report"),
     ("large_cli", "(2) 200 teams: manage.py evaluation_report"),
 )
@@ -385,10 +385,10 @@ class Bench:
         return value
 
     def import_and_report(self, size: str, name: str):
-        from familyfeedback.evaluation import analysis, package
+        from familyfeedback.evaluation import analysis, package_io
 
         directory = self.packages / size
-        trial, added = self.timed(f"{size}_import", package.load, directory, name)
+        trial, added = self.timed(f"{size}_import", package_io.load, directory, name)
         expected = {file: sum(1 for _ in (directory / file).open(encoding="utf-8")) - 1
                     for file in HEADERS}
         blank = sum(1 for row in csv.DictReader((directory / "responses.csv").open(
@@ -451,7 +451,7 @@ class Bench:
         import io
         import pstats
 
-        from familyfeedback.evaluation import analysis, package
+        from familyfeedback.evaluation import analysis, package_io
         from familyfeedback.evaluation.models import Trial
 
         def show(title, function, *arguments, lines=25):
@@ -464,10 +464,10 @@ class Bench:
             print(f"-- profile of {title}")
             print(out.getvalue())
 
-        show("seed-sized import", package.load, self.packages / "seed", "bench-seed-profile")
+        show("seed-sized import", package_io.load, self.packages / "seed", "bench-seed-profile")
         large = Trial.objects.get(name=self.trials["large"][-1])
         show("200-team analysis.report", analysis.report, large)
-        show("200-team import", package.load, self.packages / "large", "bench-large-profile")
+        show("200-team import", package_io.load, self.packages / "large", "bench-large-profile")
         # The command line: where its start-up goes (python -X importtime, top imports by
         # cumulative time) and the profile of the whole command in a fresh interpreter.
         done = subprocess.run([sys.executable, "-X", "importtime", "manage.py",
