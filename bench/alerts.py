@@ -26,20 +26,17 @@ made again each run). Each database runs in its own child process.
 """
 
 import argparse
-import random
 import statistics
 import sys
 import time
-import uuid
 from collections import Counter
-from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.data import ALERTS, build_caseloads  # noqa: E402
 from bench.harness import bench_targets, report, run_child, start_django  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench_alerts.sqlite3"
@@ -52,18 +49,6 @@ CASES = (
 )
 TARGET_RATIO = 1.5
 
-# The service: teams, key workers with 30 families each, finished families for the fit.
-TEAMS = 6
-OPEN_FAMILIES = 1500
-CASELOAD = 30
-CLOSED_FAMILIES = 500
-SEED = 2026
-# How each family's outcome ratings go, in the shares the research reports for people 10 to 20
-# sessions in (docs/decisions/0013-alert-tiers.md): about 8% get worse (Lambert's clinic base
-# rate), most of the rest improve (half reliably by the 8th session), the others stay flat. The
-# session rating is low in one family in ten, whatever the outcome.
-PATTERNS = {"improving": 62, "flat": 30, "deteriorating": 8}
-LOW_SESSION_SHARE = 0.10
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,7 +144,7 @@ def worker(args) -> int:
 
 
     start = time.perf_counter()
-    data = build_service()
+    data = build_caseloads(ALERTS)
     print(f"   built the service in {time.perf_counter() - start:.1f} s: {data}", flush=True)
     bench = Bench(args)
     bench.run()
@@ -173,149 +158,6 @@ def worker(args) -> int:
 
 # ---------------------------------------------------------------------------------------------
 # The service, inserted in bulk (seeded, so every run makes the same one).
-
-
-def build_service() -> str:
-    from django.db import transaction
-    from django.utils import timezone
-
-    from familyfeedback import measures
-    from familyfeedback.accounts.models import Membership, Team, User
-    from familyfeedback.casework import trajectories
-    from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
-
-    rng = random.Random(SEED)
-    today = timezone.localdate()
-    # The `age` column is new; fill it when the model has it, so the bench runs either way.
-    has_age = any(f.name == "age" for f in Administration._meta.get_fields())
-    with transaction.atomic():
-        teams = Team.objects.bulk_create([Team(name=f"Bench team {n + 1}") for n in range(TEAMS)])
-        workers = User.objects.bulk_create([
-            User(email=f"worker.{n + 1}@bench.test", full_name=f"Worker {n + 1}",
-                 password="!", role="practitioner")
-            for n in range(OPEN_FAMILIES // CASELOAD)
-        ])
-        Membership.objects.bulk_create([Membership(user=w, team=teams[n % TEAMS])
-                                        for n, w in enumerate(workers)])
-        # Open families: worker n has families n, n + 50, n + 100, ... (30 each).
-        plans = []  # (family, open?, first session, number of sessions)
-        families = []
-        for n in range(OPEN_FAMILIES + CLOSED_FAMILIES):
-            worker = workers[n % len(workers)]
-            families.append(Family(name=f"Family {n + 1:04d}", case_reference=f"BENCH-{n + 1}",
-                                   team=teams[worker.pk % TEAMS], key_worker=worker))
-        families = Family.objects.bulk_create(families)
-        episodes = []
-        for n, family in enumerate(families):
-            sessions = rng.randint(10, 20)
-            if n < OPEN_FAMILIES:
-                # The latest session within the last fortnight, weekly before it.
-                first = today - timedelta(days=7 * (sessions - 1) + rng.randint(0, 13))
-                episodes.append(Episode(family=family, opened_on=first - timedelta(days=7)))
-            else:
-                sessions = rng.randint(6, 16)
-                first = today - timedelta(days=7 * sessions + rng.randint(60, 400))
-                episodes.append(Episode(family=family, opened_on=first - timedelta(days=7),
-                                        closed_on=first + timedelta(days=7 * sessions)))
-            plans.append((family, first, sessions))
-        Episode.objects.bulk_create(episodes)
-
-        people = []
-        for family, first, _ in plans:
-            adults = [rng.randint(22, 48) for _ in range(rng.choice((1, 1, 2)))]
-            children = [rng.randint(1, 17) for _ in range(rng.choice((0, 1, 1, 1)))]
-            for k, age in enumerate(adults + children):
-                people.append(Person(family=family, first_name=f"P{k + 1}", last_name="Bench",
-                                     date_of_birth=first - timedelta(days=age * 365
-                                                                     + rng.randint(0, 364))))
-        people = Person.objects.bulk_create(people)
-        by_family: dict[int, list] = {}
-        for person in people:
-            by_family.setdefault(person.family_id, []).append(person)
-
-        session_rows = []
-        for family, first, count in plans:
-            for k in range(count):
-                session_rows.append(Session(family=family, date=first + timedelta(days=7 * k),
-                                            practitioner=family.key_worker,
-                                            submission_token=uuid.uuid4()))
-        session_rows = Session.objects.bulk_create(session_rows, batch_size=2000)
-        sessions_of: dict[int, list] = {}
-        for session in session_rows:
-            sessions_of.setdefault(session.family_id, []).append(session)
-
-        present, records = [], []
-        for family, _, _ in plans:
-            pattern = rng.choices(list(PATTERNS), weights=list(PATTERNS.values()))[0]
-            low_session = rng.random() < LOW_SESSION_SHARE
-            folk = by_family[family.pk]
-            # Most start in the clinical range; one in ten starts above the cut-off.
-            level = {p.pk: rng.uniform(27, 34) if rng.random() < 0.1 else rng.uniform(10, 26)
-                     for p in folk}
-            rated = {p.pk: 0 for p in folk}
-            for session in sessions_of[family.pk]:
-                here = [p for p in folk if rng.random() < 0.9] or folk[:1]
-                for person in here:
-                    present.append(Session.present.through(session_id=session.pk,
-                                                           person_id=person.pk))
-                    rated[person.pk] += 1
-                    age = measures.age_on(person.date_of_birth, session.date)
-                    for tool in ("ORS", "SRS"):
-                        record = rating(rng, tool, age, pattern, low_session,
-                                        level[person.pk], rated[person.pk])
-                        record.session, record.person = session, person
-                        if has_age:
-                            record.age = age
-                        records.append(record)
-        Session.present.through.objects.bulk_create(present, batch_size=5000)
-        Administration.objects.bulk_create(records, batch_size=2000)
-
-    start = time.perf_counter()
-    fit = trajectories.fit()
-    curves = fit.curves.count()
-    fitted = (f"fit {curves} expected-range curves in {time.perf_counter() - start:.1f} s "
-              f"from {fit.closed_episodes} closed episodes")
-    if fit.notes:
-        fitted += f" (notes: {fit.notes})"
-    return (f"{OPEN_FAMILIES} open families ({len(workers)} key workers x {CASELOAD}) and "
-            f"{CLOSED_FAMILIES} finished, {len(people)} people, {len(session_rows)} sessions, "
-            f"{len(records)} administrations; {fitted}")
-
-
-def rating(rng, tool: str, age: int, pattern: str, low_session: bool, level: float,
-           number: int):
-    """One administration (without session and person) whose totals follow the pattern."""
-    from familyfeedback import measures
-    from familyfeedback.casework.models import Administration
-
-    measure = measures.measure_for(tool, age)
-    record = Administration(tool=tool, measure=measure.code,
-                            status=Administration.Status.COMPLETED)
-    if rng.random() < 0.06:
-        record.status = Administration.Status.NOT_ADMINISTERED
-        record.reason = "declined"
-        return record
-    if measure.kind == "faces":
-        record.face = rng.choice(measure.face_keys)
-        return record
-    if tool == "ORS":
-        slope = {"improving": 1.2, "deteriorating": -0.8}.get(pattern, 0.1)
-        items = split(rng, level + slope * (number - 1) + rng.gauss(0, 2), spread=1.2)
-    elif low_session:
-        items = split(rng, rng.uniform(26, 35), spread=1.2)
-    else:
-        items = split(rng, rng.uniform(37.5, 40), spread=0.35)
-    for key, value in items.items():
-        setattr(record, key, value)
-    record.total = measures.total(measure, items)
-    return record
-
-
-def split(rng, target: float, spread: float) -> dict[str, Decimal]:
-    """Four item marks (0.0-10.0) adding up to about the target total."""
-    share = max(0.0, min(10.0, target / 4))
-    return {f"item_{i}": Decimal(str(round(max(0.0, min(10.0, share + rng.gauss(0, spread))), 1)))
-            for i in range(1, 5)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,8 +183,8 @@ class Bench:
             "caseload": queries.caseload(Family.objects.filter(key_worker=worker)),
             "service": queries.caseload(Family.objects.all()),
         }
-        assert len(self.families["caseload"]) == CASELOAD, len(self.families["caseload"])
-        assert len(self.families["service"]) == OPEN_FAMILIES, len(self.families["service"])
+        assert len(self.families["caseload"]) == ALERTS.caseload, len(self.families["caseload"])
+        assert len(self.families["service"]) == ALERTS.open_families, len(self.families["service"])
 
     def scores(self, which: str):
         from familyfeedback.casework import queries

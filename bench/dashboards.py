@@ -37,41 +37,22 @@ in database ff_bench_dashboards_national. --reuse keeps that database if it is a
 
 import argparse
 import os
-import random
 import statistics
 import sys
 import time
-import uuid
-from collections import Counter
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.alerts import rating  # noqa: E402
+from bench.data import COUNCIL_ADMINISTRATIONS, build_council, describe_service  # noqa: E402
 from bench.harness import postgres_database, report, run_child, start_django  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench_dashboards.sqlite3"
 PG_BENCH_DB = "ff_bench_dashboards"
 PG_NATIONAL_DB = "ff_bench_dashboards_national"
-SEED = 2026
-
-# The council: scaled up alike for --national.
-COUNCIL_ADMINISTRATIONS = 300_000
-TEAMS = 8
-PRACTITIONERS = 100
-IDLE_PRACTITIONERS = 5  # trained, in a team, no families
-FAMILIES = 1500
-DAYS = 730  # two years of history
-ATTENDANCE = 0.9
-NOT_ADMINISTERED = 0.06
-REASONS = (("declined", 35), ("crisis", 25), ("not_appropriate", 20), ("language", 10),
-           ("other", 10))
-JOB_TITLES = (("fsw", 50), ("senior_fsw", 20), ("senior_practitioner", 20), ("other", 10))
-CHUNK = 200  # families generated and inserted at a time
 
 TARGET_RATIO = 1.5
 TARGET_MS = 150.0
@@ -203,7 +184,7 @@ def worker(args) -> int:
         print(f"   reusing the service already built: {data}", flush=True)
     else:
         start = time.perf_counter()
-        data = build_service(args.size)
+        data = build_council(args.size)
         took = time.perf_counter() - start
         data += f"; generated and loaded in {took:.0f} s"
         print(f"   built the service in {took:.1f} s: {data}", flush=True)
@@ -219,285 +200,6 @@ def worker(args) -> int:
 
 # ---------------------------------------------------------------------------------------------
 # The service, inserted in bulk (seeded, so every run makes the same one).
-
-
-class Loader:
-    """Inserts rows with explicit ids: executemany on SQLite, COPY on PostgreSQL."""
-
-    def __init__(self):
-        from django.db import connection
-
-        self.connection = connection
-        self.sqlite = connection.vendor == "sqlite"
-        self.counts: Counter = Counter()
-
-    def insert(self, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-        if not rows:
-            return
-        table = model._meta.db_table
-        self.counts[model.__name__] += len(rows)
-        with self.connection.cursor() as cursor:
-            if self.sqlite:
-                marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                                   [tuple(map(sqlite_value, row)) for row in rows])
-            else:
-                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-
-
-def sqlite_value(value):
-    """A value as Django stores it on SQLite (what its adapters do, without going through them)."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, uuid.UUID):
-        return value.hex
-    return value
-
-
-def weighted(rng, choices):
-    values, weights = zip(*choices, strict=True)
-    return rng.choices(values, weights)[0]
-
-
-def rating_pool(rng) -> dict[tuple[str, int], list[tuple]]:
-    """For each tool and age, a few completed ratings made by bench.alerts.rating (the same
-    forms and totals as the alerts bench): (measure, item_1..4, total, face)."""
-    from familyfeedback import measures
-
-    pool: dict[str, list[tuple]] = {}
-    by_age = {}
-    for tool in ("ORS", "SRS"):
-        for age in range(0, 60):
-            try:
-                measure = measures.measure_for(tool, age)
-            except measures.UnknownMeasure:
-                continue
-            if measure.code not in pool:
-                pool[measure.code] = []
-                while len(pool[measure.code]) < 50:
-                    record = rating(rng, tool, age, rng.choice(("improving", "flat", "low_srs")),
-                                    rng.uniform(10, 34), rng.randint(1, 12))
-                    if record.status == "completed":
-                        pool[measure.code].append(
-                            (record.measure, record.item_1, record.item_2, record.item_3,
-                             record.item_4, record.total, record.face))
-            by_age[(tool, age)] = pool[measure.code]
-    return by_age
-
-
-def build_service(size: int) -> str:
-    from django.contrib.auth.hashers import make_password
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
-    from django.utils import timezone
-
-    from familyfeedback import measures
-    from familyfeedback.accounts.models import Membership, Team, User
-    from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
-    from familyfeedback.implementation.models import Attendance, TrainingEvent
-
-    rng = random.Random(SEED)
-    today = timezone.localdate()
-    scale = size / COUNCIL_ADMINISTRATIONS
-    n_teams = max(TEAMS, round(TEAMS * scale))
-    n_workers = round(PRACTITIONERS * scale)
-    n_idle = round(IDLE_PRACTITIONERS * scale)
-    n_families = round(FAMILIES * scale)
-    pool = rating_pool(rng)
-    loader = Loader()
-    unusable = make_password(None)
-    Present = Session.present.through
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # The rows are made consistent here; skipping the per-row foreign-key triggers keeps
-            # COPY of millions of rows to minutes. Bench database only.
-            cursor.execute("SET session_replication_role = replica")
-
-    with transaction.atomic():
-        teams = Team.objects.bulk_create([Team(name=f"Bench team {n + 1:03d}")
-                                          for n in range(n_teams)])
-        workers = User.objects.bulk_create([
-            User(email=f"worker.{n + 1}@bench.test", full_name=f"Worker {n + 1:05d}",
-                 password=unusable, role="practitioner", job_title=weighted(rng, JOB_TITLES))
-            for n in range(n_workers + n_idle)
-        ], batch_size=2000)
-        managers = User.objects.bulk_create([
-            User(email=f"manager.{n + 1}@bench.test", full_name=f"Manager {n + 1}",
-                 password=unusable, role="team_manager", job_title="team_manager")
-            for n in range(n_teams)
-        ], batch_size=2000)
-        User.objects.create(email="data@bench.test", full_name="Data team", password=unusable,
-                            role="data_team")
-        team_of = {w.pk: teams[n % n_teams] for n, w in enumerate(workers)}
-        Membership.objects.bulk_create(
-            [Membership(user=w, team=team_of[w.pk], kind="member") for w in workers]
-            # Manager 1 manages teams 1 and 2; manager n team n.
-            + [Membership(user=m, team=teams[n], kind="manager") for n, m in enumerate(managers)]
-            + [Membership(user=managers[0], team=teams[1], kind="manager")],
-            batch_size=5000)
-        staff: dict[int, list] = {}
-        for w in workers[:n_workers]:
-            staff.setdefault(team_of[w.pk].pk, []).append(w.pk)
-
-        # The training register: most trained at the planned parts, some at a mop-up, a few not.
-        events = TrainingEvent.objects.bulk_create([
-            TrainingEvent(kind=kind, on=today - timedelta(days=days), facilitators="Bench")
-            for kind, days in (("part_1", 760), ("part_2", 745), ("mop_up", 600))])
-        for event in events:
-            event.invited_teams.set(teams)
-        register = []
-        for w in workers:
-            luck = rng.random()
-            register.append(Attendance(event=events[0], user=w, attended=luck < 0.95))
-            register.append(Attendance(event=events[1], user=w, attended=luck < 0.8))
-            if 0.8 <= luck < 0.95:
-                register.append(Attendance(event=events[2], user=w, attended=luck < 0.9))
-        Attendance.objects.bulk_create(register, batch_size=5000)
-
-        # Each family: an episode opened up to a year before the two years of history began and a
-        # fortnight before today at the latest, lasting 20 to 90 weeks, with a session about every
-        # eight days while it is open and the history runs. The lengths are stretched so that the
-        # expected number of administrations is a little over the size asked for; the last
-        # families are cut short (or left without sessions) to hit the size exactly.
-        window = today - timedelta(days=DAYS)
-        plans = [(today - timedelta(days=rng.randint(14, DAYS + 365)), rng.randint(20, 90))
-                 for _ in range(n_families)]
-        stretch = fit_stretch(plans, today, window, size * 1.02)
-        ids = Counter()
-        made = 0
-        measure_cache: dict = {}
-        for first in range(0, n_families, CHUNK):
-            families, episodes, people, sessions, present, records = [], [], [], [], [], []
-            for n in range(first, min(first + CHUNK, n_families)):
-                team = teams[n % n_teams]
-                key_worker = rng.choice(staff[team.pk])
-                ids["family"] += 1
-                family_id = ids["family"]
-                families.append((family_id, f"Family {family_id:06d}", f"BENCH-{family_id}",
-                                 team.pk, key_worker))
-                started, length = plans[n]
-                last = started + timedelta(weeks=max(1, round(length * stretch)) - 1)
-                ids["episode"] += 1
-                episodes.append((ids["episode"], family_id, started - timedelta(days=7),
-                                 None if last >= today else last, ""))
-                folk = []
-                adults = [rng.randint(22, 48) for _ in range(rng.choice((1, 1, 2)))]
-                children = [rng.randint(1, 17) for _ in range(rng.choice((0, 1, 1, 1)))]
-                for k, age in enumerate(adults + children):
-                    ids["person"] += 1
-                    born = started - timedelta(days=age * 365 + rng.randint(0, 364))
-                    folk.append((ids["person"], born))
-                    people.append((ids["person"], family_id, f"P{k + 1}", "Bench", born,
-                                   "English", False, ""))
-                on = started
-                while on < window:
-                    on += timedelta(days=8)
-                while on <= min(last, today) and made < size:
-                    ids["session"] += 1
-                    session_id = ids["session"]
-                    # One session in ten is with another practitioner in the team (cover).
-                    by = key_worker if rng.random() < 0.9 else rng.choice(staff[team.pk])
-                    sessions.append((session_id, family_id, on, "home_visit", by, "", False,
-                                     uuid.UUID(int=rng.getrandbits(128), version=4),
-                                     datetime.combine(on, datetime.min.time(), UTC)
-                                     + timedelta(hours=15)))
-                    here = [p for p in folk if rng.random() < ATTENDANCE] or folk[:1]
-                    for person_id, born in here:
-                        ids["present"] += 1
-                        present.append((ids["present"], session_id, person_id))
-                        age = measures.age_on(born, on)
-                        for tool in ("ORS", "SRS"):
-                            ids["record"] += 1
-                            made += 1
-                            if rng.random() < NOT_ADMINISTERED:
-                                key = (tool, age)
-                                if key not in measure_cache:
-                                    measure_cache[key] = measures.measure_for(tool, age).code
-                                reason = weighted(rng, REASONS)
-                                records.append((ids["record"], session_id, person_id, tool,
-                                                measure_cache[key], "not_administered", None,
-                                                None, None, None, None, age, "", "", reason,
-                                                "Bench" if reason == "other" else "", ""))
-                            else:
-                                code, i1, i2, i3, i4, total, face = rng.choice(pool[(tool, age)])
-                                records.append((ids["record"], session_id, person_id, tool,
-                                                code, "completed", i1, i2, i3, i4, total, age,
-                                                face, "", "", "", ""))
-                    on += timedelta(days=7 + rng.choice((0, 0, 0, 0, 1, -1, 7)))
-            loader.insert(Family, ("id", "name", "case_reference", "team_id", "key_worker_id"),
-                          families)
-            loader.insert(Episode, ("id", "family_id", "opened_on", "closed_on",
-                                    "closing_note"), episodes)
-            loader.insert(Person, ("id", "family_id", "first_name", "last_name",
-                                   "date_of_birth", "preferred_language", "needs_interpreter",
-                                   "reference"), people)
-            loader.insert(Session, ("id", "family_id", "date", "kind", "practitioner_id",
-                                    "notes", "imported", "submission_token", "recorded_at"),
-                          sessions)
-            loader.insert(Present, ("id", "session_id", "person_id"), present)
-            loader.insert(Administration, (
-                "id", "session_id", "person_id", "tool", "measure", "status", "item_1",
-                "item_2", "item_3", "item_4", "total", "age", "face", "picture", "reason",
-                "reason_detail", "notes"), records)
-            if (first // CHUNK) % 25 == 0 and size > COUNCIL_ADMINISTRATIONS:
-                print(f"   ... {made:,} administrations", flush=True)
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(
-                    no_style(), [Family, Episode, Person, Session, Present, Administration]):
-                cursor.execute(sql)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = DEFAULT")
-    analyze()
-    return describe_service()
-
-
-def fit_stretch(plans, today: date, window: date, wanted: float) -> float:
-    """The factor on the episodes' lengths that gives about `wanted` administrations (3.76 a
-    session: 2.08 people a family, 90 % of them present, two forms each; a session every 8 days)."""
-    def expected(stretch: float) -> float:
-        sessions = 0.0
-        for started, length in plans:
-            last = min(today, started + timedelta(weeks=max(1, round(length * stretch)) - 1))
-            first = max(started, window)
-            if last >= first:
-                sessions += (last - first).days / 8 + 1
-        return sessions * 2 * 2.08 * ATTENDANCE
-
-    low, high = 0.1, 20.0
-    for _ in range(40):
-        middle = (low + high) / 2
-        low, high = (middle, high) if expected(middle) < wanted else (low, middle)
-    return high
-
-
-def analyze() -> None:
-    """Statistics (and on PostgreSQL the visibility map), as autovacuum would have them."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
-
-
-def describe_service() -> str:
-    from familyfeedback.accounts.models import Team, User
-    from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
-
-    first = Session.objects.order_by("date").values_list("date", flat=True).first()
-    last = Session.objects.order_by("-date").values_list("date", flat=True).first()
-    return (f"{Team.objects.count()} teams, "
-            f"{User.objects.filter(role='practitioner').count()} practitioners, "
-            f"{Family.objects.count():,} families "
-            f"({Episode.objects.filter(closed_on__isnull=True).count():,} open), "
-            f"{Person.objects.count():,} people, {Session.objects.count():,} sessions "
-            f"from {first} to {last}, {Administration.objects.count():,} administrations "
-            f"({Administration.objects.exclude(status='completed').count():,} not administered)")
 
 
 def tables() -> dict[str, str]:

@@ -15,7 +15,7 @@ temporary folder, from a seeded random number generator:
   (2) synthetic: 200 teams in 180 units, about 2,000 practitioners, responses in the same
       proportions, about 60,000 ORS/SRS administrations.
 
-Then times, in-process with time.perf_counter, `package.load(dir, trial)` (read, check, import:
+Then times, in-process with time.perf_counter, `package_io.load(dir, trial)` (read, check, import:
 one transaction) into a fresh trial each round, and `analysis.report(trial)` on that trial; and,
 for (1), the whole command line `python manage.py evaluation_report --trial NAME --format json`
 as a subprocess (wall clock, Python start-up included; target under 2 s), beside three floors:
@@ -39,13 +39,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.data import HEADERS, build_package, large_teams, seed_teams  # noqa: E402
 from bench.harness import bench_targets, report, run_child, start_django  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench_evaluation.sqlite3"
@@ -53,213 +53,16 @@ PG_BENCH_DB = "ff_bench_evaluation"
 SEED = 2022
 TARGET_CLI_S = 2.0
 CASES = (
-    ("seed_import", "(1) seed-sized: import (package.load)"),
+    ("seed_import", "(1) seed-sized: import (package_io.load)"),
     ("seed_report", "(1) seed-sized: analysis.report"),
     ("cli_python", "(1) floor: python -c pass"),
     ("cli_setup", "(1) floor: python -c 'django.setup()'"),
     ("cli_help", "(1) floor: manage.py evaluation_report --help"),
     ("cli_report", "(1) manage.py evaluation_report --format json"),
-    ("large_import", "(2) 200 teams: import (package.load)"),
+    ("large_import", "(2) 200 teams: import (package_io.load)"),
     ("large_report", "(2) 200 teams: analysis.report"),
     ("large_cli", "(2) 200 teams: manage.py evaluation_report"),
 )
-
-# ---------------------------------------------------------------------------------------------
-# The packages.
-
-WAVES = ("baseline", "post_training", "endline")
-# Who is asked what: the standard measures by wave, the arms each wave is asked of, and the share
-# of those asked who answer.
-WAVE_MEASURES = {
-    "baseline": ("wai", "proqol_cs"),
-    "post_training": ("iam_ors", "iam_srs", "fim_ors", "fim_srs"),
-    "endline": ("wai", "proqol_cs"),
-}
-WAVE_ARMS = {
-    "baseline": ("intervention", "comparison"),
-    "post_training": ("intervention",),
-    "endline": ("intervention", "comparison"),
-}
-RESPONSE_RATE = {"baseline": 0.8, "post_training": 0.6, "endline": 0.65}
-ITEMS = {"wai": 12, "proqol_cs": 10, "iam_ors": 4, "iam_srs": 4, "fim_ors": 4, "fim_srs": 4}
-SCALE = {"wai": (1, 7), "proqol_cs": (1, 5)}  # the Weiner measures are 1-5
-WAI_REVERSED = (4, 10)
-# The format's example package's questions: (question_id, wave, text, kind, options).
-QUESTIONS = (
-    ("prev_systemic_training", "baseline",
-     "Have you previously received formal training in systemic practice?", "choice",
-     "Yes|No|Not sure"),
-    ("prev_ors", "baseline", "Have you used the ORS with children or families before?", "choice",
-     "Yes|No|Not sure"),
-    ("prev_srs", "baseline", "Have you used the SRS with children or families before?", "choice",
-     "Yes|No|Not sure"),
-    ("know_more", "post_training",
-     "I would like to know more about systemic principles, ideas and practices.", "likert",
-     "Completely disagree|Disagree|Neither agree nor disagree|Agree|Completely agree"),
-    ("one_day", "post_training", "Would you have preferred the training over one full day?",
-     "choice", "Yes|No"),
-    ("freq_ors", "endline", "How often did you use the ORS with families?", "likert",
-     "Never|Rarely|In some sessions|In every session"),
-    ("engagement", "endline", "How engaged were families when using the ORS and SRS?", "likert",
-     "Not engaged|Neither engaged nor not engaged|Somewhat engaged|Engaged|Very engaged"),
-    ("ease", "endline", "Compared with the tools you normally use, using the ORS and SRS was",
-     "likert", "Much harder|Harder|Neither easier nor harder|Easier|Much easier"),
-    ("continue", "endline", "Would you like to continue using the tools in your practice?",
-     "choice", "Yes|No"),
-    ("comments", "endline", "Anything else you would like to tell us?", "text", ""),
-)
-HEADERS = {
-    "teams.csv": ("team_id", "team_name", "unit_id", "arm"),
-    "practitioners.csv": ("practitioner_id", "team_id", "role", "years_in_service",
-                          "qualification_level", "hours_per_week"),
-    "training.csv": ("practitioner_id", "event_id", "event_type", "date", "attended",
-                     "absence_reason"),
-    "questions.csv": ("question_id", "wave", "text", "kind", "options"),
-    "responses.csv": ("respondent_id", "wave", "item", "value"),
-    "administrations.csv": ("administration_id", "person_id", "person_group", "practitioner_id",
-                            "date", "measure", "item_1", "item_2", "item_3", "item_4", "status",
-                            "reason"),
-}
-FIRST_SESSION = date(2022, 11, 1)
-LAST_SESSION = date(2023, 3, 31)
-NOT_ADMINISTERED = ("Child too upset", "Parent declined", "Ran out of time", "Crisis visit")
-
-
-def seed_teams() -> list[tuple[str, str, str, str, int]]:
-    """(team_id, team_name, unit_id, arm, size) of the seed-sized trial: 26 + 21 = 47."""
-    return [("I1", "North 1", "U1", "intervention", 10),
-            ("I2", "North 2", "U2", "intervention", 6),
-            ("I3", "Central", "U2", "intervention", 10),
-            ("C1", "South 1", "U3", "comparison", 11),
-            ("C2", "South 2", "U4", "comparison", 10)]
-
-
-def large_teams(rng: random.Random, count: int = 200) -> list[tuple[str, str, str, str, int]]:
-    """count teams of 6 to 14 practitioners; the last 40 randomised in pairs (180 units), half of
-    the units in each arm."""
-    units = [[n] for n in range(1, count - 39)] + [[n, n + 1] for n in range(count - 39, count, 2)]
-    order = list(range(len(units)))
-    rng.shuffle(order)
-    arm_of_unit = {u: ("intervention" if i < len(units) // 2 else "comparison")
-                   for i, u in enumerate(order)}
-    teams = []
-    for u, members in enumerate(units):
-        for n in members:
-            teams.append((f"T{n:03d}", f"Team {n}", f"U{u + 1:03d}", arm_of_unit[u],
-                          rng.randint(6, 14)))
-    return teams
-
-
-def build_package(directory: Path, teams, administrations: int, seed: int) -> dict[str, int]:
-    """Write the six files for these teams; the rows written by file."""
-    rng = random.Random(seed)
-    rows: dict[str, list[tuple]] = {file: [] for file in HEADERS}
-    practitioners: list[tuple[str, str]] = []  # (practitioner_id, arm)
-    number = 0
-    for team_id, team_name, unit_id, arm, size in teams:
-        rows["teams.csv"].append((team_id, team_name, unit_id, arm))
-        for k in range(size):
-            number += 1
-            pid = f"P{number:05d}"
-            role = ("team_manager" if k == 0 else "senior_practitioner" if k == 1
-                    else rng.choices(("senior_fsw", "fsw", "other"), (4, 5, 1))[0])
-            rows["practitioners.csv"].append(
-                (pid, team_id, role, rng.randint(0, 25), rng.choice(("", "3", "4", "5", "6")),
-                 rng.choice((37.5, 30, 22.5, 18.5))))
-            practitioners.append((pid, arm))
-
-    # Training: cohorts of up to 30 intervention practitioners at part 1 and part 2 a week apart;
-    # those who missed either are expected at one mop-up.
-    intervention = [pid for pid, arm in practitioners if arm == "intervention"]
-    events = 0
-    for start in range(0, len(intervention), 30):
-        first = date(2022, 10, 3) + timedelta(days=(start // 30) % 20)
-        part_1, part_2 = f"E{events + 1}", f"E{events + 2}"
-        events += 2
-        for pid in intervention[start:start + 30]:
-            missed = False
-            for event, kind, on in ((part_1, "part_1", first),
-                                    (part_2, "part_2", first + timedelta(days=7))):
-                attended = rng.random() < 0.88
-                missed |= not attended
-                rows["training.csv"].append(
-                    (pid, event, kind, on.isoformat(), "yes" if attended else "no",
-                     "" if attended else rng.choice(("Illness", "Leave", "Covid-19"))))
-            if missed:
-                attended = rng.random() < 0.6
-                rows["training.csv"].append(
-                    (pid, "M1", "mop_up", "2022-10-27", "yes" if attended else "no",
-                     "" if attended else "Leave"))
-
-    rows["questions.csv"] = list(QUESTIONS)
-    for pid, arm in practitioners:
-        level = {"wai": rng.gauss(5.3, 0.7), "proqol_cs": rng.gauss(3.8, 0.5)}
-        effect = 0.25 if arm == "intervention" else 0.0
-        for wave in WAVES:
-            if arm not in WAVE_ARMS[wave] or rng.random() > RESPONSE_RATE[wave]:
-                continue
-            for measure in WAVE_MEASURES[wave]:
-                low, high = SCALE.get(measure, (1, 5))
-                mu = level.get(measure, rng.gauss(3.9, 0.6))
-                mu += effect if wave == "endline" else 0.0
-                for item in range(1, ITEMS[measure] + 1):
-                    value = min(high, max(low, round(rng.gauss(mu, 0.8))))
-                    if measure == "wai" and item in WAI_REVERSED:
-                        value = low + high - value
-                    # One answer in a hundred or so is left blank (blank means missing).
-                    text = "" if rng.random() < 0.008 else str(value)
-                    rows["responses.csv"].append((pid, wave, f"{measure}_{item}", text))
-            for question_id, question_wave, _, kind, options in QUESTIONS:
-                if question_wave != wave or rng.random() > 0.9:
-                    continue
-                if kind == "text":
-                    if rng.random() < 0.15:
-                        rows["responses.csv"].append(
-                            (pid, wave, question_id, "The families liked seeing the chart."))
-                    continue
-                labels = options.split("|")
-                weights = range(1, len(labels) + 1) if kind == "likert" else None
-                rows["responses.csv"].append(
-                    (pid, wave, question_id, rng.choices(labels, weights)[0]))
-
-    # ORS/SRS records: practitioners in the intervention arm, a family member at a time, each
-    # session an outcome and a session rating (faces forms for the under-sixes).
-    users = [pid for pid in intervention if rng.random() < 0.8]
-    days = (LAST_SESSION - FIRST_SESSION).days
-    made = person = 0
-    while made < administrations:
-        person += 1
-        pid = rng.choice(users)
-        age = rng.choice((35, 41, 15, 9, 7, 4))
-        group = "adult" if age >= 18 else "child"
-        outcome, rating = (("ORS", "SRS") if age >= 13 else ("CORS", "CSRS") if age >= 6
-                           else ("YCORS", "YCSRS"))
-        level = rng.uniform(2.0, 7.0)
-        on = FIRST_SESSION + timedelta(days=rng.randint(0, days))
-        for _ in range(rng.randint(1, 8)):
-            if on > LAST_SESSION or made >= administrations:
-                break
-            for code in (outcome, rating):
-                made += 1
-                status = "completed" if rng.random() > 0.06 else "not_administered"
-                items = ["", "", "", ""]
-                if status == "completed" and not code.startswith("Y"):
-                    mu = level if code == outcome else 8.5
-                    items = [f"{min(10.0, max(0.0, rng.gauss(mu, 1.3))):.1f}" for _ in range(4)]
-                rows["administrations.csv"].append(
-                    (f"A{made:06d}", f"F{person:05d}", group, pid, on.isoformat(), code, *items,
-                     status, "" if status == "completed" else rng.choice(NOT_ADMINISTERED)))
-            level = min(9.5, level + rng.gauss(0.3, 0.6))
-            on += timedelta(days=rng.randint(5, 21))
-
-    directory.mkdir(parents=True, exist_ok=True)
-    for file, header in HEADERS.items():
-        with (directory / file).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(rows[file])
-    return {file: len(found) for file, found in rows.items()}
-
 
 # ---------------------------------------------------------------------------------------------
 # The parent: make the packages, one child process per database, then the table.
@@ -385,10 +188,10 @@ class Bench:
         return value
 
     def import_and_report(self, size: str, name: str):
-        from familyfeedback.evaluation import analysis, package
+        from familyfeedback.evaluation import analysis, package_io
 
         directory = self.packages / size
-        trial, added = self.timed(f"{size}_import", package.load, directory, name)
+        trial, added = self.timed(f"{size}_import", package_io.load, directory, name)
         expected = {file: sum(1 for _ in (directory / file).open(encoding="utf-8")) - 1
                     for file in HEADERS}
         blank = sum(1 for row in csv.DictReader((directory / "responses.csv").open(
@@ -451,7 +254,7 @@ class Bench:
         import io
         import pstats
 
-        from familyfeedback.evaluation import analysis, package
+        from familyfeedback.evaluation import analysis, package_io
         from familyfeedback.evaluation.models import Trial
 
         def show(title, function, *arguments, lines=25):
@@ -464,10 +267,10 @@ class Bench:
             print(f"-- profile of {title}")
             print(out.getvalue())
 
-        show("seed-sized import", package.load, self.packages / "seed", "bench-seed-profile")
+        show("seed-sized import", package_io.load, self.packages / "seed", "bench-seed-profile")
         large = Trial.objects.get(name=self.trials["large"][-1])
         show("200-team analysis.report", analysis.report, large)
-        show("200-team import", package.load, self.packages / "large", "bench-large-profile")
+        show("200-team import", package_io.load, self.packages / "large", "bench-large-profile")
         # The command line: where its start-up goes (python -X importtime, top imports by
         # cumulative time) and the profile of the whole command in a fresh interpreter.
         done = subprocess.run([sys.executable, "-X", "importtime", "manage.py",

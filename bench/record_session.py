@@ -22,7 +22,6 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.data import build_family_pages  # noqa: E402
 from bench.harness import bench_targets, report, run_child, start_django  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
@@ -147,24 +147,10 @@ class Bench:
         from django.test import Client
         from django.utils import timezone
 
-        from familyfeedback.accounts.models import Team
-        from tests import factories
-
         self.args = args
         self.results: dict[str, dict] = {}
         self.today = timezone.localdate()
-        team = Team.objects.create(name="Bench team")
-        self.user = factories.user("bench@example.test", team=team)
-        ages = (35, 34, 9, 4)
-        # The page family keeps its 20 sessions; the POSTs go to its twin so that (b) measures the
-        # same page in every round.
-        self.page_family = factories.family(team, self.user, ages=ages, name="Ashdown family")
-        self.post_family = factories.family(team, self.user, ages=ages, name="Ashdown twin")
-        for fam in (self.page_family, self.post_family):
-            for n in range(20):
-                on = self.today - timedelta(days=190 - 9 * n)
-                scores = {p.pk: ((4 + n % 5, 5, 6, 5), (9, 9, 8.5, 9)) for p in fam.people.all()}
-                factories.session(self.user, fam, on, scores)
+        self.user, self.page_family, self.post_family = build_family_pages(self.today)
         self.people = list(self.post_family.people.all())
         self.client = Client()
         self.client.force_login(self.user)
@@ -186,6 +172,9 @@ class Bench:
             "kind": "home_visit",
             "present": [str(p.pk) for p in self.people],
             "notes": "",
+            # Every round records today for the same family: each POST says, as the page's
+            # "Yes, save it as another session" button does, that this is one more session.
+            "another_session": "on",
         }
         for person in self.people:
             age = measures.age_on(person.date_of_birth, self.today)

@@ -1,6 +1,6 @@
 """Reading and scoring `administrations.csv`, the ORS/SRS records a case system exports
-(docs/formats/evaluation-package.md). Used by `manage.py score_file` and, later, by the
-evaluation package importer: the rules for a good row live here once.
+(docs/formats/evaluation-package.md). Used by `manage.py score_file` and by the evaluation
+package importer (evaluation/package_read.py): the rules for a good row live here once.
 
 The whole file is read and every problem is listed as `file:line: column: what is wrong`, so a
 data team fixes a file in one pass."""
@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from familyfeedback import measures
 from familyfeedback.lib.csvfiles import Problem, records
+from familyfeedback.lib.csvrules import Cells
 
 COLUMNS = ("administration_id", "person_id", "person_group", "practitioner_id", "date",
            "measure", "item_1", "item_2", "item_3", "item_4", "status", "reason")
@@ -74,46 +75,38 @@ def read(lines: Iterable[str], *, today: date) -> tuple[list[Row], list[Problem]
 
 
 def _row(value: dict, line: int, today: date) -> tuple[Row | None, list[Problem]]:
-    found: list[Problem] = []
+    cells = Cells(line, value)
     for column in ("administration_id", "person_id", "practitioner_id"):
-        if not value[column]:
-            found.append(Problem(line, column, "is blank"))
-    if value["person_group"] not in GROUPS:
-        found.append(Problem(line, "person_group", "must be child or adult"))
-    on = None
-    try:
-        on = date.fromisoformat(value["date"])
-        if on > today:
-            found.append(Problem(line, "date", f"{value['date']} is in the future"))
-    except ValueError:
-        found.append(Problem(line, "date", f"{value['date'] or 'blank'} is not a date like "
-                                           "2022-11-03"))
+        cells.filled(column)
+    cells.one_of("person_group", GROUPS, message="must be child or adult")
+    on = cells.date("date")
+    if on is not None and on > today:
+        cells.problem("date", f"{value['date']} is in the future")
     measure = None
     try:
         measure = measures.get(value["measure"])
     except measures.UnknownMeasure:
-        found.append(Problem(line, "measure", f"{value['measure'] or 'blank'} is not one of "
-                                              "ORS, CORS, YCORS, SRS, CSRS, YCSRS"))
-    if value["status"] not in STATUSES:
-        found.append(Problem(line, "status", "must be completed or not_administered"))
+        cells.problem("measure", f"{value['measure'] or 'blank'} is not one of "
+                                 "ORS, CORS, YCORS, SRS, CSRS, YCSRS")
+    cells.one_of("status", STATUSES, message="must be completed or not_administered")
     items: dict[str, Decimal] = {}
     if measure is not None:
         if value["person_group"] == "adult" and measure.max_age is not None:
-            found.append(Problem(line, "measure", f"{measure.code} is for children, but "
-                                                  "the person is an adult"))
+            cells.problem("measure", f"{measure.code} is for children, but the person is an "
+                                     "adult")
         given = {c: value[c] for c in ITEMS if value[c]}
         if value["status"] == "completed" and not measure.is_faces:
             try:
                 items = measures.validate_items(measure, {c: value[c] for c in ITEMS})
             except measures.ScoreError as error:
-                found.extend(Problem(line, key, message) for key, message in
-                             error.errors.items())
+                for key, message in error.errors.items():
+                    cells.problem(key, message)
         elif given:
             why = "a faces form" if measure.is_faces else "not administered"
-            found.extend(Problem(line, c, f"must be blank: the {measure.code} is {why}")
-                         for c in given)
-    if found:
-        return None, found
+            for column in given:
+                cells.problem(column, f"must be blank: the {measure.code} is {why}")
+    if not cells.ok:
+        return None, cells.problems
     return Row(line=line, administration_id=value["administration_id"],
                person_id=value["person_id"], person_group=value["person_group"],
                practitioner_id=value["practitioner_id"], on=on, measure=measure, items=items,

@@ -36,6 +36,7 @@ from familyfeedback.casework.models import (
     Session,
 )
 from familyfeedback.lib.csvfiles import Problem, records
+from familyfeedback.lib.csvrules import Cells
 
 COLUMNS = ("case_reference", "person_reference", "date_of_birth", "practitioner_email", "date",
            "measure", *ITEMS, "status", "reason")
@@ -153,110 +154,138 @@ class _Known:
 
 
 def _row(value: dict, line: int, today: date, known: _Known) -> tuple[Row | None, list[Problem]]:
-    found: list[Problem] = []
+    cells = Cells(line, value)
+    family = _family(cells, known)
+    person = _person(cells, known, family)
+    _date_of_birth(cells, person)
+    practitioner = _practitioner(cells, known, family)
+    on = _on(cells, today, family, person)
+    measure = _measure(cells, person, on)
+    status = cells.one_of("status", STATUSES, fold=str.lower,
+                          message="must be completed or not_administered")
+    items = _items(cells, measure, status)
+    reason = _reason(cells, status)
+    if not cells.ok:
+        return None, cells.problems
+    return Row(line=line, family=family, person=person, practitioner=practitioner, on=on,
+               measure=measure, status=status, items=items, reason=reason), []
 
-    def problem(column: str, message: str) -> None:
-        found.append(Problem(line, column, message))
 
-    family = person = practitioner = on = measure = None
-    if not value["case_reference"]:
-        problem("case_reference", "is blank")
-    else:
-        family = known.families.get(value["case_reference"])
-        if family is None:
-            problem("case_reference", "no family has this case reference")
+# One rule per column, in the file's order; a column whose check needs another's value (the
+# person's family, the date the person was that age) is given what was found for it, or None.
 
-    if not value["person_reference"]:
-        problem("person_reference", "is blank")
-    elif family is not None:
-        person = known.people.get((family.pk, value["person_reference"]))
-        if person is None:
-            problem("person_reference", "no one in this family has this person reference")
+def _family(cells: Cells, known: _Known) -> Family | None:
+    if not cells.filled("case_reference"):
+        return None
+    family = known.families.get(cells.values["case_reference"])
+    if family is None:
+        cells.problem("case_reference", "no family has this case reference")
+    return family
 
-    born = _date(value["date_of_birth"])
-    if not value["date_of_birth"]:
-        problem("date_of_birth", "is blank")
-    elif born is None:
+
+def _person(cells: Cells, known: _Known, family: Family | None) -> Person | None:
+    if not cells.filled("person_reference") or family is None:
+        return None
+    person = known.people.get((family.pk, cells.values["person_reference"]))
+    if person is None:
+        cells.problem("person_reference", "no one in this family has this person reference")
+    return person
+
+
+def _date_of_birth(cells: Cells, person: Person | None) -> None:
+    if not cells.filled("date_of_birth"):
+        return
+    born = _date(cells.values["date_of_birth"])
+    if born is None:
         # The value itself is not repeated: it is a date of birth.
-        problem("date_of_birth", "is not a date like 2015-06-30")
+        cells.problem("date_of_birth", "is not a date like 2015-06-30")
     elif person is not None and born != person.date_of_birth:
-        problem("date_of_birth", "does not match the date of birth recorded for this person")
+        cells.problem("date_of_birth", "does not match the date of birth recorded for this "
+                                       "person")
 
-    if not value["practitioner_email"]:
-        problem("practitioner_email", "is blank")
-    else:
-        practitioner = known.users.get(value["practitioner_email"].lower())
-        if practitioner is None:
-            problem("practitioner_email", "no user has this email address")
-        elif not practitioner.is_active:
-            problem("practitioner_email", "this user's account is not active")
-        elif family is not None and family.team_id not in known.teams_of[practitioner.pk]:
-            problem("practitioner_email", "this user is not a member or manager of the family's "
-                                          "team")
 
-    on = _date(value["date"])
+def _practitioner(cells: Cells, known: _Known, family: Family | None) -> User | None:
+    if not cells.filled("practitioner_email"):
+        return None
+    practitioner = known.users.get(cells.values["practitioner_email"].lower())
+    if practitioner is None:
+        cells.problem("practitioner_email", "no user has this email address")
+    elif not practitioner.is_active:
+        cells.problem("practitioner_email", "this user's account is not active")
+    elif family is not None and family.team_id not in known.teams_of[practitioner.pk]:
+        cells.problem("practitioner_email", "this user is not a member or manager of the "
+                                            "family's team")
+    return practitioner
+
+
+def _on(cells: Cells, today: date, family: Family | None, person: Person | None) -> date | None:
+    """The date, or None when it is not one the person's record could have had."""
+    on = cells.date("date")
     if on is None:
-        problem("date", f"{value['date'] or 'blank'} is not a date like 2022-11-03")
-    elif on > today:
-        problem("date", f"{on.isoformat()} is in the future")
-        on = None
-    elif person is not None and on < person.date_of_birth:
-        problem("date", f"{on.isoformat()} is before the person was born")
-        on = None
-    elif family is not None:
+        return None
+    if on > today:
+        cells.problem("date", f"{on.isoformat()} is in the future")
+        return None
+    if person is not None and on < person.date_of_birth:
+        cells.problem("date", f"{on.isoformat()} is before the person was born")
+        return None
+    if family is not None:
         closed = _outside_support(family, on)
         if closed:
-            problem("date", closed)
+            cells.problem("date", closed)
+    return on
 
-    code = value["measure"].upper()
+
+def _measure(cells: Cells, person: Person | None, on: date | None) -> measures.Measure | None:
+    code = cells.one_of("measure", MEASURE_CODES, fold=str.upper,
+                        message=f"{cells.values['measure'] or 'blank'} is not one of "
+                                f"{', '.join(MEASURE_CODES)}")
     if code not in MEASURE_CODES:
-        problem("measure", f"{value['measure'] or 'blank'} is not one of "
-                           f"{', '.join(MEASURE_CODES)}")
-    else:
-        measure = measures.get(code)
-        if person is not None and on is not None:
-            age = measures.age_on(person.date_of_birth, on)
-            expected = measures.measure_for(measure.tool, age)
-            if expected != measure:
-                problem("measure", f"the person was {age} on {on.isoformat()}, so the "
-                                   f"{expected.code} is the right form, not the {measure.code}")
+        return None
+    measure = measures.get(code)
+    if person is not None and on is not None:
+        age = measures.age_on(person.date_of_birth, on)
+        expected = measures.measure_for(measure.tool, age)
+        if expected != measure:
+            cells.problem("measure", f"the person was {age} on {on.isoformat()}, so the "
+                                     f"{expected.code} is the right form, not the "
+                                     f"{measure.code}")
+    return measure
 
-    status = value["status"].lower()
-    if status not in STATUSES:
-        problem("status", "must be completed or not_administered")
 
-    items: dict[str, Decimal] = {}
-    given = [c for c in ITEMS if value[c]]
+def _items(cells: Cells, measure: measures.Measure | None, status: str) -> dict[str, Decimal]:
+    given = [c for c in ITEMS if cells.values[c]]
     if measure is not None and status == "completed":
         if measure.is_faces:
             for column in given:
-                problem(column, f"must be blank: the {measure.code} is a faces form, which has "
-                                "no item scores")
+                cells.problem(column, f"must be blank: the {measure.code} is a faces form, "
+                                      "which has no item scores")
         else:
             try:
-                items = measures.validate_items(measure, {c: value[c] for c in ITEMS})
+                return measures.validate_items(measure, {c: cells.values[c] for c in ITEMS})
             except measures.ScoreError as error:
                 for column, message in error.errors.items():
-                    problem(column, message)
+                    cells.problem(column, message)
     elif status == "not_administered":
         for column in given:
-            problem(column, "must be blank when the status is not_administered")
+            cells.problem(column, "must be blank when the status is not_administered")
+    return {}
 
-    reason = ""
+
+def _reason(cells: Cells, status: str) -> str:
+    given = cells.values["reason"]
     if status == "not_administered":
-        if not value["reason"]:
-            problem("reason", f"give the reason it was not administered: one of {REASON_CODES}")
-        else:
-            reason = REASONS.get(value["reason"].lower(), "")
-            if not reason:
-                problem("reason", f"{value['reason']} is not one of {REASON_CODES}")
-    elif status == "completed" and value["reason"]:
-        problem("reason", "must be blank when the status is completed")
-
-    if found:
-        return None, found
-    return Row(line=line, family=family, person=person, practitioner=practitioner, on=on,
-               measure=measure, status=status, items=items, reason=reason), []
+        if not given:
+            cells.problem("reason", "give the reason it was not administered: one of "
+                                    f"{REASON_CODES}")
+            return ""
+        reason = REASONS.get(given.lower(), "")
+        if not reason:
+            cells.problem("reason", f"{given} is not one of {REASON_CODES}")
+        return reason
+    if status == "completed" and given:
+        cells.problem("reason", "must be blank when the status is completed")
+    return ""
 
 
 def _date(text: str) -> date | None:

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import models
 
 from familyfeedback.accounts.models import AuditEntry
-from familyfeedback.evaluation import package
+from familyfeedback.evaluation import package_io, package_read
 from familyfeedback.evaluation.models import Trial, TrialPractitioner, TrialTeam
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ class _Capture:
 def tables(trial: Trial) -> dict[str, list[tuple]]:
     """Every field of every package table, sorted, with references by natural key, not id."""
     snapshot = {}
-    for table in package.TABLES:
+    for table in package_read.TABLES:
         lookups = []
         for f in table.model._meta.concrete_fields:
             if f.name in ("id", "trial"):
@@ -140,7 +140,7 @@ def nothing_imported() -> bool:
 def test_the_example_package_imports_every_row():
     output = run_import(EXAMPLE)
     trial = Trial.objects.get(name="Pilot")
-    for table in package.TABLES:
+    for table in package_read.TABLES:
         with (EXAMPLE / table.file).open(encoding="utf-8", newline="") as handle:
             rows = len(list(csv.DictReader(handle)))
         assert table.model.objects.filter(trial=trial).count() == rows, table.file
@@ -176,13 +176,13 @@ def test_the_example_survives_import_export_import(tmp_path):
     # The export of the copy is the export of the original, byte for byte.
     call_command("export_evaluation", str(tmp_path / "again"), "--trial", "Second",
                  stdout=_Capture())
-    for file in package.FILES:
+    for file in package_read.FILES:
         assert (tmp_path / "out" / file).read_bytes() == (tmp_path / "again" / file).read_bytes()
 
 
 def test_the_export_keeps_the_formats_columns_and_cells(tmp_path):
     run_import(EXAMPLE)
-    package.export_package(Trial.objects.get(), tmp_path)
+    package_io.export_package(Trial.objects.get(), tmp_path)
     for file in ("teams.csv", "training.csv", "questions.csv", "responses.csv",
                  "administrations.csv"):
         original = sorted((EXAMPLE / file).read_text(encoding="utf-8").splitlines()[1:])
@@ -223,7 +223,7 @@ def test_a_dry_run_checks_and_imports_nothing(tmp_path):
 
 def test_a_small_package_survives_import_export_import(tmp_path):
     run_import(small(tmp_path), "First")
-    package.export_package(Trial.objects.get(name="First"), tmp_path / "out")
+    package_io.export_package(Trial.objects.get(name="First"), tmp_path / "out")
     run_import(tmp_path / "out", "Second")
     assert tables(Trial.objects.get(name="First")) == tables(Trial.objects.get(name="Second"))
     exported = (tmp_path / "out" / "practitioners.csv").read_text(encoding="utf-8")

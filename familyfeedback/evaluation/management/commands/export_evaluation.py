@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from familyfeedback.evaluation import package
+from familyfeedback.evaluation import package_io
 from familyfeedback.evaluation.models import Trial
 from familyfeedback.lib.csvfiles import printable
 
@@ -22,6 +22,6 @@ class Command(BaseCommand):
         found = Trial.objects.filter(name=trial).first()
         if found is None:
             raise CommandError(printable(f"There is no trial called {trial}"))
-        written = package.export_package(found, directory)
+        written = package_io.export_package(found, directory)
         counts = ", ".join(f"{file}: {n}" for file, n in written.items())
         self.stdout.write(printable(f"Wrote trial {trial} to {directory}: {counts}"))

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from familyfeedback.evaluation import package
+from familyfeedback.evaluation import package_io
 from familyfeedback.lib.csvfiles import printable
 
 
@@ -29,8 +29,8 @@ class Command(BaseCommand):
             raise CommandError(printable(f"{directory} is not a folder: give the folder that "
                                          "holds the package's six CSV files"))
         try:
-            _, added = package.load(directory, trial, dry_run=dry_run)
-        except package.PackageError as error:
+            _, added = package_io.load(directory, trial, dry_run=dry_run)
+        except package_io.PackageError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
             raise CommandError(printable(f"{len(error.problems)} problem(s) in {directory}: "
