@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import JobTitle, Membership, Team, User
-from familyfeedback.evaluation import randomisation
+from familyfeedback.evaluation import queries, randomisation
 from familyfeedback.evaluation.models import (
     Allocation,
     Question,
@@ -92,6 +92,15 @@ def _enrol(trial: Trial, row: TrialTeam) -> None:
             user=user, link_token=secrets.token_urlsafe(24))
 
 
+def reveal_allocation(actor: User, trial: Trial) -> Allocation | None:
+    """The trial's allocation, for its page, or None before randomisation. Seeing it is
+    recorded: who knew the arms, and when, can matter later."""
+    allocation = getattr(trial, "allocation", None)
+    if allocation is not None:
+        audit.record(actor, "trial.reveal", allocation)
+    return allocation
+
+
 def randomise(actor: User, trial: Trial, *, method: str, seed: int,
               ratio: tuple[int, int]) -> Allocation:
     """Allocate the trial's units once, from the recorded seed. Never again."""
@@ -129,7 +138,8 @@ def open_wave(actor: User, trial: Trial, kind: str) -> Wave:
     if not hasattr(trial, "allocation"):
         raise ValidationError("Randomise the trial before opening a survey wave",
                               code="not_allocated")
-    arms = ["intervention"] if kind == "post_training" else ["intervention", "comparison"]
+    # Post-training asks only those who were trained.
+    arms = [randomisation.ARMS[0]] if kind == "post_training" else list(randomisation.ARMS)
     with transaction.atomic():
         wave, _ = Wave.objects.update_or_create(
             trial=trial, kind=kind,
@@ -183,10 +193,13 @@ class Reminded:
     failed: int
 
 
-def remind_non_responders(actor: User, trial: Trial, wave: Wave, site_url: str) -> Reminded:
+def remind_non_responders(actor: User, trial: Trial, kind: str, site_url: str) -> Reminded:
     """Email each practitioner asked in an open wave who has not answered, with their personal
-    link. Raises ValidationError, having sent nothing, when the mail server cannot be reached;
-    the audit entry counts only the emails the server took."""
+    link. Raises ValidationError, having sent nothing, when the wave is not open or the mail
+    server cannot be reached; the audit entry counts only the emails the server took."""
+    wave = queries.open_wave(trial, kind)
+    if wave is None:
+        raise ValidationError("That survey wave is not open", code="not_open")
     to_remind = [r for r in not_answered(trial, wave.kind, wave.arms)
                  if r.user is not None and r.user.email]
     if not to_remind:
