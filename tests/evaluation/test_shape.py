@@ -48,6 +48,26 @@ def test_views_make_no_queries_and_write_no_audit_entries():
     assert offenders == []
 
 
+# What a view may use of its own app: everything else it needs comes through these.
+VIEW_LAYERS = {"access", "actions", "forms", "presenters", "models"}
+
+
+def test_views_change_data_only_through_actions():
+    """A view reaches writes through evaluation.actions alone (reads through presenters)."""
+    offenders = []
+    for path in VIEWS:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module == "familyfeedback.evaluation":
+                names = {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                    "familyfeedback.evaluation."):
+                names = {node.module.split(".")[2]}
+            else:
+                continue
+            offenders += [f"{where(path, node)} {name}" for name in names - VIEW_LAYERS]
+    assert offenders == []
+
+
 def test_views_read_no_request_field_by_hand():
     offenders = []
     for path in VIEWS:

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from familyfeedback.evaluation import actions, admin_data, presenters
+from familyfeedback.evaluation import actions, presenters
 from familyfeedback.evaluation.access import (
     get_research_question_for,
     get_trial_for,
@@ -106,7 +106,7 @@ def open_wave(request: HttpRequest, trial_id: int, kind: str) -> HttpResponse:
 def refresh_admin_data(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
     try:
-        counts = admin_data.refresh(request.user, trial)
+        counts = actions.refresh_admin_data(request.user, trial)
     except ValidationError as error:
         messages.error(request, error.message)
     else:
