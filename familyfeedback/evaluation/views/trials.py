@@ -64,29 +64,32 @@ def trial(request: HttpRequest, trial_id: int) -> HttpResponse:
 def set_teams(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
     form = TeamsForm(request.POST, teams=service_teams())
-    if form.is_valid():
-        try:
-            actions.set_teams(request.user, trial, form.units())
-        except ValidationError as error:
-            form.add_error("teams", error)
-    if form.errors:
-        return _trial_page(request, trial, teams_form=form)
-    messages.success(request, "Teams saved")
-    return redirect("trial", trial_id=trial.pk)
+    return _sent_from_trial_page(
+        request, trial, "teams_form", form, "Teams saved",
+        lambda: actions.set_teams(request.user, trial, form.units()), field="teams")
 
 
 @require_POST
 def randomise(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
     form = RandomiseForm(request.POST)
+    return _sent_from_trial_page(
+        request, trial, "randomise_form", form, "Randomised. The allocation can no longer change",
+        lambda: actions.randomise(request.user, trial, **form.cleaned_data))
+
+
+def _sent_from_trial_page(request: HttpRequest, trial: Trial, name: str, form, done: str, act,
+                          field: str | None = None) -> HttpResponse:
+    """A form sent from the trial page: its action done, or the page again with the form as
+    sent and why it was refused (the action's reasons shown against `field`)."""
     if form.is_valid():
         try:
-            actions.randomise(request.user, trial, **form.cleaned_data)
+            act()
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(field, error)
     if form.errors:
-        return _trial_page(request, trial, randomise_form=form)
-    messages.success(request, "Randomised. The allocation can no longer change")
+        return _trial_page(request, trial, **{name: form})
+    messages.success(request, done)
     return redirect("trial", trial_id=trial.pk)
 
 
@@ -131,16 +134,9 @@ def remind(request: HttpRequest, trial_id: int, kind: str) -> HttpResponse:
 def add_question(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
     form = QuestionForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.add_question(request.user, trial, **form.cleaned_data)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-    if form.errors:
-        return _trial_page(request, trial, question_form=form)
-    messages.success(request, "Question added")
-    return redirect("trial", trial_id=trial.pk)
+    return _sent_from_trial_page(
+        request, trial, "question_form", form, "Question added",
+        lambda: actions.add_question(request.user, trial, **form.cleaned_data))
 
 
 QUESTION_LABELS = {"text": "Question", "methods": "Methods"}
