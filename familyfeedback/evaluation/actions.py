@@ -31,11 +31,12 @@ from familyfeedback.lib import versions
 from familyfeedback.lib.mail import MailServerUnreachable, open_connection
 from familyfeedback.measures import surveys
 
-# What each wave asks by default (survey measure codes), as in the pilot.
-WAVE_MEASURES = {
-    "baseline": ["wai", "proqol_cs"],
-    "post_training": ["iam_ors", "iam_srs", "fim_ors", "fim_srs"],
-    "endline": ["wai", "proqol_cs"],
+# What each wave asks, as in the pilot: the arms asked (post-training only those who were
+# trained) and its survey measures.
+WAVE_DEFAULTS = {
+    "baseline": (list(randomisation.ARMS), ["wai", "proqol_cs"]),
+    "post_training": ([randomisation.ARMS[0]], ["iam_ors", "iam_srs", "fim_ors", "fim_srs"]),
+    "endline": (list(randomisation.ARMS), ["wai", "proqol_cs"]),
 }
 
 
@@ -143,12 +144,10 @@ def open_wave(actor: User, trial: Trial, kind: str) -> Wave:
     if not hasattr(trial, "allocation"):
         raise ValidationError("Randomise the trial before opening a survey wave",
                               code="not_allocated")
-    # Post-training asks only those who were trained.
-    arms = [randomisation.ARMS[0]] if kind == "post_training" else list(randomisation.ARMS)
+    arms, measures = WAVE_DEFAULTS[kind]
     with transaction.atomic():
         wave, _ = Wave.objects.update_or_create(
-            trial=trial, kind=kind,
-            defaults={"arms": arms, "measures": WAVE_MEASURES[kind], "is_open": True})
+            trial=trial, kind=kind, defaults={"arms": arms, "measures": measures, "is_open": True})
         audit.record(actor, "wave.open", wave, {"kind": kind})
     return wave
 
