@@ -5,7 +5,7 @@ demo's own sessions, so an evaluator signing in sees a full analysis."""
 import random
 
 from familyfeedback.accounts.models import Team, User
-from familyfeedback.evaluation import actions, admin_data
+from familyfeedback.evaluation import actions
 from familyfeedback.evaluation.models import Question, Response, Trial
 from familyfeedback.measures import surveys
 
@@ -48,7 +48,7 @@ def load_trial(rng: random.Random, evaluator: User, seed: int) -> Trial:
                     rows.append(Response(trial=trial, respondent=respondent, wave=kind, item=q,
                                          value=rng.choice(options[1:] + options[-2:])))
     Response.objects.bulk_create(rows)
-    admin_data.refresh(evaluator, trial)
+    actions.refresh_admin_data(evaluator, trial)
     return trial
 
 

@@ -5,12 +5,16 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from familyfeedback.accounts.models import Role, Team, User
-from familyfeedback.evaluation.models import Trial, TrialPractitioner, Wave
+from familyfeedback.evaluation.models import ResearchQuestion, Trial, TrialPractitioner, Wave
+
+
+def require_evaluator(user: User) -> None:
+    if user.role != Role.EVALUATOR:
+        raise Http404("No such page")
 
 
 def trials_for(user: User) -> QuerySet[Trial]:
-    if user.role != Role.EVALUATOR:
-        raise Http404("No such page")
+    require_evaluator(user)
     return Trial.objects.all()
 
 
@@ -21,14 +25,32 @@ def get_trial_for(user: User, trial_id: int) -> Trial:
     return trial
 
 
+def get_research_question_for(user: User, trial_id: int, number: str) -> ResearchQuestion:
+    question = (ResearchQuestion.objects.filter(trial=get_trial_for(user, trial_id),
+                                                number=number)
+                .select_related("trial").first())
+    if question is None:
+        raise Http404("No such research question")
+    return question
+
+
 def open_waves(respondent: TrialPractitioner) -> list[Wave]:
     """The survey waves open to this practitioner: their team's arm is asked."""
-    return [w for w in respondent.trial.waves.filter(is_open=True).order_by("id")
+    return [w for w in Wave.objects.filter(trial=respondent.trial, is_open=True).order_by("id")
             if respondent.team.arm in w.arms]
 
 
 def respondents_for(user: User) -> list[TrialPractitioner]:
     return list(TrialPractitioner.objects.filter(user=user).select_related("trial", "team"))
+
+
+def get_respondent_for(user: User, respondent_id: int) -> TrialPractitioner:
+    """One of the signed-in practitioner's own places in a trial, never anyone else's."""
+    found = (TrialPractitioner.objects.filter(user=user, pk=respondent_id)
+             .select_related("trial", "team").first())
+    if found is None:
+        raise Http404("No such survey")
+    return found
 
 
 def respondent_by_token(token: str) -> TrialPractitioner:

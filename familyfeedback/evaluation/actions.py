@@ -9,28 +9,34 @@ from django.db import IntegrityError, transaction
 
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import JobTitle, Membership, Team, User
-from familyfeedback.evaluation import randomisation
+from familyfeedback.casework.models import Administration
+from familyfeedback.evaluation import queries, randomisation
 from familyfeedback.evaluation.models import (
+    AdminRecord,
     Allocation,
     Question,
     ResearchQuestion,
     Response,
+    TrainingRecord,
     Trial,
+    TrialPerson,
     TrialPractitioner,
     TrialTeam,
     Wave,
 )
 from familyfeedback.evaluation.progress import not_answered
 from familyfeedback.evaluation.research_questions import DEFAULTS
+from familyfeedback.implementation.models import Attendance
 from familyfeedback.lib import versions
 from familyfeedback.lib.mail import MailServerUnreachable, open_connection
 from familyfeedback.measures import surveys
 
-# What each wave asks by default (survey measure codes), as in the pilot.
-WAVE_MEASURES = {
-    "baseline": ["wai", "proqol_cs"],
-    "post_training": ["iam_ors", "iam_srs", "fim_ors", "fim_srs"],
-    "endline": ["wai", "proqol_cs"],
+# What each wave asks, as in the pilot: the arms asked (post-training only those who were
+# trained) and its survey measures.
+WAVE_DEFAULTS = {
+    "baseline": (list(randomisation.ARMS), ["wai", "proqol_cs"]),
+    "post_training": ([randomisation.ARMS[0]], ["iam_ors", "iam_srs", "fim_ors", "fim_srs"]),
+    "endline": (list(randomisation.ARMS), ["wai", "proqol_cs"]),
 }
 
 
@@ -92,6 +98,15 @@ def _enrol(trial: Trial, row: TrialTeam) -> None:
             user=user, link_token=secrets.token_urlsafe(24))
 
 
+def reveal_allocation(actor: User, trial: Trial) -> Allocation | None:
+    """The trial's allocation, for its page, or None before randomisation. Seeing it is
+    recorded: who knew the arms, and when, can matter later."""
+    allocation = getattr(trial, "allocation", None)
+    if allocation is not None:
+        audit.record(actor, "trial.reveal", allocation)
+    return allocation
+
+
 def randomise(actor: User, trial: Trial, *, method: str, seed: int,
               ratio: tuple[int, int]) -> Allocation:
     """Allocate the trial's units once, from the recorded seed. Never again."""
@@ -129,11 +144,10 @@ def open_wave(actor: User, trial: Trial, kind: str) -> Wave:
     if not hasattr(trial, "allocation"):
         raise ValidationError("Randomise the trial before opening a survey wave",
                               code="not_allocated")
-    arms = ["intervention"] if kind == "post_training" else ["intervention", "comparison"]
+    arms, measures = WAVE_DEFAULTS[kind]
     with transaction.atomic():
         wave, _ = Wave.objects.update_or_create(
-            trial=trial, kind=kind,
-            defaults={"arms": arms, "measures": WAVE_MEASURES[kind], "is_open": True})
+            trial=trial, kind=kind, defaults={"arms": arms, "measures": measures, "is_open": True})
         audit.record(actor, "wave.open", wave, {"kind": kind})
     return wave
 
@@ -183,10 +197,13 @@ class Reminded:
     failed: int
 
 
-def remind_non_responders(actor: User, trial: Trial, wave: Wave, site_url: str) -> Reminded:
+def remind_non_responders(actor: User, trial: Trial, kind: str, site_url: str) -> Reminded:
     """Email each practitioner asked in an open wave who has not answered, with their personal
-    link. Raises ValidationError, having sent nothing, when the mail server cannot be reached;
-    the audit entry counts only the emails the server took."""
+    link. Raises ValidationError, having sent nothing, when the wave is not open or the mail
+    server cannot be reached; the audit entry counts only the emails the server took."""
+    wave = queries.open_wave(trial, kind)
+    if wave is None:
+        raise ValidationError("That survey wave is not open", code="not_open")
     to_remind = [r for r in not_answered(trial, wave.kind, wave.arms)
                  if r.user is not None and r.user.email]
     if not to_remind:
@@ -242,3 +259,53 @@ def change_research_question(actor: User, question: ResearchQuestion, *, text: s
         audit.record(actor, "research_question.change", question, audit.diff(
             before, {"text": text, "methods": "; ".join(methods)}))
     return question
+
+
+def refresh_admin_data(actor: User | None, trial: Trial) -> dict[str, int]:
+    """For a trial run in this service: its admin data (ORS/SRS records and training) taken
+    from the records practitioners keep, pseudonymised, in the shape of the evaluation package.
+    Refreshing replaces what was taken before, so the analysis always reads the latest
+    records."""
+    teams = {t.service_team_id: t for t in trial.teams.all()}
+    if not teams or None in teams:
+        raise ValidationError("Only a trial of this service's own teams takes its admin data "
+                              "from the records here", code="not_in_app")
+    practitioners = {p.user_id: p for p in trial.practitioners.all() if p.user_id}
+    records = (Administration.objects
+               .filter(session__family__team_id__in=list(teams),
+                       session__practitioner_id__in=list(practitioners))
+               .select_related("session", "session__family")
+               .order_by("session__date", "pk"))
+    with transaction.atomic():
+        pseudonyms = dict(trial.people.values_list("person_id", "code"))
+        rows = []
+        for record in records:
+            code = pseudonyms.get(record.person_id)
+            if code is None:
+                code = f"F{len(pseudonyms) + 1:04d}"
+                TrialPerson.objects.create(trial=trial, person_id=record.person_id, code=code)
+                pseudonyms[record.person_id] = code
+            practitioner = practitioners[record.session.practitioner_id]
+            rows.append(AdminRecord(
+                trial=trial, administration_id=f"A{record.pk}", person_key=code,
+                adult=record.age >= 18, practitioner=practitioner,
+                practitioner_key=practitioner.practitioner_id,
+                team_key=teams[record.session.family.team_id].team_id, on=record.session.date,
+                measure=record.measure, tool=record.tool, item_1=record.item_1,
+                item_2=record.item_2, item_3=record.item_3, item_4=record.item_4,
+                status=record.status, reason=record.reason))
+        trial.admin_records.all().delete()
+        AdminRecord.objects.bulk_create(rows, batch_size=2000)
+        training = [
+            TrainingRecord(trial=trial, practitioner=practitioners[row.user_id],
+                           event_id=f"E{row.event_id}", event_type=row.event.kind,
+                           on=row.event.on, attended=row.attended,
+                           absence_reason=row.absence_reason)
+            for row in Attendance.objects.filter(user_id__in=list(practitioners))
+            .select_related("event")
+        ]
+        trial.training.all().delete()
+        TrainingRecord.objects.bulk_create(training)
+        counts = {"administrations": len(rows), "training": len(training)}
+        audit.record(actor, "trial.admin_data", trial, {k: str(v) for k, v in counts.items()})
+    return counts

@@ -43,6 +43,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from familyfeedback.evaluation.models import AdminRecord, Trial
+from familyfeedback.evaluation.randomisation import ARMS
 from familyfeedback.implementation import figures, training
 from familyfeedback.measures.surveys import get_survey_measure, score, scored_items
 from familyfeedback.stats.descriptives import FLOOR_CEILING_PCT, descriptives, floor_ceiling
@@ -51,7 +52,6 @@ from familyfeedback.stats.ttests import independent_t, paired_t
 
 # The measures the format reports, in its order (the JSON lists are sorted by value).
 MEASURES = ("wai", "proqol_cs", "iam_ors", "iam_srs", "fim_ors", "fim_srs")
-ARMS = ("intervention", "comparison")
 QUESTION_KINDS = ("likert", "choice")
 
 # Each list's fields, in the order the format shows them, and how many lead the sort.

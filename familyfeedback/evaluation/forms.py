@@ -166,3 +166,12 @@ class SurveyForm(forms.Form):
     def answers(self) -> dict[str, str]:
         """The questions answered (a blank leaves any earlier answer alone)."""
         return {item: value for item, value in self.cleaned_data.items() if value}
+
+    def typed(self) -> dict[str, str]:
+        """What was sent for each question, as sent, to show again beside its message."""
+        return {name: value for name in self.fields
+                if (value := self[name].value()) and str(value).strip()}
+
+    def saved_for_later(self) -> bool:
+        """Which button was pressed: "Save and come back later", or "Send my answers"."""
+        return self.data.get("action") == "later"

@@ -7,9 +7,10 @@ from django.db import models
 from django.db.models import Q
 
 from familyfeedback.accounts.models import Team, User
+from familyfeedback.evaluation.randomisation import ARMS
 
 WAVES = [("baseline", "Baseline"), ("post_training", "Post-training"), ("endline", "Endline")]
-ARMS = [("intervention", "Intervention"), ("comparison", "Comparison")]
+ARM_CHOICES = [(arm, arm.capitalize()) for arm in ARMS]
 TRIAL_NAME_LENGTH = 100
 UNIT_ID_LENGTH = 40
 
@@ -51,7 +52,7 @@ class TrialTeam(models.Model):
     team_name = models.CharField(max_length=100)
     # Teams that share a unit were randomised together; blank: the team is its own unit.
     unit_id = models.CharField(max_length=UNIT_ID_LENGTH, blank=True)
-    arm = models.CharField(max_length=20, choices=ARMS, blank=True)
+    arm = models.CharField(max_length=20, choices=ARM_CHOICES, blank=True)
     # The service's team behind it, for a trial run here.
     service_team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from familyfeedback.evaluation import actions, admin_data, analysis, package_io
+from familyfeedback.evaluation import actions, analysis, package_io
 from familyfeedback.evaluation.models import Response, Trial
 from tests import factories
 
@@ -23,7 +23,7 @@ def test_an_in_app_trial_exports_and_imports_back_to_the_same_analysis(world, tm
     today = timezone.localdate()
     factories.session(world.practitioner, world.family, today - timedelta(days=9))
     factories.session(world.colleague_other_team, world.other_family, today - timedelta(days=2))
-    admin_data.refresh(world.evaluator, trial)
+    actions.refresh_admin_data(world.evaluator, trial)
     package_io.export_package(trial, tmp_path)
     copy, _ = package_io.load(tmp_path, "Copy of the app's trial")
     assert analysis.report(copy) == analysis.report(trial)

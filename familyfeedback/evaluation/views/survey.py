@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from familyfeedback.casework.wording import current_pack
-from familyfeedback.evaluation import actions
+from familyfeedback.evaluation import actions, presenters
 from familyfeedback.evaluation.access import (
+    get_respondent_for,
     get_wave_for,
     open_waves,
     respondent_by_token,
@@ -18,7 +18,6 @@ from familyfeedback.evaluation.access import (
 from familyfeedback.evaluation.forms import SurveyForm
 from familyfeedback.evaluation.models import TrialPractitioner, Wave
 from familyfeedback.lib.errors import error_summary
-from familyfeedback.measures import surveys
 
 
 @require_safe
@@ -29,9 +28,7 @@ def my_surveys(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def answer(request: HttpRequest, respondent_id: int, wave_id: int) -> HttpResponse:
-    respondent = next((r for r in respondents_for(request.user) if r.pk == respondent_id), None)
-    if respondent is None:
-        return render(request, "errors/404.html", status=404)
+    respondent = get_respondent_for(request.user, respondent_id)
     return _survey(request, respondent, get_wave_for(respondent, wave_id), done_url="surveys")
 
 
@@ -51,28 +48,17 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _survey(request, respondent: TrialPractitioner, wave: Wave, done_url) -> HttpResponse:
-    measures = [surveys.get_survey_measure(code) for code in wave.measures]
-    # Wording a licence keeps out of the code comes from the service's text pack, as for the ORS.
-    _, pack = current_pack()
-    texts = {m.code: pack.measure_text(m.code, "en") if pack else None for m in measures}
-    questions = list(wave.trial.custom_questions.filter(wave=wave.kind))
-    given = dict(respondent.responses.filter(wave=wave.kind).values_list("item", "value"))
+    page = presenters.survey_page(respondent, wave)
     form = SurveyForm(request.POST if request.method == "POST" else None,
-                      measures=measures, questions=questions)
+                      measures=page["measures"], questions=page["questions"])
     if form.is_bound:
         if form.is_valid():
             actions.save_answers(respondent, wave, form.answers())
-            if request.POST.get("action") == "later":
-                messages.success(request, "Your answers are saved. Come back to finish")
-            else:
-                messages.success(request, "Thank you: your answers are saved")
+            messages.success(request, "Your answers are saved. Come back to finish"
+                             if form.saved_for_later() else "Thank you: your answers are saved")
             if done_url:
                 return redirect(done_url)
             return redirect("survey_link", token=respondent.link_token)
         # What was sent is shown again, as sent, with the messages.
-        given.update({name: value for name in form.fields
-                      if (value := form[name].value()) and str(value).strip()})
-    return render(request, "evaluation/survey.html", {
-        "wave": wave, "measures": measures, "texts": texts, "questions": questions,
-        "given": given, "errors": error_summary(form),
-    })
+        page["given"].update(form.typed())
+    return render(request, "evaluation/survey.html", {**page, "errors": error_summary(form)})

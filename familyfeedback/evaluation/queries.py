@@ -1,0 +1,40 @@
+"""What the evaluation's pages read about a trial the evaluator has already been let into (see
+evaluation.access), so that views make no queries of their own."""
+
+from familyfeedback.evaluation.models import (
+    Question,
+    ResearchQuestion,
+    Trial,
+    TrialPractitioner,
+    TrialTeam,
+    Wave,
+)
+
+
+def teams_in(trial: Trial) -> list[TrialTeam]:
+    return list(trial.teams.all())
+
+
+def waves_by_kind(trial: Trial) -> dict[str, Wave]:
+    return {w.kind: w for w in trial.waves.all()}
+
+
+def open_wave(trial: Trial, kind: str) -> Wave | None:
+    return trial.waves.filter(kind=kind, is_open=True).first()
+
+
+def research_questions(trial: Trial) -> list[ResearchQuestion]:
+    return list(trial.questions_asked.all())
+
+
+def admin_record_count(trial: Trial) -> int:
+    return trial.admin_records.count()
+
+
+def custom_questions(trial: Trial, wave_kind: str | None = None) -> list[Question]:
+    questions = trial.custom_questions.all()
+    return list(questions if wave_kind is None else questions.filter(wave=wave_kind))
+
+
+def answers_given(respondent: TrialPractitioner, wave_kind: str) -> dict[str, str]:
+    return dict(respondent.responses.filter(wave=wave_kind).values_list("item", "value"))
