@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from familyfeedback.casework import administrations_csv
 from familyfeedback.evaluation.models import (
+    WAVES,
     AdminRecord,
     Question,
     Response,
@@ -26,14 +27,15 @@ from familyfeedback.evaluation.models import (
     TrialPractitioner,
     TrialTeam,
 )
+from familyfeedback.evaluation.randomisation import ARMS
 from familyfeedback.lib import csvfiles
 from familyfeedback.lib.csvrules import Cells
 from familyfeedback.measures import ScoreError, surveys
 
-ARMS = ("intervention", "comparison")
 ROLES = ("team_manager", "senior_practitioner", "senior_fsw", "fsw", "other")
 EVENT_TYPES = ("part_1", "part_2", "mop_up")
-WAVES = ("baseline", "post_training", "endline")
+# The wave kinds a package may name: the trial's own waves.
+WAVE_KINDS = tuple(kind for kind, _ in WAVES)
 KINDS = ("likert", "choice", "number", "text")
 PRACTITIONER_NUMBERS = ("years_in_service", "years_practising", "qualification_level",
                         "hours_per_week", "families_supported")
@@ -251,7 +253,7 @@ class _Reader:
             if surveys.is_measure_item(question):
                 # responses.csv could not tell the question from the measure item.
                 cells.problem("question_id", f"{question} is a standard measure item")
-            wave = cells.one_of("wave", WAVES)
+            wave = cells.one_of("wave", WAVE_KINDS)
             cells.filled("text")
             kind = cells.one_of("kind", KINDS)
             options = [o.strip() for o in record["options"].split("|")] if record["options"] else []
@@ -278,7 +280,7 @@ class _Reader:
             cells = Cells(line, record)
             respondent = self._refers(cells, "respondent_id", "practitioners.csv",
                                       "practitioner_id")
-            wave = cells.one_of("wave", WAVES)
+            wave = cells.one_of("wave", WAVE_KINDS)
             item, value = cells.filled("item"), record["value"]
             if item in questions:
                 value = _answer(cells, questions[item], wave, value)
@@ -362,7 +364,7 @@ def _optional_number(cells: Cells, column: str) -> int | float | None:
 
 def _answer(cells: Cells, question: dict, wave: str, value: str) -> str:
     item = question["question_id"]
-    if wave in WAVES and question["wave"] != wave:
+    if wave in WAVE_KINDS and question["wave"] != wave:
         cells.problem("item", f"{item} is a question of the {question['wave']} wave, not the "
                               f"{wave} wave")
     elif question["kind"] in ("likert", "choice") and value not in question["options"]:
