@@ -21,6 +21,7 @@ from familyfeedback.casework.models import (
     AlertAcknowledgement,
     Episode,
     Family,
+    InstalledTextPack,
     Person,
     Session,
 )
@@ -290,6 +291,16 @@ def check_date_of_birth(person: Person, born: date) -> None:
                 f"{expected.code} on {on.day} {on:%B %Y}, not the {record.measure} recorded. "
                 "Check the date, or ask your administrator to correct the records",
                 code="changes_forms")
+
+
+def install_text_pack(actor: User | None, data: dict, pack: measures.TextPack) -> InstalledTextPack:
+    """Put a checked text pack in force (the newest one is used), logging whose licence it is."""
+    with transaction.atomic():
+        installed = InstalledTextPack.objects.create(data=data, holder=pack.holder,
+                                                     reference=pack.reference)
+        audit.record(actor, "text_pack.install", installed,
+                     {"holder": pack.holder, "reference": pack.reference})
+    return installed
 
 
 def log_view(actor: User, action: str, obj) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from familyfeedback.accounts.models import Role, User
+from familyfeedback.accounts.models import AuditEntry, Role, User
 from familyfeedback.casework.models import Administration, Family, InstalledTextPack, Person
 
 
@@ -96,6 +96,15 @@ def test_a_text_pack_is_loaded_and_used_on_the_record_page(world, signed_in, tmp
     page = signed_in(world.practitioner).get(
         f"/families/{world.family.pk}/sessions/new/").content.decode()
     assert "Example session form" in page and "Example 3" in page
+
+
+def test_loading_a_text_pack_is_audited(db, tmp_path):
+    path = tmp_path / "pack.json"
+    path.write_text(json.dumps(PACK))
+    call_command("load_text_pack", str(path), stdout=StringIO())
+    entry = AuditEntry.objects.get(action="text_pack.install")
+    assert entry.object_id == InstalledTextPack.objects.get().pk
+    assert entry.changes == {"holder": "Example Council", "reference": "LIC-0001"}
 
 
 def test_a_broken_text_pack_lists_every_problem_and_loads_nothing(db, tmp_path):

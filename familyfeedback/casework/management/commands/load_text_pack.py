@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from familyfeedback import measures
-from familyfeedback.casework.models import InstalledTextPack
+from familyfeedback.casework import actions
 from familyfeedback.lib.csvfiles import printable, read_for_command
 
 
@@ -28,6 +28,6 @@ class Command(BaseCommand):
             pack = measures.parse_text_pack(data)
         except measures.TextPackError as error:
             raise CommandError(printable(str(error))) from None
-        InstalledTextPack.objects.create(data=data, holder=pack.holder, reference=pack.reference)
+        actions.install_text_pack(None, data, pack)
         languages = ", ".join(sorted(pack.languages))
         self.stdout.write(f"Loaded the text pack licensed to {pack.holder} ({languages})")
