@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from familyfeedback import measures
 from familyfeedback.casework import alerts, queries, trajectories
-from familyfeedback.casework.alerts import scores
 from familyfeedback.casework.charts import Chart, build_chart
 from familyfeedback.casework.models import Administration, Family, Person
 from familyfeedback.casework.trajectories import Curves, expected_range
@@ -182,7 +181,7 @@ def closure_lines(people: list[Person], records: list[Administration],
     lines = []
     for person in people:
         mine = [r for r in records if r.person_id == person.pk]
-        outcome = scores(mine, "ORS")
+        outcome = alerts.scores(mine, "ORS")
         summary = None
         if outcome:
             measure = measures.get(outcome[-1].measure)
@@ -191,7 +190,7 @@ def closure_lines(people: list[Person], records: list[Administration],
             rc = measures.reliable_change_for(measure, settings.RELIABLE_CHANGE_STANDARD)
             summary = measures.summarise(outcome, cutoff=cutoff.value if cutoff else None,
                                          rci=rc.value if rc else None)
-        session = [s.total for s in scores(mine, "SRS")]
+        session = [s.total for s in alerts.scores(mine, "SRS")]
         average = (sum(session) / len(session)).quantize(Decimal("0.1")) if session else None
         lines.append(ClosureLine(
             person=person, attended=attended.get(person.pk, 0),
