@@ -35,8 +35,9 @@ _IDENTIFYING = {"first_name", "last_name", "date_of_birth"}
 
 
 @dataclass
-class Entry:
-    """One person's answer to one tool in a session, as the record-session form cleaned it."""
+class NewAdministration:
+    """An administration not yet saved: one person's answer to one tool in a session, as the
+    record-session form cleaned it."""
 
     person: Person
     tool: str
@@ -88,7 +89,7 @@ def record_session(
     on: date,
     kind: str,
     present: list[Person],
-    entries: list[Entry],
+    entries: list[NewAdministration],
     notes: str = "",
     another_session: bool = False,
 ) -> tuple[Session, bool]:
@@ -161,7 +162,7 @@ def _already_sent(token: uuid.UUID, family: Family, actor: User) -> Session | No
     return existing
 
 
-def _check_entry(entry: Entry, on: date) -> None:
+def _check_entry(entry: NewAdministration, on: date) -> None:
     age = measures.age_on(entry.person.date_of_birth, on)
     expected = measures.measure_for(entry.tool, age)
     if entry.measure != expected.code:

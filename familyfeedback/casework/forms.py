@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from familyfeedback import measures
-from familyfeedback.casework.actions import Entry, check_session_date
+from familyfeedback.casework.actions import NewAdministration, check_session_date
 from familyfeedback.casework.models import Administration, NotAdministeredReason, Person, Session
 from familyfeedback.casework.wording import MeasureWords, labels_for
 from familyfeedback.lib import versions
@@ -140,7 +140,7 @@ class MeasureForm(forms.Form):
             check_items(self, self.measure, self.words, raw, cleaned, f"{self.subject}: ")
         return cleaned
 
-    def entry(self) -> Entry | None:
+    def new_administration(self) -> NewAdministration | None:
         data = self.cleaned_data
         if data["status"] == NOT_DUE:
             return None
@@ -148,7 +148,7 @@ class MeasureForm(forms.Form):
         items: dict[str, Decimal] = {}
         if completed and self.measure.kind == "lines":
             items = {item.key: data[item.key] for item in self.measure.items}
-        return Entry(
+        return NewAdministration(
             person=self.person,
             tool=self.measure.tool,
             measure=self.measure.code,
@@ -199,7 +199,8 @@ class RecordSessionForms:
         data = self.session.cleaned_data
         return {"token": data["token"], "on": self.on, "kind": data["kind"],
                 "present": self.session.present_people(), "notes": data["notes"],
-                "entries": [e for e in (f.entry() for f in self.checked) if e is not None],
+                "entries": [new for new in (f.new_administration() for f in self.checked)
+                            if new is not None],
                 "another_session": data["another_session"]}
 
     def errors(self) -> list[dict]:
