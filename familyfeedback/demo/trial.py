@@ -30,7 +30,7 @@ def load_trial(rng: random.Random, evaluator: User, seed: int) -> Trial:
                                          for t in teams})
     actions.randomise(evaluator, trial, method="simple", seed=seed, ratio=(1, 1))
     Question.objects.bulk_create([
-        Question(trial=trial, question_id=q, wave=w, text=t, kind=k, options=o)
+        Question(trial=trial, question_code=q, wave=w, text=t, kind=k, options=o)
         for q, w, t, k, o in QUESTIONS])
     rows = []
     for kind in ("baseline", "post_training", "endline"):

@@ -75,8 +75,8 @@ def set_teams(actor: User, trial: Trial, units: dict[Team, str]) -> None:
         for team, label in units.items():
             row, _ = TrialTeam.objects.update_or_create(
                 trial=trial, service_team=team,
-                defaults={"team_id": f"T{team.pk}", "team_name": team.name,
-                          "unit_id": label.strip()})
+                defaults={"team_code": f"T{team.pk}", "team_name": team.name,
+                          "unit_code": label.strip()})
             _enrol(trial, row)
         audit.record(actor, "trial.teams", trial,
                      {"teams": {str(t.pk): label for t, label in units.items()}})
@@ -92,7 +92,7 @@ def _enrol(trial: Trial, row: TrialTeam) -> None:
             continue
         taken += 1
         TrialPractitioner.objects.create(
-            trial=trial, practitioner_id=f"P{taken:03d}", team=row,
+            trial=trial, practitioner_code=f"P{taken:03d}", team=row,
             role=user.job_title or ("team_manager" if user.role == "team_manager"
                                     else JobTitle.OTHER),
             user=user, link_token=secrets.token_urlsafe(24))
@@ -181,7 +181,7 @@ def add_question(actor: User, trial: Trial, *, question_id: str, wave: str, text
     try:
         with transaction.atomic():
             question = Question.objects.create(
-                trial=trial, question_id=question_id, wave=wave, text=text, kind=kind,
+                trial=trial, question_code=question_id, wave=wave, text=text, kind=kind,
                 options=[o.strip() for o in options if o.strip()]
                 if kind in ("likert", "choice") else [])
             audit.record(actor, "question.create", question, {"question_id": question_id})
@@ -287,10 +287,10 @@ def refresh_admin_data(actor: User | None, trial: Trial) -> dict[str, int]:
                 pseudonyms[record.person_id] = code
             practitioner = practitioners[record.session.practitioner_id]
             rows.append(AdminRecord(
-                trial=trial, administration_id=f"A{record.pk}", person_key=code,
+                trial=trial, administration_code=f"A{record.pk}", person_key=code,
                 adult=record.age >= 18, practitioner=practitioner,
-                practitioner_key=practitioner.practitioner_id,
-                team_key=teams[record.session.family.team_id].team_id, on=record.session.date,
+                practitioner_key=practitioner.practitioner_code,
+                team_key=teams[record.session.family.team_id].team_code, on=record.session.date,
                 measure=record.measure, tool=record.tool, item_1=record.item_1,
                 item_2=record.item_2, item_3=record.item_3, item_4=record.item_4,
                 status=record.status, reason=record.reason))
@@ -298,7 +298,7 @@ def refresh_admin_data(actor: User | None, trial: Trial) -> dict[str, int]:
         AdminRecord.objects.bulk_create(rows, batch_size=2000)
         training = [
             TrainingRecord(trial=trial, practitioner=practitioners[row.user_id],
-                           event_id=f"E{row.event_id}", event_type=row.event.kind,
+                           event_code=f"E{row.event_id}", event_type=row.event.kind,
                            on=row.event.on, attended=row.attended,
                            absence_reason=row.absence_reason)
             for row in Attendance.objects.filter(user_id__in=list(practitioners))

@@ -9,7 +9,7 @@ from django import forms
 
 from familyfeedback.evaluation.models import (
     TRIAL_NAME_LENGTH,
-    UNIT_ID_LENGTH,
+    UNIT_CODE_LENGTH,
     WAVES,
     Question,
 )
@@ -65,8 +65,8 @@ class TeamsForm(forms.Form):
         self.fields["teams"].choices = [(pk, t.name) for pk, t in self.service_teams.items()]
         for pk, team in self.service_teams.items():
             self.fields[f"unit-{pk}"] = forms.CharField(
-                required=False, max_length=UNIT_ID_LENGTH, error_messages={
-                    "max_length": f"The unit for {team.name} must be {UNIT_ID_LENGTH} "
+                required=False, max_length=UNIT_CODE_LENGTH, error_messages={
+                    "max_length": f"The unit for {team.name} must be {UNIT_CODE_LENGTH} "
                                   "characters or fewer"})
 
     def units(self) -> dict:
@@ -161,7 +161,7 @@ class SurveyForm(forms.Form):
                     _number(f"“{question.text}” needs a number, like 7")])
             else:
                 field = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)
-            self.fields[question.question_id] = field
+            self.fields[question.question_code] = field
 
     def answers(self) -> dict[str, str]:
         """The questions answered (a blank leaves any earlier answer alone)."""

@@ -20,7 +20,7 @@ def trial_page(trial: Trial, allocation: Allocation | None, *,
     typed, the others start afresh."""
     teams = queries.teams_in(trial)
     waves = queries.waves_by_kind(trial)
-    in_trial = {str(t.service_team_id): t.unit_id for t in teams}
+    in_trial = {str(t.service_team_id): t.unit_code for t in teams}
     question_form = question_form or QuestionForm(initial={"wave": "baseline", "kind": "likert"})
     return {
         "trial": trial, "allocation": allocation, "teams": teams,

@@ -37,7 +37,7 @@ def test_two_teams_grouped_into_one_unit_are_randomised_together(world, client):
         f"unit-{world.team.pk}": "North", f"unit-{world.other_team.pk}": "North"})
     assert sorted(t.unit for t in trial.teams.all()) == ["North", "North", f"T{third.pk}"]
     # Members get pseudonyms, never names.
-    assert set(trial.practitioners.values_list("practitioner_id", flat=True)) >= {"P001"}
+    assert set(trial.practitioners.values_list("practitioner_code", flat=True)) >= {"P001"}
     client.post(reverse("randomise", args=[trial.pk]), {
         "method": "simple", "seed": "20221004", "ratio": "1:1"})
     allocation = Allocation.objects.get(trial=trial)
@@ -167,7 +167,7 @@ def test_admin_data_is_taken_from_the_records_pseudonymised(world, client):
     records = AdminRecord.objects.filter(trial=trial)
     assert records.count() == 8
     me = trial.practitioners.get(user=world.practitioner)
-    assert set(records.values_list("practitioner_key", flat=True)) == {me.practitioner_id}
+    assert set(records.values_list("practitioner_key", flat=True)) == {me.practitioner_code}
     codes = set(records.values_list("person_key", flat=True))
     assert codes == {"F0001", "F0002", "F0003", "F0004"}
     names = set(world.family.people.values_list("first_name", flat=True))
@@ -204,7 +204,7 @@ def test_an_evaluator_adds_a_question_of_their_own(world, client):
         "question_id": "prev_srs", "wave": "baseline", "text": "Used the SRS before?",
         "kind": "choice", "options": "Yes\nNo\nNot sure"})
     question = trial.custom_questions.get()
-    assert (question.question_id, question.options) == ("prev_srs", ["Yes", "No", "Not sure"])
+    assert (question.question_code, question.options) == ("prev_srs", ["Yes", "No", "Not sure"])
     client.post(reverse("add_question", args=[trial.pk]), {
         "question_id": "wai_1", "wave": "baseline", "text": "x", "kind": "text"})
     assert trial.custom_questions.count() == 1
