@@ -108,11 +108,12 @@ class MeasureForm(forms.Form):
         cleaned = super().clean()
         status = cleaned.get("status")
         shown = cleaned.get("shown_measure")
-        if shown and shown != self.measure.code:
-            age = measures.age_on(self.person.date_of_birth, self.on)
-            self.add_error("status", f"{self.person.first_name} was {age} on the session date, "
-                                     f"so the {self.measure.code} applies, not the {shown}. "
-                                     "Check the answers below and save again")
+        wrong = (measures.wrong_form(self.measure.tool, shown, self.person.date_of_birth,
+                                     self.on) if shown else None)
+        if wrong:
+            self.add_error("status", f"{self.person.first_name} was {wrong.age} on the session "
+                                     f"date, so the {wrong.right.code} applies, not the "
+                                     f"{wrong.given}. Check the answers below and save again")
         elif not status:
             self.add_error("status", f"Select whether {self.person.first_name} completed the "
                                      f"{self.measure.code} or say why not")
