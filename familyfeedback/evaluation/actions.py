@@ -63,14 +63,38 @@ def add_default_questions(trial: Trial) -> None:
         for n, d, t, m in DEFAULTS])
 
 
-def set_teams(actor: User, trial: Trial, units: dict[Team, str]) -> None:
+def teams_values(units: dict[Team, str]) -> dict:
+    """The service's teams in a trial and their units as the trial page's teams form holds them,
+    and as its version compares them: the teams by name, so that a conflict says which."""
+    ordered = sorted(units, key=lambda team: team.name)
+    return {"teams": ", ".join(team.name for team in ordered),
+            **{f"unit-{team.pk}": units[team].strip() for team in ordered}}
+
+
+def trial_teams_values(trial: Trial) -> dict:
+    return teams_values({row.service_team: row.unit_code for row in
+                         trial.teams.filter(service_team__isnull=False)
+                         .select_related("service_team")})
+
+
+def set_teams(actor: User, trial: Trial, units: dict[Team, str], *,
+              opened: dict | None = None) -> None:
     """Put service teams in the trial, each with its unit label (teams sharing a label are
-    randomised together), and give every practitioner and manager in them a pseudonym."""
+    randomised together), and give every practitioner and manager in them a pseudonym.
+    `opened` is what the teams were when the page was drawn: if another evaluator changed them
+    since, EditConflict, and nothing is saved. Without a page (the demo) there is none."""
     if trial.has_arms():
         raise ValidationError("The teams cannot change after randomisation", code="allocated")
     if len(units) < 2:
         raise ValidationError("Choose at least two teams", code="too_few")
     with transaction.atomic():
+        # Locked, so that of two evaluators saving at once the second compares with the first's.
+        Trial.objects.select_for_update().get(pk=trial.pk)
+        now = trial_teams_values(trial)
+        # The same choice sent twice is not a conflict; saving it again still enrols anyone
+        # who joined the teams since.
+        if opened is not None and versions.plain(now) != versions.plain(teams_values(units)):
+            versions.check_unchanged(opened, now)
         trial.teams.exclude(service_team__in=list(units)).delete()
         for team, label in units.items():
             row, _ = TrialTeam.objects.update_or_create(

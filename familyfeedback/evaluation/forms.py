@@ -7,6 +7,7 @@ import math
 
 from django import forms
 
+from familyfeedback.evaluation.actions import teams_values
 from familyfeedback.evaluation.models import (
     TRIAL_NAME_LENGTH,
     UNIT_CODE_LENGTH,
@@ -53,7 +54,7 @@ class QuestionForm(forms.Form):
         return lines(self.cleaned_data["options"])
 
 
-class TeamsForm(forms.Form):
+class TeamsForm(versions.VersionedForm):
     """The service's teams in the trial, each with an optional unit label (a field per team)."""
 
     teams = forms.MultipleChoiceField(choices=(), required=False, error_messages={
@@ -73,6 +74,20 @@ class TeamsForm(forms.Form):
         """Each chosen team and its unit label."""
         return {self.service_teams[pk]: self.cleaned_data[f"unit-{pk}"]
                 for pk in self.cleaned_data["teams"]}
+
+    def redrawn(self, conflict: versions.EditConflict) -> tuple[list[dict], "TeamsForm"]:
+        """As any edit page after a conflict, but the teams are compared by name and ticked by
+        number: the ticks are this evaluator's if they changed the teams, else the colleague's,
+        and a unit typed for a team the colleague does not have is kept too."""
+        mine = teams_values(self.units())
+        opened = self.cleaned_data["version"]
+        ticked = (self.cleaned_data["teams"] if mine["teams"] != opened.get("teams") else
+                  [key.removeprefix("unit-") for key in conflict.now if key != "teams"])
+        labels = {"teams": "Teams", **{f"unit-{pk}": f"Unit for {team.name}"
+                                      for pk, team in self.service_teams.items()}}
+        return super().redrawn(conflict, mine, labels, initial={
+            **{key: value for key, value in mine.items() if key not in conflict.now},
+            "teams": ticked}, teams=list(self.service_teams.values()))
 
 
 SEED_MESSAGE = "The seed must be a whole number from 0 to 9223372036854775807"

@@ -5,6 +5,7 @@ from familyfeedback.evaluation.models import Allocation, Response, Trial
 from familyfeedback.evaluation.randomisation import UnitSpec, allocate
 from tests import factories
 from tests.edit_pages import opened, version_in
+from tests.evaluation.builders import teams_version
 
 
 def make_trial(world, client):
@@ -34,7 +35,8 @@ def test_two_teams_grouped_into_one_unit_are_randomised_together(world, client):
     trial, third = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]), {
         "teams": [world.team.pk, world.other_team.pk, third.pk],
-        f"unit-{world.team.pk}": "North", f"unit-{world.other_team.pk}": "North"})
+        f"unit-{world.team.pk}": "North", f"unit-{world.other_team.pk}": "North",
+        **teams_version(client, trial)})
     assert sorted(t.unit for t in trial.teams.all()) == ["North", "North", f"T{third.pk}"]
     # Members get pseudonyms, never names.
     assert set(trial.practitioners.values_list("practitioner_code", flat=True)) >= {"P001"}
@@ -53,20 +55,21 @@ def test_two_teams_grouped_into_one_unit_are_randomised_together(world, client):
 def test_an_allocation_never_changes(world, client):
     trial, third = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
+    before_randomising = teams_version(client, trial)
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "1"})
     first = Allocation.objects.get(trial=trial).digest
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "2"})
     assert Allocation.objects.get(trial=trial).digest == first
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, third.pk]})
+                {"teams": [world.team.pk, third.pk], **before_randomising})
     assert trial.teams.count() == 2 and not trial.teams.filter(team_name="Central").exists()
 
 
 def test_seeing_the_allocation_is_audited(world, client):
     trial, _ = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
     client.get(reverse("trial", args=[trial.pk]))
     assert AuditEntry.objects.filter(action="trial.reveal", actor=world.evaluator).count() == 1
@@ -75,7 +78,7 @@ def test_seeing_the_allocation_is_audited(world, client):
 def test_a_practitioner_answers_the_baseline_survey_and_can_come_back(world, client):
     trial, _ = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
     client.post(reverse("open_wave", args=[trial.pk, "baseline"]))
     me = trial.practitioners.get(user=world.practitioner)
@@ -100,7 +103,7 @@ def test_a_practitioner_answers_the_baseline_survey_and_can_come_back(world, cli
 def test_a_personal_link_works_without_signing_in(world, client):
     trial, _ = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
     client.post(reverse("open_wave", args=[trial.pk, "baseline"]))
     client.logout()
@@ -124,7 +127,7 @@ def test_only_evaluators_reach_the_trials(world, client):
 def test_a_practitioner_cannot_answer_someone_elses_survey(world, client):
     trial, _ = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
     client.post(reverse("open_wave", args=[trial.pk, "baseline"]))
     theirs = trial.practitioners.get(user=world.colleague_other_team)
@@ -160,7 +163,7 @@ def test_admin_data_is_taken_from_the_records_pseudonymised(world, client):
 
     trial, _ = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     factories.session(world.practitioner, world.family, timezone.localdate() - timedelta(days=2))
     client.post(reverse("refresh_admin_data", args=[trial.pk]))
     client.post(reverse("refresh_admin_data", args=[trial.pk]))  # twice: replaced, not doubled
@@ -178,7 +181,7 @@ def test_admin_data_is_taken_from_the_records_pseudonymised(world, client):
 def open_baseline(world, client):
     trial, _ = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
     client.post(reverse("open_wave", args=[trial.pk, "baseline"]))
     return trial

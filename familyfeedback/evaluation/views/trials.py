@@ -46,13 +46,14 @@ def new_trial(request: HttpRequest) -> HttpResponse:
                   {"form": form, "errors": error_summary(form)})
 
 
-def _trial_page(request: HttpRequest, trial: Trial, **refused_form) -> HttpResponse:
+def _trial_page(request: HttpRequest, trial: Trial, changed: list | None = None,
+                **refused_form) -> HttpResponse:
     """The trial's page; a form sent from it that was refused comes back with its messages and
-    what was typed."""
+    what was typed, and after an edit conflict with what changed."""
     allocation = actions.reveal_allocation(request.user, trial)
     return render(request, "evaluation/trial.html", {
-        **presenters.trial_page(trial, allocation, **refused_form),
-        "errors": error_summary(*refused_form.values())})
+        **presenters.trial_page(trial, allocation, changed=changed, **refused_form),
+        "errors": error_summary(*refused_form.values()) or conflict_summary(changed or [])})
 
 
 @require_safe
@@ -64,9 +65,14 @@ def trial(request: HttpRequest, trial_id: int) -> HttpResponse:
 def set_teams(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
     form = TeamsForm(request.POST, teams=service_teams())
-    return _sent_from_trial_page(
-        request, trial, "teams_form", form, "Teams saved",
-        lambda: actions.set_teams(request.user, trial, form.units()), field="teams")
+    try:
+        return _sent_from_trial_page(
+            request, trial, "teams_form", form, "Teams saved",
+            lambda: actions.set_teams(request.user, trial, form.units(),
+                                      opened=form.cleaned_data["version"]), field="teams")
+    except versions.EditConflict as conflict:
+        changed, form = form.redrawn(conflict)
+        return _trial_page(request, trial, changed=changed, teams_form=form)
 
 
 @require_POST
@@ -85,6 +91,8 @@ def _sent_from_trial_page(request: HttpRequest, trial: Trial, name: str, form, d
     if form.is_valid():
         try:
             act()
+        except versions.EditConflict:
+            raise  # the page that sent it says what changed
         except ValidationError as error:
             form.add_error(field, error)
     if form.errors:
