@@ -209,7 +209,7 @@ PERSON_LABELS = {"first_name": "First name", "last_name": "Last name",
 
 
 def administration_labels(words) -> dict[str, str]:
-    """A record's fields by the names its form shows them under."""
+    """An administration's fields by the names its correction form shows them under."""
     return {**{item.key: item.label for item in words.items}, "face": "Face chosen"}
 
 

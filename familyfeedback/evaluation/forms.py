@@ -75,8 +75,8 @@ class TeamsForm(versions.VersionedForm):
         return {self.service_teams[pk]: self.cleaned_data[f"unit-{pk}"]
                 for pk in self.cleaned_data["teams"]}
 
-    def redrawn(self, conflict: versions.EditConflict) -> tuple[list[dict], "TeamsForm"]:
-        """As any edit page after a conflict, but the teams are compared by name and ticked by
+    def after_conflict(self, conflict: versions.EditConflict) -> tuple[list[dict], "TeamsForm"]:
+        """What `redrawn` gives any edit page, but the teams are compared by name and ticked by
         number: the ticks are this evaluator's if they changed the teams, else the colleague's,
         and a unit typed for a team the colleague does not have is kept too."""
         mine = teams_values(self.units())

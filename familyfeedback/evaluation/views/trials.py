@@ -71,7 +71,7 @@ def set_teams(request: HttpRequest, trial_id: int) -> HttpResponse:
             lambda: actions.set_teams(request.user, trial, form.units(),
                                       opened=form.cleaned_data["version"]), field="teams")
     except versions.EditConflict as conflict:
-        changed, form = form.redrawn(conflict)
+        changed, form = form.after_conflict(conflict)
         return _trial_page(request, trial, changed=changed, teams_form=form)
 
 
