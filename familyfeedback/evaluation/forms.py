@@ -37,6 +37,10 @@ class ResearchQuestionForm(versions.VersionedForm):
     def clean_methods(self) -> list[str]:
         return lines(self.cleaned_data["methods"])
 
+    def shown(self) -> dict[str, str]:
+        """What this person typed, as the page shows it again: the methods one a line."""
+        return {**self.typed(), "methods": "\n".join(self.cleaned_data["methods"])}
+
 
 class QuestionForm(forms.Form):
     question_id = forms.CharField(max_length=60, required=False)
