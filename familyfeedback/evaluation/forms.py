@@ -38,6 +38,10 @@ class ResearchQuestionForm(versions.VersionedForm):
     def clean_methods(self) -> list[str]:
         return lines(self.cleaned_data["methods"])
 
+    def shown(self) -> dict[str, str]:
+        """What this person typed, as the page shows it again: the methods one a line."""
+        return {**self.typed(), "methods": "\n".join(self.cleaned_data["methods"])}
+
 
 class QuestionForm(forms.Form):
     question_id = forms.CharField(max_length=60, required=False)
@@ -75,16 +79,18 @@ class TeamsForm(versions.VersionedForm):
         return {self.service_teams[pk]: self.cleaned_data[f"unit-{pk}"]
                 for pk in self.cleaned_data["teams"]}
 
-    def after_conflict(self, conflict: versions.EditConflict) -> tuple[list[dict], "TeamsForm"]:
+    def after_conflict(self, conflict: versions.EditConflict,
+                       labels: dict[str, str]) -> tuple[list[dict], "TeamsForm"]:
         """What `redrawn` gives any edit page, but the teams are compared by name and ticked by
         number: the ticks are this evaluator's if they changed the teams, else the colleague's,
-        and a unit typed for a team the colleague does not have is kept too."""
+        and a unit typed for a team the colleague does not have is kept too. Each team's unit
+        is labelled by the team's name."""
         mine = teams_values(self.units())
         opened = self.cleaned_data["version"]
         ticked = (self.cleaned_data["teams"] if mine["teams"] != opened.get("teams") else
                   [key.removeprefix("unit-") for key in conflict.now if key != "teams"])
-        labels = {"teams": "Teams", **{f"unit-{pk}": f"Unit for {team.name}"
-                                      for pk, team in self.service_teams.items()}}
+        labels = {**labels, **{f"unit-{pk}": f"Unit for {team.name}"
+                               for pk, team in self.service_teams.items()}}
         return super().redrawn(conflict, mine, labels, initial={
             **{key: value for key, value in mine.items() if key not in conflict.now},
             "teams": ticked}, teams=list(self.service_teams.values()))

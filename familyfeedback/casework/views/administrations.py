@@ -10,7 +10,7 @@ from familyfeedback.casework.forms import CorrectionForm
 from familyfeedback.casework.presenters import administration_labels
 from familyfeedback.lib import versions
 from familyfeedback.lib.errors import conflict_summary, error_summary
-from familyfeedback.lib.pictures import UNREADABLE_IMAGE, picture_kind, thumbnail
+from familyfeedback.lib.pictures import UNREADABLE_IMAGE, open_picture, picture_kind, thumbnail
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -50,12 +50,7 @@ def correct_administration(request: HttpRequest, administration_id: int) -> Http
 @require_safe
 def administration_picture(request: HttpRequest, administration_id: int) -> FileResponse:
     administration = get_administration_for(request.user, administration_id)
-    if not administration.picture:
-        raise Http404("No picture")
-    try:
-        handle = administration.picture.open("rb")
-    except FileNotFoundError:
-        raise Http404("The picture's file is missing") from None
+    handle = open_picture(administration.picture)
     actions.log_view(request.user, "administration.view_picture", administration)
     kind = picture_kind(handle.read(12))
     handle.seek(0)
@@ -68,13 +63,9 @@ def administration_picture(request: HttpRequest, administration_id: int) -> File
 def administration_picture_thumbnail(request: HttpRequest, administration_id: int) -> HttpResponse:
     """A small copy of the photo for the family page, behind the photo's own access check."""
     administration = get_administration_for(request.user, administration_id)
-    if not administration.picture:
-        raise Http404("No picture")
     try:
-        with administration.picture.open("rb") as handle:
+        with open_picture(administration.picture) as handle:
             content, content_type = thumbnail(handle)
-    except FileNotFoundError:
-        raise Http404("The picture's file is missing") from None
     except UNREADABLE_IMAGE:
         # A photo kept before uploads were re-encoded, whose file is not an image after all.
         raise Http404("The picture cannot be shown small") from None
