@@ -51,6 +51,9 @@ class SupervisionNote(models.Model):
 
 
 class ReminderPreference(models.Model):
+    """Whether a person has turned the weekly reminder email off. Someone without a row gets it,
+    so a new practitioner is reminded without anyone having to set it up."""
+
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reminders")
     opted_out = models.BooleanField(default=False)
 
