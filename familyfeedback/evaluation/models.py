@@ -114,7 +114,8 @@ class TrialPractitioner(models.Model):
 
 
 class TrainingRecord(models.Model):
-    """training.csv: one practitioner at one training event they were expected at."""
+    """training.csv: one practitioner at one training event they were expected at. The trial is
+    kept beside the practitioner so that its whole register is read, or replaced, at once."""
 
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="training")
     practitioner = models.ForeignKey(TrialPractitioner, on_delete=models.CASCADE,

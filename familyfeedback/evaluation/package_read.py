@@ -28,11 +28,11 @@ from familyfeedback.evaluation.models import (
     TrialTeam,
 )
 from familyfeedback.evaluation.randomisation import ARMS
+from familyfeedback.implementation.training import ROLES
 from familyfeedback.lib import csvfiles
 from familyfeedback.lib.csvrules import Cells
 from familyfeedback.measures import ScoreError, surveys
 
-ROLES = ("team_manager", "senior_practitioner", "senior_fsw", "fsw", "other")
 EVENT_TYPES = ("part_1", "part_2", "mop_up")
 # The wave kinds a package may name: the trial's own waves.
 WAVE_KINDS = tuple(kind for kind, _ in WAVES)

@@ -307,8 +307,8 @@ RULES = [
     ("practitioners", ("P2,I2", "P2,X9"),
      "practitioners.csv:3: team_id: X9 is not a team_id in teams.csv"),
     ("practitioners", ("P2,I2,fsw", "P2,I2,manager"),
-     "practitioners.csv:3: role: manager is not one of team_manager, senior_practitioner, "
-     "senior_fsw, fsw or other"),
+     "practitioners.csv:3: role: manager is not one of senior_fsw, fsw, senior_practitioner, "
+     "team_manager or other"),
     ("practitioners", ("team_manager,10,6", "team_manager,10,9"),
      "practitioners.csv:2: qualification_level: 9 is not a whole number from 1 to 8"),
     ("practitioners", ("team_manager,10,6", "team_manager,ten,6"),
