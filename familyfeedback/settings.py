@@ -199,7 +199,7 @@ USE_TZ = True
 # GOV.UK Frontend's compiled CSS asks for its fonts and images under /assets/, so our static files
 # are served there too.
 STATIC_URL = "/assets/"
-# The container image collects them when it is built, outside var/ (a volume, which would hide them).
+# A container image collects them when it is built, outside var/ (a volume, which hides them).
 STATIC_ROOT = Path(env_str("FF_STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "govuk"]
 WHITENOISE_USE_FINDERS = DEBUG
