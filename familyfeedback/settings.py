@@ -239,15 +239,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    # django.request names the path of every 4xx and 5xx (local variables are never included).
-    # Paths carry numeric ids by design, but a personal link's carries its token: the filter
-    # keeps only the routes' own words and the ids, as gunicorn's access log does.
+    # django.request and django.security name the path of every 4xx and 5xx (local variables
+    # are never included). Paths carry numeric ids by design, but a personal link's carries its
+    # token: the filter keeps only the routes' own words and the ids, as gunicorn's access log.
     "filters": {"paths": {"()": "familyfeedback.lib.logged_paths.HidePathParts"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["paths"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.request": {"filters": ["paths"]},
-        # django-axes tells of every sign-in at INFO; failures still reach WARNING.
-        "axes": {"level": "WARNING"},
-    },
+    # django-axes tells of every sign-in at INFO; failures still reach WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

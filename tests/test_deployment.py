@@ -11,9 +11,11 @@ import re
 import secrets
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -142,77 +144,55 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class Server:
-    def __init__(self, port: int):
-        self.port = port
+class UnixConnection(http.client.HTTPConnection):
+    """HTTP over gunicorn's unix socket, as nginx speaks to it."""
 
-    def get(self, path: str, *, through_proxy: bool = True) -> tuple[int, dict, bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Host": HOST, "User-Agent": AGENT, "Referer": REFERRER,
-                   **({"X-Forwarded-Proto": "https"} if through_proxy else {})}
-        try:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            headers = {name.lower(): value for name, value in response.getheaders()}
-            return response.status, headers, response.read()
-        finally:
-            connection.close()
+    def __init__(self, path: Path):
+        super().__init__("localhost", timeout=30)
+        self.path = path
 
-    def wait_until_up(self, process: subprocess.Popen, log: Path) -> None:
-        # A guard against hanging for ever, not a measure of speed.
-        give_up = time.monotonic() + 180
-        while time.monotonic() < give_up:
-            assert process.poll() is None, f"the entry command stopped:\n{log.read_text()}"
-            try:
-                if self.get("/health/")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        raise AssertionError(f"the server did not answer:\n{log.read_text()}")
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(str(self.path))
 
 
-def test_the_entry_command_serves_the_service_as_the_proxy_passes_it_on(tmp_path, empty_database):
-    port = free_port()
-    environment = production_environment(tmp_path, DATABASE_URL=empty_database,
-                                         FF_BIND=f"127.0.0.1:{port}")
-    # What the Containerfile does when the image is built, and the guide at installation.
+def fetch(connection: http.client.HTTPConnection, path: str, *, method: str = "GET",
+          body: bytes | None = None, **headers: str) -> tuple[int, dict, bytes]:
+    sent = {"Host": HOST, "User-Agent": AGENT, "Referer": REFERRER,
+            **{name.replace("_", "-"): value for name, value in headers.items()}}
+    try:
+        connection.request(method, path, body=body, headers=sent)
+        response = connection.getresponse()
+        answer = {name.lower(): value for name, value in response.getheaders()}
+        return response.status, answer, response.read()
+    finally:
+        connection.close()
+
+
+def collect_static(environment: dict[str, str]) -> None:
+    """What the Containerfile does when the image is built, and the guide at installation."""
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                    cwd=REPO, env=environment, check=True, timeout=300)
-    access_log, error_log = tmp_path / "access.log", tmp_path / "error.log"
+
+
+@contextmanager
+def entry_command(environment: dict[str, str], logs: Path, connect):
+    """deploy/entrypoint running until it answers /health/; stopped on leaving, as systemd and
+    container runtimes stop it, and checked to have stopped cleanly."""
+    collect_static(environment)
+    access_log, error_log = logs / "access.log", logs / "error.log"
     with access_log.open("w") as out, error_log.open("w") as err:
         process = subprocess.Popen([str(DEPLOY / "entrypoint")], cwd=REPO, env=environment,
                                    stdout=out, stderr=err, start_new_session=True)
-    server = Server(port)
     try:
-        server.wait_until_up(process, error_log)
-
-        status, headers, body = server.get("/health/")
-        assert (status, body) == (200, b'{"status": "ok"}')
-
-        status, headers, body = server.get("/sign-in/?next=/families/7/&q=Ashdown")
-        assert status == 200
-        assert headers["strict-transport-security"] == (
-            "max-age=31536000; includeSubDomains; preload")
-        assert "default-src 'self'" in headers["content-security-policy"]
-        assert headers["x-frame-options"] == "DENY"
-        assert "no-store" in headers["cache-control"]
-        assert "Secure" in headers["set-cookie"]
-        stylesheets = re.findall(rb'<link[^>]+href="(/assets/[^"]+\.css)"', body)
-        assert stylesheets, "the sign-in page links no stylesheet"
-        for stylesheet in stylesheets:
-            status, headers, css = server.get(stylesheet.decode())
-            assert status == 200
-            assert headers["content-type"].startswith("text/css")
-            assert "no-store" not in headers.get("cache-control", "")
-            assert b".govuk-" in css or b"{" in css
-
-        assert server.get(f"/surveys/link/{TOKEN}/")[0] == 404
-
-        # Plain http straight to the app server is sent to https, but for the monitor's /health/.
-        status, headers, _ = server.get("/sign-in/", through_proxy=False)
-        assert (status, headers["location"]) == (301, f"https://{HOST}/sign-in/")
-        assert server.get("/health/", through_proxy=False)[0] == 200
+        # A guard against waiting for ever, not a measure of speed.
+        give_up = time.monotonic() + 180
+        while fetch_status(connect(), "/health/") != 200:
+            assert process.poll() is None, f"the entry command stopped:\n{error_log.read_text()}"
+            assert time.monotonic() < give_up, f"no answer:\n{error_log.read_text()}"
+            time.sleep(0.5)
+        yield access_log, error_log
     finally:
         os.kill(process.pid, signal.SIGTERM)
         returncode = process.wait(timeout=60)
@@ -220,11 +200,162 @@ def test_the_entry_command_serves_the_service_as_the_proxy_passes_it_on(tmp_path
     with pytest.raises(ProcessLookupError):
         os.killpg(process.pid, 0)  # no worker outlived the server
 
+
+def fetch_status(connection, path: str) -> int | None:
+    try:
+        return fetch(connection, path, X_Forwarded_Proto="https")[0]
+    except OSError:
+        return None
+
+
+def assert_security_headers(headers: dict) -> None:
+    assert headers["strict-transport-security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY"
+    assert "no-store" in headers["cache-control"]
+    assert "Secure" in headers["set-cookie"]
+
+
+def test_the_entry_command_serves_the_service_as_the_proxy_passes_it_on(tmp_path, empty_database):
+    port = free_port()
+    environment = production_environment(tmp_path, DATABASE_URL=empty_database,
+                                         FF_BIND=f"127.0.0.1:{port}")
+
+    def connect():
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def proxied(path):
+        return fetch(connect(), path, X_Forwarded_Proto="https")
+
+    with entry_command(environment, tmp_path, connect) as (access_log, error_log):
+        assert proxied("/health/")[::2] == (200, b'{"status": "ok"}')
+
+        status, headers, body = proxied("/sign-in/?next=/families/7/&q=Ashdown")
+        assert status == 200
+        assert_security_headers(headers)
+        stylesheets = re.findall(rb'<link[^>]+href="(/assets/[^"]+\.css)"', body)
+        assert stylesheets, "the sign-in page links no stylesheet"
+        for stylesheet in stylesheets:
+            status, headers, css = proxied(stylesheet.decode())
+            assert status == 200
+            assert headers["content-type"].startswith("text/css")
+            assert "no-store" not in headers.get("cache-control", "")
+            assert b"{" in css
+
+        assert proxied(f"/surveys/link/{TOKEN}/")[0] == 404
+        assert fetch(connect(), f"/surveys/link/{TOKEN}/1/", method="POST", body=b"",
+                     X_Forwarded_Proto="https")[0] == 403  # no CSRF token
+
+        # Plain http straight to the app server is sent to https, but for the monitor's /health/.
+        status, headers, _ = fetch(connect(), "/sign-in/")
+        assert (status, headers["location"]) == (301, f"https://{HOST}/sign-in/")
+        assert fetch(connect(), "/health/")[0] == 200
+
     access = access_log.read_text()
     assert re.search(r'"GET /sign-in/ HTTP/1.1" 200 \d+ \d+ms$', access, re.MULTILINE)
     assert '"GET /surveys/link/*/ HTTP/1.1" 404' in access
+    assert '"POST /surveys/link/*/1/ HTTP/1.1" 403' in access
+    assert "Forbidden (CSRF cookie not set.): /surveys/link/*/1/" in error_log.read_text()
     # Neither who asked (the address, the host they typed) nor any of what they asked with.
     for told in ("?", "127.0.0.1", HOST, AGENT):
         assert told not in access
     for secret in ("Ashdown", "next=", TOKEN):
         assert secret not in access + error_log.read_text()
+
+
+def nginx_site(tmp_path: Path, socket_path: Path, static_root: Path, ports: dict[int, int]) -> Path:
+    """deploy/nginx.conf as the guide installs it, but for the places it names on a server
+    (certificate, socket, static files, logs) and its ports, which are made here."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", f"/CN={HOST}", "-addext", f"subjectAltName=DNS:{HOST}",
+                    "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+                   check=True, capture_output=True, timeout=60)
+    site = (DEPLOY / "nginx.conf").read_text()
+    for server_path, here in (("/etc/ssl/familyfeedback/fullchain.pem", tmp_path / "cert.pem"),
+                              ("/etc/ssl/familyfeedback/privkey.pem", tmp_path / "key.pem"),
+                              ("/run/familyfeedback/gunicorn.sock", socket_path),
+                              ("/opt/familyfeedback/static/", f"{static_root}/"),
+                              ("/var/log/nginx/", f"{tmp_path}/")):
+        assert server_path in site
+        site = site.replace(server_path, str(here))
+    site = re.sub(r"^ *listen \[::\].*\n", "", site, flags=re.MULTILINE)
+    for standard, port in ports.items():
+        site = re.sub(rf"^( *listen ){standard}\b", rf"\g<1>127.0.0.1:{port}", site,
+                      flags=re.MULTILINE)
+    main = tmp_path / "nginx-main.conf"
+    main.write_text(f"""{"user root;" if os.geteuid() == 0 else ""}
+pid {tmp_path}/nginx.pid;
+error_log {tmp_path}/nginx-error.log;
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {tmp_path}/nginx-other.log;
+    client_body_temp_path {tmp_path}/body;
+    proxy_temp_path {tmp_path}/proxy;
+    {site}
+}}
+""")
+    return main
+
+
+def test_nginx_in_front_serves_https_as_the_settings_expect(tmp_path, empty_database):
+    socket_path = tmp_path / "gunicorn.sock"
+    environment = production_environment(tmp_path, DATABASE_URL=empty_database,
+                                         FF_BIND=f"unix:{socket_path}")
+    ports = {80: free_port(), 443: free_port()}
+    main = nginx_site(tmp_path, socket_path, Path(environment["FF_STATIC_ROOT"]), ports)
+    tls = ssl.create_default_context(cafile=tmp_path / "cert.pem")
+
+    def https():
+        connection = http.client.HTTPSConnection(HOST, ports[443], context=tls, timeout=30)
+        raw = socket.create_connection(("127.0.0.1", ports[443]), timeout=30)
+        connection.sock = tls.wrap_socket(raw, server_hostname=HOST)
+        return connection
+
+    def plain():
+        return http.client.HTTPConnection("127.0.0.1", ports[80], timeout=30)
+
+    with entry_command(environment, tmp_path, lambda: UnixConnection(socket_path)) as (
+            access_log, error_log):
+        subprocess.run(["nginx", "-c", str(main), "-p", str(tmp_path)], check=True, timeout=60)
+        try:
+            # The proxy said https, or the app would have sent the page to https itself.
+            status, headers, body = fetch(https(), "/sign-in/?q=Ashdown", X_Forwarded_Proto="http")
+            assert status == 200
+            assert_security_headers(headers)
+
+            status, headers, css = fetch(https(), "/assets/govuk-frontend.min.css")
+            assert (status, headers["content-type"]) == (200, "text/css")
+            assert headers["strict-transport-security"].startswith("max-age=31536000")
+            assert headers["x-content-type-options"] == "nosniff"
+            assert css == (Path(environment["FF_STATIC_ROOT"]) / "govuk-frontend.min.css"
+                           ).read_bytes()
+
+            status, headers, _ = fetch(plain(), "/sign-in/?q=Ashdown")
+            assert (status, headers["location"]) == (301, f"https://{HOST}/sign-in/?q=Ashdown")
+            with pytest.raises(http.client.RemoteDisconnected):
+                fetch(plain(), "/sign-in/", Host="familyfeedback.example.com")
+
+            # A photo at the app's limit with its form reaches the app (which wants the form's
+            # CSRF token); a bigger body is refused at the door.
+            photo = b"x" * (MAX_BYTES + 100_000)
+            assert fetch(https(), "/sign-in/", method="POST", body=photo)[0] == 403
+            assert fetch(https(), "/sign-in/", method="POST", body=photo * 2)[0] == 413
+        finally:
+            subprocess.run(["nginx", "-c", str(main), "-p", str(tmp_path), "-s", "quit"],
+                           check=True, timeout=60)
+            wait_for_exit(tmp_path / "nginx.pid")
+
+    nginx_log = (tmp_path / "familyfeedback.access.log").read_text()
+    assert re.search(r"^\[.+\] GET 200 \d+ [\d.]+$", nginx_log, re.MULTILINE)
+    assert re.search(r"^\[.+\] POST 413 ", nginx_log, re.MULTILINE)
+    for told in ("?", "Ashdown", "sign-in", "127.0.0.1", AGENT, TOKEN):
+        assert told not in nginx_log
+    assert '"GET /sign-in/ HTTP/1.0" 200' in access_log.read_text()
+
+
+def wait_for_exit(pid_file: Path) -> None:
+    give_up = time.monotonic() + 60
+    while pid_file.exists():
+        assert time.monotonic() < give_up, "nginx did not stop"
+        time.sleep(0.2)

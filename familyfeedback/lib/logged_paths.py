@@ -34,8 +34,8 @@ def loggable_path(path: str) -> str:
 
 
 class HidePathParts(logging.Filter):
-    """Django's request logger names the path ("Not Found: /surveys/link/<token>/"): keep of it
-    only what an access log line would."""
+    """Django's request and security loggers name the path ("Not Found: /surveys/link/<token>/",
+    "Forbidden (CSRF cookie not set.): ..."): keep of it only what an access log line would."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
