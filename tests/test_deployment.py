@@ -6,6 +6,7 @@ proxy passes them on, keeps query strings and tokens out of its logs, and stops 
 leaving no process behind."""
 
 import http.client
+import json
 import os
 import re
 import secrets
@@ -27,6 +28,7 @@ from familyfeedback.lib.pictures import MAX_BYTES
 
 REPO = Path(__file__).resolve().parent.parent
 DEPLOY = REPO / "deploy"
+COMPOSE = REPO / "compose.yaml"
 HOST = "familyfeedback.example.gov.uk"
 TOKEN = "Zq8wPersonalLinkToken_3k"
 AGENT = "Tablet-of-Pat"
@@ -250,6 +252,9 @@ def test_the_entry_command_serves_the_service_as_the_proxy_passes_it_on(tmp_path
         status, headers, _ = fetch(connect(), "/sign-in/")
         assert (status, headers["location"]) == (301, f"https://{HOST}/sign-in/")
         assert fetch(connect(), "/health/")[0] == 200
+        check = re.search(r'test: \["CMD", "python", "-c", (".+")\]', COMPOSE.read_text())
+        subprocess.run([sys.executable, "-c", json.loads(check[1]).replace(":8000", f":{port}")],
+                       env=environment, check=True, timeout=60)  # compose's health check
 
     access = access_log.read_text()
     assert re.search(r'"GET /sign-in/ HTTP/1.1" 200 \d+ \d+ms$', access, re.MULTILINE)
