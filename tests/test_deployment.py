@@ -3,7 +3,8 @@ the documented environment (deploy/production.env.example) and fail without its 
 the entry command of the container image and the systemd unit (deploy/entrypoint) migrates an
 empty database, serves pages with their security headers and the static files over HTTP as the
 proxy passes them on, keeps query strings and tokens out of its logs, and stops on SIGTERM
-leaving no process behind."""
+leaving no process behind; and nginx with deploy/nginx.conf in front of it serves the service
+over HTTPS as the settings expect."""
 
 import http.client
 import json
