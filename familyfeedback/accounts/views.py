@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -46,6 +47,7 @@ class SignInView(auth_views.LoginView):
             {**item, "href": "#username"} if item["href"] == "#main-content" else item
             for item in error_summary(form)
         ]
+        context["single_sign_on"] = settings.SINGLE_SIGN_ON
         return context
 
 
