@@ -73,11 +73,13 @@ def reset_second_factor(by: User, person: User) -> None:
     if by.role != Role.ADMINISTRATOR or not by.is_active:
         raise PermissionDenied("Only an administrator can reset a second factor")
     with transaction.atomic():
-        removed = (TOTPDevice.objects.filter(user=person).delete()[0]
-                   + StaticDevice.objects.filter(user=person).delete()[0])
+        devices = [*TOTPDevice.objects.filter(user=person),
+                   *StaticDevice.objects.filter(user=person)]
+        for device in devices:
+            device.delete()
         ended = _end_sessions(person)
         audit.record(by, "two_factor.reset", person,
-                     {"removed": str(removed), "sessions_ended": str(ended)})
+                     {"devices_removed": str(len(devices)), "sessions_ended": str(ended)})
 
 
 def refuse_single_sign_on(email: str) -> None:
