@@ -59,12 +59,14 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def force_login_includes_the_code(monkeypatch):
     """Client.force_login stands for a person fully signed in: their password and a code from
-    their authenticator app. The steps themselves go through the pages in
-    tests/accounts/test_two_factor.py."""
+    their authenticator app (with_code=False: their password only). The steps themselves go
+    through the pages in tests/accounts/test_two_factor.py."""
     force_login = Client.force_login
 
-    def signed_in_with_code(self, user, backend=None):
+    def signed_in_with_code(self, user, backend=None, with_code=True):
         force_login(self, user, backend)
+        if not with_code:
+            return
         session = self.session
         session[DEVICE_ID_SESSION_KEY] = factories.authenticator(user).persistent_id
         session.save()

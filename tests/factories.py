@@ -8,9 +8,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from familyfeedback import measures
+from familyfeedback.accounts import two_factor
 from familyfeedback.accounts.models import Membership, Role, Team, User
 from familyfeedback.casework import actions
 from familyfeedback.casework.models import Episode, Family, Person
@@ -33,6 +35,14 @@ def authenticator(person: User) -> TOTPDevice:
     """The person's authenticator app, as if they had set it up."""
     return (TOTPDevice.objects.devices_for_user(person, confirmed=True).first()
             or TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=True))
+
+
+def recovery_codes(person: User, *codes: str) -> StaticDevice:
+    """The person's recovery codes, kept hashed as setting up an app keeps them."""
+    device = StaticDevice.objects.create(user=person, name="Recovery codes", confirmed=True)
+    for code in codes:
+        device.token_set.create(token=two_factor.recovery_code_digest(code))
+    return device
 
 
 def code_now(device: TOTPDevice, steps_ahead: int = 0) -> str:

@@ -7,6 +7,7 @@ import json
 import secrets
 import threading
 import time
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -16,6 +17,20 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 CLIENT_ID = "family-feedback"
 CLIENT_SECRET = "not-a-real-secret"
 KEY_ID = "test-key-1"
+
+
+@contextmanager
+def configured(settings):
+    """A provider running for the test, and the service (pytest-django's settings) set up to sign
+    people in through it, as a council's FF_OIDC_* variables set it up."""
+    with Provider() as running:
+        settings.SINGLE_SIGN_ON = True
+        settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+        settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+        settings.OIDC_DISCOVERY_URL = running.discovery_url
+        settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS,
+                                            "familyfeedback.accounts.sso.InvitedPeopleOnly"]
+        yield running
 
 
 class Provider:

@@ -13,13 +13,7 @@ from tests import oidc_provider
 
 @pytest.fixture
 def provider(settings):
-    with oidc_provider.Provider() as running:
-        settings.SINGLE_SIGN_ON = True
-        settings.OIDC_RP_CLIENT_ID = oidc_provider.CLIENT_ID
-        settings.OIDC_RP_CLIENT_SECRET = oidc_provider.CLIENT_SECRET
-        settings.OIDC_DISCOVERY_URL = running.discovery_url
-        settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS,
-                                            "familyfeedback.accounts.sso.InvitedPeopleOnly"]
+    with oidc_provider.configured(settings) as running:
         yield running
 
 
