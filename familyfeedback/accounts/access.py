@@ -54,8 +54,10 @@ def recovery_codes_for(request) -> StaticDevice:
 def recovery_codes_to_show(request) -> list[str]:
     """The codes just made for this person, which are shown once: taken out of the session as
     they are read, so that a reload, or anyone later at the same browser, sees none."""
+    if not request.user.is_authenticated:
+        raise Http404("No such page")
     codes = request.session.pop(two_factor.NEW_CODES_SESSION_KEY, None)
-    if not request.user.is_authenticated or not codes:
+    if not codes:
         raise Http404("No such page")
     return codes
 
