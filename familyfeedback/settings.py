@@ -149,8 +149,10 @@ AUTH_PASSWORD_VALIDATORS = [
 REQUIRE_TWO_FACTOR = env_bool("FF_REQUIRE_TWO_FACTOR", True)
 # The name an authenticator app shows beside the code.
 OTP_TOTP_ISSUER = env_str("FF_TWO_FACTOR_ISSUER", "Family Feedback")
-# django-otp's own back-off after a wrong code: 1, 2, 4, 8... seconds (doubling, up to an hour),
-# which a person who mistypes never notices and a guesser of six digits cannot get past.
+# django-otp's own back-off after wrong codes in a row: 1, 2, 4, 8... seconds, which a person who
+# mistypes never notices and a guesser of six digits cannot get past. Only someone who has the
+# password can run it up; the person still gets in with a recovery code (counted apart) or an
+# administrator's reset (accounts.actions.reset_second_factor).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # Single sign-on through the council's identity provider (OpenID Connect, e.g. Entra ID): on
@@ -169,7 +171,6 @@ OIDC_RP_SIGN_ALGO = env_str("FF_OIDC_SIGN_ALGORITHM", "RS256")
 OIDC_RP_SCOPES = "openid email"
 OIDC_CREATE_USER = False
 OIDC_TIMEOUT = env_int("FF_OIDC_TIMEOUT", 10, minimum=1)
-LOGIN_REDIRECT_URL_FAILURE = "sso_refused"
 # Councils' identity providers ask for their own second factor (Entra ID's MFA), so a single
 # sign-on counts as both; a council whose provider does not sets this to 0 and its people give
 # an authenticator code as well.

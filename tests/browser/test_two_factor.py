@@ -80,7 +80,8 @@ def test_a_new_person_sets_up_their_app_and_signs_in_with_codes(live_world, live
     page.fill("#code", codes[0])
     submit(page, "Continue")
     assert page.url == f"{live_server.url}/"
-    assert "You have 9 recovery codes left" in page.locator(".govuk-notification-banner").inner_text()
+    banner = page.locator(".govuk-notification-banner").inner_text()
+    assert "You have 9 recovery codes left" in banner
 
 
 def test_a_council_account_signs_in_and_an_uninvited_one_is_refused(live_world, live_server, page,
