@@ -3,7 +3,6 @@ once, give a code (or a recovery code); and the page for a single sign-on this s
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from familyfeedback.accounts.access import (
     single_sign_on,
 )
 from familyfeedback.accounts.forms import CodeForm, RecoveryCodeForm
+from familyfeedback.lib.sent import Sent
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -25,15 +25,12 @@ def enrol(request: HttpRequest) -> HttpResponse:
     person = enrolling(request)
     device = actions.begin_enrolment(person)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            codes = actions.confirm_enrolment(person, device, form.cleaned_data["code"])
-        except ValidationError as error:
-            form.add_error("code", error)
-        else:
-            two_factor.passed_now(request, device)
-            request.session[two_factor.NEW_CODES_SESSION_KEY] = codes
-            return redirect(f"{reverse('recovery_codes')}?{request.GET.urlencode()}")
+    sent = Sent(form, lambda: actions.confirm_enrolment(person, device, form.cleaned_data["code"]),
+                refused_on="code")
+    if sent.done:
+        two_factor.passed_now(request, device)
+        request.session[two_factor.NEW_CODES_SESSION_KEY] = sent.result
+        return redirect(f"{reverse('recovery_codes')}?{request.GET.urlencode()}")
     return render(request, "accounts/enrol_two_factor.html", {
         "form": form, "secret": two_factor.spaced_secret(device.bin_key),
         "qr": two_factor.qr_svg(device.config_url), "title": "Set up your authenticator app",
@@ -52,14 +49,10 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     device = authenticator_for(request)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.check_code(device, form.cleaned_data["code"])
-        except ValidationError as error:
-            form.add_error("code", error)
-        else:
-            two_factor.passed_now(request, device)
-            return redirect(two_factor.onward(request))
+    if Sent(form, lambda: actions.check_code(device, form.cleaned_data["code"]),
+            refused_on="code").done:
+        two_factor.passed_now(request, device)
+        return redirect(two_factor.onward(request))
     return render(request, "accounts/verify_code.html", {
         "form": form, "title": "Enter the code from your authenticator app",
         "query": request.GET.urlencode(),
@@ -70,16 +63,13 @@ def verify(request: HttpRequest) -> HttpResponse:
 def recovery_sign_in(request: HttpRequest) -> HttpResponse:
     device = recovery_codes_for(request)
     form = RecoveryCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            left = actions.use_recovery_code(device, form.cleaned_data["code"])
-        except ValidationError as error:
-            form.add_error("code", error)
-        else:
-            two_factor.passed_now(request, device)
-            messages.info(request, f"You have {left} recovery codes left. If you have lost your "
-                                   "phone, ask your administrator to reset your sign-in")
-            return redirect(two_factor.onward(request))
+    sent = Sent(form, lambda: actions.use_recovery_code(device, form.cleaned_data["code"]),
+                refused_on="code")
+    if sent.done:
+        two_factor.passed_now(request, device)
+        messages.info(request, f"You have {sent.result} recovery codes left. If you have lost "
+                               "your phone, ask your administrator to reset your sign-in")
+        return redirect(two_factor.onward(request))
     return render(request, "accounts/recovery_code_sign_in.html", {
         "form": form, "title": "Enter a recovery code", "query": request.GET.urlencode(),
     })
