@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path, register_converter
 
+from familyfeedback.accounts import sso, views_two_factor
 from familyfeedback.accounts import views as accounts
 from familyfeedback.casework.views import administrations, caseload, family, sessions, support
 from familyfeedback.evaluation.views import analysis, power, survey, trials
@@ -43,6 +45,16 @@ urlpatterns = [
     path("training/<int:event_id>/attendance/", training.attendance, name="attendance"),
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/set-up/", views_two_factor.enrol, name="enrol_two_factor"),
+    path("sign-in/recovery-codes/", views_two_factor.recovery_codes, name="recovery_codes"),
+    path("sign-in/code/", views_two_factor.verify, name="verify_code"),
+    path("sign-in/recovery-code/", views_two_factor.recovery_sign_in,
+         name="recovery_code_sign_in"),
+    path("sign-in/council/", login_not_required(sso.StartView.as_view()),
+         name="oidc_authentication_init"),
+    path("sign-in/council/callback/", login_not_required(sso.CallbackView.as_view()),
+         name="oidc_authentication_callback"),
+    path("sign-in/council/refused/", views_two_factor.sso_refused, name="sso_refused"),
     path("health/", accounts.health, name="health"),
     path("audit/", accounts.audit_log, name="audit_log"),
     path("families/closed/", caseload.closed_families, name="closed_families"),

@@ -36,11 +36,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from familyfeedback.accounts import two_factor
 from familyfeedback.casework.models import Administration
 from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.models import TrainingEvent
 from familyfeedback.lib.dateinput import DatePartsWidget
-from tests import factories
+from tests import factories, oidc_provider
 from tests.casework.forms_data import record_session_post
 from tests.evaluation.builders import open_baseline
 
@@ -214,8 +215,14 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 @pytest.fixture
 def objects(world, client, settings, tmp_path):
     """A real object for every id a URL takes: a trial run here (baseline open), a family with a
-    recorded session (one record with a photo), a closed episode, a training event."""
+    recorded session (one record with a photo), a closed episode, a training event; and single
+    sign-on set up, through a provider on 127.0.0.1, so that its pages answer too."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    with oidc_provider.configured(settings):
+        yield made_objects(world, client)
+
+
+def made_objects(world, client) -> dict:
     trial, respondent, wave = open_baseline(world, client, questions=[
         {"question_id": "prev_ors", "wave": "baseline", "text": "Used the ORS before?",
          "kind": "choice", "options": "Yes\nNo"},
@@ -261,13 +268,11 @@ class Endpoint:
 
 
 def discover(world, objects) -> list[Endpoint]:
-    personas = {**world.everyone(), "anonymous": None}
+    personas = everyone(world)
     client = Client()
 
     def as_persona(name):
-        client.logout()
-        if personas[name] is not None:
-            client.force_login(personas[name])
+        become(client, personas[name])
 
     found, drawn = [], {}  # drawn: action path -> (persona, DrawnForm)
     pages = []
@@ -283,7 +288,11 @@ def discover(world, objects) -> list[Endpoint]:
             for persona in personas:
                 as_persona(persona)
                 response = client.get(url)
-                if response.status_code == 200:
+                # A public page may send anyone elsewhere: single sign-on to the provider.
+                if response.status_code == 200 or (personas[persona] is None
+                                                   and response.status_code == 302
+                                                   and urlsplit(response["Location"]).path
+                                                   != reverse("login")):
                     reached = (url, persona, response)
                     break
                 if response.status_code == 405:
@@ -321,6 +330,36 @@ def discover(world, objects) -> list[Endpoint]:
     return found
 
 
+@dataclass
+class SigningIn:
+    """Someone part-way through signing in: their password given and no code yet, or (with
+    new_codes) their app just set up and their recovery codes about to be shown."""
+    user: object
+    new_codes: bool = False
+
+
+def everyone(world) -> dict:
+    setting_up = factories.user("sam@example.test", team=world.team)
+    giving_a_code = factories.user("gil@example.test", team=world.team)
+    factories.authenticator(giving_a_code)
+    factories.recovery_codes(giving_a_code, "abcd-efgh-2345")
+    return {**world.everyone(), "anonymous": None, "setting up": SigningIn(setting_up),
+            "giving a code": SigningIn(giving_a_code),
+            "just set up": SigningIn(giving_a_code, new_codes=True)}
+
+
+def become(client: Client, persona) -> None:
+    client.logout()
+    if isinstance(persona, SigningIn):
+        client.force_login(persona.user, with_code=persona.new_codes)
+        if persona.new_codes:
+            session = client.session
+            session[two_factor.NEW_CODES_SESSION_KEY] = ["abcd-efgh-2345"]
+            session.save()
+    elif persona is not None:
+        client.force_login(persona)
+
+
 def _to_sign_in(response) -> bool:
     return response.status_code == 302 and reverse("login") in response["Location"]
 
@@ -349,7 +388,7 @@ def test_no_hostile_value_makes_a_server_error(world, objects):
     assert {e.name for e in endpoints} >= {"dashboards", "power", "new_trial", "record_session",
                                            "survey_link_answer", "attendance", "trial_teams"}
     assert sum(len(e.fuzzed) for e in endpoints) > 100  # the forms' fields were found
-    people = {**world.everyone(), "anonymous": None}
+    people = everyone(world)
     client = Client()
     failures, timings = [], []
 
@@ -382,9 +421,7 @@ def fuzz(endpoint: Endpoint, client: Client, people: dict) -> None:
         sent = payload(data, endpoint)
         point = transaction.savepoint()
         try:
-            client.logout()
-            if people[endpoint.persona] is not None:
-                client.force_login(people[endpoint.persona])
+            become(client, people[endpoint.persona])
             try:
                 response = (client.get(url, sent) if endpoint.method == "get"
                             else client.post(url, sent))

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from familyfeedback.accounts import two_factor
 from familyfeedback.accounts.models import FAMILY_ROLES, Role
 
 FIGURES = {Role.TEAM_MANAGER, Role.DATA_TEAM}
@@ -23,6 +24,8 @@ ITEMS = (
 def navigation(request) -> list[dict]:
     """The design system's navigation items for the signed-in person."""
     if not request or not request.user.is_authenticated:  # error pages may have no request
+        return []
+    if not two_factor.passed(request):  # part-way through signing in: nowhere to go yet
         return []
     here = request.resolver_match.url_name if request.resolver_match else None
     return [{"href": reverse(page), "text": text, "active": here in current}
