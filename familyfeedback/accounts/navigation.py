@@ -26,4 +26,4 @@ def navigation(request) -> list[dict]:
         return []
     here = request.resolver_match.url_name if request.resolver_match else None
     return [{"href": reverse(page), "text": text, "active": here in current}
-            for text, page, current, roles in ITEMS if request.user.role in roles]
+            for text, page, current, roles in ITEMS if request.user.has_role(*roles)]

@@ -37,7 +37,8 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo sign-ins (password: the DEMO_PASSWORD variable, "
                           "default family-feedback-demo):")
         for login in demo.LOGINS:
-            self.stdout.write(f"  {login.email:<28} {login.role:<14} {login.note}")
+            roles = " and ".join(login.roles)
+            self.stdout.write(f"  {login.email:<28} {roles:<14} {login.note}")
         self.stdout.write(f"\nOpen {url} and sign in.\n")
 
 
