@@ -29,6 +29,7 @@ ALLOWED = {
     ("survey_link", "access"): "a personal link: the token is the check (respondent_by_token)",
     ("survey_link_answer", "access"): "a personal link: the token is the check",
     ("reminders", "access"): "a signed-in person's own choice: signing in is the check",
+    ("accept_invitation", "access"): "a set-up link: the token is the check (invited_person)",
     ("audit_log", "reads GET by key"): "Django's Paginator validates the page number itself",
 }
 

@@ -5,6 +5,9 @@ from django.urls import reverse
 from familyfeedback.accounts.models import FAMILY_ROLES, Role
 
 FIGURES = {Role.TEAM_MANAGER, Role.DATA_TEAM}
+# The administrator's pages of people and teams, under one item.
+ADMINISTRATION = {"people", "invite", "person", "teams", "new_team", "edit_team", "archive_team",
+                  "team_managers", "join_team", "move_team"}
 
 # (text, page, the pages it is the current item for, who sees it), in the order shown.
 ITEMS = (
@@ -16,6 +19,7 @@ ITEMS = (
      {Role.EVALUATOR}),
     ("Surveys", "surveys", {"surveys", "survey_answer"}, FAMILY_ROLES),
     ("Email reminders", "reminders", {"reminders"}, FAMILY_ROLES),
+    ("Administration", "people", ADMINISTRATION, {Role.ADMINISTRATOR}),
     ("Audit log", "audit_log", {"audit_log"}, {Role.ADMINISTRATOR}),
 )
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from familyfeedback import measures
+from familyfeedback.accounts.models import User
 from familyfeedback.casework.actions import Entry, check_session_date
 from familyfeedback.casework.models import Administration, NotAdministeredReason, Person, Session
 from familyfeedback.casework.wording import MeasureWords, labels_for
@@ -307,3 +308,24 @@ class CloseSupportForm(forms.Form):
 
 class ReopenSupportForm(forms.Form):
     opened_on = DatePartsField(subject="The date support starts again")
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(max_length=100, error_messages={
+        "required": "Enter the team's name",
+        "max_length": "The team's name must be 100 characters or fewer"})
+
+
+class RenameTeamForm(versions.VersionedForm, TeamForm):
+    pass
+
+
+class ManagersForm(forms.Form):
+    managers = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(), required=False,
+        error_messages={"invalid_choice": "Choose managers from the list",
+                        "invalid_pk_value": "Choose managers from the list"})
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["managers"].queryset = choices
