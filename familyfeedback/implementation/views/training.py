@@ -43,7 +43,7 @@ def training(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def add_event(request: HttpRequest) -> HttpResponse:
-    teams = list(dashboard_teams(request.user))
+    teams = list(dashboard_teams(request.user).active())  # an archived team is not invited
     form = EventForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         try:
