@@ -24,26 +24,25 @@ def audit_entries_for(user: User) -> QuerySet[AuditEntry]:
 def get_user_for(user: User, user_id: int) -> User:
     """Any account of the service, for an administrator."""
     require_administrator(user)
-    found = User.objects.filter(pk=user_id).first()
-    if found is None:
-        raise Http404("No such person")
-    return found
+    return _one(User.objects.all(), user_id, "No such person")
 
 
 def get_membership_for(user: User, membership_id: int) -> Membership:
     require_administrator(user)
-    found = Membership.objects.filter(pk=membership_id).select_related("user", "team").first()
-    if found is None:
-        raise Http404("No such membership")
-    return found
+    return _one(Membership.objects.select_related("user", "team"), membership_id,
+                "No such membership")
 
 
 def get_team_for(user: User, team_id: int) -> Team:
     require_administrator(user)
-    found = Team.objects.filter(pk=team_id).first()
-    if found is None:
-        raise Http404("No such team")
-    return found
+    return _one(Team.objects.all(), team_id, "No such team")
+
+
+def _one(found: QuerySet, pk: int, missing: str):
+    try:
+        return found.get(pk=pk)
+    except found.model.DoesNotExist:
+        raise Http404(missing) from None
 
 
 def invited_person(uidb64: str, token: str) -> User | None:
