@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from familyfeedback.accounts import actions
 from familyfeedback.accounts.models import Role, Team, User, describe_roles
 from familyfeedback.lib import versions
+from familyfeedback.lib.choices import RecordsField
 
 ROLE_CHOICES = Role.choices
 
 
-def _teams_field(required_message: str | None = None) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+def _teams_field(required_message: str | None = None) -> RecordsField:
+    return RecordsField(
         queryset=Team.objects.active(), required=required_message is not None,
         error_messages={"required": required_message or "",
                         "invalid_choice": "Choose teams from the list",

@@ -16,6 +16,7 @@ from familyfeedback.casework.actions import Entry, check_session_date
 from familyfeedback.casework.models import Administration, NotAdministeredReason, Person, Session
 from familyfeedback.casework.wording import MeasureWords, labels_for
 from familyfeedback.lib import versions
+from familyfeedback.lib.choices import RecordsField
 from familyfeedback.lib.dateinput import DatePartsField
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.pictures import check_picture
@@ -321,7 +322,7 @@ class RenameTeamForm(versions.VersionedForm, TeamForm):
 
 
 class ManagersForm(forms.Form):
-    managers = forms.ModelMultipleChoiceField(
+    managers = RecordsField(
         queryset=User.objects.none(), required=False,
         error_messages={"invalid_choice": "Choose managers from the list",
                         "invalid_pk_value": "Choose managers from the list"})

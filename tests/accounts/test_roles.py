@@ -1,17 +1,24 @@
 """A person may hold several roles, and then reaches what each of them reaches."""
 
+import io
 import re
+from datetime import timedelta
 
 import pytest
+from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import timezone
 
 from familyfeedback.accounts.models import Role
 from familyfeedback.casework.access import families_for
 from familyfeedback.implementation.access import dashboard_teams
+from familyfeedback.measures import schedules
 from tests import factories
 from tests.accounts.test_navigation import navigation_of
+from tests.implementation.test_reminders import session_with_one_unrated
 
 
 def test_a_practitioner_who_also_manages_another_team_sees_both_teams_families(world, client):
@@ -66,3 +73,17 @@ def test_the_migration_gives_each_person_the_role_they_had():
     assert list(grants) == [("m@example.test", "team_manager")]
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_practitioner_who_also_manages_a_team_gets_both_weekly_emails(world, settings):
+    settings.SCHEDULE = schedules.parse("every_session")
+    both = factories.user("bea@example.test", team=world.team, manages=world.other_team,
+                          roles=(Role.PRACTITIONER, Role.TEAM_MANAGER))
+    fam = factories.family(world.team, both, ages=(35, 9), name="Crane family")
+    adult, child = fam.people.order_by("date_of_birth")
+    session_with_one_unrated(both, fam, timezone.localdate() - timedelta(days=10),
+                             unrated=child, low_srs=adult)
+    call_command("send_reminders", stdout=io.StringIO())
+    subjects = sorted(m.subject for m in mail.outbox if m.to == [both.email])
+    assert subjects == ["Family Feedback: ratings and alerts this week",
+                        "Family Feedback: your team's use of the tools"]
