@@ -237,7 +237,7 @@ def rename_team(by: User, team: Team, *, name: str, opened: dict) -> None:
     team.name = name
 
 
-def set_managers(by: User, team: Team, managers) -> None:
+def set_managers(by: User, team: Team, *, managers) -> None:
     """Make `managers` the team's managers now. A new manager's membership as a member ends and
     one as manager starts today; a manager no longer chosen leaves the team, so the dates say
     who managed it when."""

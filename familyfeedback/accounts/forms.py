@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from familyfeedback.accounts import actions
 from familyfeedback.accounts.models import Role, Team, User, describe_roles
 from familyfeedback.lib import versions
-from familyfeedback.lib.choices import RecordsField
+from familyfeedback.lib.record_choices import RecordsField
 
 ROLE_CHOICES = Role.choices
 
@@ -55,14 +55,23 @@ class PeopleFilterForm(forms.Form):
 
 
 class RolesForm(versions.VersionedForm):
+    """A person's roles. They travel in the page's version as their values, comma-separated
+    (actions.roles_version), and are shown in words after a conflict."""
+
     roles = forms.MultipleChoiceField(choices=ROLE_CHOICES, error_messages={
         "required": "Choose at least one role", "invalid_choice": "Choose roles from the list"})
 
-    def redrawn_roles(self, conflict: versions.EditConflict) -> tuple[list[dict], "RolesForm"]:
-        """After a colleague changed the roles: what they changed, in words, and the form again
-        with this person's choice kept (the roles travel as their values, comma-separated)."""
-        mine = {"roles": ",".join(sorted(self.cleaned_data["roles"]))}
-        changed, form = self.redrawn(conflict, mine, {"roles": "Roles"})
+    @classmethod
+    def of(cls, person: User, data=None) -> "RolesForm":
+        return cls(data, record=actions.roles_version(person),
+                   initial={"roles": sorted(person.roles)})
+
+    def shown(self) -> dict:
+        return {"roles": ",".join(sorted(self.cleaned_data["roles"]))}
+
+    def after_conflict(self, conflict: versions.EditConflict,
+                       labels: dict[str, str]) -> tuple[list[dict], "RolesForm"]:
+        changed, form = super().after_conflict(conflict, labels)
         form.initial["roles"] = form.initial["roles"].split(",")
         for row in changed:
             for key in ("then", "now", "mine"):

@@ -25,10 +25,10 @@ from familyfeedback.accounts.forms import (
     RolesForm,
     SetPasswordForm,
 )
-from familyfeedback.lib import versions
-from familyfeedback.lib.errors import conflict_summary, error_summary
+from familyfeedback.lib.sent import Sent, saved
 
 PER_PAGE = 25
+ROLE_LABELS = {"roles": "Roles"}
 # The set-up page's address once the link's token is moved into the session, so that the token
 # is in the address bar (and any access log) only for the one redirect.
 SET_PASSWORD = "set-password"
@@ -58,43 +58,31 @@ def people(request: HttpRequest) -> HttpResponse:
 def invite(request: HttpRequest) -> HttpResponse:
     require_administrator(request.user)
     form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = actions.invite(request.user, **form.cleaned_data, site=site_of(request))
-        except actions.InvitationNotSent as error:
-            messages.warning(request, f"{error.person} was added, but the email was not sent "
-                             f"({error.why}). Send the invitation again once email works")
-            return redirect("person", user_id=error.person.pk)
-        except ValidationError as error:
-            form.add_error("roles" if error.code == "no_role" else "email", error)
-        else:
-            messages.success(request, f"Invitation sent to {person.email}")
-            return redirect("person", user_id=person.pk)
+    try:
+        sent = Sent(form, lambda: actions.invite(request.user, **form.cleaned_data,
+                                                 site=site_of(request)), refused_on="email")
+    except actions.InvitationNotSent as error:
+        messages.warning(request, f"{error.person} was added, but the email was not sent "
+                         f"({error.why}). Send the invitation again once email works")
+        return redirect("person", user_id=error.person.pk)
+    if sent.done:
+        return saved(request, f"Invitation sent to {sent.result.email}", "person",
+                     user_id=sent.result.pk)
     return render(request, "accounts/invite.html", {
-        "form": form, "errors": error_summary(form), "title": "Invite a person",
+        "form": sent.form, "errors": sent.errors, "title": "Invite a person",
         "invitation_days": settings.INVITATION_DAYS})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def person(request: HttpRequest, user_id: int) -> HttpResponse:
     person = get_user_for(request.user, user_id)
-    opened = actions.roles_version(person)
-    form = RolesForm(request.POST or None,
-                     initial={"roles": sorted(person.roles), "version": versions.stamp(opened)})
-    changed = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.grant_roles(request.user, person, roles=form.cleaned_data["roles"],
-                                opened=form.cleaned_data["version"])
-        except versions.EditConflict as conflict:
-            changed, form = form.redrawn_roles(conflict)
-        except ValidationError as error:
-            form.add_error("roles", error)
-        else:
-            messages.success(request, f"{person}'s roles saved")
-            return redirect("person", user_id=person.pk)
-    return _person_page(request, person, roles_form=form, changed=changed,
-                        errors=error_summary(form) or conflict_summary(changed))
+    form = RolesForm.of(person, request.POST or None)
+    sent = Sent(form, lambda: actions.grant_roles(request.user, person, **form.edit()),
+                refused_on="roles", labels=ROLE_LABELS)
+    if sent.done:
+        return saved(request, f"{person}'s roles saved", "person", user_id=person.pk)
+    return _person_page(request, person, roles_form=sent.form, changed=sent.changed,
+                        errors=sent.errors)
 
 
 @require_POST
@@ -116,16 +104,12 @@ def resend_invitation(request: HttpRequest, user_id: int) -> HttpResponse:
 def join_team(request: HttpRequest, user_id: int) -> HttpResponse:
     person = get_user_for(request.user, user_id)
     form = JoinTeamForm(request.POST)
-    if form.is_valid():
-        try:
-            membership = actions.join_team(request.user, person, form.cleaned_data["team"],
-                                           manages=form.cleaned_data["manages"])
-        except ValidationError as error:
-            form.add_error("team", error)
-        else:
-            messages.success(request, f"{person} is now in {membership.team}")
-            return redirect("person", user_id=person.pk)
-    return _person_page(request, person, join_form=form, errors=error_summary(form))
+    sent = Sent(form, lambda: actions.join_team(request.user, person, **form.cleaned_data),
+                refused_on="team")
+    if sent.done:
+        return saved(request, f"{person} is now in {sent.result.team}", "person",
+                     user_id=person.pk)
+    return _person_page(request, person, join_form=form, errors=sent.errors)
 
 
 @require_POST
@@ -144,17 +128,13 @@ def end_membership(request: HttpRequest, membership_id: int) -> HttpResponse:
 def move_team(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = get_membership_for(request.user, membership_id)
     form = MoveTeamForm(request.POST, prefix=f"move-{membership.pk}")
-    if form.is_valid():
-        try:
-            moved = actions.move_team(request.user, membership, form.cleaned_data["to"])
-        except ValidationError as error:
-            form.add_error("to", error)
-        else:
-            messages.success(request, f"{membership.user} moved from {membership.team} to "
-                                      f"{moved.team}")
-            return redirect("person", user_id=membership.user_id)
+    sent = Sent(form, lambda: actions.move_team(request.user, membership, **form.cleaned_data),
+                refused_on="to")
+    if sent.done:
+        return saved(request, f"{membership.user} moved from {membership.team} to "
+                              f"{sent.result.team}", "person", user_id=membership.user_id)
     return _person_page(request, membership.user, move_forms={membership.pk: form},
-                        errors=error_summary(form))
+                        errors=sent.errors)
 
 
 def _person_page(request, person, *, roles_form=None, join_form=None, move_forms=None,
@@ -164,12 +144,9 @@ def _person_page(request, person, *, roles_form=None, join_form=None, move_forms
     for row in memberships:
         pk = row["membership"].pk
         row["move_form"] = move_forms.get(pk) or MoveTeamForm(prefix=f"move-{pk}")
-    if roles_form is None:
-        opened = actions.roles_version(person)
-        roles_form = RolesForm(initial={"roles": sorted(person.roles),
-                                        "version": versions.stamp(opened)})
     return render(request, "accounts/person.html", {
-        "person": person, "status": presenters.status(person), "roles_form": roles_form,
+        "person": person, "status": presenters.status(person),
+        "roles_form": roles_form or RolesForm.of(person),
         "changed": changed, "memberships": memberships, "join_form": join_form or JoinTeamForm(),
         "errors": errors, "title": str(person)})
 
@@ -186,16 +163,11 @@ def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResp
         request.session[_TOKEN_KEY] = token
         return redirect("accept_invitation", uidb64=uidb64, token=SET_PASSWORD)
     form = SetPasswordForm(person, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.accept_invitation(person, form.cleaned_data["password"])
-        except ValidationError as error:
-            form.add_error("password", error)
-        else:
-            request.session.pop(_TOKEN_KEY, None)
-            messages.success(request, "Your password is set. Sign in with your email address "
-                                      "and the new password")
-            return redirect("login")
+    sent = Sent(form, lambda: actions.accept_invitation(person, form.cleaned_data["password"]),
+                refused_on="password")
+    if sent.done:
+        request.session.pop(_TOKEN_KEY, None)
+        return saved(request, "Your password is set. Sign in with your email address and the "
+                              "new password", "login")
     return render(request, "accounts/set_password.html", {
-        "form": form, "person": person, "errors": error_summary(form),
-        "title": "Set your password"})
+        "form": form, "person": person, "errors": sent.errors, "title": "Set your password"})

@@ -12,14 +12,14 @@ from django.utils import timezone
 
 from familyfeedback import measures
 from familyfeedback.accounts.models import User
-from familyfeedback.casework.actions import Entry, check_session_date
+from familyfeedback.casework.actions import NewAdministration, check_session_date
 from familyfeedback.casework.models import Administration, NotAdministeredReason, Person, Session
 from familyfeedback.casework.wording import MeasureWords, labels_for
 from familyfeedback.lib import versions
-from familyfeedback.lib.choices import RecordsField
 from familyfeedback.lib.dateinput import DatePartsField
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.pictures import check_picture
+from familyfeedback.lib.record_choices import RecordsField
 
 
 def check_items(form: forms.Form, measure, words: MeasureWords, raw: dict, cleaned: dict,
@@ -110,11 +110,12 @@ class MeasureForm(forms.Form):
         cleaned = super().clean()
         status = cleaned.get("status")
         shown = cleaned.get("shown_measure")
-        if shown and shown != self.measure.code:
-            age = measures.age_on(self.person.date_of_birth, self.on)
-            self.add_error("status", f"{self.person.first_name} was {age} on the session date, "
-                                     f"so the {self.measure.code} applies, not the {shown}. "
-                                     "Check the answers below and save again")
+        wrong = (measures.wrong_form(self.measure.tool, shown, self.person.date_of_birth,
+                                     self.on) if shown else None)
+        if wrong:
+            self.add_error("status", f"{self.person.first_name} was {wrong.age} on the session "
+                                     f"date, so the {wrong.right.code} applies, not the "
+                                     f"{wrong.given}. Check the answers below and save again")
         elif not status:
             self.add_error("status", f"Select whether {self.person.first_name} completed the "
                                      f"{self.measure.code} or say why not")
@@ -142,7 +143,7 @@ class MeasureForm(forms.Form):
             check_items(self, self.measure, self.words, raw, cleaned, f"{self.subject}: ")
         return cleaned
 
-    def entry(self) -> Entry | None:
+    def new_administration(self) -> NewAdministration | None:
         data = self.cleaned_data
         if data["status"] == NOT_DUE:
             return None
@@ -150,7 +151,7 @@ class MeasureForm(forms.Form):
         items: dict[str, Decimal] = {}
         if completed and self.measure.kind == "lines":
             items = {item.key: data[item.key] for item in self.measure.items}
-        return Entry(
+        return NewAdministration(
             person=self.person,
             tool=self.measure.tool,
             measure=self.measure.code,
@@ -201,7 +202,8 @@ class RecordSessionForms:
         data = self.session.cleaned_data
         return {"token": data["token"], "on": self.on, "kind": data["kind"],
                 "present": self.session.present_people(), "notes": data["notes"],
-                "entries": [e for e in (f.entry() for f in self.checked) if e is not None],
+                "entries": [new for new in (f.new_administration() for f in self.checked)
+                            if new is not None],
                 "another_session": data["another_session"]}
 
     def errors(self) -> list[dict]:

@@ -1,18 +1,17 @@
-"""A choice of several records, refused plainly when a value is not one of those offered."""
+"""Choices for a model field, declared as one table of (stored value, label) pairs.
 
-from django import forms
-from django.core.exceptions import ValidationError
+Each member is named after its value in capitals (team_manager is Role.TEAM_MANAGER), so the
+table says each value once and a member's name cannot drift from the value stored."""
+
+import sys
+
+from django.db import models
 
 
-class RecordsField(forms.ModelMultipleChoiceField):
-    """Django's ModelMultipleChoiceField, but the values are checked against the choices offered
-    before any query: Django looks them up with IN, where a huge number overflows SQLite's
-    integers and becomes a server error instead of a message."""
-
-    def _check_values(self, value):
-        offered = {str(pk) for pk in self.queryset.values_list("pk", flat=True)}
-        for chosen in value:
-            if str(chosen) not in offered:
-                raise ValidationError(self.error_messages["invalid_choice"],
-                                      code="invalid_choice", params={"value": chosen})
-        return super()._check_values(value)
+def choices(qualname: str, table: list[tuple[str, str]]) -> type[models.TextChoices]:
+    """The TextChoices class of this table. qualname is its name where it is declared
+    ("Session.Kind" inside Session), so that it pickles and prints as a class written out by
+    hand would; like namedtuple, it takes its module from the caller."""
+    members = [(value.upper(), (value, label)) for value, label in table]
+    return models.TextChoices(qualname.rpartition(".")[2], members,
+                              module=sys._getframe(1).f_globals["__name__"], qualname=qualname)

@@ -13,8 +13,9 @@ from familyfeedback.accounts.access import get_team_for, require_administrator
 from familyfeedback.casework import actions, queries
 from familyfeedback.casework.forms import ManagersForm, RenameTeamForm, TeamForm
 from familyfeedback.casework.presenters import team_rows
-from familyfeedback.lib import versions
-from familyfeedback.lib.errors import conflict_summary, error_summary
+from familyfeedback.lib.sent import Sent, saved
+
+TEAM_LABELS = {"name": "Name"}
 
 
 @require_safe
@@ -29,50 +30,35 @@ def teams(request: HttpRequest) -> HttpResponse:
 def new_team(request: HttpRequest) -> HttpResponse:
     require_administrator(request.user)
     form = TeamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = accounts.create_team(request.user, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            form.add_error("name", error)
-        else:
-            messages.success(request, f"{team} created: now choose its managers")
-            return redirect("edit_team", team_id=team.pk)
+    sent = Sent(form, lambda: accounts.create_team(request.user, **form.cleaned_data),
+                refused_on="name")
+    if sent.done:
+        return saved(request, f"{sent.result} created: now choose its managers", "edit_team",
+                     team_id=sent.result.pk)
     return render(request, "casework/new_team.html",
-                  {"form": form, "errors": error_summary(form), "title": "Create a team"})
+                  {"form": form, "errors": sent.errors, "title": "Create a team"})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit_team(request: HttpRequest, team_id: int) -> HttpResponse:
     team = get_team_for(request.user, team_id)
-    form = RenameTeamForm(request.POST or None,
-                          initial={"name": team.name, "version": versions.stamp(
-                              {"name": team.name})})
-    changed = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            accounts.rename_team(request.user, team, name=form.cleaned_data["name"],
-                                 opened=form.cleaned_data["version"])
-        except versions.EditConflict as conflict:
-            changed, form = form.redrawn(conflict, {"name": form.cleaned_data["name"]},
-                                         {"name": "Name"})
-        except ValidationError as error:
-            form.add_error("name", error)
-        else:
-            messages.success(request, f"Team renamed {team}")
-            return redirect("edit_team", team_id=team.pk)
-    return _team_page(request, team, rename_form=form, changed=changed,
-                      errors=error_summary(form) or conflict_summary(changed))
+    form = RenameTeamForm(request.POST or None, record={"name": team.name})
+    sent = Sent(form, lambda: accounts.rename_team(request.user, team, **form.edit()),
+                refused_on="name", labels=TEAM_LABELS)
+    if sent.done:
+        return saved(request, f"Team renamed {team}", "edit_team", team_id=team.pk)
+    return _team_page(request, team, rename_form=sent.form, changed=sent.changed,
+                      errors=sent.errors)
 
 
 @require_POST
 def team_managers(request: HttpRequest, team_id: int) -> HttpResponse:
     team = get_team_for(request.user, team_id)
     form = ManagersForm(request.POST, choices=people.possible_managers())
-    if form.is_valid():
-        accounts.set_managers(request.user, team, form.cleaned_data["managers"])
-        messages.success(request, f"{team}'s managers saved")
-        return redirect("edit_team", team_id=team.pk)
-    return _team_page(request, team, managers_form=form, errors=error_summary(form))
+    sent = Sent(form, lambda: accounts.set_managers(request.user, team, **form.cleaned_data))
+    if sent.done:
+        return saved(request, f"{team}'s managers saved", "edit_team", team_id=team.pk)
+    return _team_page(request, team, managers_form=form, errors=sent.errors)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -98,8 +84,7 @@ def _team_page(request, team, *, rename_form=None, managers_form=None, changed=(
     managers = people.current_managers(team)
     return render(request, "casework/edit_team.html", {
         "team": team, "changed": changed, "errors": errors,
-        "rename_form": rename_form or RenameTeamForm(initial={
-            "name": team.name, "version": versions.stamp({"name": team.name})}),
+        "rename_form": rename_form or RenameTeamForm(record={"name": team.name}),
         "managers_form": managers_form or ManagersForm(
             initial={"managers": [m.pk for m in managers]}, choices=people.possible_managers()),
         "title": str(team)})
