@@ -44,6 +44,7 @@ def possible_managers() -> QuerySet[User]:
             .order_by("full_name", "email"))
 
 
-def current_managers(team: Team) -> list[User]:
-    return [m.user for m in Membership.objects.current().filter(
-        team=team, kind=Membership.Kind.MANAGER).select_related("user")]
+def current_memberships(team: Team) -> list[Membership]:
+    """Who is in the team now, managers first, by name."""
+    return list(Membership.objects.current().filter(team=team).select_related("user")
+                .order_by("kind", "user__full_name"))

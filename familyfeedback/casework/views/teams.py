@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from familyfeedback.accounts import actions as accounts
 from familyfeedback.accounts import queries as people
 from familyfeedback.accounts.access import get_team_for, require_administrator
+from familyfeedback.accounts.models import Membership
 from familyfeedback.casework import actions, queries
 from familyfeedback.casework.forms import ManagersForm, RenameTeamForm, TeamForm
 from familyfeedback.casework.presenters import team_rows
@@ -81,9 +82,10 @@ def archive_team(request: HttpRequest, team_id: int) -> HttpResponse:
 
 def _team_page(request, team, *, rename_form=None, managers_form=None, changed=(),
                errors=()) -> HttpResponse:
-    managers = people.current_managers(team)
+    memberships = people.current_memberships(team)
+    managers = [m.user for m in memberships if m.kind == Membership.Kind.MANAGER]
     return render(request, "casework/edit_team.html", {
-        "team": team, "changed": changed, "errors": errors,
+        "team": team, "changed": changed, "errors": errors, "memberships": memberships,
         "rename_form": rename_form or RenameTeamForm(record={"name": team.name}),
         "managers_form": managers_form or ManagersForm(
             initial={"managers": [m.pk for m in managers]}, choices=people.possible_managers()),
