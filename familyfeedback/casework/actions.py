@@ -103,6 +103,10 @@ def record_session(
     if not another_session:
         earlier = Session.objects.filter(family=family, date=on, practitioner=actor).first()
         if earlier is not None:
+            # The same form sent twice at once: its twin may have saved since the check above.
+            existing = _already_sent(token, family, actor)
+            if existing is not None:
+                return existing, False
             raise SameDaySession(earlier)
     present_ids = {p.pk for p in present}
     for entry in entries:
