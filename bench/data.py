@@ -64,7 +64,7 @@ def build_caseloads(plan: Caseloads) -> str:
     from django.utils import timezone
 
     from familyfeedback import measures
-    from familyfeedback.accounts.models import Membership, Team, User
+    from familyfeedback.accounts.models import Membership, RoleGrant, Team, User
     from familyfeedback.casework import trajectories
     from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
     from familyfeedback.demo import ratings
@@ -76,9 +76,10 @@ def build_caseloads(plan: Caseloads) -> str:
                                           for n in range(plan.teams)])
         workers = User.objects.bulk_create([
             User(email=f"worker.{n + 1}@bench.test", full_name=f"Worker {n + 1}",
-                 password="!", role="practitioner")
+                 password="!")
             for n in range(plan.open_families // plan.caseload)
         ])
+        RoleGrant.objects.bulk_create([RoleGrant(user=w, role="practitioner") for w in workers])
         Membership.objects.bulk_create([Membership(user=w, team=teams[n % plan.teams])
                                         for n, w in enumerate(workers)])
         # Open families: worker n has families n, n + 50, n + 100, ... (30 each).
@@ -288,7 +289,7 @@ def build_council(size: int) -> str:
     from django.utils import timezone
 
     from familyfeedback import measures
-    from familyfeedback.accounts.models import Membership, Team, User
+    from familyfeedback.accounts.models import Membership, RoleGrant, Team, User
     from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
     from familyfeedback.implementation.models import Attendance, TrainingEvent
 
@@ -314,16 +315,20 @@ def build_council(size: int) -> str:
                                           for n in range(n_teams)])
         workers = User.objects.bulk_create([
             User(email=f"worker.{n + 1}@bench.test", full_name=f"Worker {n + 1:05d}",
-                 password=unusable, role="practitioner", job_title=weighted(rng, JOB_TITLES))
+                 password=unusable, job_title=weighted(rng, JOB_TITLES))
             for n in range(n_workers + n_idle)
         ], batch_size=2000)
         managers = User.objects.bulk_create([
             User(email=f"manager.{n + 1}@bench.test", full_name=f"Manager {n + 1}",
-                 password=unusable, role="team_manager", job_title="team_manager")
+                 password=unusable, job_title="team_manager")
             for n in range(n_teams)
         ], batch_size=2000)
-        User.objects.create(email="data@bench.test", full_name="Data team", password=unusable,
-                            role="data_team")
+        data_team = User.objects.create(email="data@bench.test", full_name="Data team",
+                                        password=unusable)
+        RoleGrant.objects.bulk_create(
+            [RoleGrant(user=w, role="practitioner") for w in workers]
+            + [RoleGrant(user=m, role="team_manager") for m in managers]
+            + [RoleGrant(user=data_team, role="data_team")], batch_size=5000)
         team_of = {w.pk: teams[n % n_teams] for n, w in enumerate(workers)}
         Membership.objects.bulk_create(
             [Membership(user=w, team=team_of[w.pk], kind="member") for w in workers]
@@ -482,7 +487,7 @@ def describe_service() -> str:
     first = Session.objects.order_by("date").values_list("date", flat=True).first()
     last = Session.objects.order_by("-date").values_list("date", flat=True).first()
     return (f"{Team.objects.count()} teams, "
-            f"{User.objects.filter(role='practitioner').count()} practitioners, "
+            f"{User.objects.filter(role_grants__role='practitioner').count()} practitioners, "
             f"{Family.objects.count():,} families "
             f"({Episode.objects.filter(closed_on__isnull=True).count():,} open), "
             f"{Person.objects.count():,} people, {Session.objects.count():,} sessions "

@@ -237,6 +237,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # The address people reach the service at, for links in emails (blank: the email names the page).
 SITE_URL = env_str("FF_SITE_URL", "").rstrip("/")
+# How long an invitation's set-up link works; resending one makes a new link and kills the old.
+INVITATION_DAYS = env_int("FF_INVITATION_DAYS", 7, minimum=1)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

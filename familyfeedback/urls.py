@@ -2,9 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, register_converter
 
-from familyfeedback.accounts import sso, views_two_factor
+from familyfeedback.accounts import people_views, sso, views_two_factor
 from familyfeedback.accounts import views as accounts
-from familyfeedback.casework.views import administrations, caseload, family, sessions, support
+from familyfeedback.casework.views import (
+    administrations,
+    caseload,
+    family,
+    sessions,
+    support,
+    teams,
+)
 from familyfeedback.evaluation.views import analysis, power, survey, trials
 from familyfeedback.implementation.views import dashboards, reminders, supervision, training
 from familyfeedback.lib.converters import DottedNumberConverter, TokenConverter
@@ -57,6 +64,26 @@ urlpatterns = [
     path("sign-in/council/refused/", views_two_factor.sso_refused, name="sso_refused"),
     path("health/", accounts.health, name="health"),
     path("audit/", accounts.audit_log, name="audit_log"),
+    path("administration/people/", people_views.people, name="people"),
+    path("administration/people/invite/", people_views.invite, name="invite"),
+    path("administration/people/<int:user_id>/", people_views.person, name="person"),
+    path("administration/people/<int:user_id>/resend/", people_views.resend_invitation,
+         name="resend_invitation"),
+    path("administration/people/<int:user_id>/teams/", people_views.join_team,
+         name="join_team"),
+    path("administration/memberships/<int:membership_id>/end/", people_views.end_membership,
+         name="end_membership"),
+    path("administration/memberships/<int:membership_id>/move/", people_views.move_team,
+         name="move_team"),
+    path("administration/teams/", teams.teams, name="teams"),
+    path("administration/teams/new/", teams.new_team, name="new_team"),
+    path("administration/teams/<int:team_id>/", teams.edit_team, name="edit_team"),
+    path("administration/teams/<int:team_id>/managers/", teams.team_managers,
+         name="team_managers"),
+    path("administration/teams/<int:team_id>/archive/", teams.archive_team,
+         name="archive_team"),
+    path("invitation/<str:uidb64>/<str:token>/", people_views.accept_invitation,
+         name="accept_invitation"),
     path("families/closed/", caseload.closed_families, name="closed_families"),
     path("families/<int:family_id>/", family.family, name="family"),
     path("families/<int:family_id>/people/new/", family.add_person, name="add_person"),

@@ -21,9 +21,10 @@ PASSWORD = "correct horse battery staple"
 
 
 def user(email: str, role: str = Role.PRACTITIONER, team: Team | None = None,
-         manages: Team | None = None) -> User:
+         manages: Team | None = None, roles: tuple[str, ...] | None = None) -> User:
+    """A person with one role, or with several (roles=...)."""
     made = User.objects.create_user(email, PASSWORD, full_name=email.split("@")[0].title(),
-                                    role=role)
+                                    roles=roles or (role,))
     if team is not None:
         Membership.objects.create(user=made, team=team)
     if manages is not None:

@@ -34,6 +34,7 @@ ALLOWED = {
     ("oidc_authentication_callback", "access"): "the way in, as oidc_authentication_init",
     ("sso_refused", "access"): "for someone the provider vouched for but nobody invited: they "
                                "are not signed in, and it shows nothing of theirs",
+    ("accept_invitation", "access"): "a set-up link: the token is the check (invited_person)",
     ("audit_log", "reads GET by key"): "Django's Paginator validates the page number itself",
 }
 

@@ -36,7 +36,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from familyfeedback.accounts import two_factor
+from familyfeedback.accounts import actions, two_factor
+from familyfeedback.accounts.models import Membership, Team
 from familyfeedback.casework.models import Administration
 from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.models import TrainingEvent
@@ -245,11 +246,21 @@ def made_objects(world, client) -> dict:
     event = TrainingEvent.objects.create(kind="part_1", on=today - timedelta(days=1))
     event.invited_teams.set([world.team])
     client.logout()
+    invited = actions.create_first_administrator(email="new@example.test", full_name="New",
+                                                 site="")
+    _, uidb64, invitation, _ = invited.rsplit("/", 3)
+    # The administration's pages change people and teams even when posted to empty-handed
+    # (leaving a team, archiving one): they get a team and person of their own.
+    spare = Team.objects.create(name="Spare team")
+    mover = factories.user("mover@example.test", team=spare)
     return {
+        "user_id": [mover.pk], "team_id": [spare.pk],
+        "membership_id": [Membership.objects.current().get(user=mover).pk],
+        "uidb64": [uidb64],
         "trial_id": [trial.pk], "kind": ["baseline", "csv"], "number": ["1.1"],
         "practitioner_id": [world.practitioner.pk], "key": [dashboard.KEYS[0]],
         "respondent_id": [respondent.pk], "wave_id": [wave.pk],
-        "token": [respondent.link_token], "event_id": [event.pk],
+        "token": [respondent.link_token, invitation], "event_id": [event.pk],
         "family_id": [world.family.pk], "person_id": [world.family.people.first().pk],
         "episode_id": [closed.episodes.get().pk], "session_id": [record.session_id],
         "administration_id": [record.pk],
@@ -265,6 +276,8 @@ class Endpoint:
     defaults: dict[str, list[str]]
     fuzzed: list[str]  # the fields to put hostile values in
     path_values: list[str]  # the values in the URL of its parts that are text, not ids
+    # A one-time link that puts its token in the session and redirects here: opened first.
+    opened_by: str | None = None
 
 
 def discover(world, objects) -> list[Endpoint]:
@@ -275,6 +288,7 @@ def discover(world, objects) -> list[Endpoint]:
         become(client, personas[name])
 
     found, drawn = [], {}  # drawn: action path -> (persona, DrawnForm)
+    opened_by = {}  # page -> the one-time link that leads to it
     pages = []
     for pattern in patterns():
         names = list(pattern.pattern.converters)
@@ -288,6 +302,10 @@ def discover(world, objects) -> list[Endpoint]:
             for persona in personas:
                 as_persona(persona)
                 response = client.get(url)
+                if _to_itself(response, pattern):
+                    link, url = url, response["Location"]
+                    opened_by[url] = link
+                    response = client.get(url)
                 # A public page may send anyone elsewhere: single sign-on to the provider.
                 if response.status_code == 200 or (personas[persona] is None
                                                    and response.status_code == 302
@@ -320,13 +338,17 @@ def discover(world, objects) -> list[Endpoint]:
             _, page_form = drawn.get((url, "get"), (persona, DrawnForm(url, "get")))
             query = set(page_form.fields) | get_parameters(view) | read
             found.append(Endpoint(pattern.name, url, "get", persona, page_form.fields,
-                                  sorted(query) or ["anything"], text_parts))
+                                  sorted(query) or ["anything"], text_parts,
+                                  opened_by.get(url)))
         as_persona(persona)
+        if url in opened_by:
+            client.get(opened_by[url])
         if client.post(url, {}).status_code != 405:
             post_persona, form = drawn.get((url, "post"), (persona, DrawnForm(url, "post")))
             fields = (set(form.fields) | read) - {"csrfmiddlewaretoken"}
             found.append(Endpoint(pattern.name, url, "post", post_persona, form.fields,
-                                  sorted(fields) or ["anything"], text_parts))
+                                  sorted(fields) or ["anything"], text_parts,
+                                  opened_by.get(url)))
     return found
 
 
@@ -362,6 +384,15 @@ def become(client: Client, persona) -> None:
 
 def _to_sign_in(response) -> bool:
     return response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def _to_itself(response, pattern) -> bool:
+    """A one-time link's answer: a redirect to the same page without the token."""
+    location = urlsplit(response.get("Location", ""))
+    if response.status_code != 302 or location.netloc:  # elsewhere: single sign-on's provider
+        return False
+    match = get_resolver().resolve(location.path)
+    return match.url_name == pattern.name
 
 
 def payload(data, endpoint: Endpoint) -> dict:
@@ -422,6 +453,8 @@ def fuzz(endpoint: Endpoint, client: Client, people: dict) -> None:
         point = transaction.savepoint()
         try:
             become(client, people[endpoint.persona])
+            if endpoint.opened_by:
+                client.get(endpoint.opened_by)
             try:
                 response = (client.get(url, sent) if endpoint.method == "get"
                             else client.post(url, sent))

@@ -5,7 +5,7 @@ confirm that a record exists)."""
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from familyfeedback.accounts.models import Membership, Role, User
+from familyfeedback.accounts.models import CASEWORK_ROLES, Membership, Role, User
 from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
 
 
@@ -15,17 +15,19 @@ def works_with_families(user: User) -> bool:
 
 
 def families_for(user: User) -> QuerySet[Family]:
-    """Practitioners reach their teams' families; managers the teams they manage. The data team,
+    """Practitioners and senior practitioners reach the families of the teams they are in now;
+    managers those of the teams they manage now; someone with both roles, both. The data team,
     evaluators and administrators reach no family record."""
     if not user.is_authenticated or not user.is_active:
         return Family.objects.none()
-    if user.role == Role.PRACTITIONER:
-        return Family.objects.filter(team__memberships__user=user).distinct()
-    if user.role == Role.TEAM_MANAGER:
-        return Family.objects.filter(
-            team__memberships__user=user, team__memberships__kind=Membership.Kind.MANAGER
-        ).distinct()
-    return Family.objects.none()
+    memberships = Membership.objects.current().filter(user=user)
+    if user.has_role(*CASEWORK_ROLES):
+        pass  # every team they are in, whether as a member or its manager
+    elif user.has_role(Role.TEAM_MANAGER):
+        memberships = memberships.filter(kind=Membership.Kind.MANAGER)
+    else:
+        return Family.objects.none()
+    return Family.objects.filter(team__in=memberships.values("team"))
 
 
 def _visible(user: User, family_path: str) -> Q:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from familyfeedback import measures
 from familyfeedback.accounts import audit
-from familyfeedback.accounts.models import User
+from familyfeedback.accounts.models import Membership, Team, User
 from familyfeedback.casework import trajectories
 from familyfeedback.casework.alerts import person_alerts
 from familyfeedback.casework.models import (
@@ -25,7 +25,7 @@ from familyfeedback.casework.models import (
     Person,
     Session,
 )
-from familyfeedback.casework.queries import current_episode, episode_records
+from familyfeedback.casework.queries import current_episode, episode_records, open_family_counts
 from familyfeedback.lib import versions
 
 PERSON_FIELDS = ("first_name", "last_name", "date_of_birth", "preferred_language",
@@ -396,3 +396,26 @@ def acknowledge_alert(actor: User, person: Person, *, code: str, fired_on: date,
             audit.record(actor, "alert.acknowledge", acknowledgement,
                          {"code": code, "fired_on": fired_on.isoformat()})
     return acknowledgement
+
+
+def archive_team(actor: User, team: Team) -> None:
+    """Archive a team that no longer works with families: it leaves every list and picker, and
+    its current memberships end today. Refused while it has families with support open: those
+    must move to another team first, so that none is left with no one able to see it."""
+    with transaction.atomic():
+        current = Team.objects.select_for_update().get(pk=team.pk)
+        if current.archived_on is not None:
+            raise ValidationError(f"{current} is already archived", code="archived")
+        open_families = open_family_counts([current]).get(current.pk, 0)
+        if open_families:
+            raise ValidationError(
+                f"{current} still has {open_families} open "
+                f"{'family' if open_families == 1 else 'families'}: move "
+                f"{'it' if open_families == 1 else 'them'} to another team before archiving it",
+                code="open_families")
+        today = timezone.localdate()
+        ended = Membership.objects.current().filter(team=current).update(ended_on=today)
+        current.archived_on = today
+        current.save(update_fields=["archived_on"])
+        audit.record(actor, "team.archive", current, {"memberships_ended": str(ended)})
+    team.archived_on = current.archived_on

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from familyfeedback import measures
+from familyfeedback.accounts.models import User
 from familyfeedback.casework.actions import NewAdministration, check_session_date
 from familyfeedback.casework.models import Administration, NotAdministeredReason, Person, Session
 from familyfeedback.casework.wording import MeasureWords, labels_for
@@ -18,6 +19,7 @@ from familyfeedback.lib import versions
 from familyfeedback.lib.dateinput import DatePartsField
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.pictures import check_picture
+from familyfeedback.lib.record_choices import RecordsField
 
 
 def check_items(form: forms.Form, measure, words: MeasureWords, raw: dict, cleaned: dict,
@@ -309,3 +311,24 @@ class CloseSupportForm(forms.Form):
 
 class ReopenSupportForm(forms.Form):
     opened_on = DatePartsField(subject="The date support starts again")
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(max_length=100, error_messages={
+        "required": "Enter the team's name",
+        "max_length": "The team's name must be 100 characters or fewer"})
+
+
+class RenameTeamForm(versions.VersionedForm, TeamForm):
+    pass
+
+
+class ManagersForm(forms.Form):
+    managers = RecordsField(
+        queryset=User.objects.none(), required=False,
+        error_messages={"invalid_choice": "Choose managers from the list",
+                        "invalid_pk_value": "Choose managers from the list"})
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["managers"].queryset = choices

@@ -145,7 +145,7 @@ class _Known:
         users = {u.email_lower: u for u in User.objects.annotate(email_lower=Lower("email"))
                  .filter(email_lower__in=emails)}
         teams_of: dict[int, set[int]] = defaultdict(set)
-        for user_id, team_id in Membership.objects.filter(
+        for user_id, team_id in Membership.objects.current().filter(
                 user__in=list(users.values())).values_list("user_id", "team_id"):
             teams_of[user_id].add(team_id)
         return cls(families=by_reference,

@@ -8,7 +8,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
 from familyfeedback.accounts import audit
-from familyfeedback.accounts.models import JobTitle, Membership, Team, User
+from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, User
 from familyfeedback.casework.models import Administration
 from familyfeedback.evaluation import queries, randomisation
 from familyfeedback.evaluation.models import (
@@ -107,9 +107,8 @@ def set_teams(actor: User, trial: Trial, units: dict[Team, str], *,
 
 
 def _enrol(trial: Trial, row: TrialTeam) -> None:
-    members = User.objects.filter(memberships__team=row.service_team, is_active=True,
-                                  memberships__kind__in=[Membership.Kind.MEMBER,
-                                                         Membership.Kind.MANAGER]).distinct()
+    members = User.objects.filter(is_active=True, pk__in=Membership.objects.current().filter(
+        team=row.service_team).values("user")).order_by("pk")
     taken = trial.practitioners.count()
     for user in members:
         if trial.practitioners.filter(user=user).exists():
@@ -117,7 +116,7 @@ def _enrol(trial: Trial, row: TrialTeam) -> None:
         taken += 1
         TrialPractitioner.objects.create(
             trial=trial, practitioner_code=f"P{taken:03d}", team=row,
-            role=user.job_title or ("team_manager" if user.role == "team_manager"
+            role=user.job_title or ("team_manager" if user.has_role(Role.TEAM_MANAGER)
                                     else JobTitle.OTHER),
             user=user, link_token=secrets.token_urlsafe(24))
 

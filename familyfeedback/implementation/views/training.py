@@ -43,7 +43,7 @@ def training(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def add_event(request: HttpRequest) -> HttpResponse:
-    teams = list(dashboard_teams(request.user))
+    teams = list(dashboard_teams(request.user).active())  # an archived team is not invited
     form = EventForm(request.POST or None, teams=teams)
     sent = Sent(form, lambda: actions.add_training_event(
         request.user, **{**form.cleaned_data,
