@@ -130,6 +130,9 @@ AXES_VERBOSE = False  # its log lines name the email address tried
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A password reset link works once (Django's token covers the password it replaces) and for
+# this long.
+PASSWORD_RESET_TIMEOUT = 60 * env_int("FF_PASSWORD_RESET_MINUTES", 60, minimum=5)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

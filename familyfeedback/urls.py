@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
+from familyfeedback.accounts import password_reset
 from familyfeedback.accounts import views as accounts
 from familyfeedback.casework.views import caseload, family, records, sessions, support
 from familyfeedback.evaluation.views import analysis, power, survey, trials
@@ -43,6 +44,13 @@ urlpatterns = [
     path("training/<int:event_id>/attendance/", training.attendance, name="attendance"),
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # A forgotten password (accounts/password_reset.py): Django's views under Django's names.
+    path("sign-in/reset/", password_reset.RequestReset.as_view(), name="password_reset"),
+    path("sign-in/reset/sent/", password_reset.ResetSent.as_view(), name="password_reset_done"),
+    path("sign-in/reset/done/", password_reset.ResetDone.as_view(),
+         name="password_reset_complete"),
+    path("sign-in/reset/<uidb64>/<token>/", password_reset.ChooseNewPassword.as_view(),
+         name="password_reset_confirm"),
     path("health/", accounts.health, name="health"),
     path("audit/", accounts.audit_log, name="audit_log"),
     path("families/closed/", caseload.closed_families, name="closed_families"),
