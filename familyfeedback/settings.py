@@ -118,12 +118,22 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Guessing passwords: after 5 wrong ones for an email from one address, that pair waits 15
-# minutes. django-axes keeps the attempts in the database, so it works across app servers.
-AXES_FAILURE_LIMIT = env_int("FF_SIGN_IN_ATTEMPTS", 5, minimum=1)
+# Guessing passwords (docs/decisions/0015-sign-in-throttling.md). Counted per client, the
+# person's own machine behind FF_TRUSTED_PROXIES reverse proxies (lib/client_ip.py): after
+# FF_SIGN_IN_CLIENT_ATTEMPTS wrong passwords for any accounts it is refused for
+# FF_SIGN_IN_LOCKOUT_MINUTES. And per account, from anywhere: after FF_SIGN_IN_ATTEMPTS wrong
+# ones each next try waits a while (accounts/throttle.py), never locked; a reset by email clears
+# it. django-axes keeps the counts in the database, so they hold across app servers.
+FF_TRUSTED_PROXIES = env_int("FF_TRUSTED_PROXIES", 0)
+SIGN_IN_FREE_ATTEMPTS = env_int("FF_SIGN_IN_ATTEMPTS", 5, minimum=1)
+AXES_FAILURE_LIMIT = env_int("FF_SIGN_IN_CLIENT_ATTEMPTS", 20, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("FF_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "familyfeedback.lib.client_ip.client_ip"
+# Off: axes would forget every failure from the client at a success there, so signing in to
+# one's own account would wipe the count of guesses at colleagues' (throttle.forget_failures
+# forgets only the account's own).
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "familyfeedback.accounts.views.attempted_email"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False  # its log lines name the email address tried

@@ -49,7 +49,7 @@ urlpatterns = [
     path("sign-in/reset/sent/", password_reset.ResetSent.as_view(), name="password_reset_done"),
     path("sign-in/reset/done/", password_reset.ResetDone.as_view(),
          name="password_reset_complete"),
-    path("sign-in/reset/<uidb64>/<token>/", password_reset.ChooseNewPassword.as_view(),
+    path("sign-in/reset/<token:uidb64>/<token:token>/", password_reset.ChooseNewPassword.as_view(),
          name="password_reset_confirm"),
     path("health/", accounts.health, name="health"),
     path("audit/", accounts.audit_log, name="audit_log"),

@@ -33,6 +33,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -246,6 +248,8 @@ def objects(world, client, settings, tmp_path):
         "family_id": [world.family.pk], "person_id": [world.family.people.first().pk],
         "episode_id": [closed.episodes.get().pk], "session_id": [record.session_id],
         "administration_id": [record.pk],
+        # A password reset link's account (its token, a survey link's, is not a reset token).
+        "uidb64": [urlsafe_base64_encode(force_bytes(world.practitioner.pk))],
     }
 
 
