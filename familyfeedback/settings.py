@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "familyfeedback.accounts.session_limits.session_limits_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -162,7 +163,12 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool(
 # Messages name people ("Ava added to the family"): keep them in the server-side session, not in
 # a cookie the browser can read.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Sessions (accounts/session_limits.py): at most SESSION_COOKIE_AGE seconds from signing in, however
+# busy; ended after FF_SESSION_IDLE_MINUTES without a request; and a cookie that goes when the
+# browser closes, so nothing stays signed in on a shared tablet.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=300)
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("FF_SESSION_IDLE_MINUTES", 30, minimum=1))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 # Scripts only from this site, plus GOV.UK Frontend's one inline line, which carries the nonce.
 CONTENT_SECURITY_POLICY = {

@@ -1,7 +1,6 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from familyfeedback.accounts import password_reset
+from familyfeedback.accounts import password_reset, session_limits
 from familyfeedback.accounts import views as accounts
 from familyfeedback.casework.views import caseload, family, records, sessions, support
 from familyfeedback.evaluation.views import analysis, power, survey, trials
@@ -43,7 +42,7 @@ urlpatterns = [
     path("training/new/", training.add_event, name="add_training_event"),
     path("training/<int:event_id>/attendance/", training.attendance, name="attendance"),
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", session_limits.SignOutView.as_view(), name="logout"),
     # A forgotten password (accounts/password_reset.py): Django's views under Django's names.
     path("sign-in/reset/", password_reset.RequestReset.as_view(), name="password_reset"),
     path("sign-in/reset/sent/", password_reset.ResetSent.as_view(), name="password_reset_done"),

@@ -6,6 +6,7 @@ casework (a higher layer) reads it; accounts imports nothing of ours.
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 
 class Role(models.TextChoices):
@@ -48,6 +49,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(auto_now_add=True)
+    # Raised by accounts.actions.end_all_sessions: every session signed in before ends at its
+    # next request (see _get_session_auth_hash).
+    session_version = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
@@ -61,6 +65,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def works_with_families(self) -> bool:
         return self.role in FAMILY_ROLES
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django keeps this hash in each session and signs the person out of any session whose
+        hash no longer matches, as when the password changes. Folding the session version in
+        makes raising it do the same. At version 0 the hash is Django's own, so sessions opened
+        before the version existed were not ended by its arrival."""
+        if not self.session_version:
+            return super()._get_session_auth_hash(secret)
+        return salted_hmac("familyfeedback.accounts.User.session_auth_hash",
+                           f"{self.password}:{self.session_version}", secret=secret,
+                           algorithm="sha256").hexdigest()
 
 
 class Team(models.Model):
