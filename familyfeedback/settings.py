@@ -234,6 +234,10 @@ ALERT_REVIEW_AFTER = env_int("FF_ALERT_REVIEW_AFTER", 3, minimum=2)
 # rule is 1 point; see docs/decisions/0013-alert-tiers.md).
 ALERT_SESSION_DROP = env_decimal("FF_ALERT_SESSION_DROP", Decimal("1"), minimum=Decimal("0.1"))
 
+# A practitioner's personal survey link works for this many days from when it was issued; the
+# evaluator can revoke it or issue a new one at any time.
+SURVEY_LINK_DAYS = env_int("FF_SURVEY_LINK_DAYS", 28, minimum=1)
+
 # Photos of children's drawn faces. Never served as public files: a view checks access first.
 MEDIA_ROOT = VAR_DIR / "media"
 # ... and readable on disk by the app's own user only, whatever its umask. Set on the media

@@ -264,14 +264,27 @@ class Endpoint:
     path_values: list[str]  # the values in the URL of its parts that are text, not ids
 
 
+def people_in(world, objects) -> dict:
+    """Each persona, and two who are not signed in: anyone, and someone who followed a personal
+    survey link (a path to it, followed to let them in)."""
+    return {**world.everyone(), "anonymous": None,
+            "survey link holder": reverse("survey_link", args=[objects["token"][0]])}
+
+
+def become(client: Client, person) -> None:
+    client.logout()
+    if isinstance(person, str):
+        client.get(person)
+    elif person is not None:
+        client.force_login(person)
+
+
 def discover(world, objects) -> list[Endpoint]:
-    personas = {**world.everyone(), "anonymous": None}
+    personas = people_in(world, objects)
     client = Client()
 
     def as_persona(name):
-        client.logout()
-        if personas[name] is not None:
-            client.force_login(personas[name])
+        become(client, personas[name])
 
     found, drawn = [], {}  # drawn: action path -> (persona, DrawnForm)
     pages = []
@@ -279,8 +292,9 @@ def discover(world, objects) -> list[Endpoint]:
         names = list(pattern.pattern.converters)
         missing = [n for n in names if n not in objects]
         assert missing == [], f"give the objects fixture a {missing} for {pattern.name}"
-        # The first sample for each id that some persona can reach.
-        reached = None
+        # The first sample for each id that some persona can reach; failing that, a page that
+        # only sends on somewhere other than signing in (a personal link).
+        reached = redirected = None
         for choice in range(max((len(objects[n]) for n in names), default=1)):
             kwargs = {n: objects[n][min(choice, len(objects[n]) - 1)] for n in names}
             url = reverse(pattern.name, kwargs=kwargs or None)
@@ -290,14 +304,17 @@ def discover(world, objects) -> list[Endpoint]:
                 if response.status_code == 200:
                     reached = (url, persona, response)
                     break
+                if response.status_code == 302 and not _to_sign_in(response):
+                    redirected = redirected or (url, persona, response)
                 if response.status_code == 405:
                     post = client.post(url, {})
                     if post.status_code not in (404, 405) and not (
-                            personas[persona] is None and _to_sign_in(post)):
+                            isinstance(personas[persona], (str, type(None))) and _to_sign_in(post)):
                         reached = (url, persona, None)
                         break
             if reached:
                 break
+        reached = reached or redirected
         assert reached, f"no persona reaches {pattern.name}: the objects fixture needs a sample"
         url, persona, response = reached
         text_parts = [str(kwargs[n]) for n, c in pattern.pattern.converters.items()
@@ -353,7 +370,7 @@ def test_no_hostile_value_makes_a_server_error(world, objects):
     assert {e.name for e in endpoints} >= {"dashboards", "power", "new_trial", "record_session",
                                            "survey_link_answer", "attendance", "trial_teams"}
     assert sum(len(e.fuzzed) for e in endpoints) > 100  # the forms' fields were found
-    people = {**world.everyone(), "anonymous": None}
+    people = people_in(world, objects)
     client = Client()
     failures, timings = [], []
 
@@ -386,9 +403,7 @@ def fuzz(endpoint: Endpoint, client: Client, people: dict) -> None:
         sent = payload(data, endpoint)
         point = transaction.savepoint()
         try:
-            client.logout()
-            if people[endpoint.persona] is not None:
-                client.force_login(people[endpoint.persona])
+            become(client, people[endpoint.persona])
             try:
                 response = (client.get(url, sent) if endpoint.method == "get"
                             else client.post(url, sent))
