@@ -33,7 +33,12 @@ class SignInForm(AuthenticationForm):
 
     def clean_username(self):
         # Emails are stored in lower case; people type them however their phone capitalises them.
-        return self.cleaned_data["username"].strip().lower()
+        email = self.cleaned_data["username"].strip().lower()
+        # Lower case can be longer ("İ" is two characters): then it is no account's address, and
+        # too long for the record of the attempt.
+        if len(email) > self.username_field.max_length:
+            raise ValidationError("Enter a correct email address and password", code="too_long")
+        return email
 
     def clean(self):
         # Before the password is checked, so a try made too soon tells nothing and counts for

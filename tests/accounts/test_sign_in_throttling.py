@@ -148,3 +148,9 @@ def test_the_client_address_is_read_from_the_right_past_the_trusted_proxies(
     settings.FF_TRUSTED_PROXIES = trusted
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == client
+
+
+def test_an_address_that_grows_too_long_in_lower_case_is_refused_plainly(world, client):
+    response = sign_in(client, "İ" * 200 + "@example.test", "guess")
+    assert "Enter a correct email address and password" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
