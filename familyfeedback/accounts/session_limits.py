@@ -42,13 +42,18 @@ def _check(request, now: int) -> None:
                f"{int(idle // 60)} minutes. Sign in again to carry on")
     elif now - signed_in_at > settings.SESSION_COOKIE_AGE:
         why = (f"You were signed out because you had been signed in for "
-               f"{settings.SESSION_COOKIE_AGE // 3600} hours. Sign in again to carry on")
+               f"{_duration(settings.SESSION_COOKIE_AGE)}. Sign in again to carry on")
     else:
         if LAST_SEEN not in session or now - last_seen >= LAST_SEEN_EVERY:
             session[LAST_SEEN] = now
         return
     logout(request)
     messages.info(request, why)
+
+
+def _duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours} hours" if hours and not rest else f"{seconds // 60} minutes"
 
 
 class SignOutView(auth_views.LogoutView):

@@ -104,6 +104,12 @@ def _new_link() -> dict:
     return {"link_token": secrets.token_urlsafe(24), "link_issued_at": timezone.now()}
 
 
+def _replace_link(respondent: TrialPractitioner) -> None:
+    for field, value in _new_link().items():
+        setattr(respondent, field, value)
+    respondent.save(update_fields=["link_token", "link_issued_at"])
+
+
 def _link_text(site_url: str, respondent: TrialPractitioner) -> str:
     """Where an email sends the practitioner: their personal link, or, with no address for the
     service set or no link (revoked), the page they reach by signing in."""
@@ -136,14 +142,12 @@ def reissue_survey_link(actor: User, respondent: TrialPractitioner, site_url: st
     with connection:
         try:
             with transaction.atomic():
-                for field, value in _new_link().items():
-                    setattr(respondent, field, value)
-                respondent.save(update_fields=["link_token", "link_issued_at"])
+                _replace_link(respondent)
                 send_mail(f"Family Feedback: your new link to the {respondent.trial.name} "
                           "surveys",
                           f"Your personal link to the surveys for {respondent.trial.name} has "
-                          f"been replaced, and the old one no longer works. Your new link: "
-                          f"{_link_text(site_url, respondent)}. It works for "
+                          "been replaced, and the old one no longer works. You can answer at "
+                          f"{_link_text(site_url, respondent)}. A personal link works for "
                           f"{settings.SURVEY_LINK_DAYS} days.",
                           None, [respondent.user.email], connection=connection)
                 audit.record(actor, "survey_link.reissue", respondent)
@@ -275,9 +279,7 @@ def remind_non_responders(actor: User, trial: Trial, kind: str, site_url: str) -
         for respondent in to_remind:
             if respondent.link_has_run_out():
                 # Run out, not revoked: a reminder with a dead link would help nobody.
-                for field, value in _new_link().items():
-                    setattr(respondent, field, value)
-                respondent.save(update_fields=["link_token", "link_issued_at"])
+                _replace_link(respondent)
                 renewed += 1
             link = _link_text(site_url, respondent)
             try:

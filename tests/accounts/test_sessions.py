@@ -137,3 +137,11 @@ def test_sessions_from_before_the_session_version_are_not_ended_by_it(world):
     user = world.practitioner
     assert user.session_version == 0
     assert user.get_session_auth_hash() == AbstractBaseUser._get_session_auth_hash(user)
+
+
+def test_a_lifetime_of_less_than_an_hour_is_told_in_minutes(world, settings):
+    settings.SESSION_COOKIE_AGE = 45 * MINUTE
+    browser = signed_in()
+    set_back(browser, SIGNED_IN_AT, 46 * MINUTE)
+    page = browser.get(reverse("home"), follow=True).content.decode()
+    assert "you had been signed in for 45 minutes" in page
