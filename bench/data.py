@@ -11,7 +11,8 @@ builds the same one, and inserted in bulk (bench/README.md says which bench uses
 
 The ratings come from the demo's generator (familyfeedback/demo/ratings.py) in the shape named
 here. Django is imported inside each builder: the benches import this module before they set
-Django up on their database.
+Django up on their database. build_package() follows the app's own waves, so it needs Django set
+up (bench/evaluation.py sets it up in the parent, on no database).
 """
 
 import csv
@@ -492,19 +493,8 @@ def describe_service() -> str:
 # ---------------------------------------------------------------------------------------------
 # Evaluation packages, for the evaluation bench: the format's six files, not a database.
 
-WAVES = ("baseline", "post_training", "endline")
-# Who is asked what: the standard measures by wave, the arms each wave is asked of, and the share
-# of those asked who answer.
-WAVE_MEASURES = {
-    "baseline": ("wai", "proqol_cs"),
-    "post_training": ("iam_ors", "iam_srs", "fim_ors", "fim_srs"),
-    "endline": ("wai", "proqol_cs"),
-}
-WAVE_ARMS = {
-    "baseline": ("intervention", "comparison"),
-    "post_training": ("intervention",),
-    "endline": ("intervention", "comparison"),
-}
+# Who is asked what comes from the app's own waves (evaluation.actions.WAVE_DEFAULTS: the arms
+# asked and the measures of each); here, the share of those asked who answer.
 RESPONSE_RATE = {"baseline": 0.8, "post_training": 0.6, "endline": 0.65}
 ITEMS = {"wai": 12, "proqol_cs": 10, "iam_ors": 4, "iam_srs": 4, "fim_ors": 4, "fim_srs": 4}
 SCALE = {"wai": (1, 7), "proqol_cs": (1, 5)}  # the Weiner measures are 1-5
@@ -577,6 +567,8 @@ def large_teams(rng: random.Random, count: int = 200) -> list[tuple[str, str, st
 
 def build_package(directory: Path, teams, administrations: int, seed: int) -> dict[str, int]:
     """Write the six files for these teams; the rows written by file."""
+    from familyfeedback.evaluation.actions import WAVE_DEFAULTS
+
     rng = random.Random(seed)
     rows: dict[str, list[tuple]] = {file: [] for file in HEADERS}
     practitioners: list[tuple[str, str]] = []  # (practitioner_id, arm)
@@ -620,10 +612,10 @@ def build_package(directory: Path, teams, administrations: int, seed: int) -> di
     for pid, arm in practitioners:
         level = {"wai": rng.gauss(5.3, 0.7), "proqol_cs": rng.gauss(3.8, 0.5)}
         effect = 0.25 if arm == "intervention" else 0.0
-        for wave in WAVES:
-            if arm not in WAVE_ARMS[wave] or rng.random() > RESPONSE_RATE[wave]:
+        for wave, (arms, measures) in WAVE_DEFAULTS.items():
+            if arm not in arms or rng.random() > RESPONSE_RATE[wave]:
                 continue
-            for measure in WAVE_MEASURES[wave]:
+            for measure in measures:
                 low, high = SCALE.get(measure, (1, 5))
                 mu = level.get(measure, rng.gauss(3.9, 0.6))
                 mu += effect if wave == "endline" else 0.0

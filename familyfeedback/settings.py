@@ -157,7 +157,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = 31_536_000 if SESSION_COOKIE_SECURE else 0
+# The service has a host name of its own (familyfeedback.council.gov.uk), so HSTS for its
+# subdomains and the preload flag bind nothing else of the council's: a browser's preload list
+# is joined only by submitting the council's domain itself.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# A monitor on the server itself asks for /health/ over plain http, past the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool(
     "BEHIND_HTTPS_PROXY", False) else None
 # Messages name people ("Ava added to the family"): keep them in the server-side session, not in
@@ -212,7 +218,8 @@ USE_TZ = True
 # GOV.UK Frontend's compiled CSS asks for its fonts and images under /assets/, so our static files
 # are served there too.
 STATIC_URL = "/assets/"
-STATIC_ROOT = VAR_DIR / "static"
+# A container image collects them when it is built, outside var/ (a volume, which hides them).
+STATIC_ROOT = Path(env_str("FF_STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "govuk"]
 WHITENOISE_USE_FINDERS = DEBUG
 
@@ -255,9 +262,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    # django.request logs the full URL and, at ERROR, local variables are not included; URLs carry
-    # only numeric ids by design, so they are safe to log.
+    # django.request and django.security name the path of every 4xx and 5xx (local variables
+    # are never included). Paths carry numeric ids by design, but a personal link's carries its
+    # token: the filter keeps only the routes' own words and the ids, as gunicorn's access log.
+    "filters": {"paths": {"()": "familyfeedback.lib.logged_paths.HidePathParts"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["paths"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes tells of every sign-in at INFO; failures still reach WARNING.
     "loggers": {"axes": {"level": "WARNING"}},

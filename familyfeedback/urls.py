@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from familyfeedback.accounts import password_reset, session_limits
 from familyfeedback.accounts import views as accounts
-from familyfeedback.casework.views import caseload, family, records, sessions, support
+from familyfeedback.casework.views import administrations, caseload, family, sessions, support
 from familyfeedback.evaluation.views import analysis, power, survey, trials
 from familyfeedback.implementation.views import dashboards, reminders, supervision, training
 from familyfeedback.lib.converters import DottedNumberConverter, TokenConverter
@@ -65,12 +65,13 @@ urlpatterns = [
     path("support/<int:episode_id>/summary/", support.closure_summary, name="closure_summary"),
     path("families/<int:family_id>/sessions/new/", sessions.record_session, name="record_session"),
     path("sessions/<int:session_id>/", sessions.session, name="session"),
-    path("records/<int:administration_id>/correct/", records.correct_record,
-         name="correct_record"),
-    path("records/<int:administration_id>/picture/", records.record_picture,
-         name="record_picture"),
-    path("records/<int:administration_id>/picture/small/", records.record_picture_thumbnail,
-         name="record_picture_thumbnail"),
+    path("administrations/<int:administration_id>/correct/",
+         administrations.correct_administration, name="correct_administration"),
+    path("administrations/<int:administration_id>/picture/",
+         administrations.administration_picture, name="administration_picture"),
+    path("administrations/<int:administration_id>/picture/small/",
+         administrations.administration_picture_thumbnail,
+         name="administration_picture_thumbnail"),
 ]
 
 handler404 = "familyfeedback.lib.error_pages.not_found"

@@ -61,7 +61,7 @@ def session(actor: User, fam: Family, on: date, scores: dict[int, tuple] | None 
         for tool, items in (("ORS", ors_items), ("SRS", srs_items)):
             measure = measures.measure_for(tool, age)
             faces = measure.kind == "faces"
-            entries.append(actions.Entry(
+            entries.append(actions.NewAdministration(
                 person=person, tool=tool, measure=measure.code, status="completed",
                 items={} if faces else lines(*items), face="happy" if faces else "",
             ))

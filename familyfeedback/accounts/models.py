@@ -1,32 +1,35 @@
 """Users, their roles, the teams they belong to or manage, and the audit log.
 
 Teams live here rather than in casework because membership decides what a user may see, and
-casework (a higher layer) reads it; accounts imports nothing of ours.
+casework (a higher layer) reads it; of ours, accounts imports only the plain helpers of lib.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils.crypto import salted_hmac
 
+from familyfeedback.lib.choices import choices
 
-class Role(models.TextChoices):
-    PRACTITIONER = "practitioner", "Practitioner"
-    TEAM_MANAGER = "team_manager", "Team manager"
-    DATA_TEAM = "data_team", "Data team"
-    EVALUATOR = "evaluator", "Evaluator"
-    ADMINISTRATOR = "administrator", "Administrator"
+Role = choices("Role", [
+    ("practitioner", "Practitioner"),
+    ("team_manager", "Team manager"),
+    ("data_team", "Data team"),
+    ("evaluator", "Evaluator"),
+    ("administrator", "Administrator"),
+])
 
 
 # The roles that work with families: they see family records and answer practitioner surveys.
 FAMILY_ROLES = frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})
 
 
-class JobTitle(models.TextChoices):
-    FSW = "fsw", "Family support worker"
-    SENIOR_FSW = "senior_fsw", "Senior family support worker"
-    SENIOR_PRACTITIONER = "senior_practitioner", "Senior practitioner"
-    TEAM_MANAGER = "team_manager", "Team manager"
-    OTHER = "other", "Other"
+JobTitle = choices("JobTitle", [
+    ("fsw", "Family support worker"),
+    ("senior_fsw", "Senior family support worker"),
+    ("senior_practitioner", "Senior practitioner"),
+    ("team_manager", "Team manager"),
+    ("other", "Other"),
+])
 
 
 class UserManager(BaseUserManager):
@@ -90,9 +93,10 @@ class Team(models.Model):
 
 
 class Membership(models.Model):
-    class Kind(models.TextChoices):
-        MEMBER = "member", "Member"
-        MANAGER = "manager", "Manager"
+    Kind = choices("Membership.Kind", [
+        ("member", "Member"),
+        ("manager", "Manager"),
+    ])
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")

@@ -32,49 +32,37 @@ def _visible(user: User, family_path: str) -> Q:
     return Q(**{f"{family_path}__in": families_for(user).values("id")})
 
 
-def get_family_for(user: User, family_id: int) -> Family:
+def _one(found: QuerySet, object_id: int, missing: str):
+    """The object with this id among those found: one the user may not see is as missing as one
+    that does not exist."""
     try:
-        return families_for(user).select_related("team", "key_worker").get(pk=family_id)
-    except Family.DoesNotExist:
-        raise Http404("No such family") from None
+        return found.get(pk=object_id)
+    except found.model.DoesNotExist:
+        raise Http404(missing) from None
+
+
+def get_family_for(user: User, family_id: int) -> Family:
+    return _one(families_for(user).select_related("team", "key_worker"), family_id,
+                "No such family")
 
 
 def get_person_for(user: User, person_id: int) -> Person:
-    try:
-        return (
-            Person.objects.filter(_visible(user, "family"))
-            .select_related("family", "family__team")
-            .get(pk=person_id)
-        )
-    except Person.DoesNotExist:
-        raise Http404("No such person") from None
+    people = Person.objects.filter(_visible(user, "family"))
+    return _one(people.select_related("family", "family__team"), person_id, "No such person")
 
 
 def get_session_for(user: User, session_id: int) -> Session:
-    try:
-        return (
-            Session.objects.filter(_visible(user, "family"))
-            .select_related("family", "practitioner")
-            .get(pk=session_id)
-        )
-    except Session.DoesNotExist:
-        raise Http404("No such session") from None
+    sessions = Session.objects.filter(_visible(user, "family"))
+    return _one(sessions.select_related("family", "practitioner"), session_id, "No such session")
 
 
 def get_administration_for(user: User, administration_id: int) -> Administration:
-    try:
-        return (
-            Administration.objects.filter(_visible(user, "session__family"))
-            .select_related("session", "session__family", "person")
-            .get(pk=administration_id)
-        )
-    except Administration.DoesNotExist:
-        raise Http404("No such record") from None
+    records = Administration.objects.filter(_visible(user, "session__family"))
+    return _one(records.select_related("session", "session__family", "person"), administration_id,
+                "No such record")
 
 
 def get_episode_for(user: User, episode_id: int) -> Episode:
-    try:
-        return (Episode.objects.filter(_visible(user, "family"))
-                .select_related("family", "family__team").get(pk=episode_id))
-    except Episode.DoesNotExist:
-        raise Http404("No such period of support") from None
+    episodes = Episode.objects.filter(_visible(user, "family"))
+    return _one(episodes.select_related("family", "family__team"), episode_id,
+                "No such period of support")

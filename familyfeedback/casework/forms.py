@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from familyfeedback import measures
-from familyfeedback.casework.actions import Entry, check_session_date
+from familyfeedback.casework.actions import NewAdministration, check_session_date
 from familyfeedback.casework.models import Administration, NotAdministeredReason, Person, Session
 from familyfeedback.casework.wording import MeasureWords, labels_for
 from familyfeedback.lib import versions
@@ -108,11 +108,12 @@ class MeasureForm(forms.Form):
         cleaned = super().clean()
         status = cleaned.get("status")
         shown = cleaned.get("shown_measure")
-        if shown and shown != self.measure.code:
-            age = measures.age_on(self.person.date_of_birth, self.on)
-            self.add_error("status", f"{self.person.first_name} was {age} on the session date, "
-                                     f"so the {self.measure.code} applies, not the {shown}. "
-                                     "Check the answers below and save again")
+        wrong = (measures.wrong_form(self.measure.tool, shown, self.person.date_of_birth,
+                                     self.on) if shown else None)
+        if wrong:
+            self.add_error("status", f"{self.person.first_name} was {wrong.age} on the session "
+                                     f"date, so the {wrong.right.code} applies, not the "
+                                     f"{wrong.given}. Check the answers below and save again")
         elif not status:
             self.add_error("status", f"Select whether {self.person.first_name} completed the "
                                      f"{self.measure.code} or say why not")
@@ -140,7 +141,7 @@ class MeasureForm(forms.Form):
             check_items(self, self.measure, self.words, raw, cleaned, f"{self.subject}: ")
         return cleaned
 
-    def entry(self) -> Entry | None:
+    def new_administration(self) -> NewAdministration | None:
         data = self.cleaned_data
         if data["status"] == NOT_DUE:
             return None
@@ -148,7 +149,7 @@ class MeasureForm(forms.Form):
         items: dict[str, Decimal] = {}
         if completed and self.measure.kind == "lines":
             items = {item.key: data[item.key] for item in self.measure.items}
-        return Entry(
+        return NewAdministration(
             person=self.person,
             tool=self.measure.tool,
             measure=self.measure.code,
@@ -199,7 +200,8 @@ class RecordSessionForms:
         data = self.session.cleaned_data
         return {"token": data["token"], "on": self.on, "kind": data["kind"],
                 "present": self.session.present_people(), "notes": data["notes"],
-                "entries": [e for e in (f.entry() for f in self.checked) if e is not None],
+                "entries": [new for new in (f.new_administration() for f in self.checked)
+                            if new is not None],
                 "another_session": data["another_session"]}
 
     def errors(self) -> list[dict]:

@@ -244,12 +244,11 @@ def _measure(cells: Cells, person: Person | None, on: date | None) -> measures.M
         return None
     measure = measures.get(code)
     if person is not None and on is not None:
-        age = measures.age_on(person.date_of_birth, on)
-        expected = measures.measure_for(measure.tool, age)
-        if expected != measure:
-            cells.problem("measure", f"the person was {age} on {on.isoformat()}, so the "
-                                     f"{expected.code} is the right form, not the "
-                                     f"{measure.code}")
+        wrong = measures.wrong_form(measure.tool, measure.code, person.date_of_birth, on)
+        if wrong:
+            cells.problem("measure", f"the person was {wrong.age} on {on.isoformat()}, so the "
+                                     f"{wrong.right.code} is the right form, not the "
+                                     f"{wrong.given}")
     return measure
 
 

@@ -208,8 +208,8 @@ PERSON_LABELS = {"first_name": "First name", "last_name": "Last name",
                  "needs_interpreter": "Needs an interpreter"}
 
 
-def record_labels(words) -> dict[str, str]:
-    """A record's fields by the names its form shows them under."""
+def administration_labels(words) -> dict[str, str]:
+    """An administration's fields by the names its correction form shows them under."""
     return {**{item.key: item.label for item in words.items}, "face": "Face chosen"}
 
 

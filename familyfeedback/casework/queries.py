@@ -14,13 +14,13 @@ from familyfeedback.casework.models import (
 from familyfeedback.measures.schedules import Schedule, Visit, due_at, overdue_since
 
 
-def people_of(family: Family) -> list[Person]:
-    return list(family.people.all())
-
-
 def people_in(families: list[Family]) -> list[Person]:
     """Everyone in these families (prefetched by `caseload`)."""
     return [person for family in families for person in family.people.all()]
+
+
+def people_of(family: Family) -> list[Person]:
+    return list(family.people.all())
 
 
 def episodes_of(family: Family) -> list[Episode]:

@@ -20,7 +20,6 @@ from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, User
 from familyfeedback.casework.models import (
     Administration,
-    Episode,
     Family,
     NotAdministeredReason,
     Person,
@@ -185,7 +184,7 @@ def _families(rng, teams, workers, today) -> dict[str, int]:
             # About a third of families have finished their support: their closed episodes are
             # what expected trajectories are fitted from.
             closed = last_session if made[0] >= 4 and rng.random() < 0.35 else None
-            Episode.objects.create(family=family, opened_on=opened, closed_on=closed,
+            family.episodes.create(opened_on=opened, closed_on=closed,
                                    closing_note="Goals met" if closed else "")
     return {"families": 150, "people": people_made, "sessions": sessions_made,
             "administrations": administrations_made}

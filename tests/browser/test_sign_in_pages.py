@@ -69,7 +69,8 @@ def test_a_personal_survey_link_and_the_evaluators_list_of_links(live_world, liv
     evaluator = new_context().new_page()
     sign_in(evaluator, live_server, live_world.evaluator)
     visit(evaluator, live_server, f"/evaluation/{trial.pk}/")
+    code = me.practitioner_code
     with evaluator.expect_navigation():
-        evaluator.get_by_role("button", name=f"Revoke {me.practitioner_id}'s link").click()
-    assert evaluator.get_by_text(f"{me.practitioner_id}'s survey link no longer works").is_visible()
+        evaluator.get_by_role("button", name=f"Revoke {code}'s link").click()
+    assert evaluator.get_by_text(f"{code}'s survey link no longer works").is_visible()
     assert_no_axe_violations(evaluator, "the trial page with survey links")

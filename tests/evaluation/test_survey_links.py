@@ -100,7 +100,7 @@ def test_an_evaluator_revokes_a_link_and_it_stops_working_at_once(world, client,
     follow(browser, me.link_token)
     old = me.link_token
     page = change_link(client, me, "revoke").content.decode()
-    assert f"{me.practitioner_id}&#39;s survey link no longer works" in page
+    assert f"{me.practitioner_code}&#39;s survey link no longer works" in page
     assert "Revoked: answers by signing in" in page
     assert browser.get(reverse("survey_by_link")).status_code == 404
     assert follow(Client(), old).status_code == 404
@@ -118,7 +118,7 @@ def test_an_evaluator_sends_a_new_link_by_a_real_mail_server_and_the_old_one_sto
     old = me.link_token
     issued_days_ago(me, 40)  # a run-out link can be replaced too
     page = change_link(client, me, "reissue").content.decode()
-    assert f"A new survey link was emailed to {me.practitioner_id}" in page
+    assert f"A new survey link was emailed to {me.practitioner_code}" in page
 
     me.refresh_from_db()
     assert me.link_token != old
@@ -165,7 +165,7 @@ def test_the_trial_page_lists_each_practitioners_link_by_pseudonym(world, client
     issued_days_ago(me, 30)
     page = client.get(reverse("trial", args=[trial.pk])).content.decode()
     assert "Personal survey links" in page
-    assert f"<td class=\"govuk-table__cell\">{me.practitioner_id}</td>" in page
+    assert f"<td class=\"govuk-table__cell\">{me.practitioner_code}</td>" in page
     assert "Ran out on" in page and "Works until" in page
     assert world.practitioner.full_name not in page and me.link_token not in page
 

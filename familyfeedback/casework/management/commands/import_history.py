@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from familyfeedback.casework import history_csv
+from familyfeedback.lib.commands import add_dry_run
 from familyfeedback.lib.csvfiles import printable, read_for_command
 
 COLUMNS_HELP = (
@@ -38,9 +39,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="the CSV file (UTF-8)")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="check the file and say what would be imported, without "
-                                 "importing anything")
+        add_dry_run(parser, "check the file and say what would be imported, without importing "
+                            "anything")
 
     def handle(self, *args, file: Path, dry_run: bool, **options):
         text = read_for_command(file)

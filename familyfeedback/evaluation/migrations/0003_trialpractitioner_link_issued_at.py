@@ -11,7 +11,7 @@ def start_the_clock_on_existing_links(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("evaluation", "0001_initial"),
+        ("evaluation", "0002_package_codes"),
     ]
 
     operations = [
