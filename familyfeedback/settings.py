@@ -63,10 +63,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # A session past its time ends before anything else looks at who is signed in.
+    "familyfeedback.accounts.session_limits.session_limits_middleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "familyfeedback.accounts.two_factor.TwoFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,18 +125,31 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Guessing passwords: after 5 wrong ones for an email from one address, that pair waits 15
-# minutes. django-axes keeps the attempts in the database, so it works across app servers.
-AXES_FAILURE_LIMIT = env_int("FF_SIGN_IN_ATTEMPTS", 5, minimum=1)
+# Guessing passwords (docs/decisions/0015-sign-in-throttling.md). Counted per client, the
+# person's own machine behind FF_TRUSTED_PROXIES reverse proxies (lib/client_ip.py): after
+# FF_SIGN_IN_CLIENT_ATTEMPTS wrong passwords for any accounts it is refused for
+# FF_SIGN_IN_LOCKOUT_MINUTES. And per account, from anywhere: after FF_SIGN_IN_ATTEMPTS wrong
+# ones each next try waits a while (accounts/throttle.py), never locked; a reset by email clears
+# it. django-axes keeps the counts in the database, so they hold across app servers.
+FF_TRUSTED_PROXIES = env_int("FF_TRUSTED_PROXIES", 0)
+SIGN_IN_FREE_ATTEMPTS = env_int("FF_SIGN_IN_ATTEMPTS", 5, minimum=1)
+AXES_FAILURE_LIMIT = env_int("FF_SIGN_IN_CLIENT_ATTEMPTS", 20, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("FF_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "familyfeedback.lib.client_ip.client_ip"
+# Off: axes would forget every failure from the client at a success there, so signing in to
+# one's own account would wipe the count of guesses at colleagues' (throttle.forget_failures
+# forgets only the account's own).
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "familyfeedback.accounts.views.attempted_email"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False  # its log lines name the email address tried
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A password reset link works once (Django's token covers the password it replaces) and for
+# this long.
+PASSWORD_RESET_TIMEOUT = 60 * env_int("FF_PASSWORD_RESET_MINUTES", 60, minimum=5)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -202,7 +217,12 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool(
 # Messages name people ("Ava added to the family"): keep them in the server-side session, not in
 # a cookie the browser can read.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Sessions (accounts/session_limits.py): at most SESSION_COOKIE_AGE seconds from signing in, however
+# busy; ended after FF_SESSION_IDLE_MINUTES without a request; and a cookie that goes when the
+# browser closes, so nothing stays signed in on a shared tablet.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=300)
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("FF_SESSION_IDLE_MINUTES", 30, minimum=1))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 # Scripts only from this site, plus GOV.UK Frontend's one inline line, which carries the nonce.
 CONTENT_SECURITY_POLICY = {
@@ -270,6 +290,10 @@ ALERT_REVIEW_AFTER = env_int("FF_ALERT_REVIEW_AFTER", 3, minimum=2)
 # Raise "session rating fell" when it is at least this many points below the one before (OpenFIT's
 # rule is 1 point; see docs/decisions/0013-alert-tiers.md).
 ALERT_SESSION_DROP = env_decimal("FF_ALERT_SESSION_DROP", Decimal("1"), minimum=Decimal("0.1"))
+
+# A practitioner's personal survey link works for this many days from when it was issued; the
+# evaluator can revoke it or issue a new one at any time.
+SURVEY_LINK_DAYS = env_int("FF_SURVEY_LINK_DAYS", 28, minimum=1)
 
 # Photos of children's drawn faces. Never served as public files: a view checks access first.
 MEDIA_ROOT = VAR_DIR / "media"

@@ -1,8 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, register_converter
 
-from familyfeedback.accounts import people_views, sso, views_two_factor
+from familyfeedback.accounts import (
+    password_reset,
+    people_views,
+    session_limits,
+    sso,
+    views_two_factor,
+)
 from familyfeedback.accounts import views as accounts
 from familyfeedback.casework.views import (
     administrations,
@@ -36,6 +41,8 @@ urlpatterns = [
     path("evaluation/<int:trial_id>/randomise/", trials.randomise, name="randomise"),
     path("evaluation/<int:trial_id>/waves/<slug:kind>/remind/", trials.remind, name="remind"),
     path("evaluation/<int:trial_id>/questions/", trials.add_question, name="add_question"),
+    path("evaluation/<int:trial_id>/respondents/<int:respondent_id>/link/",
+         trials.change_survey_link, name="change_survey_link"),
     path("evaluation/<int:trial_id>/research-questions/<number:number>/",
          trials.research_question, name="research_question"),
     path("evaluation/<int:trial_id>/admin-data/", trials.refresh_admin_data,
@@ -45,13 +52,20 @@ urlpatterns = [
     path("surveys/", survey.my_surveys, name="surveys"),
     path("surveys/<int:respondent_id>/<int:wave_id>/", survey.answer, name="survey_answer"),
     path("surveys/link/<token:token>/", survey.link, name="survey_link"),
-    path("surveys/link/<token:token>/<int:wave_id>/", survey.answer_by_link,
-         name="survey_link_answer"),
+    path("surveys/by-link/", survey.by_link, name="survey_by_link"),
+    path("surveys/by-link/<int:wave_id>/", survey.answer_by_link, name="survey_link_answer"),
     path("training/", training.training, name="training"),
     path("training/new/", training.add_event, name="add_training_event"),
     path("training/<int:event_id>/attendance/", training.attendance, name="attendance"),
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", session_limits.SignOutView.as_view(), name="logout"),
+    # A forgotten password (accounts/password_reset.py): Django's views under Django's names.
+    path("sign-in/reset/", password_reset.RequestReset.as_view(), name="password_reset"),
+    path("sign-in/reset/sent/", password_reset.ResetSent.as_view(), name="password_reset_done"),
+    path("sign-in/reset/done/", password_reset.ResetDone.as_view(),
+         name="password_reset_complete"),
+    path("sign-in/reset/<token:uidb64>/<token:token>/", password_reset.ChooseNewPassword.as_view(),
+         name="password_reset_confirm"),
     path("sign-in/set-up/", views_two_factor.enrol, name="enrol_two_factor"),
     path("sign-in/recovery-codes/", views_two_factor.recovery_codes, name="recovery_codes"),
     path("sign-in/code/", views_two_factor.verify, name="verify_code"),

@@ -26,8 +26,12 @@ NOT_MANAGERS = {"cleaned_data", "data", "errors", "GET", "POST", "FILES", "META"
 
 ALLOWED = {
     ("health", "access"): "a load balancer's probe: public by design, and it shows nothing",
-    ("survey_link", "access"): "a personal link: the token is the check (respondent_by_token)",
-    ("survey_link_answer", "access"): "a personal link: the token is the check",
+    ("survey_link", "access"): "a personal link: the token is the check, once "
+                               "(follow_survey_link); it lets its holder in for the session",
+    ("survey_by_link", "access"): "after a personal link: the link kept in the session is the "
+                                  "check, again on every page (respondent_by_link)",
+    ("survey_link_answer", "access"): "after a personal link: the link kept in the session is "
+                                      "the check (respondent_by_link)",
     ("reminders", "access"): "a signed-in person's own choice: signing in is the check",
     ("oidc_authentication_init", "access"): "the way in: mozilla-django-oidc's view, whose "
                                              "dispatch asks access.single_sign_on first",

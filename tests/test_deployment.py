@@ -246,7 +246,7 @@ def test_the_entry_command_serves_the_service_as_the_proxy_passes_it_on(tmp_path
             assert b"{" in css
 
         assert proxied(f"/surveys/link/{TOKEN}/")[0] == 404
-        assert fetch(connect(), f"/surveys/link/{TOKEN}/1/", method="POST", body=b"",
+        assert fetch(connect(), f"/surveys/link/{TOKEN}/", method="POST", body=b"",
                      X_Forwarded_Proto="https")[0] == 403  # no CSRF token
 
         # Plain http straight to the app server is sent to https, but for the monitor's /health/.
@@ -260,8 +260,8 @@ def test_the_entry_command_serves_the_service_as_the_proxy_passes_it_on(tmp_path
     access = access_log.read_text()
     assert re.search(r'"GET /sign-in/ HTTP/1.1" 200 \d+ \d+ms$', access, re.MULTILINE)
     assert '"GET /surveys/link/*/ HTTP/1.1" 404' in access
-    assert '"POST /surveys/link/*/1/ HTTP/1.1" 403' in access
-    assert "Forbidden (CSRF cookie not set.): /surveys/link/*/1/" in error_log.read_text()
+    assert '"POST /surveys/link/*/ HTTP/1.1" 403' in access
+    assert "Forbidden (CSRF cookie not set.): /surveys/link/*/" in error_log.read_text()
     # Neither who asked (the address, the host they typed) nor any of what they asked with.
     for told in ("?", "127.0.0.1", HOST, AGENT):
         assert told not in access

@@ -33,6 +33,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -256,7 +258,6 @@ def made_objects(world, client) -> dict:
     return {
         "user_id": [mover.pk], "team_id": [spare.pk],
         "membership_id": [Membership.objects.current().get(user=mover).pk],
-        "uidb64": [uidb64],
         "trial_id": [trial.pk], "kind": ["baseline", "csv"], "number": ["1.1"],
         "practitioner_id": [world.practitioner.pk], "key": [dashboard.KEYS[0]],
         "respondent_id": [respondent.pk], "wave_id": [wave.pk],
@@ -264,6 +265,9 @@ def made_objects(world, client) -> dict:
         "family_id": [world.family.pk], "person_id": [world.family.people.first().pk],
         "episode_id": [closed.episodes.get().pk], "session_id": [record.session_id],
         "administration_id": [record.pk],
+        # A password reset link's account (its token, a survey link's, is not a reset token),
+        # and the invitation's, beside the invitation's token.
+        "uidb64": [urlsafe_base64_encode(force_bytes(world.practitioner.pk)), uidb64],
     }
 
 
@@ -281,7 +285,7 @@ class Endpoint:
 
 
 def discover(world, objects) -> list[Endpoint]:
-    personas = everyone(world)
+    personas = everyone(world, objects)
     client = Client()
 
     def as_persona(name):
@@ -294,8 +298,9 @@ def discover(world, objects) -> list[Endpoint]:
         names = list(pattern.pattern.converters)
         missing = [n for n in names if n not in objects]
         assert missing == [], f"give the objects fixture a {missing} for {pattern.name}"
-        # The first sample for each id that some persona can reach.
-        reached = None
+        # The first sample for each id that some persona can reach; failing that, a page that
+        # only sends on somewhere other than signing in (a personal link).
+        reached = redirected = None
         for choice in range(max((len(objects[n]) for n in names), default=1)):
             kwargs = {n: objects[n][min(choice, len(objects[n]) - 1)] for n in names}
             url = reverse(pattern.name, kwargs=kwargs or None)
@@ -313,14 +318,17 @@ def discover(world, objects) -> list[Endpoint]:
                                                    != reverse("login")):
                     reached = (url, persona, response)
                     break
+                if response.status_code == 302 and not _to_sign_in(response):
+                    redirected = redirected or (url, persona, response)
                 if response.status_code == 405:
                     post = client.post(url, {})
                     if post.status_code not in (404, 405) and not (
-                            personas[persona] is None and _to_sign_in(post)):
+                            isinstance(personas[persona], (str, type(None))) and _to_sign_in(post)):
                         reached = (url, persona, None)
                         break
             if reached:
                 break
+        reached = reached or redirected
         assert reached, f"no persona reaches {pattern.name}: the objects fixture needs a sample"
         url, persona, response = reached
         text_parts = [str(kwargs[n]) for n, c in pattern.pattern.converters.items()
@@ -360,19 +368,25 @@ class SigningIn:
     new_codes: bool = False
 
 
-def everyone(world) -> dict:
+def everyone(world, objects) -> dict:
+    """Each persona; two who are not signed in: anyone, and someone who followed a personal
+    survey link (a path to it, followed to let them in); and three part-way through signing in."""
     setting_up = factories.user("sam@example.test", team=world.team)
     giving_a_code = factories.user("gil@example.test", team=world.team)
     factories.authenticator(giving_a_code)
     factories.recovery_codes(giving_a_code, "abcd-efgh-2345")
-    return {**world.everyone(), "anonymous": None, "setting up": SigningIn(setting_up),
+    return {**world.everyone(), "anonymous": None,
+            "survey link holder": reverse("survey_link", args=[objects["token"][0]]),
+            "setting up": SigningIn(setting_up),
             "giving a code": SigningIn(giving_a_code),
             "just set up": SigningIn(giving_a_code, new_codes=True)}
 
 
 def become(client: Client, persona) -> None:
     client.logout()
-    if isinstance(persona, SigningIn):
+    if isinstance(persona, str):
+        client.get(persona)
+    elif isinstance(persona, SigningIn):
         client.force_login(persona.user, with_code=persona.new_codes)
         if persona.new_codes:
             session = client.session
@@ -419,7 +433,7 @@ def test_no_hostile_value_makes_a_server_error(world, objects):
     assert {e.name for e in endpoints} >= {"dashboards", "power", "new_trial", "record_session",
                                            "survey_link_answer", "attendance", "trial_teams"}
     assert sum(len(e.fuzzed) for e in endpoints) > 100  # the forms' fields were found
-    people = everyone(world)
+    people = everyone(world, objects)
     client = Client()
     failures, timings = [], []
 

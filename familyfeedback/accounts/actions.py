@@ -8,16 +8,16 @@ import math
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from familyfeedback.accounts import audit, invitations, two_factor
+from familyfeedback.accounts import audit, invitations, throttle, two_factor
 from familyfeedback.accounts.models import (
     Membership,
     Role,
@@ -338,9 +338,8 @@ def reset_second_factor(by: User, person: User) -> None:
                    *StaticDevice.objects.filter(user=person)]
         for device in devices:
             device.delete()
-        ended = _end_sessions(person)
-        audit.record(by, "two_factor.reset", person,
-                     {"devices_removed": str(len(devices)), "sessions_ended": str(ended)})
+        audit.record(by, "two_factor.reset", person, {"devices_removed": str(len(devices))})
+        end_all_sessions(person, by)
 
 
 def refuse_single_sign_on(email: str) -> None:
@@ -376,11 +375,49 @@ def _replace_recovery_codes(person: User) -> list[str]:
     return codes
 
 
-def _end_sessions(person: User) -> int:
-    """Delete every session signed in as this person. Sessions are stored whole and encoded, so
-    each is read to find whose it is: one pass over the live sessions, which for one council is a
-    few hundred rows."""
-    mine = [session.pk for session in Session.objects.filter(expire_date__gt=timezone.now())
-            if session.get_decoded().get("_auth_user_id") == str(person.pk)]
-    Session.objects.filter(pk__in=mine).delete()
-    return len(mine)
+# Passwords, sessions and switching off ------------------------------------------------------
+
+
+def reset_password(user: User, password: str) -> None:
+    """A new password from a reset link (checked by NewPasswordForm). The password's change
+    alone ends every session signed in with the old one, and spends the link. The person has
+    shown who they are, so their account's wrong passwords are forgotten: nobody else's guesses
+    can keep them out."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        throttle.forget_failures(user.email)
+        audit.record(user, "user.password_reset", user)
+
+
+def end_all_sessions(user: User, by: User | None) -> None:
+    """Every session of this person, on every device, ends at its next request (the session
+    version is in each session's hash: User._get_session_auth_hash)."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_version=F("session_version") + 1)
+        user.refresh_from_db(fields=["session_version"])
+        audit.record(by, "user.sessions_end", user)
+
+
+def deactivate(by: User, person: User) -> None:
+    """Switch an account off: it cannot sign in, and its sessions end now. Its records stay
+    attributed to it."""
+    if person.pk == by.pk:
+        raise ValidationError("You cannot switch off your own account", code="self")
+    if not person.is_active:
+        return
+    with transaction.atomic():
+        User.objects.filter(pk=person.pk).update(
+            is_active=False, session_version=F("session_version") + 1)
+        person.refresh_from_db(fields=["is_active", "session_version"])
+        audit.record(by, "user.deactivate", person)
+
+
+def reactivate(by: User, person: User) -> None:
+    """Switch an account back on: the person signs in afresh (no old session comes back)."""
+    if person.is_active:
+        return
+    with transaction.atomic():
+        User.objects.filter(pk=person.pk).update(is_active=True)
+        person.refresh_from_db(fields=["is_active"])
+        audit.record(by, "user.reactivate", person)

@@ -1,17 +1,25 @@
 """What people type into the accounts pages: administrators about people, their roles and teams;
-invited people a first password; anyone signing in their code. Each is checked for its shape;
+invited people a first password; anyone signing in their code; anyone who forgot their password
+their email and a new one. Each is checked for its shape;
 whether a code is right is for accounts.actions, since checking one uses it up."""
 
+import logging
 import re
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
 
 from familyfeedback.accounts import actions
 from familyfeedback.accounts.models import Role, Team, User, describe_roles
 from familyfeedback.lib import versions
+from familyfeedback.lib.mail import open_connection
 from familyfeedback.lib.record_choices import RecordsField
+
+log = logging.getLogger(__name__)
 
 ROLE_CHOICES = Role.choices
 
@@ -142,3 +150,41 @@ class RecoveryCodeForm(forms.Form):
             raise forms.ValidationError(
                 "A recovery code is 12 letters and numbers, like abcd-efgh-2345")
         return code
+
+
+class ResetRequestForm(auth_forms.PasswordResetForm):
+    """Django's own reset form, its email sent through the service's mail connection."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages.update({
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        })
+
+    def save(self, **kwargs) -> None:
+        # Opened for every request, with an account behind the address or not: a mail server
+        # that cannot be reached is then the same message for everyone, and tells nobody
+        # whether an address has an account. Raises MailServerUnreachable.
+        with open_connection() as self.connection:
+            super().save(**kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None) -> None:
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        try:
+            EmailMessage(subject, body, from_email, [to_email],
+                         connection=self.connection).send()
+        except OSError:
+            # An address the server refused: saying so would say the account exists.
+            log.warning("Could not send a password reset email to user %s", context["user"].pk)
+
+
+class NewPasswordForm(auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.error_messages = {**self.error_messages,
+                               "password_mismatch": "The two passwords are not the same"}

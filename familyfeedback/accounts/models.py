@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 
 from familyfeedback.lib.choices import choices
@@ -71,6 +72,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(auto_now_add=True)
     # When the latest invitation was sent: a link carries it, so sending another kills the old.
     invited_at = models.DateTimeField(null=True, blank=True)
+    # Raised by accounts.actions.end_all_sessions: every session signed in before ends at its
+    # next request (see _get_session_auth_hash).
+    session_version = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
@@ -103,6 +107,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def works_with_families(self) -> bool:
         return self.has_role(*FAMILY_ROLES)
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django keeps this hash in each session and signs the person out of any session whose
+        hash no longer matches, as when the password changes. Folding the session version in
+        makes raising it do the same. At version 0 the hash is Django's own, so sessions opened
+        before the version existed were not ended by its arrival."""
+        if not self.session_version:
+            return super()._get_session_auth_hash(secret)
+        return salted_hmac("familyfeedback.accounts.User.session_auth_hash",
+                           f"{self.password}:{self.session_version}", secret=secret,
+                           algorithm="sha256").hexdigest()
 
 
 class RoleGrant(models.Model):

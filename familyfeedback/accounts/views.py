@@ -2,12 +2,14 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from familyfeedback.accounts import throttle
 from familyfeedback.accounts.access import audit_entries_for
 from familyfeedback.lib.errors import error_summary
 
@@ -34,7 +36,23 @@ class SignInForm(AuthenticationForm):
 
     def clean_username(self):
         # Emails are stored in lower case; people type them however their phone capitalises them.
-        return self.cleaned_data["username"].strip().lower()
+        email = self.cleaned_data["username"].strip().lower()
+        # Lower case can be longer ("İ" is two characters): then it is no account's address, and
+        # too long for the record of the attempt.
+        if len(email) > self.username_field.max_length:
+            raise ValidationError("Enter a correct email address and password", code="too_long")
+        return email
+
+    def clean(self):
+        # Before the password is checked, so a try made too soon tells nothing and counts for
+        # nothing.
+        email = self.cleaned_data.get("username")
+        if email and (wait := throttle.account_wait(email)):
+            raise ValidationError(
+                "There have been too many wrong passwords for this email address. Wait "
+                f"{throttle.wait_text(wait)} and try again, or reset your password",
+                code="slowed")
+        return super().clean()
 
 
 class SignInView(auth_views.LoginView):
@@ -51,6 +69,15 @@ class SignInView(auth_views.LoginView):
         ]
         context["single_sign_on"] = settings.SINGLE_SIGN_ON
         return context
+
+    def form_valid(self, form):
+        throttle.forget_failures(form.get_user().email)
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        slowed = form.has_error("__all__", "slowed")
+        return self.render_to_response(self.get_context_data(form=form),
+                                       status=429 if slowed else 200)
 
 
 @login_not_required

@@ -1,11 +1,22 @@
 """Who reaches the evaluation: evaluators run trials and read pseudonymised data; a practitioner
-in a trial reaches only their own survey. Anyone else is told there is no such page."""
+in a trial reaches only their own survey, signed in or through their personal link. Anyone else
+is told there is no such page."""
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import QuerySet
 from django.http import Http404
 
 from familyfeedback.accounts.models import Role, Team, User
-from familyfeedback.evaluation.models import ResearchQuestion, Trial, TrialPractitioner, Wave
+from familyfeedback.evaluation.models import (
+    ResearchQuestion,
+    Trial,
+    TrialPractitioner,
+    Wave,
+    oldest_working_link,
+)
+
+# The session's personal link: kept server-side, so the pages after the link carry no token.
+SURVEY_LINK = "survey_link"
 
 
 def require_evaluator(user: User) -> None:
@@ -53,12 +64,40 @@ def get_respondent_for(user: User, respondent_id: int) -> TrialPractitioner:
     return found
 
 
-def respondent_by_token(token: str) -> TrialPractitioner:
-    found = (TrialPractitioner.objects.filter(link_token=token).exclude(link_token="")
-             .select_related("trial", "team").first())
+def get_trial_respondent_for(user: User, trial_id: int, respondent_id: int) -> TrialPractitioner:
+    """A practitioner in a trial, by pseudonym, for the trial's evaluator."""
+    found = (TrialPractitioner.objects.filter(trial=get_trial_for(user, trial_id),
+                                              pk=respondent_id)
+             .select_related("trial", "user").first())
     if found is None:
-        raise Http404("No such survey link")
+        raise Http404("No such practitioner in this trial")
     return found
+
+
+def respondent_by_token(token: str) -> TrialPractitioner | None:
+    """The practitioner whose personal link this is, or None: no such link, or it was revoked,
+    replaced by a newer one or has run out."""
+    if not token:
+        return None
+    return (TrialPractitioner.objects
+            .filter(link_token=token, link_issued_at__gte=oldest_working_link())
+            .select_related("trial", "team").first())
+
+
+def follow_survey_link(session: SessionBase, token: str) -> TrialPractitioner | None:
+    """A personal link followed: its holder is let in to their survey for this session, and
+    the pages after need no token. None, and nobody let in, if the link does not work."""
+    respondent = respondent_by_token(token)
+    if respondent is not None:
+        session.cycle_key()  # a session id from before the link is not the one let in
+        session[SURVEY_LINK] = token
+    return respondent
+
+
+def respondent_by_link(session: SessionBase) -> TrialPractitioner | None:
+    """Whom this session's personal link lets in, checked again on every page, so a link
+    revoked or run out stops working at once; None if it does not (or there is none)."""
+    return respondent_by_token(session.get(SURVEY_LINK, ""))
 
 
 def get_wave_for(respondent: TrialPractitioner, wave_id: int) -> Wave:

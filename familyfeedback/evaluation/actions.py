@@ -3,9 +3,11 @@
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, User
@@ -118,7 +120,64 @@ def _enrol(trial: Trial, row: TrialTeam) -> None:
             trial=trial, practitioner_code=f"P{taken:03d}", team=row,
             role=user.job_title or ("team_manager" if user.has_role(Role.TEAM_MANAGER)
                                     else JobTitle.OTHER),
-            user=user, link_token=secrets.token_urlsafe(24))
+            user=user, **_new_link())
+
+
+def _new_link() -> dict:
+    return {"link_token": secrets.token_urlsafe(24), "link_issued_at": timezone.now()}
+
+
+def _replace_link(respondent: TrialPractitioner) -> None:
+    for field, value in _new_link().items():
+        setattr(respondent, field, value)
+    respondent.save(update_fields=["link_token", "link_issued_at"])
+
+
+def _link_text(site_url: str, respondent: TrialPractitioner) -> str:
+    """Where an email sends the practitioner: their personal link, or, with no address for the
+    service set or no link (revoked), the page they reach by signing in."""
+    if site_url and respondent.link_token:
+        return f"{site_url}/surveys/link/{respondent.link_token}/"
+    return "the Surveys page of Family Feedback"
+
+
+def revoke_survey_link(actor: User, respondent: TrialPractitioner) -> None:
+    """The practitioner's personal link stops working now, in every browser it was followed
+    in; they can still answer by signing in."""
+    with transaction.atomic():
+        respondent.link_token, respondent.link_issued_at = "", None
+        respondent.save(update_fields=["link_token", "link_issued_at"])
+        audit.record(actor, "survey_link.revoke", respondent)
+
+
+def reissue_survey_link(actor: User, respondent: TrialPractitioner, site_url: str) -> None:
+    """A new personal link, emailed to the practitioner; the old one stops working. The
+    evaluator never sees it. Raises ValidationError, with nothing changed, when there is no one
+    to email or the mail server cannot take it."""
+    if respondent.user is None or not respondent.user.email:
+        raise ValidationError(f"{respondent.practitioner_code} has no account here to email a "
+                              "new link to", code="no_email")
+    try:
+        connection = open_connection()
+    except MailServerUnreachable as error:
+        raise ValidationError(f"{error}. The link was not changed: try again later",
+                              code="no_mail_server") from None
+    with connection:
+        try:
+            with transaction.atomic():
+                _replace_link(respondent)
+                send_mail(f"Family Feedback: your new link to the {respondent.trial.name} "
+                          "surveys",
+                          f"Your personal link to the surveys for {respondent.trial.name} has "
+                          "been replaced, and the old one no longer works. You can answer at "
+                          f"{_link_text(site_url, respondent)}. A personal link works for "
+                          f"{settings.SURVEY_LINK_DAYS} days.",
+                          None, [respondent.user.email], connection=connection)
+                audit.record(actor, "survey_link.reissue", respondent)
+        except OSError:  # smtplib's: the server refused the address or went away
+            respondent.refresh_from_db(fields=["link_token", "link_issued_at"])
+            raise ValidationError("The mail server did not take the email. The link was not "
+                                  "changed: try again later", code="not_sent") from None
 
 
 def reveal_allocation(actor: User, trial: Trial) -> Allocation | None:
@@ -238,11 +297,14 @@ def remind_non_responders(actor: User, trial: Trial, kind: str, site_url: str) -
         raise ValidationError(f"{error}. No reminder was sent: try again later, or ask your "
                               "administrator to check the email settings",
                               code="no_mail_server") from None
-    sent = failed = 0
+    sent = failed = renewed = 0
     with connection:
         for respondent in to_remind:
-            link = f"{site_url}/surveys/link/{respondent.link_token}/" if site_url else \
-                "the Surveys page of Family Feedback"
+            if respondent.link_has_run_out():
+                # Run out, not revoked: a reminder with a dead link would help nobody.
+                _replace_link(respondent)
+                renewed += 1
+            link = _link_text(site_url, respondent)
             try:
                 send_mail(f"Family Feedback: the {wave.get_kind_display().lower()} survey",
                           f"Please answer the {wave.get_kind_display().lower()} survey for "
@@ -253,7 +315,8 @@ def remind_non_responders(actor: User, trial: Trial, kind: str, site_url: str) -
                 failed += 1
             else:
                 sent += 1
-    audit.record(actor, "wave.remind", wave, {"sent": str(sent), "failed": str(failed)})
+    audit.record(actor, "wave.remind", wave, {"sent": str(sent), "failed": str(failed),
+                                              "links_renewed": str(renewed)})
     return Reminded(sent, failed)
 
 

@@ -100,6 +100,14 @@ SEED_MESSAGE = "The seed must be a whole number from 0 to 9223372036854775807"
 RATIO_MESSAGE = "The ratio must be two whole numbers like 1:1 or 2:1"
 
 
+class SurveyLinkForm(forms.Form):
+    """Which button was pressed beside a practitioner's personal link."""
+
+    _choose = "Choose whether to send a new link or revoke the link"
+    what = forms.ChoiceField(choices=[("reissue", "Send a new link"), ("revoke", "Revoke")],
+                             error_messages={"required": _choose, "invalid_choice": _choose})
+
+
 class RandomiseForm(forms.Form):
     method = forms.ChoiceField(choices=[(m, m) for m in METHODS], error_messages={
         "required": "Choose the method", "invalid_choice": "Choose the method"})

@@ -3,8 +3,12 @@ evaluation-package.md): a trial run here and a package imported from elsewhere a
 same way. Practitioners and family members appear only by pseudonym; an evaluator never sees a
 name, a case reference or a date of birth."""
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from familyfeedback.accounts.models import Team, User
 from familyfeedback.evaluation.randomisation import ARMS
@@ -104,13 +108,30 @@ class TrialPractitioner(models.Model):
     # shown to an evaluator.
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+")
-    # A personal link to the survey, for those who answer without signing in.
+    # A personal link to the survey, for those who answer without signing in; blank once
+    # revoked. It works for settings.SURVEY_LINK_DAYS from when it was issued.
     link_token = models.CharField(max_length=64, blank=True)
+    link_issued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["practitioner_code"]
         constraints = [models.UniqueConstraint(fields=["trial", "practitioner_code"],
                                                name="trial_practitioner_once")]
+
+    def link_expires_at(self) -> datetime | None:
+        """When the personal link stops (or stopped) working; None if there is none (revoked)."""
+        if not self.link_token or self.link_issued_at is None:
+            return None
+        return self.link_issued_at + timedelta(days=settings.SURVEY_LINK_DAYS)
+
+    def link_has_run_out(self) -> bool:
+        expires = self.link_expires_at()
+        return expires is not None and expires <= timezone.now()
+
+
+def oldest_working_link() -> datetime:
+    """A personal link issued before this has run out."""
+    return timezone.now() - timedelta(days=settings.SURVEY_LINK_DAYS)
 
 
 class TrainingRecord(models.Model):

@@ -3,13 +3,15 @@ a page and templates only lay it out."""
 
 import random
 
+from django.conf import settings
+
 from familyfeedback.casework.wording import current_pack
 from familyfeedback.evaluation import analysis, progress, queries
 from familyfeedback.evaluation.access import service_teams
 from familyfeedback.evaluation.actions import Reminded, teams_values
 from familyfeedback.evaluation.forms import QuestionForm, RandomiseForm, TeamsForm
 from familyfeedback.evaluation.models import WAVES, Allocation, Trial, TrialPractitioner, Wave
-from familyfeedback.lib import versions
+from familyfeedback.lib import formats, versions
 from familyfeedback.measures import surveys
 from familyfeedback.stats import cluster_power
 
@@ -47,7 +49,17 @@ def trial_page(trial: Trial, allocation: Allocation | None, *,
         "admin_records": queries.admin_record_count(trial),
         "in_app": bool(teams) and all(t.service_team_id for t in teams),
         "custom_questions": queries.custom_questions(trial),
+        "survey_links": [(p, survey_link_state(p)) for p in queries.practitioners_in(trial)],
+        "survey_link_days": settings.SURVEY_LINK_DAYS,
     }
+
+
+def survey_link_state(respondent: TrialPractitioner) -> str:
+    expires = respondent.link_expires_at()
+    if expires is None:
+        return "Revoked: answers by signing in"
+    when = formats.date_long(expires.astimezone(formats.LONDON).date())
+    return f"Ran out on {when}" if respondent.link_has_run_out() else f"Works until {when}"
 
 
 def reminded_text(done: Reminded) -> tuple[bool, str]:

@@ -23,6 +23,10 @@ def open_wave(trial: Trial, kind: str) -> Wave | None:
     return trial.waves.filter(kind=kind, is_open=True).first()
 
 
+def practitioners_in(trial: Trial) -> list[TrialPractitioner]:
+    return list(trial.practitioners.select_related("team"))
+
+
 def research_questions(trial: Trial) -> list[ResearchQuestion]:
     return list(trial.questions_asked.all())
 

@@ -30,18 +30,6 @@ def test_signing_out_needs_a_post(world, client):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_five_wrong_passwords_lock_the_email_out_for_a_while(world, client):
-    for _ in range(5):
-        client.post(reverse("login"), {"username": "pat@example.test", "password": "wrong"})
-    # Even the right password, typed with other capitals, is refused while locked out.
-    response = client.post(reverse("login"), {"username": "Pat@Example.test",
-                                              "password": factories.PASSWORD})
-    page = response.content.decode()
-    assert response.status_code == 429
-    assert "You entered the wrong password 5 times. Wait 15 minutes" in page
-    assert client.get(reverse("home")).status_code == 302  # still signed out
-
-
 def test_pages_send_a_content_security_policy_with_a_nonce_for_the_one_inline_script(world,
                                                                                      client):
     response = client.get(reverse("login"))

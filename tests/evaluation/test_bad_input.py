@@ -28,8 +28,8 @@ def test_a_superscript_two_is_not_an_answer_on_the_scale_signed_in(world, client
 def test_a_superscript_two_is_not_an_answer_through_a_personal_link(world, client):
     _, me, wave = open_baseline(world, client)
     client.logout()
-    response = client.post(reverse("survey_link_answer", args=[me.link_token, wave.pk]),
-                           {"proqol_cs_1": "²"})
+    client.get(reverse("survey_link", args=[me.link_token]))
+    response = client.post(reverse("survey_link_answer", args=[wave.pk]), {"proqol_cs_1": "²"})
     assert response.status_code == 200
     assert "are from 1 to 5" in response.content.decode()
     assert not Response.objects.exists()

@@ -109,8 +109,8 @@ def test_a_personal_link_works_without_signing_in(world, client):
     client.logout()
     me = trial.practitioners.get(user=world.practitioner)
     wave = trial.waves.get(kind="baseline")
-    response = client.post(reverse("survey_link_answer", args=[me.link_token, wave.pk]),
-                           {"proqol_cs_1": "4"})
+    client.get(reverse("survey_link", args=[me.link_token]))
+    response = client.post(reverse("survey_link_answer", args=[wave.pk]), {"proqol_cs_1": "4"})
     assert response.status_code == 302
     assert Response.objects.get(respondent=me).value == "4"
     assert client.get(reverse("survey_link", args=["not-a-token"])).status_code == 404

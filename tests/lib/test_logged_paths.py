@@ -13,6 +13,10 @@ def test_a_personal_links_token_is_hidden():
     assert loggable_path("/surveys/link/Zq8w_3k-Ab/7/") == "/surveys/link/*/7/"
 
 
+def test_a_password_reset_links_account_and_token_are_hidden():
+    assert loggable_path("/sign-in/reset/MQ/c4x2k1-0123abcdef/") == "/sign-in/reset/*/*/"
+
+
 def test_what_someone_typed_into_the_address_is_hidden():
     assert loggable_path("/families/Ashdown/") == "/families/*/"
     assert loggable_path("/ashdown-family") == "/*"

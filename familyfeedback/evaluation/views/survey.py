@@ -1,6 +1,8 @@
-"""Practitioners answering a trial's survey, signed in or through their personal link. They can
-stop and come back: every answer given is kept."""
+"""Practitioners answering a trial's survey, signed in or through their personal link (which lets
+them in for the browser session, then steps aside). They can stop and come back: every answer
+given is kept."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -9,10 +11,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from familyfeedback.evaluation import actions, presenters
 from familyfeedback.evaluation.access import (
+    follow_survey_link,
     get_respondent_for,
     get_wave_for,
     open_waves,
-    respondent_by_token,
+    respondent_by_link,
     respondents_for,
 )
 from familyfeedback.evaluation.forms import SurveyForm
@@ -33,18 +36,39 @@ def answer(request: HttpRequest, respondent_id: int, wave_id: int) -> HttpRespon
 
 
 @login_not_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def answer_by_link(request: HttpRequest, token: str, wave_id: int) -> HttpResponse:
-    respondent = respondent_by_token(token)
-    return _survey(request, respondent, get_wave_for(respondent, wave_id), done_url=None)
+@require_safe
+def link(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal link, followed: it lets its holder in for this session and sends them on to
+    pages without the token, which would otherwise sit in access logs and browser history."""
+    respondent = follow_survey_link(request.session, token)
+    if respondent is None:
+        return _link_not_working(request)
+    return redirect("survey_by_link")
 
 
 @login_not_required
 @require_safe
-def link(request: HttpRequest, token: str) -> HttpResponse:
-    respondent = respondent_by_token(token)
+def by_link(request: HttpRequest) -> HttpResponse:
+    respondent = respondent_by_link(request.session)
+    if respondent is None:
+        return _link_not_working(request)
     return render(request, "evaluation/link.html",
-                  {"respondent": respondent, "waves": open_waves(respondent), "token": token})
+                  {"respondent": respondent, "waves": open_waves(respondent)})
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def answer_by_link(request: HttpRequest, wave_id: int) -> HttpResponse:
+    respondent = respondent_by_link(request.session)
+    if respondent is None:
+        return _link_not_working(request)
+    return _survey(request, respondent, get_wave_for(respondent, wave_id),
+                   done_url="survey_by_link")
+
+
+def _link_not_working(request) -> HttpResponse:
+    return render(request, "evaluation/link_not_working.html",
+                  {"days": settings.SURVEY_LINK_DAYS}, status=404)
 
 
 def _survey(request, respondent: TrialPractitioner, wave: Wave, done_url) -> HttpResponse:
@@ -56,9 +80,7 @@ def _survey(request, respondent: TrialPractitioner, wave: Wave, done_url) -> Htt
             actions.save_answers(respondent, wave, form.answers())
             messages.success(request, "Your answers are saved. Come back to finish"
                              if form.saved_for_later() else "Thank you: your answers are saved")
-            if done_url:
-                return redirect(done_url)
-            return redirect("survey_link", token=respondent.link_token)
+            return redirect(done_url)
         # What was sent is shown again, as sent, with the messages.
         page["given"].update(form.typed())
     return render(request, "evaluation/survey.html", {**page, "errors": error_summary(form)})

@@ -3,12 +3,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from familyfeedback.evaluation import actions, presenters
 from familyfeedback.evaluation.access import (
     get_research_question_for,
     get_trial_for,
+    get_trial_respondent_for,
     require_evaluator,
     service_teams,
     trials_for,
@@ -17,6 +19,7 @@ from familyfeedback.evaluation.forms import (
     QuestionForm,
     RandomiseForm,
     ResearchQuestionForm,
+    SurveyLinkForm,
     TeamsForm,
     TrialForm,
 )
@@ -122,6 +125,27 @@ def remind(request: HttpRequest, trial_id: int, kind: str) -> HttpResponse:
         all_sent, text = presenters.reminded_text(done)
         (messages.success if all_sent else messages.error)(request, text)
     return redirect("trial", trial_id=trial.pk)
+
+
+@require_POST
+def change_survey_link(request: HttpRequest, trial_id: int, respondent_id: int) -> HttpResponse:
+    respondent = get_trial_respondent_for(request.user, trial_id, respondent_id)
+    form = SurveyLinkForm(request.POST)
+    code = respondent.practitioner_code
+    if not form.is_valid():
+        messages.error(request, form.errors["what"][0])
+    elif form.cleaned_data["what"] == "revoke":
+        actions.revoke_survey_link(request.user, respondent)
+        messages.success(request, f"{code}'s survey link no longer works")
+    else:
+        try:
+            actions.reissue_survey_link(request.user, respondent, settings.SITE_URL)
+        except ValidationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"A new survey link was emailed to {code}; the old one "
+                                      "no longer works")
+    return redirect(reverse("trial", args=[trial_id]) + "#survey-links")
 
 
 @require_POST
