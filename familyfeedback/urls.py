@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from familyfeedback.accounts import views as accounts
-from familyfeedback.casework.views import caseload, family, records, sessions, support
+from familyfeedback.casework.views import caseload, families, family, records, sessions, support
 from familyfeedback.evaluation.views import analysis, power, survey, trials
 from familyfeedback.implementation.views import dashboards, reminders, supervision, training
 from familyfeedback.lib.converters import DottedNumberConverter, TokenConverter
@@ -46,6 +46,10 @@ urlpatterns = [
     path("health/", accounts.health, name="health"),
     path("audit/", accounts.audit_log, name="audit_log"),
     path("families/closed/", caseload.closed_families, name="closed_families"),
+    path("families/new/", families.open_family, name="open_family"),
+    path("families/find/", families.find_family, name="find_family"),
+    path("families/<int:family_id>/transfer/", families.transfer_family,
+         name="transfer_family"),
     path("families/<int:family_id>/", family.family, name="family"),
     path("families/<int:family_id>/people/new/", family.add_person, name="add_person"),
     path("people/<int:person_id>/edit/", family.edit_person, name="edit_person"),

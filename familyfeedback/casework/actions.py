@@ -15,6 +15,7 @@ from familyfeedback import measures
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import User
 from familyfeedback.casework import trajectories
+from familyfeedback.casework.access import key_workers_for
 from familyfeedback.casework.alerts import person_alerts
 from familyfeedback.casework.models import (
     Administration,
@@ -309,15 +310,85 @@ def log_view(actor: User, action: str, obj) -> None:
     audit.record(actor, action, obj)
 
 
+CASE_REFERENCE_TAKEN = ("A family with this case reference is already recorded in the service. "
+                        "Check the reference: if the family is open in another team, ask that "
+                        "team to transfer it to you")
+
+
+def check_case_reference(case_reference: str) -> None:
+    """A case reference names one family in the whole service, however it is written. The
+    message says nothing of the other family: not its name, nor its team."""
+    if Family.objects.filter(case_reference__iexact=case_reference.strip()).exists():
+        raise ValidationError(CASE_REFERENCE_TAKEN, code="case_reference_taken")
+
+
+def check_key_worker(team, key_worker: User | None) -> None:
+    if key_worker is not None and not key_workers_for(team).filter(pk=key_worker.pk).exists():
+        raise ValidationError(f"{key_worker} is not a member of {team}: choose someone in the "
+                              "team as key worker", code="not_in_team")
+
+
 def open_family(actor: User | None, *, name: str, case_reference: str, team, key_worker,
-                opened_on: date) -> Family:
-    with transaction.atomic():
-        family = Family.objects.create(name=name, case_reference=case_reference, team=team,
-                                       key_worker=key_worker)
-        episode = Episode.objects.create(family=family, opened_on=opened_on)
-        audit.record_many(actor, [("family.create", family, {"team": team.pk}),
-                                  ("episode.open", episode, {"opened_on": opened_on.isoformat()})])
+                opened_on: date, people: list[dict]) -> Family:
+    """Open a family with the household's people (each a dict of PERSON_FIELDS) and its first
+    period of support, all in one transaction."""
+    if not people:
+        raise ValidationError("Enter at least one person in the household", code="no_people")
+    if opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": "The date support started cannot be in the future"})
+    try:
+        check_case_reference(case_reference)
+        check_key_worker(team, key_worker)
+    except ValidationError as error:
+        field = "case_reference" if error.code == "case_reference_taken" else "key_worker"
+        raise ValidationError({field: error}) from None
+    try:
+        with transaction.atomic():
+            family = Family.objects.create(name=name.strip(),
+                                           case_reference=case_reference.strip(), team=team,
+                                           key_worker=key_worker)
+            episode = Episode.objects.create(family=family, opened_on=opened_on)
+            made = Person.objects.bulk_create([Person(family=family, **p) for p in people])
+            audit.record_many(actor, [
+                ("family.create", family, {"team": team.pk,
+                                           "key_worker": key_worker and key_worker.pk}),
+                ("episode.open", episode, {"opened_on": opened_on.isoformat()}),
+                *[("person.create", person, {"family": family.pk}) for person in made],
+            ])
+    except IntegrityError:
+        # A colleague opened the same case reference a moment before.
+        raise ValidationError({"case_reference": CASE_REFERENCE_TAKEN}) from None
     return family
+
+
+def placement(family: Family) -> dict:
+    """A family's team and key worker as an edit page carries them (lib/versions.py)."""
+    return {"team": str(family.team), "key_worker": str(family.key_worker or "")}
+
+
+def transfer_family(actor: User, family: Family, *, team, key_worker: User | None,
+                    opened: dict) -> Family:
+    """Give the family another key worker, or move it to another team (with a key worker there,
+    or none yet). Its whole history goes with it: the receiving team sees every session and
+    score, and the sending team no longer sees the family. `opened` is the placement the page
+    was drawn with: if a colleague moved the family since, EditConflict."""
+    try:
+        check_key_worker(team, key_worker)
+    except ValidationError as error:
+        raise ValidationError({"key_worker": error}) from None
+    with transaction.atomic():
+        current = Family.objects.select_for_update().select_related("team", "key_worker").get(
+            pk=family.pk)
+        before = {"team": current.team_id, "key_worker": current.key_worker_id}
+        after = {"team": team.pk, "key_worker": key_worker and key_worker.pk}
+        if before == after:
+            return current  # sent twice, or nothing changed
+        versions.check_unchanged(opened, placement(current))
+        current.team, current.key_worker = team, key_worker
+        current.save(update_fields=["team", "key_worker"])
+        action = "family.transfer" if before["team"] != after["team"] else "family.key_worker"
+        audit.record(actor, action, current, audit.diff(before, after))
+    return current
 
 
 def close_support(actor: User, family: Family, *, on: date, note: str = "") -> Episode:
