@@ -259,19 +259,28 @@ def update_person(actor: User, person: Person, *, opened: dict, **values) -> Per
         if versions.plain(before) == versions.plain({**before, **values}):
             return current  # sent twice, or nothing changed
         versions.check_unchanged(opened, before)
-        for key, value in values.items():
-            setattr(current, key, value)
-        current.save()
-        if born != before["date_of_birth"]:
-            for record in current.administrations.select_related("session"):
-                record.age = measures.age_on(born, record.session.date)
-                record.save(update_fields=["age"])
-        changes = audit.diff(before, {key: getattr(current, key) for key in PERSON_FIELDS})
-        for key in _IDENTIFYING & changes.keys():
-            changes[key] = ["(changed)", "(changed)"]
-        if changes:
-            audit.record(actor, "person.update", current, changes)
+        change_person(actor, current, values)
     return current
+
+
+def change_person(actor: User | None, person: Person, values: dict, *,
+                  action: str = "person.update") -> None:
+    """Save new details checked by the caller (the date of birth with check_date_of_birth),
+    recompute the ages stored on the person's records, and log what changed, with names and
+    the date of birth recorded as "(changed)", never their values. Call inside a transaction."""
+    before = {key: getattr(person, key) for key in PERSON_FIELDS}
+    for key, value in values.items():
+        setattr(person, key, value)
+    person.save()
+    if person.date_of_birth != before["date_of_birth"]:
+        for record in person.administrations.select_related("session"):
+            record.age = measures.age_on(person.date_of_birth, record.session.date)
+            record.save(update_fields=["age"])
+    changes = audit.diff(before, {key: getattr(person, key) for key in PERSON_FIELDS})
+    for key in _IDENTIFYING & changes.keys():
+        changes[key] = ["(changed)", "(changed)"]
+    if changes:
+        audit.record(actor, action, person, changes)
 
 
 def check_date_of_birth(person: Person, born: date) -> None:

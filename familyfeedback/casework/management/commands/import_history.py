@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from familyfeedback.casework import history_csv
+from familyfeedback.casework import families_csv, history_csv
 from familyfeedback.lib.csvfiles import printable, read_for_command
 
 COLUMNS_HELP = (
@@ -41,13 +41,17 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true",
                             help="check the file and say what would be imported, without "
                                  "importing anything")
+        parser.add_argument("--columns", type=Path, metavar="MAPPING.toml",
+                            help=families_csv.COLUMNS_OPTION_HELP)
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
+    def handle(self, *args, file: Path, dry_run: bool, columns: Path | None, **options):
+        names = families_csv.case_system_columns(columns) if columns else None
         text = read_for_command(file)
         outcome = history_csv.import_history(io.StringIO(text, newline=""),
-                                             today=timezone.localdate(), dry_run=dry_run)
+                                             today=timezone.localdate(), dry_run=dry_run,
+                                             names=names)
         for problem in outcome.problems:
-            self.stderr.write(problem.located(str(file)))
+            self.stderr.write(problem.located(str(file), names))
         if outcome.problems:
             raise CommandError(printable(
                 f"{_count(len(outcome.problems), 'problem')} in {file}: nothing imported. Fix "
