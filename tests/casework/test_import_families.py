@@ -6,6 +6,7 @@ whole service's export, 1,500 families, is checked whole, imported and imported 
 
 from datetime import date, timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -331,3 +332,18 @@ def run_file(name: str, *args) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
     call_command("import_families", name, *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
+
+
+FORMATS = Path(__file__).resolve().parents[2] / "docs" / "formats"
+
+
+def test_the_documented_examples_import_alike_with_and_without_the_mapping(world):
+    out, err = run_file(str(FORMATS / "example-families.csv"), "--dry-run")
+    assert err == "" and "Families: 2 new" in out
+    out, err = run_file(str(FORMATS / "example-families-own-headers.csv"),
+                        "--columns", str(FORMATS / "example-mapping.toml"))
+    assert err == ""
+    assert out.splitlines() == ["Families: 2 new, 0 changed, 0 already as the file says.",
+                                "People: 5 new, 0 changed, 0 already as the file says."]
+    out, _ = run_file(str(FORMATS / "example-families.csv"))
+    assert out.startswith("Nothing changed")
