@@ -1,11 +1,9 @@
-import io
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from familyfeedback.casework import families_csv
-from familyfeedback.lib.csvfiles import printable, read_for_command
+from familyfeedback.casework.management.case_system import CaseSystemImport
 
 COLUMNS_HELP = (
     "Columns (a header row naming them, in any order; or the case system's own names, given "
@@ -21,7 +19,7 @@ COLUMNS_HELP = (
 )
 
 
-class Command(BaseCommand):
+class Command(CaseSystemImport):
     help = (
         "Open and update families and the people in them from the council's case-system "
         "export. The whole file is checked first: if anything is wrong, nothing is imported and "
@@ -32,26 +30,11 @@ class Command(BaseCommand):
         "file again changes nothing. People here but not in the file are kept. " + COLUMNS_HELP
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="the CSV file (UTF-8)")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="check the file and say what would change, without changing "
-                                 "anything")
-        parser.add_argument("--columns", type=Path, metavar="MAPPING.toml",
-                            help=families_csv.COLUMNS_OPTION_HELP)
-
     def handle(self, *args, file: Path, dry_run: bool, columns: Path | None, **options):
-        names = families_csv.case_system_columns(columns) if columns else None
-        text = read_for_command(file)
-        outcome = families_csv.import_families(io.StringIO(text, newline=""),
-                                               today=timezone.localdate(), dry_run=dry_run,
-                                               names=names)
-        for problem in outcome.problems:
-            self.stderr.write(problem.located(str(file), names))
-        if outcome.problems:
-            raise CommandError(printable(
-                f"{_count(len(outcome.problems), 'problem')} in {file}: nothing imported. Fix "
-                "them and run the import again."))
+        lines, names = self.export(file, columns)
+        outcome = families_csv.import_families(lines, today=timezone.localdate(),
+                                               dry_run=dry_run, names=names)
+        self.refuse_any(outcome.problems, file, names)
         if outcome.changes_nothing:
             self.stdout.write(f"Nothing {'would change' if dry_run else 'changed'}: every "
                               "family and person in the file is already here as it says.")
@@ -64,6 +47,3 @@ class Command(BaseCommand):
             f"People: {outcome.new_people} new, {outcome.changed_people} changed, "
             f"{outcome.same_people} already as the file says.")
 
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word if n == 1 else word + 's'}"
