@@ -25,30 +25,27 @@ is given or DATABASE_URL is a postgres URL (a dedicated database, ff_bench_alert
 made again each run). Each database runs in its own child process.
 """
 
-import argparse
-import statistics
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run as a script: this checkout's bench and app, before any other
 
+from bench import harness  # noqa: E402
 from bench.data import ALERTS, build_caseloads  # noqa: E402
-from bench.harness import bench_targets, report, run_child, start_django  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench_alerts.sqlite3"
 PG_BENCH_DB = "ff_bench_alerts"
+# Each case, its title, and the case whose time it is set against (the alerts' price).
 CASES = (
-    ("a", "(a) caseload of 30: scores"),
-    ("b", "(b) caseload of 30: scores + alerts"),
-    ("c", "(c) whole service: scores"),
-    ("d", "(d) whole service: scores + alerts"),
+    ("a", "(a) caseload of 30: scores", None),
+    ("b", "(b) caseload of 30: scores + alerts", "a"),
+    ("c", "(c) whole service: scores", None),
+    ("d", "(d) whole service: scores + alerts", "c"),
 )
 TARGET_RATIO = 1.5
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,59 +53,33 @@ TARGET_RATIO = 1.5
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=20, help="timed rounds (default 20)")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed rounds (default 3)")
-    parser.add_argument("--postgres", metavar="URL",
-                        help=f"also run on this PostgreSQL server (database {PG_BENCH_DB})")
-    parser.add_argument("--profile", action="store_true",
-                        help="print a cProfile summary of (b) and (d) after timing")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.rounds < 2:
-        parser.error("--rounds must be at least 2")
-    if args.worker:
-        return worker(args)
+    parser = harness.options(__doc__, PG_BENCH_DB, rounds=20, warmup=3,
+                             profile="print a cProfile summary of (b) and (d) after timing")
+    return harness.main(__file__, parser, worker=worker, summary=summary,
+                        databases=(SQLITE_PATH, PG_BENCH_DB))
 
-    targets = bench_targets(SQLITE_PATH, args.postgres, PG_BENCH_DB)
 
-    results = []
-    for label, url in targets:
-        print(f"== {label}: {args.warmup} warm-up and {args.rounds} timed rounds", flush=True)
-        arguments = ["--rounds", str(args.rounds), "--warmup", str(args.warmup)]
-        arguments += ["--profile"] * args.profile
-        result = run_child(__file__, label, url, arguments)
-        if result is None:
-            return 1
-        results.append(result)
-
-    print()
-    print(table(results))
-    worst = max(max(r["ratios"]["b/a"], r["ratios"]["d/c"]) for r in results)
-    verdict = "within" if worst <= TARGET_RATIO else "ABOVE"
-    print(f"\nWorst ratio {worst:.2f}: {verdict} the target of {TARGET_RATIO:g}.")
-    return 0
+def summary(results: list[dict], args) -> str:
+    worst = max(ratio for r in results for ratio in r["ratios"].values())
+    return harness.verdict(table(results), f"Worst ratio {worst:.2f}", worst <= TARGET_RATIO,
+                           f"{TARGET_RATIO:g}")
 
 
 def table(results: list[dict]) -> str:
-    header = (f"{'database':<11} {'case':<38} {'median ms':>10} {'p90 ms':>10} {'queries':>7} "
-              f"{'ratio':>6}")
-    rows = [header, "-" * len(header)]
+    rows = harness.ruled(f"{'database':<11} {'case':<38} {'median ms':>10} {'p90 ms':>10} "
+                         f"{'queries':>7} {'ratio':>6}")
     for result in results:
         cases = result["cases"]
-        for key, title in CASES:
+        for key, title, base in CASES:
             if key not in cases:
                 continue
             case = cases[key]
-            base = {"b": "a", "d": "c"}.get(key)
             ratio = f"{case['median_ms'] / cases[base]['median_ms']:.2f}" if base else ""
             rows.append(f"{result['database']:<11} {title:<38} {case['median_ms']:>10.2f} "
                         f"{case['p90_ms']:>10.2f} {case['queries']:>7} {ratio:>6}")
     rows.append("")
     for result in results:
-        rows.append(f"{result['database']}: {result['server']}; {result['rounds']} rounds after "
-                    f"{result['warmup']} warm-up; Python {result['python']}, "
-                    f"Django {result['django']}, {result['cpus']} CPUs")
+        rows.append(harness.ran_on(result))
         rows.append(f"  data: {result['data']}")
         for key in ("b", "d"):
             rows.append(f"  alerts in ({key}): {result['alerts'][key]}")
@@ -121,8 +92,8 @@ def tier_table(result: dict) -> str:
     """The whole service's people by their most urgent alert tier."""
     tiers = result["tiers"]
     people = tiers["people"]
-    header = f"{result['database']:<11} {'tier (whole service)':<32} {'people':>7} {'share':>7}"
-    rows = [header, "-" * len(header)]
+    rows = harness.ruled(f"{result['database']:<11} {'tier (whole service)':<32} {'people':>7} "
+                         f"{'share':>7}")
     for label, count in tiers["by_tier"]:
         rows.append(f"{'':<11} {label:<32} {count:>7} {count / people:>7.1%}")
     flagged = tiers["flagged"]
@@ -136,32 +107,23 @@ def tier_table(result: dict) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# The child: set up Django on one database, build the service, time the four reads.
+# The child: set up Django on one database, build the service (bench/data.py), time the four
+# reads.
 
 
 def worker(args) -> int:
-    start_django(args.worker, SQLITE_PATH)
-
-
+    harness.start_django(args.worker, SQLITE_PATH)
     start = time.perf_counter()
     data = build_caseloads(ALERTS)
     print(f"   built the service in {time.perf_counter() - start:.1f} s: {data}", flush=True)
     bench = Bench(args)
     bench.run()
     cases = bench.results
-    report(args.worker, SQLITE_PATH, rounds=args.rounds, warmup=args.warmup, cases=cases,
-           data=data, alerts=bench.alert_counts, tiers=bench.tiers,
-           ratios={"b/a": cases["b"]["median_ms"] / cases["a"]["median_ms"],
-                   "d/c": cases["d"]["median_ms"] / cases["c"]["median_ms"]})
+    harness.report(args.worker, SQLITE_PATH, rounds=args.rounds, warmup=args.warmup,
+                   cases=cases, data=data, alerts=bench.alert_counts, tiers=bench.tiers,
+                   ratios={f"{key}/{base}": cases[key]["median_ms"] / cases[base]["median_ms"]
+                           for key, _, base in CASES if base})
     return 0
-
-
-# ---------------------------------------------------------------------------------------------
-# The service, inserted in bulk (seeded, so every run makes the same one).
-
-
-# ---------------------------------------------------------------------------------------------
-# The timing.
 
 
 class Bench:
@@ -259,46 +221,15 @@ class Bench:
         print(f"   tiers: {self.tiers}", flush=True)
 
     def time(self, calls: dict) -> dict[str, dict]:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        for _ in range(self.args.warmup):
-            for call in calls.values():
-                call()
-        timings: dict[str, list[float]] = {key: [] for key in calls}
-        # The cases take turns, so drift in the machine's speed falls on all alike.
-        for _ in range(self.args.rounds):
-            for key, call in calls.items():
-                start = time.perf_counter()
-                call()
-                timings[key].append((time.perf_counter() - start) * 1000)
-        results = {}
-        for key, call in calls.items():
-            with CaptureQueriesContext(connection) as queries:
-                call()
-            deciles = statistics.quantiles(timings[key], n=10, method="inclusive")
-            results[key] = {"median_ms": statistics.median(timings[key]),
-                            "p90_ms": deciles[-1], "queries": len(queries)}
-        return results
+        timings = harness.take_turns(calls, self.args.rounds, self.args.warmup)
+        return {key: {**harness.spread(timings[key]), "queries": len(harness.queries_of(call))}
+                for key, call in calls.items()}
 
     def profile(self) -> None:
-        import cProfile
-        import io
-        import pstats
-
         calls = self.calls()
         for key, times in (("b", 20), ("d", 3)):
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(times):
-                calls[key]()
-            profiler.disable()
-            for order in ("tottime", "cumulative"):
-                out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(25)
-                print(f"-- profile of {times} x ({key}), by {order}")
-                print(out.getvalue())
-
+            harness.profile(f"{times} x ({key})", calls[key], times=times,
+                            orders=("tottime", "cumulative"))
 
 if __name__ == "__main__":
     sys.exit(main())

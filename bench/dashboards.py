@@ -35,20 +35,17 @@ in database ff_bench_dashboards_national. --reuse keeps that database if it is a
 --explain prints the query plan of every ORM query.
 """
 
-import argparse
 import os
-import statistics
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run as a script: this checkout's bench and app, before any other
 
+from bench import harness  # noqa: E402
 from bench.data import COUNCIL_ADMINISTRATIONS, build_council, describe_service  # noqa: E402
-from bench.harness import postgres_database, report, run_child, start_django  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench_dashboards.sqlite3"
 PG_BENCH_DB = "ff_bench_dashboards"
@@ -78,11 +75,8 @@ SCOPES = (("manager", "manager, 2 teams"), ("service", "data team, all teams"))
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, help="timed rounds (default 15; 5 with --national)")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed rounds (default 2)")
-    parser.add_argument("--postgres", metavar="URL",
-                        help=f"also run on this PostgreSQL server (database {PG_BENCH_DB})")
+    parser = harness.options(__doc__, PG_BENCH_DB, rounds=None, warmup=2,
+                             rounds_help="timed rounds (default 15; 5 with --national)")
     parser.add_argument("--national", action="store_true",
                         help="PostgreSQL only, national scale (see --size)")
     parser.add_argument("--size", type=int,
@@ -92,43 +86,37 @@ def main() -> int:
                         help="print the plan of every ORM query")
     parser.add_argument("--reuse", action="store_true",
                         help="PostgreSQL: keep the bench database if it is already built")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return harness.main(__file__, parser, worker=worker, summary=summary, targets=targets,
+                        doing=lambda args: f"{args.size:,} administrations; {args.warmup} "
+                                           f"warm-up and {args.rounds} timed rounds")
+
+
+def settled(args):
+    """The options whose defaults hang on --national, filled in (in the parent and the child)."""
     if args.rounds is None:
         args.rounds = 5 if args.national else 15
     if args.size is None:
         args.size = 10_000_000 if args.national else COUNCIL_ADMINISTRATIONS
-    if args.rounds < 2:
-        parser.error("--rounds must be at least 2")
-    if args.worker:
-        return worker(args)
+    return args
 
+
+def targets(args) -> list[tuple[str, str]]:
+    """SQLite unless national; PostgreSQL when there is a server, the national database for
+    --national."""
+    settled(args)
     pg_url = args.postgres or os.environ.get("DATABASE_URL", "")
     has_pg = pg_url.startswith(("postgres://", "postgresql://"))
     if args.national and not has_pg:
-        parser.error("--national needs --postgres URL (or a postgres DATABASE_URL)")
-    targets = [] if args.national else [("SQLite", f"sqlite:///{SQLITE_PATH}")]
+        raise SystemExit("--national needs --postgres URL (or a postgres DATABASE_URL)")
+    found = [] if args.national else [("SQLite", f"sqlite:///{SQLITE_PATH}")]
     if has_pg:
         name = PG_NATIONAL_DB if args.national else PG_BENCH_DB
-        targets.append(("PostgreSQL", postgres_database(pg_url, name, args.reuse)))
+        found.append(("PostgreSQL", harness.postgres_database(pg_url, name, args.reuse)))
+    return found
 
-    results = []
-    for label, url in targets:
-        print(f"== {label}: {args.size:,} administrations; {args.warmup} warm-up and "
-              f"{args.rounds} timed rounds", flush=True)
-        arguments = ["--rounds", str(args.rounds), "--warmup", str(args.warmup),
-                     "--size", str(args.size)]
-        arguments += (["--explain"] * args.explain
-                    + ["--national"] * args.national + ["--reuse"] * args.reuse)
-        result = run_child(__file__, label, url, arguments)
-        if result is None:
-            return 1
-        results.append(result)
 
-    target_ms = NATIONAL_TARGET_MS if args.national else TARGET_MS
-    print()
-    print(table(results, target_ms))
-    return 0
+def summary(results: list[dict], args) -> str:
+    return table(results, NATIONAL_TARGET_MS if args.national else TARGET_MS)
 
 
 def table(results: list[dict], target_ms: float) -> str:
@@ -136,7 +124,7 @@ def table(results: list[dict], target_ms: float) -> str:
               f"{'SQL p50':>8} {'p90':>8} {'ratio':>5} {'q':>3}  targets")
     rows = []
     for result in results:
-        rows += ["", result["database"], header, "-" * len(header)]
+        rows += ["", result["database"], *harness.ruled(header)]
         cases = result["cases"]
         for scope, scope_title in SCOPES:
             for key, name in FIGURES + WHOLE:
@@ -158,9 +146,7 @@ def table(results: list[dict], target_ms: float) -> str:
                     + f" {orm['queries']:>3}  {', '.join(verdict)}")
     rows.append("")
     for result in results:
-        rows.append(f"{result['database']}: {result['server']}; {result['rounds']} rounds after "
-                    f"{result['warmup']} warm-up; Python {result['python']}, "
-                    f"Django {result['django']}, {result['cpus']} CPUs")
+        rows.append(harness.ran_on(result))
         rows.append(f"  data: {result['data']}")
         rows.append(f"  period {result['period']}; {result['scopes']}")
         for line in result.get("notes", []):
@@ -169,16 +155,15 @@ def table(results: list[dict], target_ms: float) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# The child: set up Django on one database, build the service, time the figures.
+# The child: set up Django on one database, build the service (bench/data.py), time the
+# figures.
 
 
 def worker(args) -> int:
-    start_django(args.worker, SQLITE_PATH)
-
-
+    settled(args)
+    harness.start_django(args.worker, SQLITE_PATH)
     from familyfeedback.casework.models import Administration
 
-    notes = []
     if args.reuse and Administration.objects.exists():
         data = describe_service()
         print(f"   reusing the service already built: {data}", flush=True)
@@ -192,14 +177,14 @@ def worker(args) -> int:
     cases = bench.run()
     if args.explain:
         bench.explain()
-    report(args.worker, SQLITE_PATH, rounds=args.rounds, warmup=args.warmup, cases=cases,
-           data=data, notes=notes + bench.notes, period=f"{bench.start} to {bench.end}",
+    harness.report(args.worker, SQLITE_PATH, rounds=args.rounds, warmup=args.warmup, cases=cases,
+           data=data, notes=bench.notes, period=f"{bench.start} to {bench.end}",
            scopes=bench.scope_text)
     return 0
 
 
 # ---------------------------------------------------------------------------------------------
-# The service, inserted in bulk (seeded, so every run makes the same one).
+# The hand-written SQL each figure is timed beside.
 
 
 def tables() -> dict[str, str]:
@@ -391,46 +376,23 @@ class Bench:
                 self.notes.append(line)
 
     def run(self) -> dict[str, dict]:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         self.check()
-        calls = self.calls()
-        for _ in range(self.args.warmup):
-            for pair in calls.values():
-                for call in pair.values():
-                    if call is not None:
-                        call()
-        timings = {(case, side): [] for case, pair in calls.items()
-                   for side, call in pair.items() if call is not None}
-        # The cases take turns, so drift in the machine's speed falls on all alike.
-        for _ in range(self.args.rounds):
-            for case, pair in calls.items():
-                for side, call in pair.items():
-                    if call is None:
-                        continue
-                    start = time.perf_counter()
-                    call()
-                    timings[(case, side)].append((time.perf_counter() - start) * 1000)
+        calls = {(case, side): call for case, pair in self.calls().items()
+                 for side, call in pair.items() if call is not None}
+        timings = harness.take_turns(calls, self.args.rounds, self.args.warmup)
         results: dict[str, dict] = {}
-        for (case, side), times in timings.items():
-            deciles = statistics.quantiles(times, n=10, method="inclusive")
-            with CaptureQueriesContext(connection) as queries:
-                calls[case][side]()
-            results.setdefault(case, {})[side] = {
-                "median_ms": statistics.median(times), "p90_ms": deciles[-1],
-                "queries": len(queries), "rounds": len(times)}
+        for (case, side), call in calls.items():
+            times = timings[case, side]
+            results.setdefault(case, {})[side] = {**harness.spread(times), "rounds": len(times),
+                                                  "queries": len(harness.queries_of(call))}
         return results
 
     def explain(self) -> None:
         from django.db import connection
-        from django.test.utils import CaptureQueriesContext
 
         for scope, _ in SCOPES:
             for key, _ in FIGURES:
-                with CaptureQueriesContext(connection) as queries:
-                    self.orm(scope, key)
-                for query in queries.captured_queries:
+                for query in harness.queries_of(lambda s=scope, k=key: self.orm(s, k)):
                     prefix = ("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite"
                               else "EXPLAIN (ANALYZE, BUFFERS) ")
                     with connection.cursor() as cursor:

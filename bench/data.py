@@ -14,7 +14,8 @@ builds the same one, and inserted in bulk (bench/README.md says which bench uses
 
 The ratings come from the demo's generator (familyfeedback/demo/ratings.py) in the shape named
 here. Django is imported inside each builder: the benches import this module before they set
-Django up on their database.
+Django up on their database. build_package() follows the app's own waves, so it needs Django set
+up (bench/evaluation.py sets it up in the parent, on no database).
 """
 
 import csv
@@ -66,7 +67,7 @@ def build_caseloads(plan: Caseloads) -> str:
     from django.utils import timezone
 
     from familyfeedback import measures
-    from familyfeedback.accounts.models import Membership, Team, User
+    from familyfeedback.accounts.models import Membership, RoleGrant, Team, User
     from familyfeedback.casework import trajectories
     from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
     from familyfeedback.demo import ratings
@@ -78,9 +79,10 @@ def build_caseloads(plan: Caseloads) -> str:
                                           for n in range(plan.teams)])
         workers = User.objects.bulk_create([
             User(email=f"worker.{n + 1}@bench.test", full_name=f"Worker {n + 1}",
-                 password="!", role="practitioner")
+                 password="!")
             for n in range(plan.open_families // plan.caseload)
         ])
+        RoleGrant.objects.bulk_create([RoleGrant(user=w, role="practitioner") for w in workers])
         Membership.objects.bulk_create([Membership(user=w, team=teams[n % plan.teams])
                                         for n, w in enumerate(workers)])
         # Open families: worker n has families n, n + 50, n + 100, ... (30 each).
@@ -290,7 +292,7 @@ def build_council(size: int) -> str:
     from django.utils import timezone
 
     from familyfeedback import measures
-    from familyfeedback.accounts.models import Membership, Team, User
+    from familyfeedback.accounts.models import Membership, RoleGrant, Team, User
     from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
     from familyfeedback.implementation.models import Attendance, TrainingEvent
 
@@ -316,16 +318,20 @@ def build_council(size: int) -> str:
                                           for n in range(n_teams)])
         workers = User.objects.bulk_create([
             User(email=f"worker.{n + 1}@bench.test", full_name=f"Worker {n + 1:05d}",
-                 password=unusable, role="practitioner", job_title=weighted(rng, JOB_TITLES))
+                 password=unusable, job_title=weighted(rng, JOB_TITLES))
             for n in range(n_workers + n_idle)
         ], batch_size=2000)
         managers = User.objects.bulk_create([
             User(email=f"manager.{n + 1}@bench.test", full_name=f"Manager {n + 1}",
-                 password=unusable, role="team_manager", job_title="team_manager")
+                 password=unusable, job_title="team_manager")
             for n in range(n_teams)
         ], batch_size=2000)
-        User.objects.create(email="data@bench.test", full_name="Data team", password=unusable,
-                            role="data_team")
+        data_team = User.objects.create(email="data@bench.test", full_name="Data team",
+                                        password=unusable)
+        RoleGrant.objects.bulk_create(
+            [RoleGrant(user=w, role="practitioner") for w in workers]
+            + [RoleGrant(user=m, role="team_manager") for m in managers]
+            + [RoleGrant(user=data_team, role="data_team")], batch_size=5000)
         team_of = {w.pk: teams[n % n_teams] for n, w in enumerate(workers)}
         Membership.objects.bulk_create(
             [Membership(user=w, team=team_of[w.pk], kind="member") for w in workers]
@@ -484,7 +490,7 @@ def describe_service() -> str:
     first = Session.objects.order_by("date").values_list("date", flat=True).first()
     last = Session.objects.order_by("-date").values_list("date", flat=True).first()
     return (f"{Team.objects.count()} teams, "
-            f"{User.objects.filter(role='practitioner').count()} practitioners, "
+            f"{User.objects.filter(role_grants__role='practitioner').count()} practitioners, "
             f"{Family.objects.count():,} families "
             f"({Episode.objects.filter(closed_on__isnull=True).count():,} open), "
             f"{Person.objects.count():,} people, {Session.objects.count():,} sessions "
@@ -495,19 +501,8 @@ def describe_service() -> str:
 # ---------------------------------------------------------------------------------------------
 # Evaluation packages, for the evaluation bench: the format's six files, not a database.
 
-WAVES = ("baseline", "post_training", "endline")
-# Who is asked what: the standard measures by wave, the arms each wave is asked of, and the share
-# of those asked who answer.
-WAVE_MEASURES = {
-    "baseline": ("wai", "proqol_cs"),
-    "post_training": ("iam_ors", "iam_srs", "fim_ors", "fim_srs"),
-    "endline": ("wai", "proqol_cs"),
-}
-WAVE_ARMS = {
-    "baseline": ("intervention", "comparison"),
-    "post_training": ("intervention",),
-    "endline": ("intervention", "comparison"),
-}
+# Who is asked what comes from the app's own waves (evaluation.actions.WAVE_DEFAULTS: the arms
+# asked and the measures of each); here, the share of those asked who answer.
 RESPONSE_RATE = {"baseline": 0.8, "post_training": 0.6, "endline": 0.65}
 ITEMS = {"wai": 12, "proqol_cs": 10, "iam_ors": 4, "iam_srs": 4, "fim_ors": 4, "fim_srs": 4}
 SCALE = {"wai": (1, 7), "proqol_cs": (1, 5)}  # the Weiner measures are 1-5
@@ -580,6 +575,8 @@ def large_teams(rng: random.Random, count: int = 200) -> list[tuple[str, str, st
 
 def build_package(directory: Path, teams, administrations: int, seed: int) -> dict[str, int]:
     """Write the six files for these teams; the rows written by file."""
+    from familyfeedback.evaluation.actions import WAVE_DEFAULTS
+
     rng = random.Random(seed)
     rows: dict[str, list[tuple]] = {file: [] for file in HEADERS}
     practitioners: list[tuple[str, str]] = []  # (practitioner_id, arm)
@@ -623,10 +620,10 @@ def build_package(directory: Path, teams, administrations: int, seed: int) -> di
     for pid, arm in practitioners:
         level = {"wai": rng.gauss(5.3, 0.7), "proqol_cs": rng.gauss(3.8, 0.5)}
         effect = 0.25 if arm == "intervention" else 0.0
-        for wave in WAVES:
-            if arm not in WAVE_ARMS[wave] or rng.random() > RESPONSE_RATE[wave]:
+        for wave, (arms, measures) in WAVE_DEFAULTS.items():
+            if arm not in arms or rng.random() > RESPONSE_RATE[wave]:
                 continue
-            for measure in WAVE_MEASURES[wave]:
+            for measure in measures:
                 low, high = SCALE.get(measure, (1, 5))
                 mu = level.get(measure, rng.gauss(3.9, 0.6))
                 mu += effect if wave == "endline" else 0.0
@@ -704,13 +701,14 @@ LANGUAGES = (("English", 80), ("Polish", 6), ("Urdu", 5), ("Arabic", 4), ("Roman
 def build_onboarding_staff() -> None:
     """The teams and practitioners a service sets up before it imports its families: team n
     is "Locality n", practitioner n is worker.n@council.test, in team n % ONBOARDING_TEAMS."""
-    from familyfeedback.accounts.models import Membership, Team, User
+    from familyfeedback.accounts.models import Membership, RoleGrant, Team, User
 
     teams = Team.objects.bulk_create([Team(name=f"Locality {n + 1}")
                                       for n in range(ONBOARDING_TEAMS)])
     workers = User.objects.bulk_create([
-        User(email=f"worker.{n + 1}@council.test", full_name=f"Worker {n + 1}", password="!",
-             role="practitioner") for n in range(ONBOARDING_PRACTITIONERS)])
+        User(email=f"worker.{n + 1}@council.test", full_name=f"Worker {n + 1}", password="!")
+        for n in range(ONBOARDING_PRACTITIONERS)])
+    RoleGrant.objects.bulk_create([RoleGrant(user=w, role="practitioner") for w in workers])
     Membership.objects.bulk_create([Membership(user=w, team=teams[n % ONBOARDING_TEAMS])
                                     for n, w in enumerate(workers)])
 

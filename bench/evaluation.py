@@ -3,8 +3,8 @@
     .venv/bin/python bench/evaluation.py [--rounds N] [--large-rounds N] [--postgres URL]
                                          [--profile]
 
-Generates two evaluation packages (docs/formats/evaluation-package.md) as CSV files in a
-temporary folder, from a seeded random number generator:
+Generates two evaluation packages (docs/formats/evaluation-package.md) as CSV files in
+var/bench_evaluation_packages (written again each run), from a seeded random number generator:
 
   (1) seed-sized: 5 teams (three intervention teams, two of them one randomisation unit; two
       comparison teams), 47 practitioners, training for the intervention arm, three waves
@@ -30,28 +30,23 @@ dropped and made again each run). Each database runs in its own child process, s
 are read as in production.
 """
 
-import argparse
 import csv
 import json
 import random
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run as a script: this checkout's bench and app, before any other
 
+from bench import harness  # noqa: E402
 from bench.data import HEADERS, build_package, large_teams, seed_teams  # noqa: E402
-from bench.harness import bench_targets, report, run_child, start_django  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench_evaluation.sqlite3"
 PG_BENCH_DB = "ff_bench_evaluation"
-SEED = 2022
-TARGET_CLI_S = 2.0
+PACKAGES = ROOT / "var" / "bench_evaluation_packages"
 CASES = (
     ("seed_import", "(1) seed-sized: import (package_io.load)"),
     ("seed_report", "(1) seed-sized: analysis.report"),
@@ -63,68 +58,53 @@ CASES = (
     ("large_report", "(2) 200 teams: analysis.report"),
     ("large_cli", "(2) 200 teams: manage.py evaluation_report"),
 )
+SEED = 2022
+TARGET_CLI_S = 2.0
 
 # ---------------------------------------------------------------------------------------------
 # The parent: make the packages, one child process per database, then the table.
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=10,
-                        help="timed rounds for the seed-sized package and the command (default 10)")
+    parser = harness.options(__doc__, PG_BENCH_DB, rounds=10, rounds_help="timed rounds for "
+                             "the seed-sized package and the command (default 10)",
+                             profile="print cProfile summaries of the import, the analysis and "
+                                     "the command, and where the command's start-up goes")
     parser.add_argument("--large-rounds", type=int, default=3,
                         help="timed rounds for the 200-team package (default 3)")
-    parser.add_argument("--postgres", metavar="URL",
-                        help=f"also run on this PostgreSQL server (database {PG_BENCH_DB})")
-    parser.add_argument("--profile", action="store_true",
-                        help="print cProfile summaries of the import, the analysis and the "
-                             "command, and where the command's start-up goes")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--packages", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.rounds < 2 or args.large_rounds < 2:
-        parser.error("--rounds and --large-rounds must be at least 2")
-    if args.worker:
-        return worker(args)
+    return harness.main(__file__, parser, worker=worker, summary=summary, targets=packages,
+                        doing=lambda args: f"{args.rounds} seed-sized and {args.large_rounds} "
+                                           "200-team rounds")
 
-    targets = bench_targets(SQLITE_PATH, args.postgres, PG_BENCH_DB)
 
-    with tempfile.TemporaryDirectory(prefix="ff-bench-evaluation-") as scratch:
-        packages = Path(scratch)
-        sizes = {
-            "seed": build_package(packages / "seed", seed_teams(), 150, SEED),
-            "large": build_package(packages / "large", large_teams(random.Random(SEED + 1)),
-                                   60_000, SEED + 2),
-        }
-        for name, counts in sizes.items():
-            print(f"package {name}: " + ", ".join(f"{file.removesuffix('.csv')} {n:,}"
-                                                  for file, n in counts.items()))
-        results = []
-        for label, url in targets:
-            print(f"== {label}: {args.rounds} seed-sized and {args.large_rounds} 200-team rounds",
-                  flush=True)
-            arguments = ["--packages", str(packages), "--rounds", str(args.rounds),
-                         "--large-rounds", str(args.large_rounds)] + ["--profile"] * args.profile
-            result = run_child(__file__, label, url, arguments)
-            if result is None:
-                return 1
-            results.append(result)
+def packages(args) -> list[tuple[str, str]]:
+    """Both packages written, for the children to import; the databases they run on."""
+    # The packages' waves are the app's own (evaluation.actions), so Django is set up to read
+    # them; each child sets it up again on its own database.
+    harness.load_django()
+    sizes = {
+        "seed": build_package(PACKAGES / "seed", seed_teams(), 150, SEED),
+        "large": build_package(PACKAGES / "large", large_teams(random.Random(SEED + 1)), 60_000,
+                               SEED + 2),
+    }
+    for name, counts in sizes.items():
+        print(f"package {name}: " + ", ".join(f"{file.removesuffix('.csv')} {n:,}"
+                                              for file, n in counts.items()))
+    return harness.bench_targets(SQLITE_PATH, args.postgres, PG_BENCH_DB)
 
-    print()
-    print(table(results))
+
+def summary(results: list[dict], args) -> str:
     worst = max(r["cases"]["cli_report"]["median_ms"] for r in results) / 1000
     worst_p90 = max(r["cases"]["cli_report"]["p90_ms"] for r in results) / 1000
-    verdict = "within" if worst_p90 < TARGET_CLI_S else (
-        "median within, p90 ABOVE" if worst < TARGET_CLI_S else "ABOVE")
-    print(f"\nSeed-sized JSON report from the command line: median {worst:.2f} s, p90 "
-          f"{worst_p90:.2f} s at worst: {verdict} the target of {TARGET_CLI_S:g} s.")
-    return 0
+    said = (f"Seed-sized JSON report from the command line: median {worst:.2f} s, p90 "
+            f"{worst_p90:.2f} s at worst")
+    return harness.verdict(table(results), said, worst_p90 < TARGET_CLI_S, f"{TARGET_CLI_S:g} s",
+                           median_within=worst < TARGET_CLI_S)
 
 
 def table(results: list[dict]) -> str:
-    header = (f"{'database':<11} {'case':<48} {'median ms':>9} {'p90 ms':>9} {'rounds':>6} "
-              f"{'queries':>7}")
-    rows = [header, "-" * len(header)]
+    rows = harness.ruled(f"{'database':<11} {'case':<48} {'median ms':>9} {'p90 ms':>9} "
+                         f"{'rounds':>6} {'queries':>7}")
     for result in results:
         for key, title in CASES:
             case = result["cases"][key]
@@ -133,10 +113,8 @@ def table(results: list[dict]) -> str:
                         f"{case['p90_ms']:>9.1f} {case['rounds']:>6} {queries:>7}")
     rows.append("")
     for result in results:
-        rows.append(f"{result['database']}: {result['server']}; Python {result['python']}, "
-                    f"Django {result['django']}, {result['cpus']} CPUs; report JSON "
-                    f"{result['json_bytes']['seed']:,} bytes (seed-sized), "
-                    f"{result['json_bytes']['large']:,} bytes (200 teams)")
+        rows.append(f"{harness.ran_on(result)}; report JSON {result['json_bytes']['seed']:,} bytes "
+                    f"(seed-sized), {result['json_bytes']['large']:,} bytes (200 teams)")
     return "\n".join(rows)
 
 
@@ -145,12 +123,10 @@ def table(results: list[dict]) -> str:
 
 
 def worker(args) -> int:
-    start_django(args.worker, SQLITE_PATH)
-
-
-    bench = Bench(args, Path(args.packages))
+    harness.start_django(args.worker, SQLITE_PATH)
+    bench = Bench(args, PACKAGES)
     bench.run()
-    report(args.worker, SQLITE_PATH, cases=bench.results, json_bytes=bench.json_bytes)
+    harness.report(args.worker, SQLITE_PATH, cases=bench.results, json_bytes=bench.json_bytes)
     return 0
 
 
@@ -243,34 +219,24 @@ class Bench:
                   f"{self.timings['large_cli'][-1] / 1000:.2f} s", flush=True)
         for key, _ in CASES:
             values = self.timings[key]
-            deciles = statistics.quantiles(values, n=10, method="inclusive")
-            self.results[key] = {"median_ms": statistics.median(values), "p90_ms": deciles[-1],
-                                 "rounds": len(values), "queries": self.queries[key]}
+            self.results[key] = {**harness.spread(values), "rounds": len(values),
+                                 "queries": self.queries[key]}
         if self.args.profile:
             self.profile()
 
     def profile(self) -> None:
-        import cProfile
         import io
         import pstats
 
         from familyfeedback.evaluation import analysis, package_io
         from familyfeedback.evaluation.models import Trial
 
-        def show(title, function, *arguments, lines=25):
-            profiler = cProfile.Profile()
-            profiler.enable()
-            function(*arguments)
-            profiler.disable()
-            out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(lines)
-            print(f"-- profile of {title}")
-            print(out.getvalue())
-
-        show("seed-sized import", package_io.load, self.packages / "seed", "bench-seed-profile")
+        harness.profile("seed-sized import",
+                lambda: package_io.load(self.packages / "seed", "bench-seed-profile"))
         large = Trial.objects.get(name=self.trials["large"][-1])
-        show("200-team analysis.report", analysis.report, large)
-        show("200-team import", package_io.load, self.packages / "large", "bench-large-profile")
+        harness.profile("200-team analysis.report", lambda: analysis.report(large))
+        harness.profile("200-team import",
+                lambda: package_io.load(self.packages / "large", "bench-large-profile"))
         # The command line: where its start-up goes (python -X importtime, top imports by
         # cumulative time) and the profile of the whole command in a fresh interpreter.
         done = subprocess.run([sys.executable, "-X", "importtime", "manage.py",

@@ -1,16 +1,84 @@
 """What every benchmark here shares. Each runs one child process per database (so each reads
 the project's settings as production does), the child reports one JSON line, and the parent
-prints a table: the launching, the database set-up and the report line live here once."""
+prints a table: the options, the launching, the database set-up, the timing, the report line and
+the lines under each table live here once."""
 
+import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT_MARK = "BENCH-RESULT "
+
+
+def options(doc: str, pg_name: str, *, rounds: int | None, warmup: int | None = None,
+            profile: str = "", rounds_help: str = "") -> argparse.ArgumentParser:
+    """The options every bench takes: --rounds (and --warmup and --profile, where it has them),
+    --postgres, and the hidden --worker a child is run with. The script's docstring's first line
+    describes it."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=rounds,
+                        help=rounds_help or f"timed rounds (default {rounds})")
+    if warmup is not None:
+        parser.add_argument("--warmup", type=int, default=warmup,
+                            help=f"untimed rounds (default {warmup})")
+    parser.add_argument("--postgres", metavar="URL",
+                        help=f"also run on this PostgreSQL server (database {pg_name})")
+    if profile:
+        parser.add_argument("--profile", action="store_true", help=profile)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(script: str, parser: argparse.ArgumentParser, *,
+         worker: Callable[[argparse.Namespace], int],
+         summary: Callable[[list[dict], argparse.Namespace], str],
+         databases: tuple[Path, str] | None = None,
+         targets: Callable[[argparse.Namespace], list[tuple[str, str]]] | None = None,
+         doing: Callable[[argparse.Namespace], str] | None = None) -> int:
+    """A bench's way in. Run with --worker, it is the child: worker(args) times one database.
+    Otherwise the parent: targets(args) makes ready what the children need and names their
+    databases (by default SQLite, and PostgreSQL as bench_targets says, from databases: the
+    SQLite file and the PostgreSQL database's name); each child is run with the parent's own
+    options, said to be doing(args) (by default, its warm-up and timed rounds); and
+    summary(results, args) is printed: the table and the verdict."""
+    args = parser.parse_args()
+    # A median and a 90th percentile need two timings at least.
+    if any(value is not None and value < 2 for name, value in vars(args).items()
+           if name.endswith("rounds")):
+        parser.error("every count of rounds must be at least 2")
+    if args.worker:
+        return worker(args)
+    found = targets(args) if targets else bench_targets(databases[0], args.postgres, databases[1])
+    what = doing(args) if doing else f"{args.warmup} warm-up and {args.rounds} timed rounds"
+    results = []
+    for label, url in found:
+        print(f"== {label}: {what}", flush=True)
+        result = run_child(script, label, url, forwarded(sys.argv[1:]))
+        if result is None:
+            return 1
+        results.append(result)
+    print()
+    print(summary(results, args))
+    return 0
+
+
+def forwarded(words: list[str]) -> list[str]:
+    """The parent's options as its children get them: all but --postgres, which only says which
+    databases there are."""
+    kept, skip = [], False
+    for word in words:
+        if not skip and word != "--postgres" and not word.startswith("--postgres="):
+            kept.append(word)
+        skip = word == "--postgres"
+    return kept
 
 
 def bench_targets(sqlite_path: Path, pg_url: str | None, pg_name: str,
@@ -65,12 +133,19 @@ def start_django(label: str, sqlite_path: Path) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
         sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    import django
-
-    django.setup()
+    load_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+
+
+def load_django() -> None:
+    """Django set up with the project's settings; no database is opened until a query is made.
+    The parent of the evaluation bench needs it too: its packages follow the app's own waves."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "familyfeedback.settings")
+    import django
+
+    django.setup()
 
 
 def report(label: str, sqlite_path: Path, **result) -> None:
@@ -92,3 +167,84 @@ def pg_version(connection) -> str:
     with connection.cursor() as cursor:
         number = cursor.connection.info.server_version
     return f"{number // 10000}.{number % 10000}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Timing, in the child.
+
+
+def take_turns(calls: dict[Hashable, Callable], rounds: int,
+               warmup: int = 0) -> dict[Hashable, list[float]]:
+    """Each call's times in milliseconds, after untimed warm-up rounds. The calls take turns
+    within each round, so drift in the machine's speed falls on all alike."""
+    for _ in range(warmup):
+        for call in calls.values():
+            call()
+    timings: dict[Hashable, list[float]] = {key: [] for key in calls}
+    for _ in range(rounds):
+        for key, call in calls.items():
+            start = time.perf_counter()
+            call()
+            timings[key].append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def spread(times: list[float]) -> dict[str, float]:
+    """The median and the 90th percentile, as the tables show them."""
+    deciles = statistics.quantiles(times, n=10, method="inclusive")
+    return {"median_ms": statistics.median(times), "p90_ms": deciles[-1]}
+
+
+def queries_of(call: Callable) -> list[dict]:
+    """The SQL one call runs, as Django captures it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return queries.captured_queries
+
+
+def profile(title: str, call: Callable, *, times: int = 1,
+            orders: tuple[str, ...] = ("cumulative",), lines: int = 25) -> None:
+    """Print where the time of `times` calls goes, by each order of pstats in turn."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(times):
+        call()
+    profiler.disable()
+    for order in orders:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(lines)
+        print(f"-- profile of {title}" + (f", by {order}" if len(orders) > 1 else ""))
+        print(out.getvalue())
+
+
+# ---------------------------------------------------------------------------------------------
+# The tables, in the parent.
+
+
+def verdict(table: str, worst: str, within: bool, target: str, *,
+            median_within: bool = False) -> str:
+    """The table, and under it the worst of the runs beside the target (where the target is a
+    90th percentile, the median may be within it when the p90 is not)."""
+    word = "within" if within else "median within, p90 ABOVE" if median_within else "ABOVE"
+    return f"{table}\n\n{worst}: {word} the target of {target}."
+
+
+def ruled(header: str) -> list[str]:
+    """A table's first lines: its header, underlined."""
+    return [header, "-" * len(header)]
+
+
+def ran_on(result: dict) -> str:
+    """What one database's run ran on, for under the table: the server, the rounds where the
+    bench counts them once for every case, Python, Django and the CPUs."""
+    rounds = (f"; {result['rounds']} rounds after {result['warmup']} warm-up"
+              if "warmup" in result else "")
+    return (f"{result['database']}: {result['server']}{rounds}; Python {result['python']}, "
+            f"Django {result['django']}, {result['cpus']} CPUs")

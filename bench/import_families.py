@@ -17,18 +17,16 @@ file, var/bench_import_families.sqlite3); PostgreSQL as well when --postgres URL
 DATABASE_URL is a postgres URL (database ff_bench_import_families, dropped and made again).
 """
 
-import argparse
 import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run as a script: this checkout's bench and app, before any other
 
+from bench import harness  # noqa: E402
 from bench.data import build_onboarding_staff, write_families_file  # noqa: E402
-from bench.harness import bench_targets, report, run_child, start_django  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench_import_families.sqlite3"
 EXPORT_PATH = ROOT / "var" / "bench_families.csv"
@@ -41,33 +39,17 @@ CASES = (
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5, help="timed rounds (default 5)")
+    parser = harness.options(__doc__, PG_BENCH_DB, rounds=5)
     parser.add_argument("--families", type=int, default=1500,
                         help="families in the export (default 1500)")
-    parser.add_argument("--postgres", metavar="URL",
-                        help=f"also run on this PostgreSQL server (database {PG_BENCH_DB})")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        return worker(args)
-
-    results = []
-    for label, url in bench_targets(SQLITE_PATH, args.postgres, PG_BENCH_DB):
-        print(f"== {label}: {args.rounds} rounds of {args.families} families", flush=True)
-        result = run_child(__file__, label, url, ["--rounds", str(args.rounds),
-                                                  "--families", str(args.families)])
-        if result is None:
-            return 1
-        results.append(result)
-    print()
-    print(table(results))
-    return 0
+    return harness.main(__file__, parser, worker=worker, summary=summary,
+                        databases=(SQLITE_PATH, PG_BENCH_DB),
+                        doing=lambda args: f"{args.rounds} rounds of {args.families} families")
 
 
-def table(results: list[dict]) -> str:
-    header = f"{'database':<11} {'case':<40} {'median s':>9} {'min s':>7} {'max s':>7}"
-    rows = [header, "-" * len(header)]
+def summary(results: list[dict], args) -> str:
+    rows = harness.ruled(f"{'database':<11} {'case':<40} {'median s':>9} {'min s':>7} "
+                         f"{'max s':>7}")
     for result in results:
         for key, title in CASES:
             case = result["cases"][key]
@@ -75,14 +57,13 @@ def table(results: list[dict]) -> str:
                         f"{case['min_s']:>7.2f} {case['max_s']:>7.2f}")
     rows.append("")
     for result in results:
-        rows.append(f"{result['database']}: {result['server']}; {result['families']} families, "
-                    f"{result['rows']} rows; {result['rounds']} rounds; Python "
-                    f"{result['python']}, Django {result['django']}, {result['cpus']} CPUs")
+        rows.append(f"{harness.ran_on(result)}; {result['families']} families, "
+                    f"{result['rows']} rows, {result['rounds']} rounds")
     return "\n".join(rows)
 
 
 def worker(args) -> int:
-    start_django(args.worker, SQLITE_PATH)
+    harness.start_django(args.worker, SQLITE_PATH)
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -98,6 +79,8 @@ def worker(args) -> int:
                      stderr=sys.stderr)
         return time.perf_counter() - start
 
+    # Untimed: the first call imports the command and what it uses (scipy among them), once.
+    command("--dry-run")
     timings: dict[str, list[float]] = {key: [] for key, _ in CASES}
     for _ in range(args.rounds):
         timings["check"].append(command("--dry-run"))
@@ -106,7 +89,7 @@ def worker(args) -> int:
         if Family.objects.count() != args.families:
             raise SystemExit("the import did not open every family in the export")
         Family.objects.all().delete()
-    report(args.worker, SQLITE_PATH, rounds=args.rounds, families=args.families, rows=rows,
+    harness.report(args.worker, SQLITE_PATH, rounds=args.rounds, families=args.families, rows=rows,
            cases={key: {"median_s": statistics.median(found), "min_s": min(found),
                         "max_s": max(found)} for key, found in timings.items()})
     return 0

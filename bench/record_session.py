@@ -16,21 +16,17 @@ or DATABASE_URL is a postgres URL (a dedicated database, ff_bench, dropped and m
 run). Each database runs in its own child process, so the settings are read as in production.
 """
 
-import argparse
 import re
-import statistics
 import sys
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run as a script: this checkout's bench and app, before any other
 
+from bench import harness  # noqa: E402
 from bench.data import build_family_pages  # noqa: E402
-from bench.harness import bench_targets, report, run_child, start_django  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
 PG_BENCH_DB = "ff_bench"
@@ -47,45 +43,24 @@ TARGET_RATIO = 2.0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=200, help="timed rounds (default 200)")
-    parser.add_argument("--warmup", type=int, default=20, help="untimed rounds (default 20)")
-    parser.add_argument("--postgres", metavar="URL",
-                        help="also run on this PostgreSQL server (database ff_bench is used)")
-    parser.add_argument("--profile", action="store_true",
-                        help="print a cProfile summary of each case after timing")
+    parser = harness.options(__doc__, PG_BENCH_DB, rounds=200, warmup=20,
+                             profile="print a cProfile summary of each case after timing")
     parser.add_argument("--show-queries", action="store_true",
                         help="print the SQL each case runs")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        return worker(args)
+    return harness.main(__file__, parser, worker=worker, summary=summary,
+                        databases=(SQLITE_PATH, PG_BENCH_DB))
 
-    targets = bench_targets(SQLITE_PATH, args.postgres, PG_BENCH_DB)
 
-    results = []
-    for label, url in targets:
-        print(f"== {label}: {args.warmup} warm-up and {args.rounds} timed rounds", flush=True)
-        arguments = ["--rounds", str(args.rounds), "--warmup", str(args.warmup)]
-        arguments += ["--profile"] * args.profile + ["--show-queries"] * args.show_queries
-        result = run_child(__file__, label, url, arguments)
-        if result is None:
-            return 1
-        results.append(result)
-
-    print()
-    print(table(results))
+def summary(results: list[dict], args) -> str:
     worst = max(r["cases"][key]["median_ms"] / r["cases"]["floor"]["median_ms"]
                 for r in results for key in ("post", "family"))
-    verdict = "within" if worst <= TARGET_RATIO else "ABOVE"
-    print(f"\nWorst ratio to the floor {worst:.1f}x: {verdict} the target of {TARGET_RATIO:g}x.")
-    return 0
+    return harness.verdict(table(results), f"Worst ratio to the floor {worst:.1f}x",
+                           worst <= TARGET_RATIO, f"{TARGET_RATIO:g}x")
 
 
 def table(results: list[dict]) -> str:
-    header = (f"{'database':<11} {'case':<40} {'median ms':>9} {'p90 ms':>8} {'queries':>7} "
-              f"{'x floor':>7}")
-    rows = [header, "-" * len(header)]
+    rows = harness.ruled(f"{'database':<11} {'case':<40} {'median ms':>9} {'p90 ms':>8} "
+                         f"{'queries':>7} {'x floor':>7}")
     for result in results:
         floor = result["cases"]["floor"]["median_ms"]
         for key, title in CASES:
@@ -94,27 +69,24 @@ def table(results: list[dict]) -> str:
             rows.append(f"{result['database']:<11} {title:<40} {case['median_ms']:>9.2f} "
                         f"{case['p90_ms']:>8.2f} {case['queries']:>7} {ratio:>7}")
     rows.append("")
-    for result in results:
-        rows.append(f"{result['database']}: {result['server']}; {result['rounds']} rounds after "
-                    f"{result['warmup']} warm-up; Python {result['python']}, "
-                    f"Django {result['django']}, {result['cpus']} CPUs")
+    rows += [harness.ran_on(result) for result in results]
     return "\n".join(rows)
 
 
 # ---------------------------------------------------------------------------------------------
-# The child: set up Django on one database, build the family, time the three requests.
+# The child: set up Django on one database, build the family (bench/data.py), time the three
+# requests.
 
 
 def worker(args) -> int:
-    start_django(args.worker, SQLITE_PATH)
-
+    harness.start_django(args.worker, SQLITE_PATH)
     from django.test.utils import override_settings
 
     with override_settings(ROOT_URLCONF=bench_urlconf()):
         bench = Bench(args)
         bench.run()
-    report(args.worker, SQLITE_PATH, rounds=args.rounds, warmup=args.warmup,
-           cases=bench.results)
+    harness.report(args.worker, SQLITE_PATH, rounds=args.rounds, warmup=args.warmup,
+                   cases=bench.results)
     return 0
 
 
@@ -211,52 +183,18 @@ class Bench:
         return response
 
     def run(self) -> None:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        keys = [key for key, _ in CASES]
-        for _ in range(self.args.warmup):
-            for key in keys:
-                self.request(key)
-        timings: dict[str, list[float]] = {key: [] for key in keys}
-        # The three requests take turns, so drift in the machine's speed falls on all alike.
-        for _ in range(self.args.rounds):
-            for key in keys:
-                start = time.perf_counter()
-                self.request(key)
-                timings[key].append((time.perf_counter() - start) * 1000)
-        for key in keys:
-            with CaptureQueriesContext(connection) as queries:
-                self.request(key)
-            deciles = statistics.quantiles(timings[key], n=10, method="inclusive")
-            self.results[key] = {
-                "median_ms": statistics.median(timings[key]),
-                "p90_ms": deciles[-1],
-                "queries": len(queries),
-            }
+        calls = {key: (lambda key=key: self.request(key)) for key, _ in CASES}
+        timings = harness.take_turns(calls, self.args.rounds, self.args.warmup)
+        for key, call in calls.items():
+            queries = harness.queries_of(call)
+            self.results[key] = {**harness.spread(timings[key]), "queries": len(queries)}
             if self.args.show_queries:
                 print(f"-- {key}: {len(queries)} queries")
-                for query in queries.captured_queries:
+                for query in queries:
                     print("   ", query["sql"][:160])
         if self.args.profile:
-            self.profile(keys)
-
-    def profile(self, keys) -> None:
-        import cProfile
-        import io
-        import pstats
-
-        for key in keys:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(50):
-                self.request(key)
-            profiler.disable()
-            out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
-            print(f"-- profile of 50 x {key}")
-            print(out.getvalue())
-
+            for key, call in calls.items():
+                harness.profile(f"50 x {key}", call, times=50, lines=30)
 
 def page_errors(response) -> str:
     """The error summary and field errors of a page, for a POST that did not validate."""

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "familyfeedback.accounts",
     "familyfeedback.casework",
     "familyfeedback.implementation",
@@ -60,7 +63,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "familyfeedback.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -137,13 +142,61 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# Two-factor sign-in and single sign-on (docs/decisions/0016-two-factor-and-single-sign-on.md).
+# Everyone gives a code from an authenticator app after their password: these pages reach
+# children's records. Only the demo (the Makefile's run target) turns this off, so that anyone
+# trying the fictional service can sign in with a printed password and no phone.
+REQUIRE_TWO_FACTOR = env_bool("FF_REQUIRE_TWO_FACTOR", True)
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = env_str("FF_TWO_FACTOR_ISSUER", "Family Feedback")
+# django-otp's own back-off after wrong codes in a row: 1, 2, 4, 8... seconds, which a person who
+# mistypes never notices and a guesser of six digits cannot get past. Only someone who has the
+# password can run it up; the person still gets in with a recovery code (counted apart) or an
+# administrator's reset (accounts.actions.reset_second_factor).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Single sign-on through the council's identity provider (OpenID Connect, e.g. Entra ID): on
+# only when a client id is set. People are matched by email to an account already invited;
+# nobody is created by signing in. The provider's endpoints come from its discovery document
+# (FF_OIDC_DISCOVERY_URL) or are named one by one.
+OIDC_RP_CLIENT_ID = env_str("FF_OIDC_CLIENT_ID", "")
+SINGLE_SIGN_ON = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("FF_OIDC_CLIENT_SECRET", "")
+OIDC_DISCOVERY_URL = env_str("FF_OIDC_DISCOVERY_URL", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("FF_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("FF_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("FF_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("FF_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("FF_OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env_int("FF_OIDC_TIMEOUT", 10, minimum=1)
+# Councils' identity providers ask for their own second factor (Entra ID's MFA), so a single
+# sign-on counts as both; a council whose provider does not sets this to 0 and its people give
+# an authenticator code as well.
+SSO_COUNTS_AS_TWO_FACTOR = env_bool("FF_SSO_COUNTS_AS_TWO_FACTOR", True)
+if SINGLE_SIGN_ON and not (OIDC_DISCOVERY_URL or (
+        OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_USER_ENDPOINT
+        and OIDC_OP_JWKS_ENDPOINT)):
+    raise ImproperlyConfigured("FF_OIDC_CLIENT_ID is set: set FF_OIDC_DISCOVERY_URL too, or "
+                               "each of the provider's endpoints (FF_OIDC_*_ENDPOINT)")
+if SINGLE_SIGN_ON:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS,
+                               "familyfeedback.accounts.sso.InvitedPeopleOnly"]
+
 SESSION_COOKIE_HTTPONLY = True
 # Behind HTTPS (always, in production) set SECURE_COOKIES=1: cookies only over HTTPS, and
 # browsers told to use nothing else for a year. Off by default so `make run` works on http.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = 31_536_000 if SESSION_COOKIE_SECURE else 0
+# The service has a host name of its own (familyfeedback.council.gov.uk), so HSTS for its
+# subdomains and the preload flag bind nothing else of the council's: a browser's preload list
+# is joined only by submitting the council's domain itself.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# A monitor on the server itself asks for /health/ over plain http, past the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool(
     "BEHIND_HTTPS_PROXY", False) else None
 # Messages name people ("Ava added to the family"): keep them in the server-side session, not in
@@ -184,6 +237,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # The address people reach the service at, for links in emails (blank: the email names the page).
 SITE_URL = env_str("FF_SITE_URL", "").rstrip("/")
+# How long an invitation's set-up link works; resending one makes a new link and kills the old.
+INVITATION_DAYS = env_int("FF_INVITATION_DAYS", 7, minimum=1)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -193,7 +248,8 @@ USE_TZ = True
 # GOV.UK Frontend's compiled CSS asks for its fonts and images under /assets/, so our static files
 # are served there too.
 STATIC_URL = "/assets/"
-STATIC_ROOT = VAR_DIR / "static"
+# A container image collects them when it is built, outside var/ (a volume, which hides them).
+STATIC_ROOT = Path(env_str("FF_STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "govuk"]
 WHITENOISE_USE_FINDERS = DEBUG
 
@@ -232,9 +288,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    # django.request logs the full URL and, at ERROR, local variables are not included; URLs carry
-    # only numeric ids by design, so they are safe to log.
+    # django.request and django.security name the path of every 4xx and 5xx (local variables
+    # are never included). Paths carry numeric ids by design, but a personal link's carries its
+    # token: the filter keeps only the routes' own words and the ids, as gunicorn's access log.
+    "filters": {"paths": {"()": "familyfeedback.lib.logged_paths.HidePathParts"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["paths"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes tells of every sign-in at INFO; failures still reach WARNING.
     "loggers": {"axes": {"level": "WARNING"}},

@@ -1,8 +1,18 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path, register_converter
 
+from familyfeedback.accounts import people_views, sso, views_two_factor
 from familyfeedback.accounts import views as accounts
-from familyfeedback.casework.views import caseload, families, family, records, sessions, support
+from familyfeedback.casework.views import (
+    administrations,
+    caseload,
+    families,
+    family,
+    sessions,
+    support,
+    teams,
+)
 from familyfeedback.evaluation.views import analysis, power, survey, trials
 from familyfeedback.implementation.views import dashboards, reminders, supervision, training
 from familyfeedback.lib.converters import DottedNumberConverter, TokenConverter
@@ -43,8 +53,38 @@ urlpatterns = [
     path("training/<int:event_id>/attendance/", training.attendance, name="attendance"),
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/set-up/", views_two_factor.enrol, name="enrol_two_factor"),
+    path("sign-in/recovery-codes/", views_two_factor.recovery_codes, name="recovery_codes"),
+    path("sign-in/code/", views_two_factor.verify, name="verify_code"),
+    path("sign-in/recovery-code/", views_two_factor.recovery_sign_in,
+         name="recovery_code_sign_in"),
+    path("sign-in/council/", login_not_required(sso.StartView.as_view()),
+         name="oidc_authentication_init"),
+    path("sign-in/council/callback/", login_not_required(sso.CallbackView.as_view()),
+         name="oidc_authentication_callback"),
+    path("sign-in/council/refused/", views_two_factor.sso_refused, name="sso_refused"),
     path("health/", accounts.health, name="health"),
     path("audit/", accounts.audit_log, name="audit_log"),
+    path("administration/people/", people_views.people, name="people"),
+    path("administration/people/invite/", people_views.invite, name="invite"),
+    path("administration/people/<int:user_id>/", people_views.person, name="person"),
+    path("administration/people/<int:user_id>/resend/", people_views.resend_invitation,
+         name="resend_invitation"),
+    path("administration/people/<int:user_id>/teams/", people_views.join_team,
+         name="join_team"),
+    path("administration/memberships/<int:membership_id>/end/", people_views.end_membership,
+         name="end_membership"),
+    path("administration/memberships/<int:membership_id>/move/", people_views.move_team,
+         name="move_team"),
+    path("administration/teams/", teams.teams, name="teams"),
+    path("administration/teams/new/", teams.new_team, name="new_team"),
+    path("administration/teams/<int:team_id>/", teams.edit_team, name="edit_team"),
+    path("administration/teams/<int:team_id>/managers/", teams.team_managers,
+         name="team_managers"),
+    path("administration/teams/<int:team_id>/archive/", teams.archive_team,
+         name="archive_team"),
+    path("invitation/<str:uidb64>/<str:token>/", people_views.accept_invitation,
+         name="accept_invitation"),
     path("families/closed/", caseload.closed_families, name="closed_families"),
     path("families/new/", families.open_family, name="open_family"),
     path("families/find/", families.find_family, name="find_family"),
@@ -60,12 +100,13 @@ urlpatterns = [
     path("support/<int:episode_id>/summary/", support.closure_summary, name="closure_summary"),
     path("families/<int:family_id>/sessions/new/", sessions.record_session, name="record_session"),
     path("sessions/<int:session_id>/", sessions.session, name="session"),
-    path("records/<int:administration_id>/correct/", records.correct_record,
-         name="correct_record"),
-    path("records/<int:administration_id>/picture/", records.record_picture,
-         name="record_picture"),
-    path("records/<int:administration_id>/picture/small/", records.record_picture_thumbnail,
-         name="record_picture_thumbnail"),
+    path("administrations/<int:administration_id>/correct/",
+         administrations.correct_administration, name="correct_administration"),
+    path("administrations/<int:administration_id>/picture/",
+         administrations.administration_picture, name="administration_picture"),
+    path("administrations/<int:administration_id>/picture/small/",
+         administrations.administration_picture_thumbnail,
+         name="administration_picture_thumbnail"),
 ]
 
 handler404 = "familyfeedback.lib.error_pages.not_found"

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from familyfeedback.accounts.models import Role, Team, User
 from familyfeedback.casework.models import Family
@@ -52,6 +54,24 @@ def pytest_sessionfinish(session, exitstatus):
 def fast_password_hashing(settings):
     # PBKDF2 is deliberately slow; the tests make dozens of users and sign in through the form.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def force_login_includes_the_code(monkeypatch):
+    """Client.force_login stands for a person fully signed in: their password and a code from
+    their authenticator app (with_code=False: their password only). The steps themselves go
+    through the pages in tests/accounts/test_two_factor.py."""
+    force_login = Client.force_login
+
+    def signed_in_with_code(self, user, backend=None, with_code=True):
+        force_login(self, user, backend)
+        if not with_code:
+            return
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = factories.authenticator(user).persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", signed_in_with_code)
 
 
 @pytest.fixture

@@ -1,13 +1,18 @@
 """Small builders for test data. Families and people are made directly (they are set-up, not the
 behaviour under test); scores go through casework.actions like the pages do."""
 
+import time
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from familyfeedback import measures
+from familyfeedback.accounts import two_factor
 from familyfeedback.accounts.models import Membership, Role, Team, User
 from familyfeedback.casework import actions
 from familyfeedback.casework.models import Episode, Family, Person
@@ -16,14 +21,47 @@ PASSWORD = "correct horse battery staple"
 
 
 def user(email: str, role: str = Role.PRACTITIONER, team: Team | None = None,
-         manages: Team | None = None) -> User:
+         manages: Team | None = None, roles: tuple[str, ...] | None = None) -> User:
+    """A person with one role, or with several (roles=...)."""
     made = User.objects.create_user(email, PASSWORD, full_name=email.split("@")[0].title(),
-                                    role=role)
+                                    roles=roles or (role,))
     if team is not None:
         Membership.objects.create(user=made, team=team)
     if manages is not None:
         Membership.objects.create(user=made, team=manages, kind=Membership.Kind.MANAGER)
     return made
+
+
+def authenticator(person: User) -> TOTPDevice:
+    """The person's authenticator app, as if they had set it up."""
+    return (TOTPDevice.objects.devices_for_user(person, confirmed=True).first()
+            or TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=True))
+
+
+def recovery_codes(person: User, *codes: str) -> StaticDevice:
+    """The person's recovery codes, kept hashed as setting up an app keeps them."""
+    device = StaticDevice.objects.create(user=person, name="Recovery codes", confirmed=True)
+    for code in codes:
+        device.token_set.create(token=two_factor.recovery_code_digest(code))
+    return device
+
+
+def code_now(device: TOTPDevice, steps_ahead: int = 0) -> str:
+    """The code the person's app shows now (or a step or two ahead), computed from the secret as
+    any authenticator app computes it (RFC 6238)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():06d}"
+
+
+def unused_code(device: TOTPDevice) -> str:
+    """A code the service has not accepted yet: a code works once, so a person signing in twice
+    within 30 seconds waits for the app's next one, as this does."""
+    device.refresh_from_db()
+    step = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    while step.t() <= device.last_t:
+        time.sleep(1)
+    return code_now(device)
 
 
 def born(age: int, on: date | None = None) -> date:
@@ -61,7 +99,7 @@ def session(actor: User, fam: Family, on: date, scores: dict[int, tuple] | None 
         for tool, items in (("ORS", ors_items), ("SRS", srs_items)):
             measure = measures.measure_for(tool, age)
             faces = measure.kind == "faces"
-            entries.append(actions.Entry(
+            entries.append(actions.NewAdministration(
                 person=person, tool=tool, measure=measure.code, status="completed",
                 items={} if faces else lines(*items), face="happy" if faces else "",
             ))

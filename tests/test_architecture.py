@@ -29,6 +29,12 @@ ALLOWED = {
     ("survey_link", "access"): "a personal link: the token is the check (respondent_by_token)",
     ("survey_link_answer", "access"): "a personal link: the token is the check",
     ("reminders", "access"): "a signed-in person's own choice: signing in is the check",
+    ("oidc_authentication_init", "access"): "the way in: mozilla-django-oidc's view, whose "
+                                             "dispatch asks access.single_sign_on first",
+    ("oidc_authentication_callback", "access"): "the way in, as oidc_authentication_init",
+    ("sso_refused", "access"): "for someone the provider vouched for but nobody invited: they "
+                               "are not signed in, and it shows nothing of theirs",
+    ("accept_invitation", "access"): "a set-up link: the token is the check (invited_person)",
     ("audit_log", "reads GET by key"): "Django's Paginator validates the page number itself",
 }
 

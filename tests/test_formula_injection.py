@@ -54,7 +54,7 @@ def test_a_survey_answer_goes_through_the_export_as_text_and_comes_back_exact(wo
                          text="Anything else?", kind="text", options=[])
     actions.add_question(world.evaluator, trial, question_id="change", wave="endline",
                          text="Change in hours a week", kind="number", options=[])
-    respondent = trial.practitioners.order_by("practitioner_id").first()
+    respondent = trial.practitioners.order_by("practitioner_code").first()
     actions.save_answers(respondent, wave, {"comments": ATTACK, "change": "-1.5"})
 
     call_command("export_evaluation", str(tmp_path / "out"), "--trial", "Pilot",

@@ -36,11 +36,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from familyfeedback.accounts import actions, two_factor
+from familyfeedback.accounts.models import Membership, Team
 from familyfeedback.casework.models import Administration
 from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.models import TrainingEvent
 from familyfeedback.lib.dateinput import DatePartsWidget
-from tests import factories
+from tests import factories, oidc_provider
 from tests.casework.forms_data import record_session_post
 from tests.evaluation.builders import open_baseline
 
@@ -214,8 +216,14 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 @pytest.fixture
 def objects(world, client, settings, tmp_path):
     """A real object for every id a URL takes: a trial run here (baseline open), a family with a
-    recorded session (one record with a photo), a closed episode, a training event."""
+    recorded session (one record with a photo), a closed episode, a training event; and single
+    sign-on set up, through a provider on 127.0.0.1, so that its pages answer too."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    with oidc_provider.configured(settings):
+        yield made_objects(world, client)
+
+
+def made_objects(world, client) -> dict:
     trial, respondent, wave = open_baseline(world, client, questions=[
         {"question_id": "prev_ors", "wave": "baseline", "text": "Used the ORS before?",
          "kind": "choice", "options": "Yes\nNo"},
@@ -238,11 +246,21 @@ def objects(world, client, settings, tmp_path):
     event = TrainingEvent.objects.create(kind="part_1", on=today - timedelta(days=1))
     event.invited_teams.set([world.team])
     client.logout()
+    invited = actions.create_first_administrator(email="new@example.test", full_name="New",
+                                                 site="")
+    _, uidb64, invitation, _ = invited.rsplit("/", 3)
+    # The administration's pages change people and teams even when posted to empty-handed
+    # (leaving a team, archiving one): they get a team and person of their own.
+    spare = Team.objects.create(name="Spare team")
+    mover = factories.user("mover@example.test", team=spare)
     return {
+        "user_id": [mover.pk], "team_id": [spare.pk],
+        "membership_id": [Membership.objects.current().get(user=mover).pk],
+        "uidb64": [uidb64],
         "trial_id": [trial.pk], "kind": ["baseline", "csv"], "number": ["1.1"],
         "practitioner_id": [world.practitioner.pk], "key": [dashboard.KEYS[0]],
         "respondent_id": [respondent.pk], "wave_id": [wave.pk],
-        "token": [respondent.link_token], "event_id": [event.pk],
+        "token": [respondent.link_token, invitation], "event_id": [event.pk],
         "family_id": [world.family.pk], "person_id": [world.family.people.first().pk],
         "episode_id": [closed.episodes.get().pk], "session_id": [record.session_id],
         "administration_id": [record.pk],
@@ -258,18 +276,19 @@ class Endpoint:
     defaults: dict[str, list[str]]
     fuzzed: list[str]  # the fields to put hostile values in
     path_values: list[str]  # the values in the URL of its parts that are text, not ids
+    # A one-time link that puts its token in the session and redirects here: opened first.
+    opened_by: str | None = None
 
 
 def discover(world, objects) -> list[Endpoint]:
-    personas = {**world.everyone(), "anonymous": None}
+    personas = everyone(world)
     client = Client()
 
     def as_persona(name):
-        client.logout()
-        if personas[name] is not None:
-            client.force_login(personas[name])
+        become(client, personas[name])
 
     found, drawn = [], {}  # drawn: action path -> (persona, DrawnForm)
+    opened_by = {}  # page -> the one-time link that leads to it
     pages = []
     for pattern in patterns():
         names = list(pattern.pattern.converters)
@@ -283,7 +302,15 @@ def discover(world, objects) -> list[Endpoint]:
             for persona in personas:
                 as_persona(persona)
                 response = client.get(url)
-                if response.status_code == 200:
+                if _to_itself(response, pattern):
+                    link, url = url, response["Location"]
+                    opened_by[url] = link
+                    response = client.get(url)
+                # A public page may send anyone elsewhere: single sign-on to the provider.
+                if response.status_code == 200 or (personas[persona] is None
+                                                   and response.status_code == 302
+                                                   and urlsplit(response["Location"]).path
+                                                   != reverse("login")):
                     reached = (url, persona, response)
                     break
                 if response.status_code == 405:
@@ -311,18 +338,61 @@ def discover(world, objects) -> list[Endpoint]:
             _, page_form = drawn.get((url, "get"), (persona, DrawnForm(url, "get")))
             query = set(page_form.fields) | get_parameters(view) | read
             found.append(Endpoint(pattern.name, url, "get", persona, page_form.fields,
-                                  sorted(query) or ["anything"], text_parts))
+                                  sorted(query) or ["anything"], text_parts,
+                                  opened_by.get(url)))
         as_persona(persona)
+        if url in opened_by:
+            client.get(opened_by[url])
         if client.post(url, {}).status_code != 405:
             post_persona, form = drawn.get((url, "post"), (persona, DrawnForm(url, "post")))
             fields = (set(form.fields) | read) - {"csrfmiddlewaretoken"}
             found.append(Endpoint(pattern.name, url, "post", post_persona, form.fields,
-                                  sorted(fields) or ["anything"], text_parts))
+                                  sorted(fields) or ["anything"], text_parts,
+                                  opened_by.get(url)))
     return found
+
+
+@dataclass
+class SigningIn:
+    """Someone part-way through signing in: their password given and no code yet, or (with
+    new_codes) their app just set up and their recovery codes about to be shown."""
+    user: object
+    new_codes: bool = False
+
+
+def everyone(world) -> dict:
+    setting_up = factories.user("sam@example.test", team=world.team)
+    giving_a_code = factories.user("gil@example.test", team=world.team)
+    factories.authenticator(giving_a_code)
+    factories.recovery_codes(giving_a_code, "abcd-efgh-2345")
+    return {**world.everyone(), "anonymous": None, "setting up": SigningIn(setting_up),
+            "giving a code": SigningIn(giving_a_code),
+            "just set up": SigningIn(giving_a_code, new_codes=True)}
+
+
+def become(client: Client, persona) -> None:
+    client.logout()
+    if isinstance(persona, SigningIn):
+        client.force_login(persona.user, with_code=persona.new_codes)
+        if persona.new_codes:
+            session = client.session
+            session[two_factor.NEW_CODES_SESSION_KEY] = ["abcd-efgh-2345"]
+            session.save()
+    elif persona is not None:
+        client.force_login(persona)
 
 
 def _to_sign_in(response) -> bool:
     return response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def _to_itself(response, pattern) -> bool:
+    """A one-time link's answer: a redirect to the same page without the token."""
+    location = urlsplit(response.get("Location", ""))
+    if response.status_code != 302 or location.netloc:  # elsewhere: single sign-on's provider
+        return False
+    match = get_resolver().resolve(location.path)
+    return match.url_name == pattern.name
 
 
 def payload(data, endpoint: Endpoint) -> dict:
@@ -349,7 +419,7 @@ def test_no_hostile_value_makes_a_server_error(world, objects):
     assert {e.name for e in endpoints} >= {"dashboards", "power", "new_trial", "record_session",
                                            "survey_link_answer", "attendance", "trial_teams"}
     assert sum(len(e.fuzzed) for e in endpoints) > 100  # the forms' fields were found
-    people = {**world.everyone(), "anonymous": None}
+    people = everyone(world)
     client = Client()
     failures, timings = [], []
 
@@ -382,9 +452,9 @@ def fuzz(endpoint: Endpoint, client: Client, people: dict) -> None:
         sent = payload(data, endpoint)
         point = transaction.savepoint()
         try:
-            client.logout()
-            if people[endpoint.persona] is not None:
-                client.force_login(people[endpoint.persona])
+            become(client, people[endpoint.persona])
+            if endpoint.opened_by:
+                client.get(endpoint.opened_by)
             try:
                 response = (client.get(url, sent) if endpoint.method == "get"
                             else client.post(url, sent))

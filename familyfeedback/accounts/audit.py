@@ -5,15 +5,19 @@ from django.db import models
 from familyfeedback.accounts.models import AuditEntry, User
 
 
-def record(actor: User | None, action: str, obj: models.Model, changes: dict | None = None) -> None:
+def record(actor: User | None, action: str, obj: models.Model | None,
+           changes: dict | None = None) -> None:
+    """obj is None for an event about no record of ours, such as a refused sign-in."""
     record_many(actor, [(action, obj, changes)])
 
 
-def record_many(actor: User | None, entries: list[tuple[str, models.Model, dict | None]]) -> None:
+def record_many(actor: User | None,
+                entries: list[tuple[str, models.Model | None, dict | None]]) -> None:
     """Several entries in one INSERT: a session with a family's eight ratings is one write."""
     AuditEntry.objects.bulk_create([
-        AuditEntry(actor=actor, action=action, object_type=obj._meta.model_name,
-                   object_id=obj.pk, changes=changes or {})
+        AuditEntry(actor=actor, action=action,
+                   object_type=obj._meta.model_name if obj is not None else "",
+                   object_id=obj.pk if obj is not None else None, changes=changes or {})
         for action, obj, changes in entries
     ])
 

@@ -1,53 +1,76 @@
 """Users, their roles, the teams they belong to or manage, and the audit log.
 
 Teams live here rather than in casework because membership decides what a user may see, and
-casework (a higher layer) reads it; accounts imports nothing of ours.
+casework (a higher layer) reads it; of ours, accounts imports only the plain helpers of lib.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.functional import cached_property
 
+from familyfeedback.lib.choices import choices
 
-class Role(models.TextChoices):
-    PRACTITIONER = "practitioner", "Practitioner"
-    TEAM_MANAGER = "team_manager", "Team manager"
-    DATA_TEAM = "data_team", "Data team"
-    EVALUATOR = "evaluator", "Evaluator"
-    ADMINISTRATOR = "administrator", "Administrator"
+Role = choices("Role", [
+    ("practitioner", "Practitioner"),
+    ("senior_practitioner", "Senior practitioner"),
+    ("team_manager", "Team manager"),
+    ("data_team", "Data team"),
+    ("evaluator", "Evaluator"),
+    ("administrator", "Administrator"),
+])
 
 
 # The roles that work with families: they see family records and answer practitioner surveys.
-FAMILY_ROLES = frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})
+FAMILY_ROLES = frozenset({Role.PRACTITIONER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER})
+# The roles that see the families of every team they are in (a manager, those they manage).
+CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.SENIOR_PRACTITIONER})
 
 
-class JobTitle(models.TextChoices):
-    FSW = "fsw", "Family support worker"
-    SENIOR_FSW = "senior_fsw", "Senior family support worker"
-    SENIOR_PRACTITIONER = "senior_practitioner", "Senior practitioner"
-    TEAM_MANAGER = "team_manager", "Team manager"
-    OTHER = "other", "Other"
+def describe_roles(roles) -> str:
+    """"Practitioner and Team manager": the roles in words, in the order Role lists them."""
+    held = set(roles)
+    labels = [role.label for role in Role if role in held]
+    if len(labels) < 2:
+        return "".join(labels) or "No role"
+    return f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+JobTitle = choices("JobTitle", [
+    ("fsw", "Family support worker"),
+    ("senior_fsw", "Senior family support worker"),
+    ("senior_practitioner", "Senior practitioner"),
+    ("team_manager", "Team manager"),
+    ("other", "Other"),
+])
 
 
 class UserManager(BaseUserManager):
-    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_user(self, email: str, password: str | None = None, roles=(Role.PRACTITIONER,),
+                    **fields) -> "User":
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
+        RoleGrant.objects.using(self._db).bulk_create(
+            RoleGrant(user=user, role=role) for role in sorted(set(roles)))
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
-        fields.update(is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR)
+        fields.update(is_staff=True, is_superuser=True, roles=[Role.ADMINISTRATOR])
         return self.create_user(email, password, **fields)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150)
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
     job_title = models.CharField(max_length=20, choices=JobTitle.choices, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(auto_now_add=True)
+    # When the latest invitation was sent: a link carries it, so sending another kills the old.
+    invited_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -55,17 +78,57 @@ class User(AbstractBaseUser, PermissionsMixin):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
 
+    class Meta:
+        constraints = [
+            # Stored in lower case by the manager; this keeps "Pat@" and "pat@" one person even
+            # for a row written some other way.
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
+        ]
+
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """Every role this person holds, read once per request."""
+        return frozenset(self.role_grants.values_list("role", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def roles_described(self) -> str:
+        return describe_roles(self.roles)
+
     @property
     def works_with_families(self) -> bool:
-        return self.role in FAMILY_ROLES
+        return self.has_role(*FAMILY_ROLES)
+
+
+class RoleGrant(models.Model):
+    """One role a person holds; a senior practitioner who also manages a team holds two."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="role_grant_once_per_person"),
+        ]
+
+
+class TeamQuerySet(models.QuerySet):
+    def active(self) -> "TeamQuerySet":
+        """The teams people can be put in: an archived team is history only."""
+        return self.filter(archived_on__isnull=True)
 
 
 class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)
     members = models.ManyToManyField(User, through="Membership", related_name="teams")
+    archived_on = models.DateField(null=True, blank=True)
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -74,18 +137,37 @@ class Team(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet):
+    def current(self) -> "MembershipQuerySet":
+        """The memberships that decide access now: a person who left a team (ended_on set) no
+        longer sees its families."""
+        return self.filter(ended_on__isnull=True)
+
+
 class Membership(models.Model):
-    class Kind(models.TextChoices):
-        MEMBER = "member", "Member"
-        MANAGER = "manager", "Manager"
+    """A person's time in a team, as a member or its manager. Moving team ends one membership and
+    starts another, so the history of who was where stays."""
+
+    Kind = choices("Membership.Kind", [
+        ("member", "Member"),
+        ("manager", "Manager"),
+    ])
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MEMBER)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "team"], name="membership_once_per_team"),
+            models.UniqueConstraint(fields=["user", "team"], condition=Q(ended_on__isnull=True),
+                                    name="membership_one_current_per_team"),
+            models.CheckConstraint(condition=Q(ended_on__isnull=True)
+                                   | Q(ended_on__gte=models.F("started_on")),
+                                   name="membership_ends_after_it_starts"),
         ]
 
 

@@ -2,9 +2,13 @@
 
 from django.urls import reverse
 
+from familyfeedback.accounts import two_factor
 from familyfeedback.accounts.models import FAMILY_ROLES, Role
 
 FIGURES = {Role.TEAM_MANAGER, Role.DATA_TEAM}
+# The administrator's pages of people and teams, under one item.
+ADMINISTRATION = {"people", "invite", "person", "teams", "new_team", "edit_team", "archive_team",
+                  "team_managers", "join_team", "move_team"}
 
 # (text, page, the pages it is the current item for, who sees it), in the order shown.
 ITEMS = (
@@ -16,6 +20,7 @@ ITEMS = (
      {Role.EVALUATOR}),
     ("Surveys", "surveys", {"surveys", "survey_answer"}, FAMILY_ROLES),
     ("Email reminders", "reminders", {"reminders"}, FAMILY_ROLES),
+    ("Administration", "people", ADMINISTRATION, {Role.ADMINISTRATOR}),
     ("Audit log", "audit_log", {"audit_log"}, {Role.ADMINISTRATOR}),
 )
 
@@ -24,6 +29,8 @@ def navigation(request) -> list[dict]:
     """The design system's navigation items for the signed-in person."""
     if not request or not request.user.is_authenticated:  # error pages may have no request
         return []
+    if not two_factor.passed(request):  # part-way through signing in: nowhere to go yet
+        return []
     here = request.resolver_match.url_name if request.resolver_match else None
     return [{"href": reverse(page), "text": text, "active": here in current}
-            for text, page, current, roles in ITEMS if request.user.role in roles]
+            for text, page, current, roles in ITEMS if request.user.has_role(*roles)]

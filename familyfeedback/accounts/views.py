@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -15,7 +16,9 @@ def attempted_email(request, credentials) -> str:
     """The email a sign-in attempt was for, as django-axes counts failures: normalised the way the
     form normalises it, so "Pat@" and "pat@" are one account's attempts."""
     raw = (credentials or {}).get("username") or request.POST.get("username", "")
-    return raw.strip().lower()
+    # No email is longer than 254 characters, and django-axes keeps at most 255: anything longer
+    # is not an account, and must not become a database error on PostgreSQL.
+    return raw.strip().lower()[:254]
 
 
 class SignInForm(AuthenticationForm):
@@ -46,6 +49,7 @@ class SignInView(auth_views.LoginView):
             {**item, "href": "#username"} if item["href"] == "#main-content" else item
             for item in error_summary(form)
         ]
+        context["single_sign_on"] = settings.SINGLE_SIGN_ON
         return context
 
 

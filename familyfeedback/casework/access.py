@@ -2,10 +2,17 @@
 through these helpers, which return the object or raise Http404 (never 403: a refusal must not
 confirm that a record exists)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from familyfeedback.accounts.models import Membership, Role, Team, User
+from familyfeedback.accounts.models import (
+    CASEWORK_ROLES,
+    Membership,
+    Role,
+    RoleGrant,
+    Team,
+    User,
+)
 from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
 
 
@@ -15,13 +22,17 @@ def works_with_families(user: User) -> bool:
 
 
 def _working() -> Q:
-    """The memberships that let a person work with a team's families: a practitioner's in any
-    team they belong to, a team manager's in the teams they manage. The data team, evaluators
-    and administrators work with no family, whatever team they are in. The one place the rule
-    is written: who sees a family and who may be its key worker both follow it."""
-    return Q(user__is_active=True) & (
-        Q(user__role=Role.PRACTITIONER)
-        | Q(user__role=Role.TEAM_MANAGER, kind=Membership.Kind.MANAGER))
+    """The current memberships that let a person work with a team's families: a practitioner's
+    or senior practitioner's in every team they are in now (as a member or its manager), a team
+    manager's in the teams they manage now; someone with both roles, both. The data team,
+    evaluators and administrators work with no family, whatever team they are in. The one place
+    the rule is written: who sees a family and who may be its key worker both follow it."""
+    def holds(*roles):
+        return Exists(RoleGrant.objects.filter(user=OuterRef("user"), role__in=roles))
+
+    return Q(ended_on__isnull=True, user__is_active=True) & (
+        Q(holds(*CASEWORK_ROLES))
+        | Q(holds(Role.TEAM_MANAGER), kind=Membership.Kind.MANAGER))
 
 
 def teams_for(user: User) -> QuerySet[Team]:
@@ -33,15 +44,17 @@ def teams_for(user: User) -> QuerySet[Team]:
 
 
 def get_teams_for(user: User) -> list[Team]:
-    """The teams where this person may open a family; 404 for anyone who works in none."""
-    teams = list(teams_for(user))
+    """The teams where this person may open a family (not an archived one); 404 for anyone who
+    works in none."""
+    teams = list(teams_for(user).active())
     if not teams:
         raise Http404("No such page")
     return teams
 
 
 def families_for(user: User) -> QuerySet[Family]:
-    """Practitioners reach their teams' families; managers the teams they manage. The data team,
+    """Practitioners and senior practitioners reach the families of the teams they are in now;
+    managers those of the teams they manage now; someone with both roles, both. The data team,
     evaluators and administrators reach no family record."""
     return Family.objects.filter(team__in=teams_for(user))
 
@@ -70,60 +83,48 @@ def can_see_family(user: User, family: Family) -> bool:
 
 
 def teams_in_service(user: User) -> QuerySet[Team]:
-    """The teams a family may be transferred to: every team of the service, for a person who
-    works with families; none for anyone else."""
+    """The teams a family may be transferred to: every team of the service not archived, for a
+    person who works with families; none for anyone else."""
     if not teams_for(user).exists():
         return Team.objects.none()
-    return Team.objects.all()
+    return Team.objects.active()
 
 
 def _visible(user: User, family_path: str) -> Q:
     return Q(**{f"{family_path}__in": families_for(user).values("id")})
 
 
-def get_family_for(user: User, family_id: int) -> Family:
+def _one(found: QuerySet, object_id: int, missing: str):
+    """The object with this id among those found: one the user may not see is as missing as one
+    that does not exist."""
     try:
-        return families_for(user).select_related("team", "key_worker").get(pk=family_id)
-    except Family.DoesNotExist:
-        raise Http404("No such family") from None
+        return found.get(pk=object_id)
+    except found.model.DoesNotExist:
+        raise Http404(missing) from None
+
+
+def get_family_for(user: User, family_id: int) -> Family:
+    return _one(families_for(user).select_related("team", "key_worker"), family_id,
+                "No such family")
 
 
 def get_person_for(user: User, person_id: int) -> Person:
-    try:
-        return (
-            Person.objects.filter(_visible(user, "family"))
-            .select_related("family", "family__team")
-            .get(pk=person_id)
-        )
-    except Person.DoesNotExist:
-        raise Http404("No such person") from None
+    people = Person.objects.filter(_visible(user, "family"))
+    return _one(people.select_related("family", "family__team"), person_id, "No such person")
 
 
 def get_session_for(user: User, session_id: int) -> Session:
-    try:
-        return (
-            Session.objects.filter(_visible(user, "family"))
-            .select_related("family", "practitioner")
-            .get(pk=session_id)
-        )
-    except Session.DoesNotExist:
-        raise Http404("No such session") from None
+    sessions = Session.objects.filter(_visible(user, "family"))
+    return _one(sessions.select_related("family", "practitioner"), session_id, "No such session")
 
 
 def get_administration_for(user: User, administration_id: int) -> Administration:
-    try:
-        return (
-            Administration.objects.filter(_visible(user, "session__family"))
-            .select_related("session", "session__family", "person")
-            .get(pk=administration_id)
-        )
-    except Administration.DoesNotExist:
-        raise Http404("No such record") from None
+    records = Administration.objects.filter(_visible(user, "session__family"))
+    return _one(records.select_related("session", "session__family", "person"), administration_id,
+                "No such record")
 
 
 def get_episode_for(user: User, episode_id: int) -> Episode:
-    try:
-        return (Episode.objects.filter(_visible(user, "family"))
-                .select_related("family", "family__team").get(pk=episode_id))
-    except Episode.DoesNotExist:
-        raise Http404("No such period of support") from None
+    episodes = Episode.objects.filter(_visible(user, "family"))
+    return _one(episodes.select_related("family", "family__team"), episode_id,
+                "No such period of support")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from familyfeedback import measures
 from familyfeedback.accounts import audit
-from familyfeedback.accounts.models import User
+from familyfeedback.accounts.models import Membership, Team, User
 from familyfeedback.casework import trajectories
 from familyfeedback.casework.access import key_workers_for
 from familyfeedback.casework.alerts import person_alerts
@@ -26,7 +26,7 @@ from familyfeedback.casework.models import (
     Person,
     Session,
 )
-from familyfeedback.casework.queries import current_episode, episode_records
+from familyfeedback.casework.queries import current_episode, episode_records, open_family_counts
 from familyfeedback.lib import versions
 
 PERSON_FIELDS = ("first_name", "last_name", "date_of_birth", "preferred_language",
@@ -36,8 +36,9 @@ _IDENTIFYING = {"first_name", "last_name", "date_of_birth"}
 
 
 @dataclass
-class Entry:
-    """One person's answer to one tool in a session, as the record-session form cleaned it."""
+class NewAdministration:
+    """An administration not yet saved: one person's answer to one tool in a session, as the
+    record-session form cleaned it."""
 
     person: Person
     tool: str
@@ -89,7 +90,7 @@ def record_session(
     on: date,
     kind: str,
     present: list[Person],
-    entries: list[Entry],
+    entries: list[NewAdministration],
     notes: str = "",
     another_session: bool = False,
 ) -> tuple[Session, bool]:
@@ -103,12 +104,16 @@ def record_session(
     if not another_session:
         earlier = Session.objects.filter(family=family, date=on, practitioner=actor).first()
         if earlier is not None:
+            # The same form sent twice at once: its twin may have saved since the check above.
+            existing = _already_sent(token, family, actor)
+            if existing is not None:
+                return existing, False
             raise SameDaySession(earlier)
     present_ids = {p.pk for p in present}
     for entry in entries:
         if entry.person.pk not in present_ids or entry.person.family_id != family.pk:
             raise ValidationError("A score was given for someone not in the session")
-        _check_entry(entry, on)
+        _check_new_administration(entry, on)
     administrations = [
         Administration(
             person=entry.person, age=measures.age_on(entry.person.date_of_birth, on),
@@ -162,21 +167,21 @@ def _already_sent(token: uuid.UUID, family: Family, actor: User) -> Session | No
     return existing
 
 
-def _check_entry(entry: Entry, on: date) -> None:
-    age = measures.age_on(entry.person.date_of_birth, on)
-    expected = measures.measure_for(entry.tool, age)
-    if entry.measure != expected.code:
+def _check_new_administration(entry: NewAdministration, on: date) -> None:
+    wrong = measures.wrong_form(entry.tool, entry.measure, entry.person.date_of_birth, on)
+    if wrong:
         raise ValidationError(
-            f"{entry.person.first_name} is {age} on the session date, so the "
-            f"{expected.code} is the right form, not the {entry.measure}",
+            f"{entry.person.first_name} is {wrong.age} on the session date, so the "
+            f"{wrong.right.code} is the right form, not the {wrong.given}",
             code="wrong_measure",
         )
     if entry.status == Administration.Status.COMPLETED:
+        measure = measures.get(entry.measure)
         try:
-            if expected.kind == "faces":
-                measures.validate_face(expected, entry.face)
+            if measure.kind == "faces":
+                measures.validate_face(measure, entry.face)
             else:
-                measures.validate_items(expected, entry.items)
+                measures.validate_items(measure, entry.items)
         except measures.ScoreError as error:
             raise ValidationError(str(error)) from None
     elif not entry.reason:
@@ -293,12 +298,12 @@ def check_date_of_birth(person: Person, born: date) -> None:
             "so the date of birth cannot be after it", code="after_session")
     for record in person.administrations.select_related("session").order_by("session__date",
                                                                             "tool"):
-        expected = measures.measure_for(record.tool, measures.age_on(born, record.session.date))
-        if expected.code != record.measure:
-            on = record.session.date
+        on = record.session.date
+        wrong = measures.wrong_form(record.tool, record.measure, born, on)
+        if wrong:
             raise ValidationError(
                 f"With this date of birth {person.first_name} would have had the "
-                f"{expected.code} on {on.day} {on:%B %Y}, not the {record.measure} recorded. "
+                f"{wrong.right.code} on {on.day} {on:%B %Y}, not the {wrong.given} recorded. "
                 "Check the date, or ask your administrator to correct the records",
                 code="changes_forms")
 
@@ -471,3 +476,26 @@ def acknowledge_alert(actor: User, person: Person, *, code: str, fired_on: date,
             audit.record(actor, "alert.acknowledge", acknowledgement,
                          {"code": code, "fired_on": fired_on.isoformat()})
     return acknowledgement
+
+
+def archive_team(actor: User, team: Team) -> None:
+    """Archive a team that no longer works with families: it leaves every list and picker, and
+    its current memberships end today. Refused while it has families with support open: those
+    must move to another team first, so that none is left with no one able to see it."""
+    with transaction.atomic():
+        current = Team.objects.select_for_update().get(pk=team.pk)
+        if current.archived_on is not None:
+            raise ValidationError(f"{current} is already archived", code="archived")
+        open_families = open_family_counts([current]).get(current.pk, 0)
+        if open_families:
+            raise ValidationError(
+                f"{current} still has {open_families} open "
+                f"{'family' if open_families == 1 else 'families'}: move "
+                f"{'it' if open_families == 1 else 'them'} to another team before archiving it",
+                code="open_families")
+        today = timezone.localdate()
+        ended = Membership.objects.current().filter(team=current).update(ended_on=today)
+        current.archived_on = today
+        current.save(update_fields=["archived_on"])
+        audit.record(actor, "team.archive", current, {"memberships_ended": str(ended)})
+    team.archived_on = current.archived_on

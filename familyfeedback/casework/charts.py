@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from familyfeedback.lib.chartframe import Frame
+
 # A narrow drawing with large text: at a 320 px phone the chart is about 290 px wide, and text of
 # 18 units then renders at 13 px (it was 6 px at 640 units wide). The key sits under the axis,
 # inside the drawing, one row per line or band, so no label can run off the edge.
@@ -34,7 +36,7 @@ class Line:
 class Band:
     y_top: float
     y_bottom: float
-    label: str
+    label: str  # "No reliable change: 20.0 to 30.0", from the first score
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class KeyRow:
 
 
 @dataclass(frozen=True)
-class Chart:
+class Chart(Frame):
     points: list[Point]
     cutoff: Line | None
     band: Band | None
@@ -56,11 +58,6 @@ class Chart:
     y_ticks: list[tuple[float, int]]
     x_labels: list[tuple[float, str]]
     key: list[KeyRow]
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    bottom_y: float = HEIGHT - BOTTOM
-    right_x: float = WIDTH - RIGHT
 
 
 def _y(total: Decimal | float) -> float:
@@ -111,6 +108,8 @@ def build_chart(
              ("cutoff", line.label if line else "", line)]
     key = [KeyRow(kind, label, HEIGHT + KEY_ROW * n + KEY_ROW / 2)
            for n, (kind, label, shown) in enumerate((k, la, s) for k, la, s in names if s)]
+    # The key takes the bottom margin below the axis, which grows by a row for each entry.
+    below_axis = BOTTOM + KEY_ROW * len(key) + (8 if key else 0)
     return Chart(
         points=points,
         cutoff=line,
@@ -120,5 +119,6 @@ def build_chart(
         y_ticks=[(_y(v), v) for v in (0, 10, 20, 30, 40)],
         x_labels=x_labels,
         key=key,
-        height=HEIGHT + KEY_ROW * len(key) + (8 if key else 0),
+        width=WIDTH, height=HEIGHT - BOTTOM + below_axis,
+        left=LEFT, right=RIGHT, bottom=below_axis,
     )

@@ -16,7 +16,7 @@ from familyfeedback.accounts.models import Team, User
 from familyfeedback.casework.access import key_workers_by_team
 from familyfeedback.casework.actions import (
     PERSON_FIELDS,
-    Entry,
+    NewAdministration,
     check_case_reference,
     check_session_date,
 )
@@ -26,6 +26,7 @@ from familyfeedback.lib import versions
 from familyfeedback.lib.dateinput import DatePartsField
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.pictures import check_picture
+from familyfeedback.lib.record_choices import RecordsField
 
 
 def check_items(form: forms.Form, measure, words: MeasureWords, raw: dict, cleaned: dict,
@@ -116,11 +117,12 @@ class MeasureForm(forms.Form):
         cleaned = super().clean()
         status = cleaned.get("status")
         shown = cleaned.get("shown_measure")
-        if shown and shown != self.measure.code:
-            age = measures.age_on(self.person.date_of_birth, self.on)
-            self.add_error("status", f"{self.person.first_name} was {age} on the session date, "
-                                     f"so the {self.measure.code} applies, not the {shown}. "
-                                     "Check the answers below and save again")
+        wrong = (measures.wrong_form(self.measure.tool, shown, self.person.date_of_birth,
+                                     self.on) if shown else None)
+        if wrong:
+            self.add_error("status", f"{self.person.first_name} was {wrong.age} on the session "
+                                     f"date, so the {wrong.right.code} applies, not the "
+                                     f"{wrong.given}. Check the answers below and save again")
         elif not status:
             self.add_error("status", f"Select whether {self.person.first_name} completed the "
                                      f"{self.measure.code} or say why not")
@@ -148,7 +150,7 @@ class MeasureForm(forms.Form):
             check_items(self, self.measure, self.words, raw, cleaned, f"{self.subject}: ")
         return cleaned
 
-    def entry(self) -> Entry | None:
+    def new_administration(self) -> NewAdministration | None:
         data = self.cleaned_data
         if data["status"] == NOT_DUE:
             return None
@@ -156,7 +158,7 @@ class MeasureForm(forms.Form):
         items: dict[str, Decimal] = {}
         if completed and self.measure.kind == "lines":
             items = {item.key: data[item.key] for item in self.measure.items}
-        return Entry(
+        return NewAdministration(
             person=self.person,
             tool=self.measure.tool,
             measure=self.measure.code,
@@ -207,7 +209,8 @@ class RecordSessionForms:
         data = self.session.cleaned_data
         return {"token": data["token"], "on": self.on, "kind": data["kind"],
                 "present": self.session.present_people(), "notes": data["notes"],
-                "entries": [e for e in (f.entry() for f in self.checked) if e is not None],
+                "entries": [new for new in (f.new_administration() for f in self.checked)
+                            if new is not None],
                 "another_session": data["another_session"]}
 
     def errors(self) -> list[dict]:
@@ -378,7 +381,8 @@ class TransferForm(versions.VersionedForm, PlacementForm):
         data = self.cleaned_data
         return {"team": str(data["team"]), "key_worker": str(data["key_worker"] or "")}
 
-    def redrawn_after(self, conflict: versions.EditConflict) -> tuple[list[dict], "TransferForm"]:
+    def after_conflict(self, conflict: versions.EditConflict,
+                       labels: dict[str, str]) -> tuple[list[dict], "TransferForm"]:
         """What a colleague changed, and the form again: this person's choice where they made
         one, the family's placement now where they did not."""
         opened, mine = self.cleaned_data["version"], self.mine()
@@ -386,7 +390,7 @@ class TransferForm(versions.VersionedForm, PlacementForm):
         team = next((t for t in self.teams.values() if t.name == shown["team"]), None)
         worker = next((u for u in self.groups.get(team.pk if team else None, [])
                        if str(u) == shown["key_worker"]), None)
-        return self.redrawn(conflict, mine, PLACEMENT_LABELS, initial={
+        return self.redrawn(conflict, mine, labels, initial={
             "team": team and team.pk, "key_worker": worker and worker.pk},
             teams=list(self.teams.values()))
 
@@ -459,3 +463,24 @@ class CloseSupportForm(forms.Form):
 
 class ReopenSupportForm(forms.Form):
     opened_on = DatePartsField(subject="The date support starts again")
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(max_length=100, error_messages={
+        "required": "Enter the team's name",
+        "max_length": "The team's name must be 100 characters or fewer"})
+
+
+class RenameTeamForm(versions.VersionedForm, TeamForm):
+    pass
+
+
+class ManagersForm(forms.Form):
+    managers = RecordsField(
+        queryset=User.objects.none(), required=False,
+        error_messages={"invalid_choice": "Choose managers from the list",
+                        "invalid_pk_value": "Choose managers from the list"})
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["managers"].queryset = choices

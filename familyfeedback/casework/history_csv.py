@@ -146,7 +146,7 @@ class _Known:
         users = {u.email_lower: u for u in User.objects.annotate(email_lower=Lower("email"))
                  .filter(email_lower__in=emails)}
         teams_of: dict[int, set[int]] = defaultdict(set)
-        for user_id, team_id in Membership.objects.filter(
+        for user_id, team_id in Membership.objects.current().filter(
                 user__in=list(users.values())).values_list("user_id", "team_id"):
             teams_of[user_id].add(team_id)
         return cls(families=by_reference,
@@ -245,12 +245,11 @@ def _measure(cells: Cells, person: Person | None, on: date | None) -> measures.M
         return None
     measure = measures.get(code)
     if person is not None and on is not None:
-        age = measures.age_on(person.date_of_birth, on)
-        expected = measures.measure_for(measure.tool, age)
-        if expected != measure:
-            cells.problem("measure", f"the person was {age} on {on.isoformat()}, so the "
-                                     f"{expected.code} is the right form, not the "
-                                     f"{measure.code}")
+        wrong = measures.wrong_form(measure.tool, measure.code, person.date_of_birth, on)
+        if wrong:
+            cells.problem("measure", f"the person was {wrong.age} on {on.isoformat()}, so the "
+                                     f"{wrong.right.code} is the right form, not the "
+                                     f"{wrong.given}")
     return measure
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from familyfeedback.accounts.models import Team, User
+from familyfeedback.lib.choices import choices
 
 
 class Family(models.Model):
@@ -82,11 +83,12 @@ class Person(models.Model):
 
 
 class Session(models.Model):
-    class Kind(models.TextChoices):
-        HOME_VISIT = "home_visit", "Home visit"
-        OFFICE = "office", "Office or centre"
-        PHONE = "phone", "Phone or video call"
-        TAF = "taf", "Team Around the Family meeting"
+    Kind = choices("Session.Kind", [
+        ("home_visit", "Home visit"),
+        ("office", "Office or centre"),
+        ("phone", "Phone or video call"),
+        ("taf", "Team Around the Family meeting"),
+    ])
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField()
@@ -113,22 +115,25 @@ def picture_path(instance, filename: str) -> str:
     return f"pictures/{uuid.uuid4().hex}.{extension}"
 
 
-class NotAdministeredReason(models.TextChoices):
-    CRISIS = "crisis", "Family in crisis"
-    DECLINED = "declined", "Declined"
-    NOT_APPROPRIATE = "not_appropriate", "Not appropriate today"
-    LANGUAGE = "language", "Language or communication need"
-    OTHER = "other", "Other"
+NotAdministeredReason = choices("NotAdministeredReason", [
+    ("crisis", "Family in crisis"),
+    ("declined", "Declined"),
+    ("not_appropriate", "Not appropriate today"),
+    ("language", "Language or communication need"),
+    ("other", "Other"),
+])
 
 
 class Administration(models.Model):
-    class Status(models.TextChoices):
-        COMPLETED = "completed", "Completed"
-        NOT_ADMINISTERED = "not_administered", "Not administered"
+    Status = choices("Administration.Status", [
+        ("completed", "Completed"),
+        ("not_administered", "Not administered"),
+    ])
 
-    class Tool(models.TextChoices):
-        ORS = "ORS", "Outcome rating (start of session)"
-        SRS = "SRS", "Session rating (end of session)"
+    Tool = choices("Administration.Tool", [
+        ("ORS", "Outcome rating (start of session)"),
+        ("SRS", "Session rating (end of session)"),
+    ])
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="administrations")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="administrations")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from familyfeedback import measures
+from familyfeedback.accounts.models import Membership
 from familyfeedback.casework import alerts, queries, trajectories
 from familyfeedback.casework.charts import Chart, build_chart
 from familyfeedback.casework.models import Administration, Family, Person
@@ -208,8 +209,8 @@ PERSON_LABELS = {"first_name": "First name", "last_name": "Last name",
                  "needs_interpreter": "Needs an interpreter"}
 
 
-def record_labels(words) -> dict[str, str]:
-    """A record's fields by the names its form shows them under."""
+def administration_labels(words) -> dict[str, str]:
+    """An administration's fields by the names its correction form shows them under."""
     return {**{item.key: item.label for item in words.items}, "face": "Face chosen"}
 
 
@@ -264,3 +265,16 @@ def caseload_alerts(families: list[Family], records: list[Administration]) -> tu
     raised = alerts.listed(alerts.outstanding(queries.people_in(families), records,
                                               timezone.localdate(), trajectories.latest()))
     return alerts.for_caseload(raised), len(raised)
+
+
+def team_rows(teams, open_families: dict[int, int]) -> list[dict]:
+    """The teams list: each team's managers and people now (memberships prefetched) and how
+    many families it has open."""
+    rows = []
+    for team in teams:
+        managers = [m.user for m in team.current_memberships
+                    if m.kind == Membership.Kind.MANAGER]
+        rows.append({"team": team, "managers": ", ".join(str(m) for m in managers) or "None",
+                     "people": len(team.current_memberships),
+                     "open_families": open_families.get(team.pk, 0)})
+    return rows

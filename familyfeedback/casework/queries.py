@@ -14,13 +14,13 @@ from familyfeedback.casework.models import (
 from familyfeedback.measures.schedules import Schedule, Visit, due_at, overdue_since
 
 
-def people_of(family: Family) -> list[Person]:
-    return list(family.people.all())
-
-
 def people_in(families: list[Family]) -> list[Person]:
     """Everyone in these families (prefetched by `caseload`)."""
     return [person for family in families for person in family.people.all()]
+
+
+def people_of(family: Family) -> list[Person]:
+    return list(family.people.all())
 
 
 def episodes_of(family: Family) -> list[Episode]:
@@ -181,3 +181,9 @@ def due_today(schedule: Schedule, episode: Episode, people: list[Person], on,
     history = visits([episode])
     return {p.pk: due_at(schedule, [v for v in history.get(p.pk, []) if v.on <= on], on, kind)
             for p in people}
+
+
+def open_family_counts(teams) -> dict[int, int]:
+    """team id -> how many of its families have support open (teams with none are left out)."""
+    return dict(Family.objects.filter(team__in=teams, episodes__closed_on__isnull=True)
+                .values("team").annotate(n=Count("id")).values_list("team", "n"))

@@ -17,10 +17,9 @@ from django.db import transaction
 
 from familyfeedback import measures
 from familyfeedback.accounts import audit
-from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, User
+from familyfeedback.accounts.models import JobTitle, Membership, Role, RoleGrant, Team, User
 from familyfeedback.casework.models import (
     Administration,
-    Episode,
     Family,
     NotAdministeredReason,
     Person,
@@ -65,16 +64,18 @@ RATINGS = ratings.Shape(slopes={"improving": 1.4, "deteriorating": -0.9}, not_ad
 @dataclass(frozen=True)
 class DemoLogin:
     email: str
-    role: str
+    roles: tuple[str, ...]
     note: str
 
 
 LOGINS = (
-    DemoLogin(f"practitioner@{DEMO_DOMAIN}", Role.PRACTITIONER, "family support worker, North 1"),
-    DemoLogin(f"manager@{DEMO_DOMAIN}", Role.TEAM_MANAGER, "manages North 1 and North 2"),
-    DemoLogin(f"datateam@{DEMO_DOMAIN}", Role.DATA_TEAM, "service-wide figures; no family records"),
-    DemoLogin(f"evaluator@{DEMO_DOMAIN}", Role.EVALUATOR, "no family records"),
-    DemoLogin(f"admin@{DEMO_DOMAIN}", Role.ADMINISTRATOR, "users, teams and the audit log"),
+    DemoLogin(f"practitioner@{DEMO_DOMAIN}", (Role.PRACTITIONER,),
+              "family support worker, North 1"),
+    DemoLogin(f"manager@{DEMO_DOMAIN}", (Role.TEAM_MANAGER,), "manages North 1 and North 2"),
+    DemoLogin(f"datateam@{DEMO_DOMAIN}", (Role.DATA_TEAM,),
+              "service-wide figures; no family records"),
+    DemoLogin(f"evaluator@{DEMO_DOMAIN}", (Role.EVALUATOR,), "no family records"),
+    DemoLogin(f"admin@{DEMO_DOMAIN}", (Role.ADMINISTRATOR,), "users, teams and the audit log"),
 )
 
 
@@ -87,7 +88,7 @@ def load_demo(password: str, today: date, seed: int = 2022) -> dict[str, int]:
     with transaction.atomic():
         password_hash = make_password(password)  # hashed once: 50 hashes would take 20 seconds
         teams = [Team.objects.create(name=name) for name in TEAMS]
-        named = {login.email: _user(login.email, _name(rng), login.role, password_hash)
+        named = {login.email: _user(login.email, _name(rng), login.roles, password_hash)
                  for login in LOGINS}
         practitioner = named[LOGINS[0].email]
         practitioner.job_title = JobTitle.FSW
@@ -101,12 +102,12 @@ def load_demo(password: str, today: date, seed: int = 2022) -> dict[str, int]:
         for index, team in enumerate(teams):
             if index >= 2:
                 other_manager = _user(f"manager.{index}@{DEMO_DOMAIN}", _name(rng),
-                                      Role.TEAM_MANAGER, password_hash)
+                                      [Role.TEAM_MANAGER], password_hash)
                 Membership.objects.create(user=other_manager, team=team,
                                           kind=Membership.Kind.MANAGER)
             for n in range(8):
                 worker = _user(f"worker.{index + 1}.{n + 1}@{DEMO_DOMAIN}", _name(rng),
-                               Role.PRACTITIONER, password_hash, job_title=JOB_MIX[n])
+                               [Role.PRACTITIONER], password_hash, job_title=JOB_MIX[n])
                 Membership.objects.create(user=worker, team=team)
                 workers[team.pk].append(worker)
         counts = _families(rng, teams, workers, today)
@@ -150,10 +151,10 @@ def _training(rng, teams, workers, today) -> int:
     return len(rows)
 
 
-def _user(email, full_name, role, password_hash, job_title="") -> User:
-    user = User(email=email, full_name=full_name, role=role, job_title=job_title,
-                password=password_hash)
+def _user(email, full_name, roles, password_hash, job_title="") -> User:
+    user = User(email=email, full_name=full_name, job_title=job_title, password=password_hash)
     user.save()
+    RoleGrant.objects.bulk_create(RoleGrant(user=user, role=role) for role in roles)
     return user
 
 
@@ -185,7 +186,7 @@ def _families(rng, teams, workers, today) -> dict[str, int]:
             # About a third of families have finished their support: their closed episodes are
             # what expected trajectories are fitted from.
             closed = last_session if made[0] >= 4 and rng.random() < 0.35 else None
-            Episode.objects.create(family=family, opened_on=opened, closed_on=closed,
+            family.episodes.create(opened_on=opened, closed_on=closed,
                                    closing_note="Goals met" if closed else "")
     return {"families": 150, "people": people_made, "sessions": sessions_made,
             "administrations": administrations_made}

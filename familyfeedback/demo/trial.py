@@ -6,7 +6,7 @@ import random
 
 from familyfeedback.accounts.models import Team, User
 from familyfeedback.evaluation import actions
-from familyfeedback.evaluation.models import Question, Response, Trial
+from familyfeedback.evaluation.models import WAVES, Question, Response, Trial
 from familyfeedback.measures import surveys
 
 QUESTIONS = [
@@ -30,10 +30,10 @@ def load_trial(rng: random.Random, evaluator: User, seed: int) -> Trial:
                                          for t in teams})
     actions.randomise(evaluator, trial, method="simple", seed=seed, ratio=(1, 1))
     Question.objects.bulk_create([
-        Question(trial=trial, question_id=q, wave=w, text=t, kind=k, options=o)
+        Question(trial=trial, question_code=q, wave=w, text=t, kind=k, options=o)
         for q, w, t, k, o in QUESTIONS])
     rows = []
-    for kind in ("baseline", "post_training", "endline"):
+    for kind, _ in WAVES:
         wave = actions.open_wave(evaluator, trial, kind)
         for respondent in trial.practitioners.select_related("team"):
             if respondent.team.arm not in wave.arms or rng.random() > 0.85:

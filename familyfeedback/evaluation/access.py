@@ -9,7 +9,7 @@ from familyfeedback.evaluation.models import ResearchQuestion, Trial, TrialPract
 
 
 def require_evaluator(user: User) -> None:
-    if user.role != Role.EVALUATOR:
+    if not user.has_role(Role.EVALUATOR):
         raise Http404("No such page")
 
 
@@ -70,5 +70,5 @@ def get_wave_for(respondent: TrialPractitioner, wave_id: int) -> Wave:
 
 def service_teams(ids=None) -> list[Team]:
     """The service's teams an evaluator may put in a trial (names only, no family data)."""
-    teams = Team.objects.all()
+    teams = Team.objects.active()
     return list(teams if ids is None else teams.filter(pk__in=ids))

@@ -8,7 +8,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
 from familyfeedback.accounts import audit
-from familyfeedback.accounts.models import JobTitle, Membership, Team, User
+from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, User
 from familyfeedback.casework.models import Administration
 from familyfeedback.evaluation import queries, randomisation
 from familyfeedback.evaluation.models import (
@@ -63,37 +63,60 @@ def add_default_questions(trial: Trial) -> None:
         for n, d, t, m in DEFAULTS])
 
 
-def set_teams(actor: User, trial: Trial, units: dict[Team, str]) -> None:
+def teams_values(units: dict[Team, str]) -> dict:
+    """The service's teams in a trial and their units as the trial page's teams form holds them,
+    and as its version compares them: the teams by name, so that a conflict says which."""
+    ordered = sorted(units, key=lambda team: team.name)
+    return {"teams": ", ".join(team.name for team in ordered),
+            **{f"unit-{team.pk}": units[team].strip() for team in ordered}}
+
+
+def trial_teams_values(trial: Trial) -> dict:
+    return teams_values({row.service_team: row.unit_code for row in
+                         trial.teams.filter(service_team__isnull=False)
+                         .select_related("service_team")})
+
+
+def set_teams(actor: User, trial: Trial, units: dict[Team, str], *,
+              opened: dict | None = None) -> None:
     """Put service teams in the trial, each with its unit label (teams sharing a label are
-    randomised together), and give every practitioner and manager in them a pseudonym."""
+    randomised together), and give every practitioner and manager in them a pseudonym.
+    `opened` is what the teams were when the page was drawn: if another evaluator changed them
+    since, EditConflict, and nothing is saved. Without a page (the demo) there is none."""
     if trial.has_arms():
         raise ValidationError("The teams cannot change after randomisation", code="allocated")
     if len(units) < 2:
         raise ValidationError("Choose at least two teams", code="too_few")
     with transaction.atomic():
+        # Locked, so that of two evaluators saving at once the second compares with the first's.
+        Trial.objects.select_for_update().get(pk=trial.pk)
+        now = trial_teams_values(trial)
+        # The same choice sent twice is not a conflict; saving it again still enrols anyone
+        # who joined the teams since.
+        if opened is not None and versions.plain(now) != versions.plain(teams_values(units)):
+            versions.check_unchanged(opened, now)
         trial.teams.exclude(service_team__in=list(units)).delete()
         for team, label in units.items():
             row, _ = TrialTeam.objects.update_or_create(
                 trial=trial, service_team=team,
-                defaults={"team_id": f"T{team.pk}", "team_name": team.name,
-                          "unit_id": label.strip()})
+                defaults={"team_code": f"T{team.pk}", "team_name": team.name,
+                          "unit_code": label.strip()})
             _enrol(trial, row)
         audit.record(actor, "trial.teams", trial,
                      {"teams": {str(t.pk): label for t, label in units.items()}})
 
 
 def _enrol(trial: Trial, row: TrialTeam) -> None:
-    members = User.objects.filter(memberships__team=row.service_team, is_active=True,
-                                  memberships__kind__in=[Membership.Kind.MEMBER,
-                                                         Membership.Kind.MANAGER]).distinct()
+    members = User.objects.filter(is_active=True, pk__in=Membership.objects.current().filter(
+        team=row.service_team).values("user")).order_by("pk")
     taken = trial.practitioners.count()
     for user in members:
         if trial.practitioners.filter(user=user).exists():
             continue
         taken += 1
         TrialPractitioner.objects.create(
-            trial=trial, practitioner_id=f"P{taken:03d}", team=row,
-            role=user.job_title or ("team_manager" if user.role == "team_manager"
+            trial=trial, practitioner_code=f"P{taken:03d}", team=row,
+            role=user.job_title or ("team_manager" if user.has_role(Role.TEAM_MANAGER)
                                     else JobTitle.OTHER),
             user=user, link_token=secrets.token_urlsafe(24))
 
@@ -181,7 +204,7 @@ def add_question(actor: User, trial: Trial, *, question_id: str, wave: str, text
     try:
         with transaction.atomic():
             question = Question.objects.create(
-                trial=trial, question_id=question_id, wave=wave, text=text, kind=kind,
+                trial=trial, question_code=question_id, wave=wave, text=text, kind=kind,
                 options=[o.strip() for o in options if o.strip()]
                 if kind in ("likert", "choice") else [])
             audit.record(actor, "question.create", question, {"question_id": question_id})
@@ -287,10 +310,10 @@ def refresh_admin_data(actor: User | None, trial: Trial) -> dict[str, int]:
                 pseudonyms[record.person_id] = code
             practitioner = practitioners[record.session.practitioner_id]
             rows.append(AdminRecord(
-                trial=trial, administration_id=f"A{record.pk}", person_key=code,
+                trial=trial, administration_code=f"A{record.pk}", person_key=code,
                 adult=record.age >= 18, practitioner=practitioner,
-                practitioner_key=practitioner.practitioner_id,
-                team_key=teams[record.session.family.team_id].team_id, on=record.session.date,
+                practitioner_key=practitioner.practitioner_code,
+                team_key=teams[record.session.family.team_id].team_code, on=record.session.date,
                 measure=record.measure, tool=record.tool, item_1=record.item_1,
                 item_2=record.item_2, item_3=record.item_3, item_4=record.item_4,
                 status=record.status, reason=record.reason))
@@ -298,7 +321,7 @@ def refresh_admin_data(actor: User | None, trial: Trial) -> dict[str, int]:
         AdminRecord.objects.bulk_create(rows, batch_size=2000)
         training = [
             TrainingRecord(trial=trial, practitioner=practitioners[row.user_id],
-                           event_id=f"E{row.event_id}", event_type=row.event.kind,
+                           event_code=f"E{row.event_id}", event_type=row.event.kind,
                            on=row.event.on, attended=row.attended,
                            absence_reason=row.absence_reason)
             for row in Attendance.objects.filter(user_id__in=list(practitioners))

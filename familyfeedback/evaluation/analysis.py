@@ -96,16 +96,16 @@ class _Data:
 
     def __init__(self, trial: Trial):
         self.trial = trial
-        self.teams = list(trial.teams.order_by("team_id").values_list("team_id", "arm"))
-        # practitioner_id -> (team_id, arm or None, role)
+        self.teams = list(trial.teams.order_by("team_code").values_list("team_code", "arm"))
+        # practitioner code -> (team code, arm or None, role)
         self.people: dict[str, tuple[str, str | None, str]] = {
-            pid: (team_id, arm or None, role)
-            for pid, team_id, arm, role in trial.practitioners.values_list(
-                "practitioner_id", "team__team_id", "team__arm", "role")}
-        # (practitioner_id, wave) -> {item: value}, blank answers left out
+            pid: (team, arm or None, role)
+            for pid, team, arm, role in trial.practitioners.values_list(
+                "practitioner_code", "team__team_code", "team__arm", "role")}
+        # (practitioner code, wave) -> {item: value}, blank answers left out
         self.answers: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         for pid, wave, item, value in trial.responses.values_list(
-                "respondent__practitioner_id", "wave", "item", "value"):
+                "respondent__practitioner_code", "wave", "item", "value"):
             if value is not None and value.strip():
                 self.answers[(pid, wave)][item] = value
         # (arm, wave) pairs a wave was asked of: where anyone in the arm answered.
@@ -117,7 +117,7 @@ class _Data:
 
 
 def _scores(data: _Data) -> tuple[dict[tuple[str, str, str], dict[str, float]], set]:
-    """{(measure, arm, wave): {practitioner_id: score}} over complete answers only, and the set of
+    """{(measure, arm, wave): {practitioner code: score}} over complete answers only, and the set of
     (measure, arm, wave) that anyone answered (scales rows, even with n = 0)."""
     scored: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)
     rows: set[tuple[str, str, str]] = set()
@@ -142,12 +142,12 @@ def _response_rates(data: _Data) -> list[dict]:
     for pid, wave in data.answers:
         respondents[(data.people[pid][0], wave)] += 1
     result = []
-    for team_id, arm in data.teams:
+    for team, arm in data.teams:
         arm = arm or None
         for asked_arm, wave in data.asked:
             if asked_arm == arm:
-                result.append({"team_id": team_id, "arm": arm, "wave": wave,
-                               "responses": respondents[(team_id, wave)]})
+                result.append({"team_id": team, "arm": arm, "wave": wave,
+                               "responses": respondents[(team, wave)]})
     return _sorted("response_rates", result)
 
 
@@ -208,12 +208,12 @@ def _between(scored: dict, within: list[dict]) -> list[dict]:
 def _training_by_role(data: _Data, facts) -> list[dict]:
     register = [training.Attended(pid, kind, attended)
                 for pid, kind, attended in data.trial.training.values_list(
-                    "practitioner__practitioner_id", "event_type", "attended")]
+                    "practitioner__practitioner_code", "event_type", "attended")]
     # used_tools gives the practitioner keys the records carry; map them to the trial's
     # practitioner ids through each record's practitioner.
     keys = figures.used_tools(facts)
     users = {pid for key, pid in facts.values_list("practitioner_key",
-                                                   "practitioner__practitioner_id").distinct()
+                                                   "practitioner__practitioner_code").distinct()
              if key in keys}
     intervention = [(pid, role) for pid, (_, arm, role) in data.people.items()
                     if arm == "intervention"]
@@ -224,7 +224,7 @@ def _training_by_role(data: _Data, facts) -> list[dict]:
 def _questions(data: _Data) -> list[dict]:
     result = []
     for question_id, wave, options in data.trial.custom_questions.filter(
-            kind__in=QUESTION_KINDS).values_list("question_id", "wave", "options"):
+            kind__in=QUESTION_KINDS).values_list("question_code", "wave", "options"):
         for arm in ARMS:
             if (arm, wave) not in data.asked:
                 continue

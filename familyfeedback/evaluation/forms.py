@@ -7,9 +7,10 @@ import math
 
 from django import forms
 
+from familyfeedback.evaluation.actions import teams_values
 from familyfeedback.evaluation.models import (
     TRIAL_NAME_LENGTH,
-    UNIT_ID_LENGTH,
+    UNIT_CODE_LENGTH,
     WAVES,
     Question,
 )
@@ -37,6 +38,10 @@ class ResearchQuestionForm(versions.VersionedForm):
     def clean_methods(self) -> list[str]:
         return lines(self.cleaned_data["methods"])
 
+    def shown(self) -> dict[str, str]:
+        """What this person typed, as the page shows it again: the methods one a line."""
+        return {**self.typed(), "methods": "\n".join(self.cleaned_data["methods"])}
+
 
 class QuestionForm(forms.Form):
     question_id = forms.CharField(max_length=60, required=False)
@@ -53,7 +58,7 @@ class QuestionForm(forms.Form):
         return lines(self.cleaned_data["options"])
 
 
-class TeamsForm(forms.Form):
+class TeamsForm(versions.VersionedForm):
     """The service's teams in the trial, each with an optional unit label (a field per team)."""
 
     teams = forms.MultipleChoiceField(choices=(), required=False, error_messages={
@@ -65,14 +70,30 @@ class TeamsForm(forms.Form):
         self.fields["teams"].choices = [(pk, t.name) for pk, t in self.service_teams.items()]
         for pk, team in self.service_teams.items():
             self.fields[f"unit-{pk}"] = forms.CharField(
-                required=False, max_length=UNIT_ID_LENGTH, error_messages={
-                    "max_length": f"The unit for {team.name} must be {UNIT_ID_LENGTH} "
+                required=False, max_length=UNIT_CODE_LENGTH, error_messages={
+                    "max_length": f"The unit for {team.name} must be {UNIT_CODE_LENGTH} "
                                   "characters or fewer"})
 
     def units(self) -> dict:
         """Each chosen team and its unit label."""
         return {self.service_teams[pk]: self.cleaned_data[f"unit-{pk}"]
                 for pk in self.cleaned_data["teams"]}
+
+    def after_conflict(self, conflict: versions.EditConflict,
+                       labels: dict[str, str]) -> tuple[list[dict], "TeamsForm"]:
+        """What `redrawn` gives any edit page, but the teams are compared by name and ticked by
+        number: the ticks are this evaluator's if they changed the teams, else the colleague's,
+        and a unit typed for a team the colleague does not have is kept too. Each team's unit
+        is labelled by the team's name."""
+        mine = teams_values(self.units())
+        opened = self.cleaned_data["version"]
+        ticked = (self.cleaned_data["teams"] if mine["teams"] != opened.get("teams") else
+                  [key.removeprefix("unit-") for key in conflict.now if key != "teams"])
+        labels = {**labels, **{f"unit-{pk}": f"Unit for {team.name}"
+                               for pk, team in self.service_teams.items()}}
+        return super().redrawn(conflict, mine, labels, initial={
+            **{key: value for key, value in mine.items() if key not in conflict.now},
+            "teams": ticked}, teams=list(self.service_teams.values()))
 
 
 SEED_MESSAGE = "The seed must be a whole number from 0 to 9223372036854775807"
@@ -161,7 +182,7 @@ class SurveyForm(forms.Form):
                     _number(f"“{question.text}” needs a number, like 7")])
             else:
                 field = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)
-            self.fields[question.question_id] = field
+            self.fields[question.question_code] = field
 
     def answers(self) -> dict[str, str]:
         """The questions answered (a blank leaves any earlier answer alone)."""

@@ -12,7 +12,7 @@ from familyfeedback.evaluation.randomisation import ARMS
 WAVES = [("baseline", "Baseline"), ("post_training", "Post-training"), ("endline", "Endline")]
 ARM_CHOICES = [(arm, arm.capitalize()) for arm in ARMS]
 TRIAL_NAME_LENGTH = 100
-UNIT_ID_LENGTH = 40
+UNIT_CODE_LENGTH = 40
 
 
 class Trial(models.Model):
@@ -48,23 +48,25 @@ class TrialTeam(models.Model):
     """teams.csv: a team in the trial, its randomisation unit and arm."""
 
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="teams")
-    team_id = models.CharField(max_length=40)
+    # The package's identifiers (its team_id, unit_id, ... columns) are codes, strings, so that
+    # they are never read as the foreign keys Django names *_id.
+    team_code = models.CharField(max_length=40)
     team_name = models.CharField(max_length=100)
     # Teams that share a unit were randomised together; blank: the team is its own unit.
-    unit_id = models.CharField(max_length=UNIT_ID_LENGTH, blank=True)
+    unit_code = models.CharField(max_length=UNIT_CODE_LENGTH, blank=True)
     arm = models.CharField(max_length=20, choices=ARM_CHOICES, blank=True)
     # The service's team behind it, for a trial run here.
     service_team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
 
     class Meta:
-        ordering = ["team_id"]
-        constraints = [models.UniqueConstraint(fields=["trial", "team_id"],
+        ordering = ["team_code"]
+        constraints = [models.UniqueConstraint(fields=["trial", "team_code"],
                                                name="trial_team_once")]
 
     @property
     def unit(self) -> str:
-        return self.unit_id or self.team_id
+        return self.unit_code or self.team_code
 
 
 class Allocation(models.Model):
@@ -75,7 +77,7 @@ class Allocation(models.Model):
     method = models.CharField(max_length=20)
     seed = models.BigIntegerField()
     ratio = models.CharField(max_length=10, default="1:1")
-    assignments = models.JSONField()  # [[unit_id, arm], ...] sorted by unit_id
+    assignments = models.JSONField()  # [[unit code, arm], ...] sorted by unit code
     digest = models.CharField(max_length=64)
     made_at = models.DateTimeField(auto_now_add=True)
     made_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
@@ -90,7 +92,7 @@ class TrialPractitioner(models.Model):
     """practitioners.csv: a pseudonym, never a name."""
 
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="practitioners")
-    practitioner_id = models.CharField(max_length=40)
+    practitioner_code = models.CharField(max_length=40)
     team = models.ForeignKey(TrialTeam, on_delete=models.CASCADE, related_name="practitioners")
     role = models.CharField(max_length=30)
     years_in_service = models.FloatField(null=True, blank=True)
@@ -106,25 +108,26 @@ class TrialPractitioner(models.Model):
     link_token = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ["practitioner_id"]
-        constraints = [models.UniqueConstraint(fields=["trial", "practitioner_id"],
+        ordering = ["practitioner_code"]
+        constraints = [models.UniqueConstraint(fields=["trial", "practitioner_code"],
                                                name="trial_practitioner_once")]
 
 
 class TrainingRecord(models.Model):
-    """training.csv: one practitioner at one training event they were expected at."""
+    """training.csv: one practitioner at one training event they were expected at. The trial is
+    kept beside the practitioner so that its whole register is read, or replaced, at once."""
 
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="training")
     practitioner = models.ForeignKey(TrialPractitioner, on_delete=models.CASCADE,
                                      related_name="training")
-    event_id = models.CharField(max_length=40)
+    event_code = models.CharField(max_length=40)
     event_type = models.CharField(max_length=10)
     on = models.DateField()
     attended = models.BooleanField()
     absence_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["practitioner", "event_id"],
+        constraints = [models.UniqueConstraint(fields=["practitioner", "event_code"],
                                                name="training_record_once")]
 
 
@@ -148,7 +151,7 @@ class Question(models.Model):
     KINDS = [("likert", "Likert"), ("choice", "Choice"), ("number", "Number"), ("text", "Text")]
 
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="custom_questions")
-    question_id = models.CharField(max_length=60)
+    question_code = models.CharField(max_length=60)
     wave = models.CharField(max_length=20, choices=WAVES)
     text = models.TextField()
     kind = models.CharField(max_length=10, choices=KINDS)
@@ -156,7 +159,7 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["trial", "question_id"],
+        constraints = [models.UniqueConstraint(fields=["trial", "question_code"],
                                                name="question_once")]
 
 
@@ -185,7 +188,7 @@ class AdminRecord(models.Model):
     team_key, adult), so usage, reach and completions are counted by the same code."""
 
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="admin_records")
-    administration_id = models.CharField(max_length=40)
+    administration_code = models.CharField(max_length=40)
     person_key = models.CharField(max_length=40)
     adult = models.BooleanField()
     practitioner = models.ForeignKey(TrialPractitioner, on_delete=models.CASCADE,
@@ -204,7 +207,7 @@ class AdminRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["trial", "administration_id"],
+            models.UniqueConstraint(fields=["trial", "administration_code"],
                                     name="admin_record_once"),
             *[models.CheckConstraint(condition=Q(**{f"{i}__isnull": True})
                                      | Q(**{f"{i}__gte": 0}, **{f"{i}__lte": 10}),

@@ -92,9 +92,9 @@ def import_package(trial: Trial, package: Package) -> dict[str, int]:
                 objects.append(table.model(trial=trial, **fields))
             table.model.objects.bulk_create(objects)
             if table.model is TrialTeam:
-                teams = {team.team_id: team for team in trial.teams.all()}
+                teams = {team.team_code: team for team in trial.teams.all()}
             elif table.model is TrialPractitioner:
-                practitioners = {p.practitioner_id: p for p in trial.practitioners.all()}
+                practitioners = {p.practitioner_code: p for p in trial.practitioners.all()}
         return {file: len(rows) for file, rows in added.items()}
 
 

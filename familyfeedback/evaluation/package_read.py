@@ -28,11 +28,11 @@ from familyfeedback.evaluation.models import (
     TrialTeam,
 )
 from familyfeedback.evaluation.randomisation import ARMS
+from familyfeedback.implementation.training import ROLES
 from familyfeedback.lib import csvfiles
 from familyfeedback.lib.csvrules import Cells
 from familyfeedback.measures import ScoreError, surveys
 
-ROLES = ("team_manager", "senior_practitioner", "senior_fsw", "fsw", "other")
 EVENT_TYPES = ("part_1", "part_2", "mop_up")
 # The wave kinds a package may name: the trial's own waves.
 WAVE_KINDS = tuple(kind for kind, _ in WAVES)
@@ -58,32 +58,33 @@ class Table:
 
 TABLES = (
     Table("teams.csv", TrialTeam,
-          (("team_id", "team_id"), ("team_name", "team_name"), ("unit_id", "unit_id"),
+          (("team_id", "team_code"), ("team_name", "team_name"), ("unit_id", "unit_code"),
            ("arm", "arm")),
-          ("team_id",), ("team_id",)),
+          ("team_id",), ("team_code",)),
     Table("practitioners.csv", TrialPractitioner,
-          (("practitioner_id", "practitioner_id"), ("team_id", "team__team_id"), ("role", "role"),
-           *((name, name) for name in PRACTITIONER_NUMBERS)),
-          ("practitioner_id",), ("practitioner_id",)),
+          (("practitioner_id", "practitioner_code"), ("team_id", "team__team_code"),
+           ("role", "role"), *((name, name) for name in PRACTITIONER_NUMBERS)),
+          ("practitioner_id",), ("practitioner_code",)),
     Table("training.csv", TrainingRecord,
-          (("practitioner_id", "practitioner__practitioner_id"), ("event_id", "event_id"),
+          (("practitioner_id", "practitioner__practitioner_code"), ("event_id", "event_code"),
            ("event_type", "event_type"), ("date", "on"), ("attended", "attended"),
            ("absence_reason", "absence_reason")),
-          ("practitioner_id", "event_id"), ("practitioner__practitioner_id", "on", "event_id")),
+          ("practitioner_id", "event_id"),
+          ("practitioner__practitioner_code", "on", "event_code")),
     Table("questions.csv", Question,
-          (("question_id", "question_id"), ("wave", "wave"), ("text", "text"), ("kind", "kind"),
-           ("options", "options")),
+          (("question_id", "question_code"), ("wave", "wave"), ("text", "text"),
+           ("kind", "kind"), ("options", "options")),
           ("question_id",), ("id",)),
     Table("responses.csv", Response,
-          (("respondent_id", "respondent__practitioner_id"), ("wave", "wave"), ("item", "item"),
-           ("value", "value")),
-          ("respondent_id", "wave", "item"), ("respondent__practitioner_id", "id")),
+          (("respondent_id", "respondent__practitioner_code"), ("wave", "wave"),
+           ("item", "item"), ("value", "value")),
+          ("respondent_id", "wave", "item"), ("respondent__practitioner_code", "id")),
     Table("administrations.csv", AdminRecord,
-          (("administration_id", "administration_id"), ("person_id", "person_key"),
+          (("administration_id", "administration_code"), ("person_id", "person_key"),
            ("person_group", "adult"), ("practitioner_id", "practitioner_key"), ("date", "on"),
            ("measure", "measure"), *((item, item) for item in administrations_csv.ITEMS),
            ("status", "status"), ("reason", "reason")),
-          ("administration_id",), ("administration_id",)),
+          ("administration_id",), ("administration_code",)),
 )
 FILES = tuple(table.file for table in TABLES)
 BY_FILE = {table.file: table for table in TABLES}
@@ -210,8 +211,8 @@ class _Reader:
                     cells.problem("arm", f"unit {unit} is {first_arm or 'blank'} on line "
                                          f"{first_line} but {arm or 'blank'} here")
             self._keep(file, cells, (record["team_id"],),
-                       {"team_id": record["team_id"], "team_name": record["team_name"],
-                        "unit_id": unit, "arm": arm})
+                       {"team_code": record["team_id"], "team_name": record["team_name"],
+                        "unit_code": unit, "arm": arm})
 
     def _practitioners(self, file: str, text: str) -> None:
         for line, record in self._records(file, text):
@@ -220,7 +221,7 @@ class _Reader:
             team_id = self._refers(cells, "team_id", "teams.csv", "team_id")
             self.team_of.setdefault(record["practitioner_id"], team_id)
             role = cells.one_of("role", ROLES)
-            values = {"practitioner_id": record["practitioner_id"], "team__team_id": team_id,
+            values = {"practitioner_code": record["practitioner_id"], "team__team_code": team_id,
                       "role": role}
             for column in PRACTITIONER_NUMBERS:
                 values[column] = _optional_number(cells, column)
@@ -242,7 +243,7 @@ class _Reader:
             on = cells.date("date")
             attended = cells.one_of("attended", ("yes", "no"))
             self._keep(file, cells, (practitioner, event),
-                       {"practitioner__practitioner_id": practitioner, "event_id": event,
+                       {"practitioner__practitioner_code": practitioner, "event_code": event,
                         "event_type": event_type, "on": on, "attended": attended == "yes",
                         "absence_reason": record.get("absence_reason", "")})
 
@@ -268,7 +269,7 @@ class _Reader:
             elif options:
                 cells.problem("options", f"must be blank for a {kind or 'blank'} question")
             self._keep(file, cells, (question,),
-                       {"question_id": question, "wave": wave, "text": record["text"],
+                       {"question_code": question, "wave": wave, "text": record["text"],
                         "kind": kind, "options": options})
 
     def _responses(self, file: str, text: str) -> None:
@@ -301,7 +302,7 @@ class _Reader:
                 if first != line:
                     cells.problem("item", f"{respondent} already answered {item} in the "
                                           f"{wave} wave on line {first}")
-            self._keep(file, cells, key, {"respondent__practitioner_id": respondent,
+            self._keep(file, cells, key, {"respondent__practitioner_code": respondent,
                                           "wave": wave, "item": item, "value": value})
 
     def _administrations(self, file: str, text: str) -> None:
@@ -326,7 +327,7 @@ class _Reader:
         for row in rows:
             if row.line in bad_reference:
                 continue
-            values = {"administration_id": row.administration_id, "person_key": row.person_id,
+            values = {"administration_code": row.administration_id, "person_key": row.person_id,
                       "adult": row.person_group == "adult",
                       "practitioner_key": row.practitioner_id, "on": row.on,
                       "measure": row.measure.code, "status": row.status, "reason": row.reason,
@@ -363,7 +364,7 @@ def _optional_number(cells: Cells, column: str) -> int | float | None:
 
 
 def _answer(cells: Cells, question: dict, wave: str, value: str) -> str:
-    item = question["question_id"]
+    item = question["question_code"]
     if wave in WAVE_KINDS and question["wave"] != wave:
         cells.problem("item", f"{item} is a question of the {question['wave']} wave, not the "
                               f"{wave} wave")

@@ -6,30 +6,34 @@ import random
 from familyfeedback.casework.wording import current_pack
 from familyfeedback.evaluation import analysis, progress, queries
 from familyfeedback.evaluation.access import service_teams
-from familyfeedback.evaluation.actions import Reminded
+from familyfeedback.evaluation.actions import Reminded, teams_values
 from familyfeedback.evaluation.forms import QuestionForm, RandomiseForm, TeamsForm
 from familyfeedback.evaluation.models import WAVES, Allocation, Trial, TrialPractitioner, Wave
+from familyfeedback.lib import versions
 from familyfeedback.measures import surveys
 from familyfeedback.stats import cluster_power
 
 
 def trial_page(trial: Trial, allocation: Allocation | None, *,
                teams_form: TeamsForm | None = None, randomise_form: RandomiseForm | None = None,
-               question_form: QuestionForm | None = None) -> dict:
+               question_form: QuestionForm | None = None, changed: list | None = None) -> dict:
     """The trial page's context; a form sent from it that was refused comes back with what was
-    typed, the others start afresh."""
+    typed (and, after an edit conflict, what `changed`), the others start afresh."""
     teams = queries.teams_in(trial)
     waves = queries.waves_by_kind(trial)
-    in_trial = {str(t.service_team_id): t.unit_id for t in teams}
+    everyone = service_teams()
+    by_pk = {team.pk: team for team in everyone}
+    in_trial = teams_values({by_pk[t.service_team_id]: t.unit_code for t in teams
+                             if t.service_team_id})
     question_form = question_form or QuestionForm(initial={"wave": "baseline", "kind": "likert"})
     return {
         "trial": trial, "allocation": allocation, "teams": teams,
         "imported": progress.imported_arms(trial),
-        "service_teams": service_teams(),
-        "teams_form": teams_form or TeamsForm(
-            initial={"teams": list(in_trial), **{f"unit-{pk}": unit
-                                                 for pk, unit in in_trial.items()}},
-            teams=service_teams()),
+        "service_teams": everyone,
+        "teams_form": teams_form or TeamsForm(initial={
+            **in_trial, "teams": [str(t.service_team_id) for t in teams],
+            "version": versions.stamp(in_trial)}, teams=everyone),
+        "changed": changed or [],
         "randomise_form": randomise_form or RandomiseForm(initial={
             "method": "simple", "ratio": "1:1",
             "seed": random.SystemRandom().randrange(10**8, 10**9)}),

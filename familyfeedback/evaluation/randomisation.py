@@ -20,7 +20,7 @@ METHODS = ("simple", "blocked", "stratified")
 
 @dataclass(frozen=True)
 class UnitSpec:
-    unit_id: str
+    unit_code: str
     size: int = 0  # practitioners, for stratifying by size
     stratum: str = ""
 
@@ -30,7 +30,7 @@ class Allocation:
     method: str
     seed: int
     ratio: tuple[int, int]
-    assignments: tuple[tuple[str, str], ...]  # (unit_id, arm), sorted by unit_id
+    assignments: tuple[tuple[str, str], ...]  # (unit code, arm), sorted by unit code
 
     @property
     def digest(self) -> str:
@@ -65,36 +65,36 @@ def allocate(units: list[UnitSpec], *, method: str, seed: int,
         raise ValueError(f"{method!r} is not a method: use one of {', '.join(METHODS)}")
     if len(units) < 2:
         raise ValueError("A trial needs at least two units to randomise")
-    if len({u.unit_id for u in units}) != len(units):
+    if len({u.unit_code for u in units}) != len(units):
         raise ValueError("Each unit may appear once")
     if min(ratio) < 1:
         raise ValueError("Each arm needs a share of at least 1 in the ratio")
     rng = random.Random(seed)
-    ordered = sorted(units, key=lambda u: u.unit_id)
+    ordered = sorted(units, key=lambda u: u.unit_code)
     assignments: list[tuple[str, str]] = []
     if method == "simple":
         arms = _arms_for(len(ordered), ratio, rng)
-        assignments = [(u.unit_id, arm) for u, arm in zip(ordered, arms, strict=True)]
+        assignments = [(u.unit_code, arm) for u, arm in zip(ordered, arms, strict=True)]
     elif method == "blocked":
         size = sum(ratio)
         for start in range(0, len(ordered), size):
             chunk = ordered[start:start + size]
             arms = _arms_for(len(chunk), ratio, rng)
-            assignments += [(u.unit_id, arm) for u, arm in zip(chunk, arms, strict=True)]
+            assignments += [(u.unit_code, arm) for u, arm in zip(chunk, arms, strict=True)]
     else:
         strata: dict[str, list[UnitSpec]] = defaultdict(list)
         for unit in ordered:
             strata[unit.stratum].append(unit)
         for name in sorted(strata):
             arms = _arms_for(len(strata[name]), ratio, rng)
-            assignments += [(u.unit_id, arm) for u, arm in zip(strata[name], arms, strict=True)]
+            assignments += [(u.unit_code, arm) for u, arm in zip(strata[name], arms, strict=True)]
     return Allocation(method=method, seed=seed, ratio=ratio,
                       assignments=tuple(sorted(assignments)))
 
 
 def size_strata(units: list[UnitSpec], bands: int = 2) -> list[UnitSpec]:
     """Units labelled "smaller"/"larger" (or by band number) by their size, for stratifying."""
-    ranked = sorted(units, key=lambda u: (u.size, u.unit_id))
+    ranked = sorted(units, key=lambda u: (u.size, u.unit_code))
     labels = ["smaller", "larger"] if bands == 2 else [f"band {i + 1}" for i in range(bands)]
     per = -(-len(ranked) // bands)
-    return [UnitSpec(u.unit_id, u.size, labels[i // per]) for i, u in enumerate(ranked)]
+    return [UnitSpec(u.unit_code, u.size, labels[i // per]) for i, u in enumerate(ranked)]

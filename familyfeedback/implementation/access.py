@@ -4,40 +4,45 @@ Anyone else is told there is no such page."""
 from django.db.models import QuerySet
 from django.http import Http404
 
-from familyfeedback.accounts.models import Membership, Role, Team, User
+from familyfeedback.accounts.models import CASEWORK_ROLES, Membership, Role, Team, User
 from familyfeedback.implementation.models import Attendance, SupervisionNote, TrainingEvent
 
 
 def dashboard_teams(user: User) -> QuerySet[Team]:
-    if user.role == Role.DATA_TEAM:
+    if user.has_role(Role.DATA_TEAM):
         return Team.objects.all()
-    if user.role == Role.TEAM_MANAGER:
-        return Team.objects.filter(memberships__user=user,
-                                   memberships__kind=Membership.Kind.MANAGER).distinct()
+    if user.has_role(Role.TEAM_MANAGER):
+        return Team.objects.filter(pk__in=Membership.objects.current().filter(
+            user=user, kind=Membership.Kind.MANAGER).values("team"))
     raise Http404("No such page")
 
 
 def require_manager(user: User) -> None:
     """Supervision is between a practitioner and their manager; the data team sees figures
     only."""
-    if user.role != Role.TEAM_MANAGER:
+    if not user.has_role(Role.TEAM_MANAGER):
         raise Http404("No such page")
 
 
 def get_team_member_for(user: User, practitioner_id: int) -> User:
     """A practitioner in one of the teams this manager manages (or any, for the data team)."""
-    teams = dashboard_teams(user)
-    found = (User.objects.filter(pk=practitioner_id, memberships__team__in=teams,
-                                 memberships__kind=Membership.Kind.MEMBER).distinct().first())
+    found = (User.objects.filter(pk=practitioner_id, pk__in=_members_of(dashboard_teams(user)))
+             .first())
     if found is None:
         raise Http404("No such practitioner")
     return found
 
 
 def team_practitioners(teams) -> list[User]:
-    return list(User.objects.filter(memberships__team__in=teams, is_active=True,
-                                    memberships__kind=Membership.Kind.MEMBER,
-                                    role=Role.PRACTITIONER).distinct().order_by("full_name"))
+    return list(User.objects.filter(pk__in=_members_of(teams), is_active=True,
+                                    role_grants__role__in=CASEWORK_ROLES)
+                .distinct().order_by("full_name"))
+
+
+def _members_of(teams) -> QuerySet:
+    """The ids of the people in these teams now (not their managers)."""
+    return (Membership.objects.current().filter(team__in=teams, kind=Membership.Kind.MEMBER)
+            .values("user"))
 
 
 def events_for(user: User) -> QuerySet[TrainingEvent]:

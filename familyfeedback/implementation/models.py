@@ -4,15 +4,17 @@ to see whether the approach is really happening."""
 from django.db import models
 
 from familyfeedback.accounts.models import Team, User
+from familyfeedback.lib.choices import choices
 
 REASON_LENGTH = 200
 
 
 class TrainingEvent(models.Model):
-    class Kind(models.TextChoices):
-        PART_1 = "part_1", "Part 1: systemic ideas"
-        PART_2 = "part_2", "Part 2: the feedback tools"
-        MOP_UP = "mop_up", "Mop-up (parts 1 and 2)"
+    Kind = choices("TrainingEvent.Kind", [
+        ("part_1", "Part 1: systemic ideas"),
+        ("part_2", "Part 2: the feedback tools"),
+        ("mop_up", "Mop-up (parts 1 and 2)"),
+    ])
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     on = models.DateField()
@@ -49,6 +51,9 @@ class SupervisionNote(models.Model):
 
 
 class ReminderPreference(models.Model):
+    """Whether a person has turned the weekly reminder email off. Someone without a row gets it,
+    so a new practitioner is reminded without anyone having to set it up."""
+
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reminders")
     opted_out = models.BooleanField(default=False)
 

@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from familyfeedback.accounts import audit
-from familyfeedback.accounts.models import Role, User
+from familyfeedback.accounts.models import CASEWORK_ROLES, FAMILY_ROLES, Role, User
 from familyfeedback.casework import alerts, queries, trajectories
 from familyfeedback.casework.access import families_for
 from familyfeedback.implementation import figures
@@ -192,8 +192,8 @@ class Outcome:
 
 
 def recipients() -> QuerySet[User]:
-    return (User.objects.filter(is_active=True, role__in=[Role.PRACTITIONER, Role.TEAM_MANAGER])
-            .exclude(email="").order_by("pk"))
+    return (User.objects.filter(is_active=True, role_grants__role__in=FAMILY_ROLES)
+            .exclude(email="").distinct().order_by("pk"))
 
 
 def _claim(user: User, week: str) -> bool:
@@ -207,16 +207,16 @@ def _claim(user: User, week: str) -> bool:
     return created
 
 
-def digest_for(user: User, today: date,
-               curves: trajectories.Curves) -> tuple[str, str] | None:
-    """(subject, body) of this user's email, or None when they have nothing to report."""
-    if user.role == Role.PRACTITIONER:
-        digest = practitioner_digest(user, today, curves)
-        return practitioner_email(user, digest, today) if digest else None
-    if user.role == Role.TEAM_MANAGER:
-        found = manager_digest(user, today)
-        return manager_email(user, found, today) if found else None
-    return None
+def digests_for(user: User, today: date,
+                curves: trajectories.Curves) -> list[tuple[str, tuple[str, str]]]:
+    """(whose, (subject, body)) of each email this user gets: a practitioner's, a manager's, or
+    both for someone who holds both roles; none when they have nothing to report."""
+    found = []
+    if user.has_role(*CASEWORK_ROLES) and (digest := practitioner_digest(user, today, curves)):
+        found.append(("practitioner", practitioner_email(user, digest, today)))
+    if user.has_role(Role.TEAM_MANAGER) and (usage := manager_digest(user, today)):
+        found.append(("manager", manager_email(user, usage, today)))
+    return found
 
 
 def send_all(today: date, dry_run: bool = False) -> Outcome:
@@ -237,19 +237,20 @@ def send_all(today: date, dry_run: bool = False) -> Outcome:
             if user.pk in done:
                 outcome.already_sent += 1
                 continue
-            message = digest_for(user, today, curves)
-            if message is None:
+            messages = digests_for(user, today, curves)
+            if not messages:
                 outcome.nothing_to_report += 1
                 continue
             if not dry_run:
                 # Opened at the first email to send: a run with nothing to send needs no server.
                 connection = connection or open_connection()
-                if not _send(user, week, message, connection, outcome):
+                if not _send(user, week, [m for _, m in messages], connection, outcome):
                     continue
-            if user.role == Role.PRACTITIONER:
-                outcome.sent_practitioners += 1
-            else:
-                outcome.sent_managers += 1
+            for whose, _ in messages:
+                if whose == "practitioner":
+                    outcome.sent_practitioners += 1
+                else:
+                    outcome.sent_managers += 1
     finally:
         if connection is not None:
             connection.close()
@@ -259,7 +260,7 @@ def send_all(today: date, dry_run: bool = False) -> Outcome:
     return outcome
 
 
-def _send(user: User, week: str, message: tuple[str, str], connection,
+def _send(user: User, week: str, messages: list[tuple[str, str]], connection,
           outcome: Outcome) -> bool:
     """Claim the week and send in one transaction; False (counted) if it was not sent."""
     try:
@@ -267,9 +268,9 @@ def _send(user: User, week: str, message: tuple[str, str], connection,
             if not _claim(user, week):
                 outcome.already_sent += 1
                 return False
-            subject, body = message
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email],
-                      connection=connection)
+            for subject, body in messages:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email],
+                          connection=connection)
     except Exception as error:  # noqa: BLE001 - one failure must not stop the rest
         # The claim is rolled back with the failure, so the next run tries again. Only the
         # error's type is logged: an SMTP error's text can carry the address.

@@ -4,6 +4,8 @@ Pure functions over plain rows, so the register here and a package's training.cs
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
+# A practitioner's role (accounts.JobTitle's values) as the pilot report's Table 3.2 lists them:
+# the order of that table here and of the roles an evaluation package may name.
 ROLES = ("senior_fsw", "fsw", "senior_practitioner", "team_manager", "other")
 
 

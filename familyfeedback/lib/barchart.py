@@ -3,6 +3,8 @@ one bar per series in each. Pure: numbers in, rectangles out; a template draws t
 
 from dataclasses import dataclass
 
+from familyfeedback.lib.chartframe import Frame
+
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 48
 
@@ -18,16 +20,11 @@ class Bar:
 
 
 @dataclass(frozen=True)
-class BarChart:
+class BarChart(Frame):
     bars: list[Bar]
     labels: list[tuple[float, str]]
     ticks: list[tuple[float, int]]
     series: list[str]
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    bottom_y: float = HEIGHT - BOTTOM
-    right_x: float = WIDTH - RIGHT
 
 
 def nice_top(largest: float) -> int:
@@ -53,4 +50,5 @@ def bar_chart(categories: list[str], series: list[str], values: list[list[float]
                             round(bar_w - 2, 1), round(h, 1), j, value))
         labels.append((round(LEFT + i * slot + slot / 2, 1), category))
     ticks = [(round(TOP + plot_h * (1 - f), 1), round(top * f)) for f in (0, 0.25, 0.5, 0.75, 1)]
-    return BarChart(bars=bars, labels=labels, ticks=ticks, series=series)
+    return BarChart(bars=bars, labels=labels, ticks=ticks, series=series, width=WIDTH,
+                    height=HEIGHT, left=LEFT, right=RIGHT, bottom=BOTTOM)

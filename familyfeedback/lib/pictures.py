@@ -12,6 +12,8 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db.models.fields.files import FieldFile
+from django.http import Http404
 from PIL import Image, ImageOps
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -27,6 +29,16 @@ SIGNATURES = {
 UNREADABLE = "The photo could not be read: take it again"
 # What Pillow raises for a truncated, corrupt or oversized file.
 UNREADABLE_IMAGE = (OSError, SyntaxError, ValueError, Image.DecompressionBombError)
+
+
+def open_picture(picture: FieldFile) -> FieldFile:
+    """A kept photo, open for reading; a 404 when there is none or its file has gone."""
+    if not picture:
+        raise Http404("No picture")
+    try:
+        return picture.open("rb")
+    except FileNotFoundError:
+        raise Http404("The picture's file is missing") from None
 
 
 def picture_kind(head: bytes) -> tuple[str, str] | None:

@@ -101,6 +101,31 @@ class VersionedForm(forms.Form):
 
     version = VersionField()
 
+    def __init__(self, *args, record: dict | None = None, **kwargs):
+        """`record`: the values the page opens with, shown in the fields and carried as the
+        version."""
+        if record is not None:
+            kwargs["initial"] = {**record, **kwargs.get("initial", {}), "version": stamp(record)}
+        super().__init__(*args, **kwargs)
+
+    def typed(self) -> dict:
+        """What this person asked for: the cleaned values, without the version."""
+        return {key: value for key, value in self.cleaned_data.items() if key != "version"}
+
+    def edit(self) -> dict:
+        """The edit action's keywords: the values asked for, and those the page was `opened`
+        with."""
+        return {**self.typed(), "opened": self.cleaned_data["version"]}
+
+    def shown(self) -> dict:
+        """What this person typed, as the page shows it again after a conflict."""
+        return self.typed()
+
+    def after_conflict(self, conflict: EditConflict,
+                       labels: dict[str, str]) -> tuple[list[dict], "VersionedForm"]:
+        """(what changed, the form to show again), for a form whose own arguments are none."""
+        return self.redrawn(conflict, self.shown(), labels)
+
     def redrawn(self, conflict: EditConflict, mine: dict, labels: dict[str, str],
                 initial: dict | None = None, **kwargs) -> tuple[list[dict], "VersionedForm"]:
         """(what changed, the form to show again); kwargs are the form's own arguments."""

@@ -1,6 +1,13 @@
-"""Age in completed years, which decides the version of a measure a person is offered."""
+"""Age in completed years, which decides the version of a measure a person is offered, and the
+one rule that a form given must be that version."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
 from datetime import date
+
+from .model import Measure
+from .registry import measure_for
 
 
 def age_on(date_of_birth: date, on: date) -> int:
@@ -16,3 +23,22 @@ def age_on(date_of_birth: date, on: date) -> int:
     if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+
+
+@dataclass(frozen=True)
+class WrongForm:
+    """A form given that is not the version of its tool for the person's age on the day: each
+    caller words it for its own page or file from these facts."""
+
+    age: int
+    right: Measure
+    given: str
+
+
+def wrong_form(tool: str, given: str, date_of_birth: date, on: date) -> WrongForm | None:
+    """None when `given` (a measure's code) is the version of `tool` meant for someone born on
+    date_of_birth, on the date `on`; otherwise the age and the version that was right. A code
+    that names no measure at all is simply not the right one."""
+    age = age_on(date_of_birth, on)
+    right = measure_for(tool, age)
+    return None if right.code == given else WrongForm(age, right, given)

@@ -12,10 +12,6 @@ class ChangeClass(Enum):
     NO_CHANGE = "no reliable change"
     DETERIORATED = "reliable deterioration"
 
-    @property
-    def label(self) -> str:
-        return self.value
-
 
 def classify_change(first: Decimal, latest: Decimal, rci: Decimal) -> ChangeClass:
     """Compare the latest total with the first one against the reliable change value.

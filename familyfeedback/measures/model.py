@@ -15,7 +15,7 @@ Kind = Literal["lines", "faces"]
 class Item:
     key: str
     label: str
-    number: int
+    number: int  # its place on the form, from 1 ("Item 2" in messages about a file's rows)
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Face:
 class Scale:
     min: Decimal
     max: Decimal
-    step: Decimal
+    step: Decimal  # the finest mark: 0.1, a millimetre of a 10 cm line
 
 
 @dataclass(frozen=True)

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from .definition_files import decimal, find, optional_decimal, read_definitions
 from .errors import UnknownMeasure
 from .model import Cutoff, Face, Item, Measure, ReliableChange, Scale
 
 TOOLS = ("ORS", "SRS")
-
-
-def _decimal(value: Any) -> Decimal:
-    # parse_float=Decimal already gives Decimals; integers in the files arrive as int.
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-def _optional_decimal(value: Any) -> Decimal | None:
-    return None if value is None else _decimal(value)
 
 
 def _build(raw: dict[str, Any]) -> Measure:
@@ -42,12 +31,12 @@ def _build(raw: dict[str, Any]) -> Measure:
         faces=tuple(Face(key=face["key"], label=face["label"]) for face in raw.get("faces", [])),
         scale=None
         if scale is None
-        else Scale(_decimal(scale["min"]), _decimal(scale["max"]), _decimal(scale["step"])),
-        total_min=_optional_decimal(total.get("min")),
-        total_max=_optional_decimal(total.get("max")),
+        else Scale(decimal(scale["min"]), decimal(scale["max"]), decimal(scale["step"])),
+        total_min=optional_decimal(total.get("min")),
+        total_max=optional_decimal(total.get("max")),
         cutoffs=tuple(
             Cutoff(
-                value=_decimal(cutoff["value"]),
+                value=decimal(cutoff["value"]),
                 source=cutoff["source"],
                 min_age=int(cutoff["min_age"]),
                 max_age=None if cutoff["max_age"] is None else int(cutoff["max_age"]),
@@ -56,10 +45,10 @@ def _build(raw: dict[str, Any]) -> Measure:
             for cutoff in raw["cutoffs"]
         ),
         reliable_change=tuple(
-            ReliableChange(_decimal(rc["value"]), rc["source"], standard)
+            ReliableChange(decimal(rc["value"]), rc["source"], standard)
             for standard, rc in reliable.items()
         ),
-        srs_item_flag_below=_optional_decimal(raw.get("srs_item_flag_below")),
+        srs_item_flag_below=optional_decimal(raw.get("srs_item_flag_below")),
         snomed=raw["snomed"],
         licence=raw["licence"],
         licensed_wording_included=bool(raw["licensed_wording_included"]),
@@ -86,23 +75,12 @@ def _check(measure: Measure) -> None:
 
 @cache
 def _registry() -> dict[str, Measure]:
-    folder = resources.files(__package__).joinpath("definitions")
-    measures = {}
-    for entry in sorted(folder.iterdir(), key=lambda path: path.name):
-        if entry.name.endswith(".json"):
-            measure = _build(json.loads(entry.read_text(encoding="utf-8"), parse_float=Decimal))
-            measures[measure.code] = measure
-    return measures
+    measures = (_build(raw) for _, raw in read_definitions(__package__))
+    return {measure.code: measure for measure in measures}
 
 
 def get(code: str) -> Measure:
-    try:
-        return _registry()[code]
-    except KeyError:
-        known = ", ".join(_registry())
-        raise UnknownMeasure(
-            f"There is no measure called {code!r}. Known measures: {known}."
-        ) from None
+    return find(_registry(), code, "measure")
 
 
 def all_measures() -> tuple[Measure, ...]:

@@ -6,14 +6,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from .errors import ScoreError
-from .model import Item, Measure, Scale
+from .model import Measure, Scale
 from .numbers import as_number, is_missing
 
 ItemValue = Decimal | str | float | int | None
 
 
-def _check_item(item: Item, value: ItemValue, scale: Scale,
-                name: str) -> tuple[Decimal | None, str]:
+def _check_item(value: ItemValue, scale: Scale, name: str) -> tuple[Decimal | None, str]:
     if is_missing(value):
         return None, f"{name} is missing"
     number = as_number(value)
@@ -45,7 +44,7 @@ def validate_items(measure: Measure, items: Mapping[str, ItemValue],
     cleaned: dict[str, Decimal] = {}
     for item in measure.items:
         name = (names or {}).get(item.key) or f"Item {item.number}"
-        number, error = _check_item(item, items.get(item.key), measure.scale, name)
+        number, error = _check_item(items.get(item.key), measure.scale, name)
         if number is None:
             errors[item.key] = error
         else:

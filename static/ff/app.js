@@ -47,3 +47,10 @@ function showPresent() {
 }
 for (const box of present) box.addEventListener("change", showPresent);
 showPresent();
+
+// The recovery codes page's print button: drawn hidden, since without a script it does nothing
+// (the browser's own print still works).
+for (const button of document.querySelectorAll("[data-ff-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}

@@ -49,3 +49,9 @@ def test_pages_send_a_content_security_policy_with_a_nonce_for_the_one_inline_sc
     nonce = policy.split("'nonce-")[1].split("'")[0]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert f'<script nonce="{nonce}">' in response.content.decode()
+
+
+def test_an_absurdly_long_email_is_a_wrong_sign_in_not_a_server_error(world, client):
+    response = client.post(reverse("login"), {"username": "Ll" * 70_000, "password": "wrong"})
+    assert response.status_code == 200
+    assert "Enter a correct email address and password" in response.content.decode()

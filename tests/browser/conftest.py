@@ -98,11 +98,16 @@ def live_world(transactional_db, world, live_server):
 
 
 def sign_in(page, live_server, user, password=factories.PASSWORD):
-    """Sign in through the real sign-in form, as a person would, and land on the home page."""
+    """Sign in through the real sign-in form and the code from the person's authenticator app,
+    as a person would, and land on the home page."""
+    device = factories.authenticator(user)
     page.goto(f"{live_server.url}/sign-in/")
     page.fill("#username", user.email)
     page.fill("#password", password)
     page.keyboard.press("Enter")  # submits the form from the password box, no mouse needed
+    page.wait_for_url(f"{live_server.url}/sign-in/code/**")
+    page.fill("#code", factories.unused_code(device))
+    page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
 
 

@@ -114,8 +114,8 @@ def test_the_record_session_page_is_accessible_fresh_and_with_errors(live_world,
     assert_no_axe_violations(page, "the record-session page with errors")
 
 
-def test_the_session_and_correct_record_pages_are_accessible(family_with_sessions, live_world,
-                                                             live_server, page):
+def test_the_session_and_correct_administration_pages_are_accessible(
+        family_with_sessions, live_world, live_server, page):
     """Given a recorded session,
     When the practitioner opens it, opens a record's correction page, and saves it wrongly,
     Then axe finds no violation on any of them."""
@@ -126,7 +126,7 @@ def test_the_session_and_correct_record_pages_are_accessible(family_with_session
     assert page.locator("main table tbody tr").count() == 8
     assert_no_axe_violations(page, "the session page")
 
-    visit(page, live_server, f"/records/{record.pk}/correct/")
+    visit(page, live_server, f"/administrations/{record.pk}/correct/")
     assert page.locator("#item_1").input_value() == "6.0"
     assert_no_axe_violations(page, "the correct-record page")
     page.fill("#item_1", "")

@@ -61,7 +61,7 @@ def test_a_second_correction_of_a_record_sees_the_first_and_overwrites_nothing(w
     session = factories.session(world.practitioner, world.family,
                                 timezone.localdate() - timedelta(days=2))
     record = session.administrations.get(person__first_name="Person1", tool="ORS")
-    url = reverse("correct_record", args=[record.pk])
+    url = reverse("correct_administration", args=[record.pk])
     first, second = two_clients(world)
     first_version, second_version = opened(first, url), opened(second, url)
     marks = {"item_1": "5.0", "item_2": "5.0", "item_3": "5.0", "item_4": "5.0"}

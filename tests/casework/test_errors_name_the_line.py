@@ -67,7 +67,7 @@ def recorded_ors(world):
 def correct(world, signed_in, record, **marks):
     data = {"item_1": "5.0", "item_2": "5.0", "item_3": "5.0", "item_4": "5.0",
             "reason": "Typed from the paper form", **marks}
-    return signed_in(world.practitioner).post(reverse("correct_record", args=[record.pk]),
+    return signed_in(world.practitioner).post(reverse("correct_administration", args=[record.pk]),
                                               data).content.decode()
 
 

@@ -93,7 +93,7 @@ def test_the_not_administered_count_counts_only_those_not_administered(world, si
     adult = world.family.people.get(first_name="Person1")
     on = timezone.localdate() - timedelta(days=3)
     actions.record_session(world.practitioner, world.family, token=uuid.uuid4(), on=on,
-                           kind="home_visit", present=[adult], entries=[actions.Entry(
+                           kind="home_visit", present=[adult], entries=[actions.NewAdministration(
                                person=adult, tool="ORS", measure="ORS",
                                status="not_administered", reason="declined")])
     page = signed_in(world.practitioner).get(

@@ -38,7 +38,7 @@ def test_a_working_flow_puts_no_identifying_detail_in_urls_or_logs(world, signed
                               record_session_post(family, timezone.localdate())))
     visit(client.get(saved["Location"]))
     record = person.administrations.get(tool="ORS")
-    visit(client.post(reverse("correct_record", args=[record.pk]), {
+    visit(client.post(reverse("correct_administration", args=[record.pk]), {
         "item_1": "1.0", "item_2": "2.0", "item_3": "3.0", "item_4": "4.0",
         "reason": "Quentavia's marks were copied wrongly"}))
     visit(client.post(reverse("add_person", args=[family.pk]), {

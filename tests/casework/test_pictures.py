@@ -40,7 +40,7 @@ def test_a_photo_of_a_drawn_face_is_stored_and_shown_to_the_practitioner(world, 
     record = Administration.objects.get(person=child, tool="ORS")
     assert response.status_code == 302
     assert record.picture.name.startswith("pictures/") and "Person4" not in record.picture.name
-    picture = client.get(reverse("record_picture", args=[record.pk]))
+    picture = client.get(reverse("administration_picture", args=[record.pk]))
     assert picture.status_code == 200
     assert picture["Content-Type"] == "image/png"
     assert picture["Cache-Control"] == "private, no-store"
@@ -58,7 +58,7 @@ def test_the_photo_is_not_shown_to_another_team(world, signed_in, client):
     record = Administration.objects.exclude(picture="").get()
     for user in (world.colleague_other_team, world.evaluator, world.data_team, world.outsider):
         client.force_login(user)
-        assert client.get(reverse("record_picture", args=[record.pk])).status_code == 404
+        assert client.get(reverse("administration_picture", args=[record.pk])).status_code == 404
 
 
 def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_saved(world, signed_in):
@@ -94,4 +94,4 @@ def test_a_missing_photo_file_is_a_404_not_an_error(world, signed_in, settings):
     post_with_picture(world, client, PNG)
     record = Administration.objects.exclude(picture="").get()
     (settings.MEDIA_ROOT / record.picture.name).unlink()
-    assert client.get(reverse("record_picture", args=[record.pk])).status_code == 404
+    assert client.get(reverse("administration_picture", args=[record.pk])).status_code == 404

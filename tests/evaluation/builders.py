@@ -3,6 +3,12 @@
 from django.urls import reverse
 
 from familyfeedback.evaluation.models import Trial, TrialPractitioner, Wave
+from tests.edit_pages import opened
+
+
+def teams_version(client, trial: Trial) -> dict:
+    """The version the trial page's teams form carries, as the evaluator's browser sends it."""
+    return opened(client, reverse("trial", args=[trial.pk]))
 
 
 def open_baseline(world, client, *, questions=()) -> tuple[Trial, TrialPractitioner, Wave]:
@@ -13,7 +19,7 @@ def open_baseline(world, client, *, questions=()) -> tuple[Trial, TrialPractitio
     client.post(reverse("new_trial"), {"name": "Pilot"})
     trial = Trial.objects.get(name="Pilot")
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     for question in questions:
         client.post(reverse("add_question", args=[trial.pk]), question)
     client.post(reverse("randomise", args=[trial.pk]),

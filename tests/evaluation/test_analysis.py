@@ -97,13 +97,15 @@ def test_the_answer_builders_score_what_they_say():
 
 def build_trial(name: str = "Pilot") -> Trial:
     trial = Trial.objects.create(name=name)
-    i1 = TrialTeam.objects.create(trial=trial, team_id="I1", team_name="North", arm="intervention")
-    c1 = TrialTeam.objects.create(trial=trial, team_id="C1", team_name="South", arm="comparison")
+    i1 = TrialTeam.objects.create(trial=trial, team_code="I1", team_name="North",
+                                  arm="intervention")
+    c1 = TrialTeam.objects.create(trial=trial, team_code="C1", team_name="South",
+                                  arm="comparison")
     people = {}
     for pid, team, role in [("P01", i1, "fsw"), ("P02", i1, "fsw"), ("P03", i1, "senior_fsw"),
                             ("P04", c1, "fsw"), ("P05", c1, "fsw"), ("P06", c1, "team_manager"),
                             ("P07", c1, "senior_fsw"), ("P08", c1, "other")]:
-        people[pid] = TrialPractitioner.objects.create(trial=trial, practitioner_id=pid,
+        people[pid] = TrialPractitioner.objects.create(trial=trial, practitioner_code=pid,
                                                        team=team, role=role)
 
     answers: dict[tuple[str, str], dict] = {}
@@ -128,13 +130,13 @@ def build_trial(name: str = "Pilot") -> Trial:
         Response(trial=trial, respondent=people[pid], wave=wave, item=item, value=str(value))
         for (pid, wave), given in answers.items() for item, value in given.items()])
 
-    Question.objects.create(trial=trial, question_id="prev_ors", wave="baseline",
+    Question.objects.create(trial=trial, question_code="prev_ors", wave="baseline",
                             text="Used the ORS before?", kind="choice",
                             options=["Yes", "No", "Not sure"])
-    Question.objects.create(trial=trial, question_id="confident", wave="endline",
+    Question.objects.create(trial=trial, question_code="confident", wave="endline",
                             text="I feel confident", kind="likert",
                             options=["Disagree", "Neutral", "Agree"])
-    Question.objects.create(trial=trial, question_id="comments", wave="endline",
+    Question.objects.create(trial=trial, question_code="comments", wave="endline",
                             text="Anything else?", kind="text")
 
     # P01: parts 1 and 2. P02: part 1, missed part 2, came to the mop-up (covers both). P03
@@ -146,7 +148,7 @@ def build_trial(name: str = "Pilot") -> Trial:
                                        ("P02", "E3", "mop_up", True),
                                        ("P03", "E1", "part_1", False),
                                        ("P03", "E2", "part_2", False)]:
-        TrainingRecord.objects.create(trial=trial, practitioner=people[pid], event_id=event,
+        TrainingRecord.objects.create(trial=trial, practitioner=people[pid], event_code=event,
                                       event_type=kind, on=date(2022, 10, 4), attended=attended)
 
     for aid, person, adult, pid, on, measure, status in [
@@ -159,7 +161,7 @@ def build_trial(name: str = "Pilot") -> Trial:
         ("A7", "F3", False, "P03", date(2022, 12, 5), "CORS", "completed"),
     ]:
         AdminRecord.objects.create(
-            trial=trial, administration_id=aid, person_key=person, adult=adult,
+            trial=trial, administration_code=aid, person_key=person, adult=adult,
             practitioner=people[pid], practitioner_key=pid, team_key="I1", on=on,
             measure=measure, tool="SRS" if measure.endswith("SRS") else "ORS",
             item_1=5, item_2=5, item_3=5, item_4=5, status=status,
@@ -398,7 +400,7 @@ def test_a_respondent_missing_one_wai_item_has_no_wai_score(trial):
     report = analysis.report(trial)
     scales = {(r["measure"], r["arm"], r["wave"]): r for r in report["scales"]}
     # Four comparison practitioners answered wai at baseline; P06 skipped wai_12.
-    answered = {r.respondent.practitioner_id for r in trial.responses.filter(
+    answered = {r.respondent.practitioner_code for r in trial.responses.filter(
         wave="baseline", item__startswith="wai_", respondent__team__arm="comparison")}
     assert answered == {"P04", "P05", "P06", "P07"}
     assert scales[("wai", "comparison", "baseline")]["n"] == 3
@@ -415,7 +417,7 @@ def test_a_respondent_missing_one_wai_item_has_no_wai_score(trial):
 def test_intention_to_treat_an_untrained_practitioner_counts_in_the_arm(trial):
     from familyfeedback.implementation.training import Attended, trained
 
-    register = [Attended(r.practitioner.practitioner_id, r.event_type, r.attended)
+    register = [Attended(r.practitioner.practitioner_code, r.event_type, r.attended)
                 for r in trial.training.select_related("practitioner")]
     assert trained(register) == {"P01", "P02"}  # P03 is not trained
     report = analysis.report(trial)
@@ -426,7 +428,7 @@ def test_intention_to_treat_an_untrained_practitioner_counts_in_the_arm(trial):
     assert roles["senior_fsw"] == {"role": "senior_fsw", "practitioners": 1, "attended": 0,
                                    "used_tools": 1}
     # And leaving P03 out would change the answer: the per-protocol mean is (10 + 12)/2.
-    TrialPractitioner.objects.filter(trial=trial, practitioner_id="P03").delete()
+    TrialPractitioner.objects.filter(trial=trial, practitioner_code="P03").delete()
     again = {(r["measure"], r["arm"]): r for r in analysis.report(trial)["within_arm_change"]}
     assert again[("wai", "intervention")]["mean_change"] == 11.0
 
@@ -438,8 +440,8 @@ def hand_order(row: dict, keys: list[str]) -> tuple:
 def test_every_list_is_sorted_by_its_leading_keys(trial):
     # A team not yet randomised answered at baseline: it appears in response_rates with arm
     # null (sorted first among equal team_ids), and nowhere that is by arm.
-    a0 = TrialTeam.objects.create(trial=trial, team_id="A0", team_name="New", arm="")
-    p09 = TrialPractitioner.objects.create(trial=trial, practitioner_id="P09", team=a0,
+    a0 = TrialTeam.objects.create(trial=trial, team_code="A0", team_name="New", arm="")
+    p09 = TrialPractitioner.objects.create(trial=trial, practitioner_code="P09", team=a0,
                                            role="fsw")
     Response.objects.create(trial=trial, respondent=p09, wave="baseline", item="wai_1",
                             value="4")

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from familyfeedback.evaluation.models import Question, ResearchQuestion, Response, Trial
-from tests.evaluation.builders import open_baseline
+from tests.evaluation.builders import open_baseline, teams_version
 from tests.evaluation.test_package import EXAMPLE
 
 HUGE = "99999999999999999999"
@@ -94,7 +94,8 @@ def test_a_team_that_is_not_a_team_is_refused_plainly(world, client, teams):
     trial.allocation.delete()
     trial.teams.update(arm="")
     response = client.post(reverse("trial_teams", args=[trial.pk]),
-                           {"teams": [teams, world.team.pk]}, follow=True)
+                           {"teams": [teams, world.team.pk], **teams_version(client, trial)},
+                           follow=True)
     assert response.status_code == 200
     assert "Choose the teams from the list" in response.content.decode()
 
@@ -105,7 +106,8 @@ def test_a_unit_name_longer_than_the_format_allows_is_refused_and_kept(world, cl
     trial = Trial.objects.get()
     long = "U" * 41
     response = client.post(reverse("trial_teams", args=[trial.pk]), {
-        "teams": [world.team.pk, world.other_team.pk], f"unit-{world.team.pk}": long})
+        "teams": [world.team.pk, world.other_team.pk], f"unit-{world.team.pk}": long,
+        **teams_version(client, trial)})
     page = response.content.decode()
     assert response.status_code == 200
     assert "40 characters or fewer" in page and long in page
@@ -118,7 +120,7 @@ def test_a_seed_that_is_not_a_whole_number_the_database_holds_is_refused(world, 
     client.post(reverse("new_trial"), {"name": "Pilot"})
     trial = Trial.objects.get()
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     response = client.post(reverse("randomise", args=[trial.pk]),
                            {"method": "simple", "seed": seed, "ratio": "1:1"}, follow=True)
     assert response.status_code == 200

@@ -52,7 +52,7 @@ def test_two_questions_with_one_code_at_the_same_moment(transactional_db, world,
     client.post(reverse("new_trial"), {"name": "Pilot"})
     trial = Trial.objects.get()
     other = first_request_inserts(lambda: Question.objects.create(
-        trial=trial, question_id="prev_ors", wave="baseline", text="Used before?", kind="text"))
+        trial=trial, question_code="prev_ors", wave="baseline", text="Used before?", kind="text"))
     response = client.post(reverse("add_question", args=[trial.pk]), {
         "question_id": "prev_ors", "wave": "baseline", "text": "Used the ORS before?",
         "kind": "text"}, follow=True)

@@ -28,21 +28,21 @@ def test_the_page_of_an_imported_trial_offers_no_randomisation(world, client, im
 
 
 def test_the_randomise_action_refuses_an_imported_trial(world, imported):
-    arms = dict(imported.teams.values_list("team_id", "arm"))
+    arms = dict(imported.teams.values_list("team_code", "arm"))
     with pytest.raises(ValidationError, match="came in an evaluation package"):
         actions.randomise(world.evaluator, imported, method="simple", seed=1, ratio=(1, 1))
-    assert dict(imported.teams.values_list("team_id", "arm")) == arms
+    assert dict(imported.teams.values_list("team_code", "arm")) == arms
     assert not Allocation.objects.exists()
 
 
 def test_posting_randomise_for_an_imported_trial_changes_no_arm(world, client, imported):
-    arms = dict(imported.teams.values_list("team_id", "arm"))
+    arms = dict(imported.teams.values_list("team_code", "arm"))
     client.force_login(world.evaluator)
     response = client.post(reverse("randomise", args=[imported.pk]),
                            {"method": "simple", "seed": "1", "ratio": "1:1"})
     assert response.status_code == 200
     assert "came in an evaluation package" in response.content.decode()
-    assert dict(imported.teams.values_list("team_id", "arm")) == arms
+    assert dict(imported.teams.values_list("team_code", "arm")) == arms
 
 
 def test_the_teams_of_an_imported_trial_cannot_change(world, imported):

@@ -120,9 +120,9 @@ def tables(trial: Trial) -> dict[str, list[tuple]]:
             if f.name in ("id", "trial"):
                 continue
             if isinstance(f, models.ForeignKey) and f.related_model is TrialTeam:
-                lookups.append(f"{f.name}__team_id")
+                lookups.append(f"{f.name}__team_code")
             elif isinstance(f, models.ForeignKey) and f.related_model is TrialPractitioner:
-                lookups.append(f"{f.name}__practitioner_id")
+                lookups.append(f"{f.name}__practitioner_code")
             else:
                 lookups.append(f.name)
         rows = table.model.objects.filter(trial=trial).values_list(*lookups)
@@ -199,13 +199,13 @@ def test_a_small_package_imports_and_a_second_import_changes_nothing(tmp_path):
     run_import(directory)
     trial = Trial.objects.get()
     assert {file: len(rows) for file, rows in tables(trial).items()} == SMALL_COUNTS
-    record = trial.admin_records.get(administration_id="A1")
-    assert (record.adult, record.tool, record.team_key, record.practitioner.practitioner_id,
+    record = trial.admin_records.get(administration_code="A1")
+    assert (record.adult, record.tool, record.team_key, record.practitioner.practitioner_code,
             str(record.item_2)) == (True, "ORS", "I1", "P1", "10.0")
-    assert trial.admin_records.get(administration_id="A2").tool == "SRS"
+    assert trial.admin_records.get(administration_code="A2").tool == "SRS"
     assert trial.responses.get(item="wai_4").value == "7"  # the raw answer, not reversed
-    assert trial.practitioners.get(practitioner_id="P2").years_in_service == 2.5
-    assert trial.custom_questions.get(question_id="ease").options == ["Harder", "Neither",
+    assert trial.practitioners.get(practitioner_code="P2").years_in_service == 2.5
+    assert trial.custom_questions.get(question_code="ease").options == ["Harder", "Neither",
                                                                       "Easier"]
     before = tables(trial)
     assert "Nothing changed" in run_import(directory)
@@ -267,7 +267,7 @@ def test_different_data_for_the_same_keys_is_refused_and_nothing_changes(tmp_pat
         "administrations.csv:2: item_1: trial Pilot already has 3.7 here, not 3.8",
     ]
     assert tables(trial) == before and AuditEntry.objects.count() == 1
-    assert not trial.teams.filter(team_id="C2").exists()
+    assert not trial.teams.filter(team_code="C2").exists()
 
 
 def test_every_problem_is_listed_in_file_and_line_order(tmp_path):
@@ -307,8 +307,8 @@ RULES = [
     ("practitioners", ("P2,I2", "P2,X9"),
      "practitioners.csv:3: team_id: X9 is not a team_id in teams.csv"),
     ("practitioners", ("P2,I2,fsw", "P2,I2,manager"),
-     "practitioners.csv:3: role: manager is not one of team_manager, senior_practitioner, "
-     "senior_fsw, fsw or other"),
+     "practitioners.csv:3: role: manager is not one of senior_fsw, fsw, senior_practitioner, "
+     "team_manager or other"),
     ("practitioners", ("team_manager,10,6", "team_manager,10,9"),
      "practitioners.csv:2: qualification_level: 9 is not a whole number from 1 to 8"),
     ("practitioners", ("team_manager,10,6", "team_manager,ten,6"),

@@ -46,7 +46,7 @@ def test_stratified_allocation_balances_within_each_size_band():
     allocation = allocate(strata, method="stratified", seed=11)
     arm = dict(allocation.assignments)
     for band in ("smaller", "larger"):
-        members = [u.unit_id for u in strata if u.stratum == band]
+        members = [u.unit_code for u in strata if u.stratum == band]
         assert Counter(arm[m] for m in members) == {"intervention": 2, "comparison": 2}
 
 

@@ -5,6 +5,7 @@ from familyfeedback.evaluation.models import Allocation, Response, Trial
 from familyfeedback.evaluation.randomisation import UnitSpec, allocate
 from tests import factories
 from tests.edit_pages import opened, version_in
+from tests.evaluation.builders import teams_version
 
 
 def make_trial(world, client):
@@ -34,10 +35,11 @@ def test_two_teams_grouped_into_one_unit_are_randomised_together(world, client):
     trial, third = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]), {
         "teams": [world.team.pk, world.other_team.pk, third.pk],
-        f"unit-{world.team.pk}": "North", f"unit-{world.other_team.pk}": "North"})
+        f"unit-{world.team.pk}": "North", f"unit-{world.other_team.pk}": "North",
+        **teams_version(client, trial)})
     assert sorted(t.unit for t in trial.teams.all()) == ["North", "North", f"T{third.pk}"]
     # Members get pseudonyms, never names.
-    assert set(trial.practitioners.values_list("practitioner_id", flat=True)) >= {"P001"}
+    assert set(trial.practitioners.values_list("practitioner_code", flat=True)) >= {"P001"}
     client.post(reverse("randomise", args=[trial.pk]), {
         "method": "simple", "seed": "20221004", "ratio": "1:1"})
     allocation = Allocation.objects.get(trial=trial)
@@ -53,20 +55,21 @@ def test_two_teams_grouped_into_one_unit_are_randomised_together(world, client):
 def test_an_allocation_never_changes(world, client):
     trial, third = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
+    before_randomising = teams_version(client, trial)
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "1"})
     first = Allocation.objects.get(trial=trial).digest
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "2"})
     assert Allocation.objects.get(trial=trial).digest == first
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, third.pk]})
+                {"teams": [world.team.pk, third.pk], **before_randomising})
     assert trial.teams.count() == 2 and not trial.teams.filter(team_name="Central").exists()
 
 
 def test_seeing_the_allocation_is_audited(world, client):
     trial, _ = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
     client.get(reverse("trial", args=[trial.pk]))
     assert AuditEntry.objects.filter(action="trial.reveal", actor=world.evaluator).count() == 1
@@ -75,7 +78,7 @@ def test_seeing_the_allocation_is_audited(world, client):
 def test_a_practitioner_answers_the_baseline_survey_and_can_come_back(world, client):
     trial, _ = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
     client.post(reverse("open_wave", args=[trial.pk, "baseline"]))
     me = trial.practitioners.get(user=world.practitioner)
@@ -100,7 +103,7 @@ def test_a_practitioner_answers_the_baseline_survey_and_can_come_back(world, cli
 def test_a_personal_link_works_without_signing_in(world, client):
     trial, _ = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
     client.post(reverse("open_wave", args=[trial.pk, "baseline"]))
     client.logout()
@@ -124,7 +127,7 @@ def test_only_evaluators_reach_the_trials(world, client):
 def test_a_practitioner_cannot_answer_someone_elses_survey(world, client):
     trial, _ = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
     client.post(reverse("open_wave", args=[trial.pk, "baseline"]))
     theirs = trial.practitioners.get(user=world.colleague_other_team)
@@ -160,14 +163,14 @@ def test_admin_data_is_taken_from_the_records_pseudonymised(world, client):
 
     trial, _ = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     factories.session(world.practitioner, world.family, timezone.localdate() - timedelta(days=2))
     client.post(reverse("refresh_admin_data", args=[trial.pk]))
     client.post(reverse("refresh_admin_data", args=[trial.pk]))  # twice: replaced, not doubled
     records = AdminRecord.objects.filter(trial=trial)
     assert records.count() == 8
     me = trial.practitioners.get(user=world.practitioner)
-    assert set(records.values_list("practitioner_key", flat=True)) == {me.practitioner_id}
+    assert set(records.values_list("practitioner_key", flat=True)) == {me.practitioner_code}
     codes = set(records.values_list("person_key", flat=True))
     assert codes == {"F0001", "F0002", "F0003", "F0004"}
     names = set(world.family.people.values_list("first_name", flat=True))
@@ -178,7 +181,7 @@ def test_admin_data_is_taken_from_the_records_pseudonymised(world, client):
 def open_baseline(world, client):
     trial, _ = make_trial(world, client)
     client.post(reverse("trial_teams", args=[trial.pk]),
-                {"teams": [world.team.pk, world.other_team.pk]})
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
     client.post(reverse("randomise", args=[trial.pk]), {"method": "simple", "seed": "7"})
     client.post(reverse("open_wave", args=[trial.pk, "baseline"]))
     return trial
@@ -204,7 +207,7 @@ def test_an_evaluator_adds_a_question_of_their_own(world, client):
         "question_id": "prev_srs", "wave": "baseline", "text": "Used the SRS before?",
         "kind": "choice", "options": "Yes\nNo\nNot sure"})
     question = trial.custom_questions.get()
-    assert (question.question_id, question.options) == ("prev_srs", ["Yes", "No", "Not sure"])
+    assert (question.question_code, question.options) == ("prev_srs", ["Yes", "No", "Not sure"])
     client.post(reverse("add_question", args=[trial.pk]), {
         "question_id": "wai_1", "wave": "baseline", "text": "x", "kind": "text"})
     assert trial.custom_questions.count() == 1

@@ -36,7 +36,7 @@ def record(actor, family, on, plan):
         for tool, outcome in tools.items():
             measure = measures.measure_for(tool, measures.age_on(person.date_of_birth, on))
             done = outcome == "completed"
-            entries.append(actions.Entry(
+            entries.append(actions.NewAdministration(
                 person=person, tool=tool, measure=measure.code,
                 status="completed" if done else "not_administered",
                 items={f"item_{i}": Decimal("8.0") for i in range(1, 5)} if done else {},

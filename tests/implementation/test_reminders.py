@@ -44,7 +44,7 @@ def session_with_one_unrated(actor, fam, on, unrated, low_srs):
         srs = (2, 2, 2, 2) if person == low_srs else (9, 9, 9, 9)
         tools = [("SRS", srs)] if person == unrated else [("ORS", (5, 5, 5, 5)), ("SRS", srs)]
         for tool, items in tools:
-            entries.append(actions.Entry(
+            entries.append(actions.NewAdministration(
                 person=person, tool=tool, measure=measures.measure_for(tool, age).code,
                 status="completed", items=factories.lines(*items)))
     return actions.record_session(actor, fam, token=uuid.uuid4(), on=on, kind="home_visit",

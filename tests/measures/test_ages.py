@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from familyfeedback.measures import age_on
+from familyfeedback.measures import age_on, wrong_form
 
 
 def test_age_goes_up_on_the_birthday_and_not_the_day_before():
@@ -30,3 +30,28 @@ def test_a_leap_day_child_turns_older_on_the_twenty_ninth_in_a_leap_year():
 def test_a_date_before_birth_is_refused():
     with pytest.raises(ValueError):
         age_on(date(2020, 1, 2), date(2020, 1, 1))
+
+
+def test_the_version_for_the_age_on_the_day_is_the_right_form():
+    assert wrong_form("ORS", "CORS", date(2015, 6, 10), date(2024, 6, 9)) is None
+
+
+def test_a_form_for_another_age_says_the_age_and_the_right_form():
+    wrong = wrong_form("ORS", "ORS", date(2015, 6, 10), date(2024, 6, 9))
+    assert (wrong.age, wrong.right.code, wrong.given) == (8, "CORS", "ORS")
+
+
+def test_the_right_form_changes_on_the_birthday_that_crosses_a_band():
+    born = date(2011, 6, 10)
+    assert wrong_form("SRS", "CSRS", born, date(2024, 6, 9)) is None
+    assert wrong_form("SRS", "CSRS", born, date(2024, 6, 10)).right.code == "SRS"
+
+
+def test_a_code_that_names_no_measure_is_not_the_right_form():
+    wrong = wrong_form("ORS", "junk", date(1990, 1, 1), date(2024, 1, 1))
+    assert (wrong.right.code, wrong.given) == ("ORS", "junk")
+
+
+def test_the_right_form_is_refused_for_a_date_before_birth():
+    with pytest.raises(ValueError):
+        wrong_form("ORS", "YCORS", date(2020, 1, 2), date(2020, 1, 1))

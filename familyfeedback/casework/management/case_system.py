@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from familyfeedback.casework import families_csv
+from familyfeedback.lib.commands import add_dry_run
 from familyfeedback.lib.csvfiles import Problem, printable, read_for_command
 
 
@@ -17,7 +18,7 @@ class CaseSystemImport(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="the CSV file (UTF-8)")
-        parser.add_argument("--dry-run", action="store_true", help=self.dry_run_help)
+        add_dry_run(parser, self.dry_run_help)
         parser.add_argument("--columns", type=Path, metavar="MAPPING.toml",
                             help="a TOML file naming the case system's header for each of our "
                                  "columns (docs/formats/case-system-export.md); one file serves "

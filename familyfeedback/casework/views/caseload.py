@@ -13,7 +13,7 @@ from familyfeedback.casework.presenters import caseload_alerts, latest_ors_total
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if not works_with_families(request.user):
-        return render(request, "home_other.html", {"role": Role(request.user.role).label})
+        return render(request, "home_other.html", {"role": request.user.roles_described})
     return my_families(request)
 
 
@@ -21,7 +21,7 @@ def _caseload(request: HttpRequest) -> tuple[list, bool]:
     """The open families on the list, and whether it is the whole team's: a manager's teams,
     or a practitioner's own families unless they ask for their team's (?show=team)."""
     families = families_for(request.user)
-    show_all = request.GET.get("show") == "team" or request.user.role == Role.TEAM_MANAGER
+    show_all = request.GET.get("show") == "team" or request.user.has_role(Role.TEAM_MANAGER)
     if not show_all:
         families = families.filter(key_worker=request.user)
     return queries.caseload(families), show_all
@@ -37,7 +37,7 @@ def my_families(request: HttpRequest) -> HttpResponse:
         "alerts": listed,
         "alert_count": alert_count,
         "show_all": show_all,
-        "is_manager": request.user.role == Role.TEAM_MANAGER,
+        "is_manager": request.user.has_role(Role.TEAM_MANAGER),
     })
 
 
@@ -45,7 +45,7 @@ def my_families(request: HttpRequest) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     """Families where someone's rating fell due under the service's schedule and was missed."""
     if not works_with_families(request.user):
-        return render(request, "home_other.html", {"role": Role(request.user.role).label})
+        return render(request, "home_other.html", {"role": request.user.roles_described})
     families, show_all = _caseload(request)
     rows = queries.overdue_people(families, timezone.localdate(), settings.SCHEDULE)
     return render(request, "casework/overdue.html", {
@@ -59,6 +59,6 @@ def closed_families(request: HttpRequest) -> HttpResponse:
     """Families whose support has closed, so that a closure summary can be found again and a
     family can be reopened."""
     if not works_with_families(request.user):
-        return render(request, "home_other.html", {"role": Role(request.user.role).label})
+        return render(request, "home_other.html", {"role": request.user.roles_described})
     families = queries.closed_families(families_for(request.user))
     return render(request, "casework/closed_families.html", {"families": families})

@@ -1,9 +1,8 @@
 """Opening a family, moving it to another key worker or team, and finding one."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from familyfeedback.casework import actions, queries
@@ -14,9 +13,15 @@ from familyfeedback.casework.access import (
     get_teams_for,
     teams_in_service,
 )
-from familyfeedback.casework.forms import FindFamilyForm, OpenFamilyPage, TransferForm
+from familyfeedback.casework.forms import (
+    PLACEMENT_LABELS,
+    FindFamilyForm,
+    OpenFamilyPage,
+    TransferForm,
+)
 from familyfeedback.lib import versions
-from familyfeedback.lib.errors import conflict_summary, error_summary
+from familyfeedback.lib.errors import error_summary
+from familyfeedback.lib.sent import Sent, saved
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -29,8 +34,7 @@ def open_family(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             page.family.add_error(None, error)
         else:
-            messages.success(request, f"{family.name} opened")
-            return redirect("family", family_id=family.pk)
+            return saved(request, f"{family.name} opened", "family", family_id=family.pk)
     return render(request, "casework/open_family.html", {"page": page, "errors": page.errors()})
 
 
@@ -40,25 +44,17 @@ def transfer_family(request: HttpRequest, family_id: int) -> HttpResponse:
     form = TransferForm(request.POST or None, teams=list(teams_in_service(request.user)),
                         initial={"team": family.team_id, "key_worker": family.key_worker_id,
                                  "version": versions.stamp(actions.placement(family))})
-    changed = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            moved = actions.transfer_family(
-                request.user, family, team=form.cleaned_data["team"],
-                key_worker=form.cleaned_data["key_worker"], opened=form.cleaned_data["version"])
-        except versions.EditConflict as conflict:
-            changed, form = form.redrawn_after(conflict)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{moved.name}: {moved.team}, key worker "
-                                      f"{moved.key_worker or 'not set yet'}")
-            if can_see_family(request.user, moved):
-                return redirect("family", family_id=moved.pk)
-            return redirect("home")
+    sent = Sent(form, lambda: actions.transfer_family(request.user, family, **form.edit()),
+                labels=PLACEMENT_LABELS)
+    if sent.done:
+        moved = sent.result
+        # Moved to a team this person does not work in: the family's page is no longer theirs.
+        to = ("family", {"family_id": moved.pk}) if can_see_family(request.user, moved) else (
+            "home", {})
+        return saved(request, f"{moved.name}: {moved.team}, key worker "
+                              f"{moved.key_worker or 'not set yet'}", to[0], **to[1])
     return render(request, "casework/transfer_family.html", {
-        "family": family, "form": form, "changed": changed,
-        "errors": error_summary(form) or conflict_summary(changed)})
+        "family": family, "form": sent.form, "changed": sent.changed, "errors": sent.errors})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -1,15 +1,13 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from familyfeedback.casework import actions
 from familyfeedback.casework.access import get_family_for, get_person_for
 from familyfeedback.casework.forms import AcknowledgeForm, EditPersonForm, PersonForm
 from familyfeedback.casework.presenters import PERSON_LABELS, family_page
-from familyfeedback.lib import versions
-from familyfeedback.lib.errors import conflict_summary, error_summary
+from familyfeedback.lib.errors import error_summary
+from familyfeedback.lib.sent import Sent, saved
 
 
 @require_safe
@@ -23,14 +21,10 @@ def family(request: HttpRequest, family_id: int) -> HttpResponse:
 def acknowledge_alert(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id)
     form = AcknowledgeForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.acknowledge_alert(request.user, person, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error("note", error)
-        else:
-            messages.success(request, f"Alert for {person.first_name} acknowledged")
-            return redirect("family", family_id=person.family_id)
+    if Sent(form, lambda: actions.acknowledge_alert(request.user, person, **form.cleaned_data),
+            refused_on="note").done:
+        return saved(request, f"Alert for {person.first_name} acknowledged",
+                     "family", family_id=person.family_id)
     # Show the family page again with the note kept and the problem named.
     context = family_page(person.family, acknowledge_form=form)
     context["errors"] = [{"text": str(e), "href": f"#{form.note_id(person)}"}
@@ -44,8 +38,8 @@ def add_person(request: HttpRequest, family_id: int) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = actions.add_person(request.user, family, **form.cleaned_data)
-        messages.success(request, f"{person.first_name} added to the family")
-        return redirect("family", family_id=family.pk)
+        return saved(request, f"{person.first_name} added to the family",
+                     "family", family_id=family.pk)
     return render(request, "casework/person_form.html", {
         "family": family, "form": form, "title": "Add a person to the family",
         "errors": error_summary(form),
@@ -58,23 +52,13 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "GET":
         actions.log_view(request.user, "person.view", person)
     details = {key: getattr(person, key) for key in actions.PERSON_FIELDS}
-    form = EditPersonForm(request.POST or None,
-                          initial={**details, "version": versions.stamp(details)})
-    changed = []
-    if request.method == "POST" and form.is_valid():
-        mine = {key: form.cleaned_data[key] for key in actions.PERSON_FIELDS}
-        try:
-            actions.update_person(request.user, person, opened=form.cleaned_data["version"],
-                                  **mine)
-        except versions.EditConflict as conflict:
-            changed, form = form.redrawn(conflict, mine, PERSON_LABELS)
-        except ValidationError as error:
-            form.add_error("date_of_birth", error)
-        else:
-            messages.success(request, f"{person.first_name}'s details saved")
-            return redirect("family", family_id=person.family_id)
+    form = EditPersonForm(request.POST or None, record=details)
+    sent = Sent(form, lambda: actions.update_person(request.user, person, **form.edit()),
+                refused_on="date_of_birth", labels=PERSON_LABELS)
+    if sent.done:
+        return saved(request, f"{person.first_name}'s details saved",
+                     "family", family_id=person.family_id)
     return render(request, "casework/person_form.html", {
-        "family": person.family, "form": form, "person": person, "changed": changed,
-        "title": f"Change {person.first_name}'s details",
-        "errors": error_summary(form) or conflict_summary(changed),
+        "family": person.family, "form": sent.form, "person": person, "changed": sent.changed,
+        "title": f"Change {person.first_name}'s details", "errors": sent.errors,
     })

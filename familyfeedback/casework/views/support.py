@@ -1,9 +1,7 @@
 """Closing a family's support (with a summary for the family) and starting it again."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -11,25 +9,21 @@ from familyfeedback.casework import actions, queries
 from familyfeedback.casework.access import get_episode_for, get_family_for
 from familyfeedback.casework.forms import CloseSupportForm, ReopenSupportForm
 from familyfeedback.casework.presenters import closure_lines
-from familyfeedback.lib.errors import error_summary
+from familyfeedback.lib.sent import Sent, saved
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def close_support(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
     form = CloseSupportForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            episode = actions.close_support(request.user, family, on=form.cleaned_data["closed_on"],
-                                            note=form.cleaned_data["note"])
-        except ValidationError as error:
-            form.add_error("closed_on", error)
-        else:
-            messages.success(request, "Support closed. Print the summary for the family below")
-            return redirect("closure_summary", episode_id=episode.pk)
-    return render(request, "casework/close_support.html", {
-        "family": family, "form": form, "errors": error_summary(form),
-    })
+    sent = Sent(form, lambda: actions.close_support(
+        request.user, family, on=form.cleaned_data["closed_on"], note=form.cleaned_data["note"]),
+        refused_on="closed_on")
+    if sent.done:
+        return saved(request, "Support closed. Print the summary for the family below",
+                     "closure_summary", episode_id=sent.result.pk)
+    return render(request, "casework/close_support.html",
+                  {"family": family, "form": form, "errors": sent.errors})
 
 
 REOPENED = {
@@ -43,18 +37,14 @@ REOPENED = {
 def reopen_support(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
     form = ReopenSupportForm(request.POST or None, initial={"opened_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            _, new_baseline = actions.reopen_support(request.user, family,
-                                                     on=form.cleaned_data["opened_on"])
-        except ValidationError as error:
-            form.add_error("opened_on", error)
-        else:
-            messages.success(request, REOPENED[new_baseline])
-            return redirect("family", family_id=family.pk)
-    return render(request, "casework/reopen_support.html", {
-        "family": family, "form": form, "errors": error_summary(form),
-    })
+    sent = Sent(form, lambda: actions.reopen_support(request.user, family,
+                                                     on=form.cleaned_data["opened_on"]),
+                refused_on="opened_on")
+    if sent.done:
+        _, new_baseline = sent.result
+        return saved(request, REOPENED[new_baseline], "family", family_id=family.pk)
+    return render(request, "casework/reopen_support.html",
+                  {"family": family, "form": form, "errors": sent.errors})
 
 
 @require_safe

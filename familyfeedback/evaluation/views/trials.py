@@ -21,8 +21,8 @@ from familyfeedback.evaluation.forms import (
     TrialForm,
 )
 from familyfeedback.evaluation.models import Trial
-from familyfeedback.lib import versions
 from familyfeedback.lib.errors import conflict_summary, error_summary
+from familyfeedback.lib.sent import Sent, saved
 
 
 @require_safe
@@ -34,25 +34,22 @@ def trials(request: HttpRequest) -> HttpResponse:
 def new_trial(request: HttpRequest) -> HttpResponse:
     require_evaluator(request.user)
     form = TrialForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            trial = actions.create_trial(request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error("name", error)
-        else:
-            messages.success(request, "Trial created with the pilot's research questions")
-            return redirect("trial", trial_id=trial.pk)
-    return render(request, "evaluation/new_trial.html",
-                  {"form": form, "errors": error_summary(form)})
+    sent = Sent(form, lambda: actions.create_trial(request.user, **form.cleaned_data),
+                refused_on="name")
+    if sent.done:
+        return saved(request, "Trial created with the pilot's research questions",
+                     "trial", trial_id=sent.result.pk)
+    return render(request, "evaluation/new_trial.html", {"form": form, "errors": sent.errors})
 
 
-def _trial_page(request: HttpRequest, trial: Trial, **refused_form) -> HttpResponse:
+def _trial_page(request: HttpRequest, trial: Trial, changed: list | None = None,
+                **refused_form) -> HttpResponse:
     """The trial's page; a form sent from it that was refused comes back with its messages and
-    what was typed."""
+    what was typed, and after an edit conflict with what changed."""
     allocation = actions.reveal_allocation(request.user, trial)
     return render(request, "evaluation/trial.html", {
-        **presenters.trial_page(trial, allocation, **refused_form),
-        "errors": error_summary(*refused_form.values())})
+        **presenters.trial_page(trial, allocation, changed=changed, **refused_form),
+        "errors": error_summary(*refused_form.values()) or conflict_summary(changed or [])})
 
 
 @require_safe
@@ -63,34 +60,31 @@ def trial(request: HttpRequest, trial_id: int) -> HttpResponse:
 @require_POST
 def set_teams(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
-    form = TeamsForm(request.POST, teams=service_teams())
     return _sent_from_trial_page(
-        request, trial, "teams_form", form, "Teams saved",
-        lambda: actions.set_teams(request.user, trial, form.units()), field="teams")
+        request, trial, "teams_form", TeamsForm(request.POST, teams=service_teams()),
+        "Teams saved", lambda form: actions.set_teams(request.user, trial, form.units(),
+                                                      opened=form.cleaned_data["version"]),
+        refused_on="teams", labels={"teams": "Teams"})
 
 
 @require_POST
 def randomise(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
-    form = RandomiseForm(request.POST)
     return _sent_from_trial_page(
-        request, trial, "randomise_form", form, "Randomised. The allocation can no longer change",
-        lambda: actions.randomise(request.user, trial, **form.cleaned_data))
+        request, trial, "randomise_form", RandomiseForm(request.POST),
+        "Randomised. The allocation can no longer change",
+        lambda form: actions.randomise(request.user, trial, **form.cleaned_data))
 
 
 def _sent_from_trial_page(request: HttpRequest, trial: Trial, name: str, form, done: str, act,
-                          field: str | None = None) -> HttpResponse:
-    """A form sent from the trial page: its action done, or the page again with the form as
-    sent and why it was refused (the action's reasons shown against `field`)."""
-    if form.is_valid():
-        try:
-            act()
-        except ValidationError as error:
-            form.add_error(field, error)
-    if form.errors:
-        return _trial_page(request, trial, **{name: form})
-    messages.success(request, done)
-    return redirect("trial", trial_id=trial.pk)
+                          refused_on: str | None = None,
+                          labels: dict[str, str] | None = None) -> HttpResponse:
+    """A form sent from the trial page: `act(form)` done, or the page again with the form as
+    sent and why it was refused, or after an edit conflict with what changed."""
+    sent = Sent(form, lambda: act(form), refused_on, labels)
+    if not sent.done:
+        return _trial_page(request, trial, changed=sent.changed, **{name: sent.form})
+    return saved(request, done, "trial", trial_id=trial.pk)
 
 
 @require_POST
@@ -133,10 +127,9 @@ def remind(request: HttpRequest, trial_id: int, kind: str) -> HttpResponse:
 @require_POST
 def add_question(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
-    form = QuestionForm(request.POST)
     return _sent_from_trial_page(
-        request, trial, "question_form", form, "Question added",
-        lambda: actions.add_question(request.user, trial, **form.cleaned_data))
+        request, trial, "question_form", QuestionForm(request.POST), "Question added",
+        lambda form: actions.add_question(request.user, trial, **form.cleaned_data))
 
 
 QUESTION_LABELS = {"text": "Question", "methods": "Methods"}
@@ -147,22 +140,13 @@ def research_question(request: HttpRequest, trial_id: int, number: str) -> HttpR
     question = get_research_question_for(request.user, trial_id, number)
     values = actions.research_question_values(question)
     form = ResearchQuestionForm(request.POST if request.method == "POST" else None,
-                                initial={**values, "version": versions.stamp(values)})
-    changed = []
-    if form.is_bound and form.is_valid():
-        opened, text, methods = (form.cleaned_data[key] for key in ("version", "text",
-                                                                     "methods"))
-        try:
-            actions.change_research_question(request.user, question, text=text,
-                                             methods=methods, opened=opened)
-        except versions.EditConflict as conflict:
-            changed, form = form.redrawn(conflict, {"text": text, "methods": "\n".join(methods)},
-                                         QUESTION_LABELS)
-        except ValidationError as error:
-            form.add_error("text", error)
-        else:
-            messages.success(request, f"Research question {number} saved")
-            return redirect("trial", trial_id=question.trial_id)
+                                record=values)
+    sent = Sent(form, lambda: actions.change_research_question(request.user, question,
+                                                               **form.edit()),
+                refused_on="text", labels=QUESTION_LABELS)
+    if sent.done:
+        return saved(request, f"Research question {number} saved",
+                     "trial", trial_id=question.trial_id)
     return render(request, "evaluation/research_question.html", {
-        "trial": question.trial, "question": question, "form": form, "changed": changed,
-        "errors": error_summary(form) or conflict_summary(changed)})
+        "trial": question.trial, "question": question, "form": sent.form,
+        "changed": sent.changed, "errors": sent.errors})

@@ -26,6 +26,6 @@ def reminder_preference(request: HttpRequest) -> HttpResponse:
     return render(request, "implementation/reminders.html", {
         "title": "Email reminders",
         "weekly": reminders.wants_reminders(request.user),
-        "gets_digest": request.user.role in (Role.PRACTITIONER, Role.TEAM_MANAGER),
-        "is_manager": request.user.role == Role.TEAM_MANAGER,
+        "gets_digest": request.user.works_with_families,
+        "is_manager": request.user.has_role(Role.TEAM_MANAGER),
     })

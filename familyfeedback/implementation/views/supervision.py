@@ -1,7 +1,5 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -18,6 +16,7 @@ from familyfeedback.implementation.access import (
 )
 from familyfeedback.implementation.forms import SupervisionNoteForm
 from familyfeedback.lib.errors import error_summary
+from familyfeedback.lib.sent import Sent, saved
 
 
 @require_safe
@@ -34,14 +33,11 @@ def supervision(request: HttpRequest, practitioner_id: int) -> HttpResponse:
     require_manager(request.user)
     practitioner = get_team_member_for(request.user, practitioner_id)
     form = SupervisionNoteForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            actions.add_supervision_note(request.user, practitioner, form.cleaned_data["note"])
-        except ValidationError as error:
-            form.add_error("note", error)
-        else:
-            messages.success(request, "Note saved for the next supervision")
-            return redirect("supervision", practitioner_id=practitioner.pk)
+    if Sent(form, lambda: actions.add_supervision_note(request.user, practitioner,
+                                                       form.cleaned_data["note"]),
+            refused_on="note").done:
+        return saved(request, "Note saved for the next supervision",
+                     "supervision", practitioner_id=practitioner.pk)
     families = queries.caseload(families_for(request.user).filter(key_worker=practitioner))
     listed, alert_count = caseload_alerts(families, queries.open_episode_records(families))
     return render(request, "implementation/supervision.html", {

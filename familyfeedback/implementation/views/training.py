@@ -1,8 +1,7 @@
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from familyfeedback.implementation import actions
@@ -19,6 +18,7 @@ from familyfeedback.implementation.models import TrainingEvent
 from familyfeedback.lib import versions
 from familyfeedback.lib.dateinput import DatePartsField
 from familyfeedback.lib.errors import conflict_summary, error_summary
+from familyfeedback.lib.sent import Sent, saved
 
 
 class EventForm(forms.Form):
@@ -43,21 +43,16 @@ def training(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def add_event(request: HttpRequest) -> HttpResponse:
-    teams = list(dashboard_teams(request.user))
+    teams = list(dashboard_teams(request.user).active())  # an archived team is not invited
     form = EventForm(request.POST or None, teams=teams)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = actions.add_training_event(
-                request.user, kind=form.cleaned_data["kind"], on=form.cleaned_data["on"],
-                facilitators=form.cleaned_data["facilitators"],
-                teams=[form.teams[pk] for pk in form.cleaned_data["teams"]])
-        except ValidationError as error:
-            form.add_error("teams", error)
-        else:
-            messages.success(request, "Training event added")
-            return redirect("attendance", event_id=event.pk)
+    sent = Sent(form, lambda: actions.add_training_event(
+        request.user, **{**form.cleaned_data,
+                         "teams": [form.teams[pk] for pk in form.cleaned_data["teams"]]}),
+        refused_on="teams")
+    if sent.done:
+        return saved(request, "Training event added", "attendance", event_id=sent.result.pk)
     return render(request, "implementation/event_form.html",
-                  {"form": form, "errors": error_summary(form)})
+                  {"form": form, "errors": sent.errors})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -87,8 +82,7 @@ def attendance(request: HttpRequest, event_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Attendance saved for {len(marks)} people")
-            return redirect("training")
+            return saved(request, f"Attendance saved for {len(marks)} people", "training")
     return render(request, "implementation/attendance.html", {
         "event": event, "staff": staff, "current": current, "form": form, "posted": posted,
         "changed": changed, "errors": error_summary(form) or conflict_summary(changed),

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from ..definition_files import decimal, find, optional_decimal, read_definitions
 from ..errors import UnknownMeasure
 from .model import SCORINGS, Band, Subscale, SurveyItem, SurveyMeasure
-
-
-def _decimal(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-def _optional_decimal(value: Any) -> Decimal | None:
-    return None if value is None else _decimal(value)
 
 
 def _item_range(scoring: str, count: int, low: int, high: int) -> tuple[Decimal, Decimal]:
@@ -57,12 +48,12 @@ def _build(raw: dict[str, Any]) -> SurveyMeasure:
         scale_max=scale_max,
         response_labels=None if labels is None else tuple(labels),
         scoring=scoring,
-        score_min=_decimal(raw["score"]["min"]),
-        score_max=_decimal(raw["score"]["max"]),
+        score_min=decimal(raw["score"]["min"]),
+        score_max=decimal(raw["score"]["max"]),
         subscales=tuple(subscales),
         subscale_source=raw["subscale_source"],
         bands=tuple(
-            Band(band["label"], _optional_decimal(band["min"]), _optional_decimal(band["max"]))
+            Band(band["label"], optional_decimal(band["min"]), optional_decimal(band["max"]))
             for band in raw["bands"]
         ),
         band_source=raw["band_source"],
@@ -131,14 +122,12 @@ def _band_problems(measure: SurveyMeasure) -> list[str]:
 
 @cache
 def _registry() -> dict[str, SurveyMeasure]:
-    folder = resources.files(__package__).joinpath("definitions")
     measures = {}
-    for entry in sorted(folder.iterdir(), key=lambda path: path.name):
-        if entry.name.endswith(".json"):
-            measure = _build(json.loads(entry.read_text(encoding="utf-8"), parse_float=Decimal))
-            if entry.name != f"{measure.code}.json":
-                raise ValueError(f"{entry.name} must be called {measure.code}.json")
-            measures[measure.code] = measure
+    for name, raw in read_definitions(__package__):
+        measure = _build(raw)
+        if name != f"{measure.code}.json":
+            raise ValueError(f"{name} must be called {measure.code}.json")
+        measures[measure.code] = measure
     return measures
 
 
@@ -154,13 +143,7 @@ def _by_item() -> dict[str, SurveyMeasure]:
 
 
 def get_survey_measure(code: str) -> SurveyMeasure:
-    try:
-        return _registry()[code]
-    except KeyError:
-        known = ", ".join(_registry())
-        raise UnknownMeasure(
-            f"There is no survey measure called {code!r}. Known survey measures: {known}."
-        ) from None
+    return find(_registry(), code, "survey measure")
 
 
 def all_survey_measures() -> tuple[SurveyMeasure, ...]:

@@ -1,6 +1,7 @@
 import os
 import re
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.commands.runserver import naiveip_re
@@ -37,7 +38,11 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo sign-ins (password: the DEMO_PASSWORD variable, "
                           "default family-feedback-demo):")
         for login in demo.LOGINS:
-            self.stdout.write(f"  {login.email:<28} {login.role:<14} {login.note}")
+            roles = " and ".join(login.roles)
+            self.stdout.write(f"  {login.email:<28} {roles:<14} {login.note}")
+        if settings.REQUIRE_TWO_FACTOR:
+            self.stdout.write("\nEach demo person sets up an authenticator app at their first "
+                              "sign-in (FF_REQUIRE_TWO_FACTOR=false turns this off for a demo).")
         self.stdout.write(f"\nOpen {url} and sign in.\n")
 
 

@@ -1,22 +1,19 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from familyfeedback.evaluation import package_io
+from familyfeedback.evaluation.management.commands._package import PackageCommand
 from familyfeedback.evaluation.models import Trial
 from familyfeedback.lib.csvfiles import printable
 
 
-class Command(BaseCommand):
+class Command(PackageCommand):
     help = (
         "Write the trial's data as an evaluation data package: the six CSV files described in "
         "docs/formats/evaluation-package.md, in DIRECTORY (created if need be; files of the "
         "same names are replaced). Importing them into a new trial gives the same data."
     )
-
-    def add_arguments(self, parser):
-        parser.add_argument("directory", type=Path)
-        parser.add_argument("--trial", required=True, help="the trial's name")
 
     def handle(self, *args, directory: Path, trial: str, **options):
         found = Trial.objects.filter(name=trial).first()

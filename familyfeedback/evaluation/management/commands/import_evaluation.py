@@ -1,12 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from familyfeedback.evaluation import package_io
+from familyfeedback.evaluation.management.commands._package import PackageCommand
+from familyfeedback.lib.commands import add_dry_run
 from familyfeedback.lib.csvfiles import printable
 
 
-class Command(BaseCommand):
+class Command(PackageCommand):
     help = (
         "Import an evaluation data package (a folder of the six CSV files described in "
         "docs/formats/evaluation-package.md) into the trial called --trial, creating it if "
@@ -17,10 +19,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", type=Path)
-        parser.add_argument("--trial", required=True, help="the trial's name")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="check the package and say what would be added; import nothing")
+        super().add_arguments(parser)
+        add_dry_run(parser, "check the package and say what would be added; import nothing")
 
     def handle(self, *args, directory: Path, trial: str, dry_run: bool, **options):
         if not directory.exists():

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from familyfeedback.implementation import reminders
+from familyfeedback.lib.commands import add_dry_run
 from familyfeedback.lib.mail import MailServerUnreachable
 
 
@@ -30,8 +31,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Count the emails that would be sent; send and record nothing.")
+        add_dry_run(parser, "Count the emails that would be sent; send and record nothing.")
         parser.add_argument("--today", type=iso_date, default=None, metavar="YYYY-MM-DD",
                             help="Act as if today were this date (it picks the week and month).")
 

@@ -7,14 +7,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 from familyfeedback.casework import actions
 from familyfeedback.casework.access import get_administration_for
 from familyfeedback.casework.forms import CorrectionForm
-from familyfeedback.casework.presenters import record_labels
+from familyfeedback.casework.presenters import administration_labels
 from familyfeedback.lib import versions
 from familyfeedback.lib.errors import conflict_summary, error_summary
-from familyfeedback.lib.pictures import UNREADABLE_IMAGE, picture_kind, thumbnail
+from familyfeedback.lib.pictures import UNREADABLE_IMAGE, open_picture, picture_kind, thumbnail
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse:
+def correct_administration(request: HttpRequest, administration_id: int) -> HttpResponse:
     administration = get_administration_for(request.user, administration_id)
     if not administration.completed:
         messages.info(request, "Only a completed record has scores to correct")
@@ -30,14 +30,14 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
                                            face=mine["face"], reason=reason,
                                            opened=form.cleaned_data["version"])
         except versions.EditConflict as conflict:
-            changed, form = form.redrawn(conflict, mine, record_labels(form.words),
+            changed, form = form.redrawn(conflict, mine, administration_labels(form.words),
                                          {"reason": reason}, administration=administration)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Record corrected. The old scores are kept in the audit log")
             return redirect("session", session_id=administration.session_id)
-    return render(request, "casework/correct_record.html", {
+    return render(request, "casework/correct_administration.html", {
         "administration": administration,
         "family": administration.session.family,
         "form": form,
@@ -48,14 +48,9 @@ def correct_record(request: HttpRequest, administration_id: int) -> HttpResponse
 
 
 @require_safe
-def record_picture(request: HttpRequest, administration_id: int) -> FileResponse:
+def administration_picture(request: HttpRequest, administration_id: int) -> FileResponse:
     administration = get_administration_for(request.user, administration_id)
-    if not administration.picture:
-        raise Http404("No picture")
-    try:
-        handle = administration.picture.open("rb")
-    except FileNotFoundError:
-        raise Http404("The picture's file is missing") from None
+    handle = open_picture(administration.picture)
     actions.log_view(request.user, "administration.view_picture", administration)
     kind = picture_kind(handle.read(12))
     handle.seek(0)
@@ -65,16 +60,12 @@ def record_picture(request: HttpRequest, administration_id: int) -> FileResponse
 
 
 @require_safe
-def record_picture_thumbnail(request: HttpRequest, administration_id: int) -> HttpResponse:
+def administration_picture_thumbnail(request: HttpRequest, administration_id: int) -> HttpResponse:
     """A small copy of the photo for the family page, behind the photo's own access check."""
     administration = get_administration_for(request.user, administration_id)
-    if not administration.picture:
-        raise Http404("No picture")
     try:
-        with administration.picture.open("rb") as handle:
+        with open_picture(administration.picture) as handle:
             content, content_type = thumbnail(handle)
-    except FileNotFoundError:
-        raise Http404("The picture's file is missing") from None
     except UNREADABLE_IMAGE:
         # A photo kept before uploads were re-encoded, whose file is not an image after all.
         raise Http404("The picture cannot be shown small") from None

@@ -23,7 +23,7 @@ def recorded(world):
 def test_a_correction_changes_the_score_and_keeps_the_old_one_in_the_audit(world, signed_in):
     record, _ = recorded(world)
     client = signed_in(world.practitioner)
-    url = reverse("correct_record", args=[record.pk])
+    url = reverse("correct_administration", args=[record.pk])
     response = client.post(url, {
         "item_1": "5.0", "item_2": "7.2", "item_3": "5.0", "item_4": "5.0",
         "reason": "Typed 5.0 for 7.2 from the paper form", **opened(client, url),
@@ -41,7 +41,7 @@ def test_a_correction_changes_the_score_and_keeps_the_old_one_in_the_audit(world
 def test_a_correction_needs_a_reason_and_keeps_what_was_typed(world, signed_in):
     record, _ = recorded(world)
     client = signed_in(world.practitioner)
-    response = client.post(reverse("correct_record", args=[record.pk]), {
+    response = client.post(reverse("correct_administration", args=[record.pk]), {
         "item_1": "5.0", "item_2": "7.2", "item_3": "5.0", "item_4": "5.0", "reason": "",
     })
     page = response.content.decode()
@@ -54,7 +54,7 @@ def test_a_correction_needs_a_reason_and_keeps_what_was_typed(world, signed_in):
 def test_a_corrected_score_out_of_range_is_refused(world, signed_in):
     record, _ = recorded(world)
     client = signed_in(world.practitioner)
-    page = client.post(reverse("correct_record", args=[record.pk]), {
+    page = client.post(reverse("correct_administration", args=[record.pk]), {
         "item_1": "11", "item_2": "5.0", "item_3": "5.0", "item_4": "5.0", "reason": "x",
     }).content.decode()
     assert "How I am doing in myself must be between 0.0 and 10.0" in page
@@ -64,7 +64,7 @@ def test_a_corrected_score_out_of_range_is_refused(world, signed_in):
 def test_a_young_childs_face_can_be_corrected(world, signed_in):
     _, faces = recorded(world)
     client = signed_in(world.practitioner)
-    url = reverse("correct_record", args=[faces.pk])
+    url = reverse("correct_administration", args=[faces.pk])
     client.post(url, {"face": "in_between", "reason": "Picked the wrong face on the tablet",
                       **opened(client, url)})
     faces.refresh_from_db()
@@ -76,7 +76,7 @@ def test_a_young_childs_face_can_be_corrected(world, signed_in):
 def test_a_correction_sent_twice_is_logged_once(world, signed_in):
     record, _ = recorded(world)
     client = signed_in(world.practitioner)
-    url = reverse("correct_record", args=[record.pk])
+    url = reverse("correct_administration", args=[record.pk])
     data = {"item_1": "5.0", "item_2": "7.2", "item_3": "5.0", "item_4": "5.0",
             "reason": "Typed 5.0 for 7.2", **opened(client, url)}
     client.post(url, data)
@@ -87,7 +87,7 @@ def test_a_correction_sent_twice_is_logged_once(world, signed_in):
 def test_a_correction_from_a_stale_page_is_refused_naming_what_changed(world, signed_in):
     record, _ = recorded(world)
     client = signed_in(world.practitioner)
-    url = reverse("correct_record", args=[record.pk])
+    url = reverse("correct_administration", args=[record.pk])
     stale = versions.plain({**record.items(), "face": record.face})  # the colleague's page
     client.post(url, {"item_1": "5.0", "item_2": "7.0", "item_3": "5.0", "item_4": "5.0",
                       "reason": "first", **opened(client, url)})
