@@ -341,7 +341,7 @@ class OpenFamilyPage:
                 form._errors = ErrorDict()
 
     def is_valid(self) -> bool:
-        if self.another:
+        if self.another or not self.family.is_bound:
             return False
         valid = all([self.family.is_valid()] + [row.is_valid() for row in self.people])
         if not any(row.filled for row in self.people):

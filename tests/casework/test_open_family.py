@@ -194,3 +194,9 @@ def test_two_families_with_one_reference_in_different_case_cannot_both_be_saved(
     factories.family(world.team, reference="EH-9")
     with pytest.raises(IntegrityError), transaction.atomic():
         factories.family(world.team, reference="eh-9")
+
+
+def test_a_post_with_nothing_in_it_shows_the_page_again(world, signed_in):
+    response = signed_in(world.practitioner).post(URL)
+    assert response.status_code == 200
+    assert not Family.objects.filter(name="").exists()
