@@ -391,8 +391,10 @@ def transfer_family(actor: User, family: Family, *, team, key_worker: User | Non
     except ValidationError as error:
         raise ValidationError({"key_worker": error}) from None
     with transaction.atomic():
-        current = Family.objects.select_for_update().select_related("team", "key_worker").get(
-            pk=family.pk)
+        # Only the family's row is locked: the key worker is an outer join, which PostgreSQL
+        # cannot lock.
+        current = (Family.objects.select_for_update(of=("self",))
+                   .select_related("team", "key_worker").get(pk=family.pk))
         before = {"team": current.team_id, "key_worker": current.key_worker_id}
         after = {"team": team.pk, "key_worker": key_worker and key_worker.pk}
         if before == after:
