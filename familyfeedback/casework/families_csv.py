@@ -182,6 +182,10 @@ def _family(cells: Cells, today: date, known: _Known) -> FamilyRow | None:
     team = known.teams.get(cells.filled("team").lower())
     if cells.values["team"] and team is None:
         cells.problem("team", "no team has this name")
+    elif team is not None and team.archived_on is not None:
+        cells.problem("team", "this team is archived: give the team that works with the family "
+                              "now")
+        team = None
     key_worker = None
     email = cells.values["key_worker_email"].lower()
     if email:

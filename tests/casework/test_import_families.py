@@ -199,6 +199,14 @@ def test_a_move_to_a_team_the_key_worker_is_not_in_needs_a_key_worker_there(worl
         "member of this team: give one who is")
 
 
+def test_an_archived_team_takes_no_family(world):
+    world.other_team.archived_on = TODAY
+    world.other_team.save()
+    assert refused(good_file()) == [
+        "families.csv:5: team: this team is archived: give the team that works with the family "
+        "now"]
+
+
 def test_a_file_missing_a_column_says_which(world):
     header = HEADER.replace("family_name,", "")
     assert refused("", header=header) == [

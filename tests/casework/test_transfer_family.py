@@ -143,3 +143,16 @@ def test_the_family_page_links_to_the_move(world, signed_in):
     page = signed_in(world.practitioner).get(
         reverse("family", args=[world.family.pk])).content.decode()
     assert f'href="{url(world.family)}"' in page
+
+
+def test_an_archived_team_is_not_offered_and_cannot_take_the_family(world, signed_in):
+    world.other_team.archived_on = timezone.localdate()
+    world.other_team.save()
+    client = signed_in(world.practitioner)
+    page = client.get(url(world.family)).content.decode()
+    assert f'<option value="{world.other_team.pk}"' not in page
+    page = client.post(url(world.family), {**placed(world.other_team),
+                                           **opened(client, url(world.family))}).content.decode()
+    assert "Select one of the teams listed" in page
+    world.family.refresh_from_db()
+    assert world.family.team == world.team
