@@ -7,7 +7,10 @@ builds the same one, and inserted in bulk (bench/README.md says which bench uses
   with the training register (bench/dashboards.py);
 - build_family_pages(): one practitioner's family of four with 20 sessions, and its twin for the
   record-session POST (bench/record_session.py);
-- build_package(): an evaluation package's six CSV files (bench/evaluation.py).
+- build_package(): an evaluation package's six CSV files (bench/evaluation.py);
+- build_onboarding_staff() and write_families_file(): a service's teams and practitioners, and
+  the case system's export of its open families, one row per person (bench/import_families.py
+  and tests/casework/test_import_families.py).
 
 The ratings come from the demo's generator (familyfeedback/demo/ratings.py) in the shape named
 here. Django is imported inside each builder: the benches import this module before they set
@@ -681,3 +684,58 @@ def build_package(directory: Path, teams, administrations: int, seed: int) -> di
             writer.writerow(header)
             writer.writerows(rows[file])
     return {file: len(found) for file, found in rows.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# A case system's export of open families, for the import_families bench and its test.
+
+ONBOARDING_TEAMS = 8
+ONBOARDING_PRACTITIONERS = 100
+FAMILIES_HEADER = ("case_reference", "family_name", "team", "key_worker_email", "opened_on",
+                   "person_reference", "first_name", "last_name", "date_of_birth",
+                   "preferred_language", "needs_interpreter")
+LANGUAGES = (("English", 80), ("Polish", 6), ("Urdu", 5), ("Arabic", 4), ("Romanian", 3),
+             ("Welsh", 2))
+
+
+def build_onboarding_staff() -> None:
+    """The teams and practitioners a service sets up before it imports its families: team n
+    is "Locality n", practitioner n is worker.n@council.test, in team n % ONBOARDING_TEAMS."""
+    from familyfeedback.accounts.models import Membership, RoleGrant, Team, User
+
+    teams = Team.objects.bulk_create([Team(name=f"Locality {n + 1}")
+                                      for n in range(ONBOARDING_TEAMS)])
+    workers = User.objects.bulk_create([
+        User(email=f"worker.{n + 1}@council.test", full_name=f"Worker {n + 1}", password="!")
+        for n in range(ONBOARDING_PRACTITIONERS)])
+    RoleGrant.objects.bulk_create([RoleGrant(user=w, role="practitioner") for w in workers])
+    Membership.objects.bulk_create([Membership(user=w, team=teams[n % ONBOARDING_TEAMS])
+                                    for n, w in enumerate(workers)])
+
+
+def write_families_file(path: Path, today: date, families: int = 1500,
+                        seed: int = 2026) -> int:
+    """The export of `families` open families of 1 to 6 people (most of two to four), made up
+    from a seeded RNG, for the staff of build_onboarding_staff; the number of rows written."""
+    rng = random.Random(seed)
+    rows = 0
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(FAMILIES_HEADER)
+        for n in range(families):
+            worker = rng.randrange(ONBOARDING_PRACTITIONERS)
+            team = f"Locality {worker % ONBOARDING_TEAMS + 1}"
+            opened = today - timedelta(days=rng.randint(1, 700))
+            size = rng.choices(range(1, 7), weights=(10, 25, 30, 20, 10, 5))[0]
+            surname = f"Surname{n + 1}"
+            for k in range(size):
+                adult = k < min(2, max(1, size - 1))
+                age = rng.randint(19, 55) if adult else rng.randint(0, 17)
+                born = today - timedelta(days=age * 365 + rng.randint(0, 364))
+                writer.writerow((
+                    f"EH-{100000 + n}", f"{surname} family", team,
+                    f"worker.{worker + 1}@council.test", opened.isoformat(), f"P{n + 1}-{k + 1}",
+                    f"Person{k + 1}", surname, born.isoformat(), weighted(rng, LANGUAGES),
+                    "yes" if rng.random() < 0.05 else "no"))
+                rows += 1
+    return rows

@@ -12,6 +12,7 @@ from familyfeedback.accounts import views as accounts
 from familyfeedback.casework.views import (
     administrations,
     caseload,
+    families,
     family,
     sessions,
     support,
@@ -99,6 +100,10 @@ urlpatterns = [
     path("invitation/<str:uidb64>/<str:token>/", people_views.accept_invitation,
          name="accept_invitation"),
     path("families/closed/", caseload.closed_families, name="closed_families"),
+    path("families/new/", families.open_family, name="open_family"),
+    path("families/find/", families.find_family, name="find_family"),
+    path("families/<int:family_id>/transfer/", families.transfer_family,
+         name="transfer_family"),
     path("families/<int:family_id>/", family.family, name="family"),
     path("families/<int:family_id>/people/new/", family.add_person, name="add_person"),
     path("people/<int:person_id>/edit/", family.edit_person, name="edit_person"),

@@ -2,10 +2,17 @@
 through these helpers, which return the object or raise Http404 (never 403: a refusal must not
 confirm that a record exists)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from familyfeedback.accounts.models import CASEWORK_ROLES, Membership, Role, User
+from familyfeedback.accounts.models import (
+    CASEWORK_ROLES,
+    Membership,
+    Role,
+    RoleGrant,
+    Team,
+    User,
+)
 from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
 
 
@@ -14,20 +21,73 @@ def works_with_families(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.works_with_families
 
 
+def _working() -> Q:
+    """The current memberships that let a person work with a team's families: a practitioner's
+    or senior practitioner's in every team they are in now (as a member or its manager), a team
+    manager's in the teams they manage now; someone with both roles, both. The data team,
+    evaluators and administrators work with no family, whatever team they are in. The one place
+    the rule is written: who sees a family and who may be its key worker both follow it."""
+    def holds(*roles):
+        return Exists(RoleGrant.objects.filter(user=OuterRef("user"), role__in=roles))
+
+    return Q(ended_on__isnull=True, user__is_active=True) & (
+        Q(holds(*CASEWORK_ROLES))
+        | Q(holds(Role.TEAM_MANAGER), kind=Membership.Kind.MANAGER))
+
+
+def teams_for(user: User) -> QuerySet[Team]:
+    """The teams whose families this person works with: where they may open a family."""
+    if not user.is_authenticated or not user.is_active:
+        return Team.objects.none()
+    return Team.objects.filter(
+        pk__in=Membership.objects.filter(_working(), user=user).values("team_id"))
+
+
+def get_teams_for(user: User) -> list[Team]:
+    """The teams where this person may open a family (not an archived one); 404 for anyone who
+    works in none."""
+    teams = list(teams_for(user).active())
+    if not teams:
+        raise Http404("No such page")
+    return teams
+
+
 def families_for(user: User) -> QuerySet[Family]:
     """Practitioners and senior practitioners reach the families of the teams they are in now;
     managers those of the teams they manage now; someone with both roles, both. The data team,
     evaluators and administrators reach no family record."""
-    if not user.is_authenticated or not user.is_active:
-        return Family.objects.none()
-    memberships = Membership.objects.current().filter(user=user)
-    if user.has_role(*CASEWORK_ROLES):
-        pass  # every team they are in, whether as a member or its manager
-    elif user.has_role(Role.TEAM_MANAGER):
-        memberships = memberships.filter(kind=Membership.Kind.MANAGER)
-    else:
-        return Family.objects.none()
-    return Family.objects.filter(team__in=memberships.values("team"))
+    return Family.objects.filter(team__in=teams_for(user))
+
+
+def key_workers_for(team: Team) -> QuerySet[User]:
+    """Who may be a family's key worker in this team: its current members who work with its
+    families, so that the key worker always reaches the family."""
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(_working(), team=team).values("user_id")
+    ).order_by("full_name", "email")
+
+
+def key_workers_by_team(teams: list[Team]) -> dict[int, list[User]]:
+    """team id -> who may be key worker there, for the pages that list them under their teams:
+    one query, however many teams."""
+    found: dict[int, list[User]] = {team.pk: [] for team in teams}
+    for membership in (Membership.objects.filter(_working(), team__in=[t.pk for t in teams])
+                       .select_related("user").order_by("user__full_name", "user__email")):
+        found[membership.team_id].append(membership.user)
+    return found
+
+
+def can_see_family(user: User, family: Family) -> bool:
+    """Whether the person still reaches the family (after moving it to another team, not)."""
+    return families_for(user).filter(pk=family.pk).exists()
+
+
+def teams_in_service(user: User) -> QuerySet[Team]:
+    """The teams a family may be transferred to: every team of the service not archived, for a
+    person who works with families; none for anyone else."""
+    if not teams_for(user).exists():
+        return Team.objects.none()
+    return Team.objects.active()
 
 
 def _visible(user: User, family_path: str) -> Q:

@@ -15,6 +15,7 @@ from familyfeedback import measures
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import Membership, Team, User
 from familyfeedback.casework import trajectories
+from familyfeedback.casework.access import key_workers_for
 from familyfeedback.casework.alerts import person_alerts
 from familyfeedback.casework.models import (
     Administration,
@@ -263,19 +264,28 @@ def update_person(actor: User, person: Person, *, opened: dict, **values) -> Per
         if versions.plain(before) == versions.plain({**before, **values}):
             return current  # sent twice, or nothing changed
         versions.check_unchanged(opened, before)
-        for key, value in values.items():
-            setattr(current, key, value)
-        current.save()
-        if born != before["date_of_birth"]:
-            for record in current.administrations.select_related("session"):
-                record.age = measures.age_on(born, record.session.date)
-                record.save(update_fields=["age"])
-        changes = audit.diff(before, {key: getattr(current, key) for key in PERSON_FIELDS})
-        for key in _IDENTIFYING & changes.keys():
-            changes[key] = ["(changed)", "(changed)"]
-        if changes:
-            audit.record(actor, "person.update", current, changes)
+        change_person(actor, current, values)
     return current
+
+
+def change_person(actor: User | None, person: Person, values: dict, *,
+                  action: str = "person.update") -> None:
+    """Save new details checked by the caller (the date of birth with check_date_of_birth),
+    recompute the ages stored on the person's records, and log what changed, with names and
+    the date of birth recorded as "(changed)", never their values. Call inside a transaction."""
+    before = {key: getattr(person, key) for key in PERSON_FIELDS}
+    for key, value in values.items():
+        setattr(person, key, value)
+    person.save()
+    if person.date_of_birth != before["date_of_birth"]:
+        for record in person.administrations.select_related("session"):
+            record.age = measures.age_on(person.date_of_birth, record.session.date)
+            record.save(update_fields=["age"])
+    changes = audit.diff(before, {key: getattr(person, key) for key in PERSON_FIELDS})
+    for key in _IDENTIFYING & changes.keys():
+        changes[key] = ["(changed)", "(changed)"]
+    if changes:
+        audit.record(actor, action, person, changes)
 
 
 def check_date_of_birth(person: Person, born: date) -> None:
@@ -314,15 +324,87 @@ def log_view(actor: User, action: str, obj) -> None:
     audit.record(actor, action, obj)
 
 
+CASE_REFERENCE_TAKEN = ("A family with this case reference is already recorded in the service. "
+                        "Check the reference: if the family is open in another team, ask that "
+                        "team to transfer it to you")
+
+
+def check_case_reference(case_reference: str) -> None:
+    """A case reference names one family in the whole service, however it is written. The
+    message says nothing of the other family: not its name, nor its team."""
+    if Family.objects.filter(case_reference__iexact=case_reference.strip()).exists():
+        raise ValidationError(CASE_REFERENCE_TAKEN, code="case_reference_taken")
+
+
+def check_key_worker(team, key_worker: User | None) -> None:
+    if key_worker is not None and not key_workers_for(team).filter(pk=key_worker.pk).exists():
+        raise ValidationError(f"{key_worker} is not a member of {team}: choose someone in the "
+                              "team as key worker", code="not_in_team")
+
+
 def open_family(actor: User | None, *, name: str, case_reference: str, team, key_worker,
-                opened_on: date) -> Family:
-    with transaction.atomic():
-        family = Family.objects.create(name=name, case_reference=case_reference, team=team,
-                                       key_worker=key_worker)
-        episode = Episode.objects.create(family=family, opened_on=opened_on)
-        audit.record_many(actor, [("family.create", family, {"team": team.pk}),
-                                  ("episode.open", episode, {"opened_on": opened_on.isoformat()})])
+                opened_on: date, people: list[dict]) -> Family:
+    """Open a family with the household's people (each a dict of PERSON_FIELDS) and its first
+    period of support, all in one transaction."""
+    if not people:
+        raise ValidationError("Enter at least one person in the household", code="no_people")
+    if opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": "The date support started cannot be in the future"})
+    try:
+        check_case_reference(case_reference)
+        check_key_worker(team, key_worker)
+    except ValidationError as error:
+        field = "case_reference" if error.code == "case_reference_taken" else "key_worker"
+        raise ValidationError({field: error}) from None
+    try:
+        with transaction.atomic():
+            family = Family.objects.create(name=name.strip(),
+                                           case_reference=case_reference.strip(), team=team,
+                                           key_worker=key_worker)
+            episode = Episode.objects.create(family=family, opened_on=opened_on)
+            made = Person.objects.bulk_create([Person(family=family, **p) for p in people])
+            audit.record_many(actor, [
+                ("family.create", family, {"team": team.pk,
+                                           "key_worker": key_worker and key_worker.pk}),
+                ("episode.open", episode, {"opened_on": opened_on.isoformat()}),
+                *[("person.create", person, {"family": family.pk}) for person in made],
+            ])
+    except IntegrityError:
+        # A colleague opened the same case reference a moment before.
+        raise ValidationError({"case_reference": CASE_REFERENCE_TAKEN}) from None
     return family
+
+
+def placement(family: Family) -> dict:
+    """A family's team and key worker as an edit page carries them (lib/versions.py)."""
+    return {"team": str(family.team), "key_worker": str(family.key_worker or "")}
+
+
+def transfer_family(actor: User, family: Family, *, team, key_worker: User | None,
+                    opened: dict) -> Family:
+    """Give the family another key worker, or move it to another team (with a key worker there,
+    or none yet). Its whole history goes with it: the receiving team sees every session and
+    score, and the sending team no longer sees the family. `opened` is the placement the page
+    was drawn with: if a colleague moved the family since, EditConflict."""
+    try:
+        check_key_worker(team, key_worker)
+    except ValidationError as error:
+        raise ValidationError({"key_worker": error}) from None
+    with transaction.atomic():
+        # Only the family's row is locked: the key worker is an outer join, which PostgreSQL
+        # cannot lock.
+        current = (Family.objects.select_for_update(of=("self",))
+                   .select_related("team", "key_worker").get(pk=family.pk))
+        before = {"team": current.team_id, "key_worker": current.key_worker_id}
+        after = {"team": team.pk, "key_worker": key_worker and key_worker.pk}
+        if before == after:
+            return current  # sent twice, or nothing changed
+        versions.check_unchanged(opened, placement(current))
+        current.team, current.key_worker = team, key_worker
+        current.save(update_fields=["team", "key_worker"])
+        action = "family.transfer" if before["team"] != after["team"] else "family.key_worker"
+        audit.record(actor, action, current, audit.diff(before, after))
+    return current
 
 
 def close_support(actor: User, family: Family, *, on: date, note: str = "") -> Episode:

@@ -8,11 +8,18 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from familyfeedback import measures
-from familyfeedback.accounts.models import User
-from familyfeedback.casework.actions import NewAdministration, check_session_date
+from familyfeedback.accounts.models import Team, User
+from familyfeedback.casework.access import key_workers_by_team
+from familyfeedback.casework.actions import (
+    PERSON_FIELDS,
+    NewAdministration,
+    check_case_reference,
+    check_session_date,
+)
 from familyfeedback.casework.models import Administration, NotAdministeredReason, Person, Session
 from familyfeedback.casework.wording import MeasureWords, labels_for
 from familyfeedback.lib import versions
@@ -246,6 +253,151 @@ class PersonForm(forms.Form):
 
 class EditPersonForm(versions.VersionedForm, PersonForm):
     pass
+
+
+class PlacementForm(forms.Form):
+    """A team, and a key worker who is a current member of it (or none yet). The key workers
+    are listed under their teams, so the page works without JavaScript."""
+
+    team = forms.TypedChoiceField(coerce=int, error_messages={
+        "required": "Select the team", "invalid_choice": "Select one of the teams listed"})
+    key_worker = forms.TypedChoiceField(coerce=int, required=False, empty_value=None,
+                                        error_messages={"invalid_choice": "Select one of the "
+                                                        "key workers listed"})
+
+    def __init__(self, *args, teams: list[Team], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teams = {team.pk: team for team in teams}
+        self.groups = key_workers_by_team(teams)
+        self.fields["team"].choices = [("", "Select a team")] + [
+            (team.pk, team.name) for team in teams]
+        self.fields["key_worker"].choices = [("", "No key worker yet")] + [
+            (user.pk, str(user)) for team in teams for user in self.groups[team.pk]]
+
+    def clean(self):
+        cleaned = super().clean()
+        team, worker = self.teams.get(cleaned.get("team")), cleaned.get("key_worker")
+        if team is None:
+            return cleaned
+        in_team = {user.pk: user for user in self.groups[team.pk]}
+        if worker is not None and worker not in in_team:
+            self.add_error("key_worker", f"Select a key worker who is a member of {team}")
+        cleaned["team"], cleaned["key_worker"] = team, in_team.get(worker)
+        return cleaned
+
+
+class OpenFamilyForm(PlacementForm):
+    name = forms.CharField(max_length=100, error_messages={
+        "required": "Enter the family's name, as your team refers to it"})
+    case_reference = forms.CharField(max_length=40, error_messages={
+        "required": "Enter the case reference from the council's case system",
+        "max_length": "The case reference must be 40 characters or fewer"})
+    opened_on = DatePartsField(subject="The date support started")
+
+    def clean_case_reference(self):
+        reference = self.cleaned_data["case_reference"].strip()
+        check_case_reference(reference)
+        return reference
+
+    def clean_opened_on(self):
+        opened_on = self.cleaned_data["opened_on"]
+        if opened_on > timezone.localdate():
+            raise ValidationError("The date support started cannot be in the future")
+        return opened_on
+
+
+class HouseholdRow(PersonForm):
+    """One person's row on the open-a-family page: a row left blank is no one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, empty_permitted=True, use_required_attribute=False, **kwargs)
+
+    @property
+    def filled(self) -> bool:
+        return self.is_bound and self.has_changed()
+
+
+ROWS, MAX_ROWS = 3, 20
+
+
+class OpenFamilyPage:
+    """The open-a-family page: the family's own form and a row per person (three to start
+    with: a family of three needs nothing more). The "Add another person" button (another=yes)
+    posts the page back with a row more, everything typed kept and no errors shown yet."""
+
+    def __init__(self, data, *, teams: list[Team], user: User):
+        initial = {"team": teams[0].pk if len(teams) == 1 else None,
+                   "key_worker": user.pk, "opened_on": timezone.localdate()}
+        self.family = OpenFamilyForm(data, teams=teams, initial=initial)
+        rows = _rows(data)
+        self.another = data is not None and data.get("another") == "yes" and rows < MAX_ROWS
+        self.rows = rows + self.another
+        self.people = [HouseholdRow(data, prefix=f"person-{n}") for n in range(self.rows)]
+        self.max_rows = MAX_ROWS
+        if self.another:
+            # Drawn again only to add a row: what was typed is shown, and nothing is checked
+            # yet, so nothing is marked wrong (Django checks a form when its errors are read).
+            for form in (self.family, *self.people):
+                form._errors = ErrorDict()
+
+    def is_valid(self) -> bool:
+        if self.another or not self.family.is_bound:
+            return False
+        valid = all([self.family.is_valid()] + [row.is_valid() for row in self.people])
+        if not any(row.filled for row in self.people):
+            self.people[0].add_error("first_name", "Enter at least one person in the household")
+            return False
+        return valid
+
+    def opened(self) -> dict:
+        """What casework.actions.open_family takes, once valid."""
+        data = self.family.cleaned_data
+        return {"name": data["name"], "case_reference": data["case_reference"],
+                "team": data["team"], "key_worker": data["key_worker"],
+                "opened_on": data["opened_on"],
+                "people": [{key: row.cleaned_data[key] for key in PERSON_FIELDS}
+                           for row in self.people if row.filled]}
+
+    def errors(self) -> list[dict]:
+        return error_summary(self.family, *self.people)
+
+
+def _rows(data) -> int:
+    """How many person rows the page had (a hidden field), kept within reason."""
+    try:
+        return min(max(int(data.get("rows", ROWS)), 1), MAX_ROWS) if data is not None else ROWS
+    except (TypeError, ValueError):
+        return ROWS
+
+
+PLACEMENT_LABELS = {"team": "Team", "key_worker": "Key worker"}
+
+
+class TransferForm(versions.VersionedForm, PlacementForm):
+    """Another key worker, or another team: the placement it was opened with is carried as
+    names (casework.actions.placement), so that a conflict says who and where in words."""
+
+    def mine(self) -> dict:
+        data = self.cleaned_data
+        return {"team": str(data["team"]), "key_worker": str(data["key_worker"] or "")}
+
+    def after_conflict(self, conflict: versions.EditConflict,
+                       labels: dict[str, str]) -> tuple[list[dict], "TransferForm"]:
+        """What a colleague changed, and the form again: this person's choice where they made
+        one, the family's placement now where they did not."""
+        opened, mine = self.cleaned_data["version"], self.mine()
+        shown = versions.merged(conflict, opened, mine)
+        team = next((t for t in self.teams.values() if t.name == shown["team"]), None)
+        worker = next((u for u in self.groups.get(team.pk if team else None, [])
+                       if str(u) == shown["key_worker"]), None)
+        return self.redrawn(conflict, mine, labels, initial={
+            "team": team and team.pk, "key_worker": worker and worker.pk},
+            teams=list(self.teams.values()))
+
+
+class FindFamilyForm(forms.Form):
+    words = forms.CharField(max_length=100, error_messages={
+        "required": "Enter a case reference or a family name, or part of one"})
 
 
 class CorrectionForm(versions.VersionedForm):

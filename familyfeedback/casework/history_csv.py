@@ -82,11 +82,12 @@ class Outcome:
 
 
 def import_history(lines: Iterable[str], *, today: date, actor: User | None = None,
-                   dry_run: bool = False) -> Outcome:
+                   dry_run: bool = False, names: dict[str, str] | None = None) -> Outcome:
     """Check the whole file and, if it is good and this is not a dry run, import it in one
-    transaction. actor None means the system (the audit log shows no person)."""
+    transaction. actor None means the system (the audit log shows no person). names: the
+    export's headers for our columns (lib/csvcolumns.py)."""
     with transaction.atomic():
-        rows, problems = read(lines, today=today, lock=not dry_run)
+        rows, problems = read(lines, today=today, lock=not dry_run, names=names)
         if problems:
             return Outcome(problems=problems)
         outcome, plan = _plan(rows)
@@ -95,13 +96,13 @@ def import_history(lines: Iterable[str], *, today: date, actor: User | None = No
     return outcome
 
 
-def read(lines: Iterable[str], *, today: date,
-         lock: bool = False) -> tuple[list[Row], list[Problem]]:
+def read(lines: Iterable[str], *, today: date, lock: bool = False,
+         names: dict[str, str] | None = None) -> tuple[list[Row], list[Problem]]:
     """Every good row and every problem. A row with any problem is not among the rows. With
     lock, the families named are locked (call inside a transaction) so that support cannot be
     closed or reopened between the check and the import."""
     problems: list[Problem] = []
-    values = list(records(lines, COLUMNS, problems))
+    values = list(records(lines, COLUMNS, problems, names=names))
     known = _Known.load([value for _, value in values], lock=lock)
     rows: list[Row] = []
     seen: dict[tuple, int] = {}

@@ -8,6 +8,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from familyfeedback.accounts.models import Team, User
 from familyfeedback.lib.choices import choices
@@ -24,6 +25,12 @@ class Family(models.Model):
     class Meta:
         ordering = ["name", "id"]
         verbose_name_plural = "families"
+        constraints = [
+            # The case system's references are written in whatever case a person typed: EH-12
+            # and eh-12 are one family, so a second one is refused however it is written.
+            models.UniqueConstraint(Lower("case_reference"),
+                                    name="family_case_reference_once_in_any_case"),
+        ]
 
     def __str__(self) -> str:
         return self.name

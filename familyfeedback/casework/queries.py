@@ -1,7 +1,7 @@
 """Reads the practitioner's pages need, each over families the caller already reached through
 casework.access: views never touch a model's manager themselves."""
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 
 from familyfeedback.casework.models import (
     Administration,
@@ -49,6 +49,20 @@ def closed_families(families: QuerySet[Family]) -> list[Family]:
         .select_related("key_worker")
         .annotate(closed_on=Max("episodes__closed_on"))
         .order_by("name", "id")
+    )
+
+
+def found_families(families: QuerySet[Family], words: str) -> list[Family]:
+    """The families whose case reference or name contains the words, in any case, open or
+    closed: each with `is_open` and the date its support last closed."""
+    words = words.strip()
+    return list(
+        families.filter(Q(case_reference__icontains=words) | Q(name__icontains=words))
+        .select_related("team", "key_worker")
+        .annotate(is_open=Exists(Episode.objects.filter(family=OuterRef("pk"),
+                                                        closed_on__isnull=True)),
+                  closed_on=Max("episodes__closed_on"))
+        .order_by("name", "id")[:100]
     )
 
 

@@ -42,8 +42,11 @@ class Problem:
     column: str
     message: str
 
-    def located(self, file: str) -> str:
-        return locate(file, self.line, self.column, self.message)
+    def located(self, file: str, names: dict[str, str] | None = None) -> str:
+        """The problem as a person fixes it: the column by the file's own name for it (names:
+        our column -> the file's header, from a column mapping)."""
+        return locate(file, self.line, (names or {}).get(self.column, self.column),
+                      self.message)
 
 
 class Unreadable(Exception):
@@ -76,18 +79,27 @@ def read_for_command(path: Path, what: str = "a CSV file") -> str:
 
 
 def records(lines: Iterable[str], columns: Iterable[str], problems: list[Problem], *,
-            optional: Iterable[str] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+            optional: Iterable[str] = (),
+            names: dict[str, str] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, {column: stripped text}) for each row of a CSV with a header row naming
-    columns (in any order; optional ones may be left out, and read as blank). Problems go to
-    problems: a column missing from the header (then no row is read), a row without a cell for a
-    column read (that row is not given), a cell over the csv module's limit (the rest of the
-    file is not read: the reader cannot tell where the next row starts)."""
+    columns (in any order; optional ones may be left out, and read as blank). names maps our
+    column names to the header's own (lib/csvcolumns.py), for a file exported by another system;
+    the rows are given under our names all the same. Problems go to problems: a column missing
+    from the header (then no row is read), a row without a cell for a column read (that row is
+    not given), a cell over the csv module's limit (the rest of the file is not read: the reader
+    cannot tell where the next row starts)."""
     reader = csv.DictReader(lines)
     try:
         header = reader.fieldnames or []
     except csv.Error:
         problems.append(_too_long(reader.reader.line_num))
         return
+    if names:
+        ours = {theirs: our for our, theirs in names.items()}
+        # A header cell that happens to carry one of our names, mapped to another, is not it.
+        header = [ours.get(cell, f"{cell} (not read)" if cell in names else cell)
+                  for cell in header]
+        reader.fieldnames = header
     columns = list(columns)
     missing = [c for c in columns if c not in header and c not in optional]
     problems.extend(Problem(1, c, "column is missing from the header") for c in missing)

@@ -3,7 +3,7 @@
 from django import forms
 
 # Fields drawn as several inputs: the summary links to the first one, as the pattern asks.
-_FIRST_INPUT = {"date": "-day", "date_of_birth": "-day"}
+_FIRST_INPUT = {"date": "-day", "date_of_birth": "-day", "opened_on": "-day", "closed_on": "-day"}
 
 
 def field_id(form: forms.Form, name: str) -> str:

@@ -40,6 +40,7 @@ def object_urls(world) -> dict[str, str]:
         "acknowledge alert": reverse("acknowledge_alert", args=[person.pk]),
         "close support": reverse("close_support", args=[family.pk]),
         "reopen support": reverse("reopen_support", args=[family.pk]),
+        "transfer family": reverse("transfer_family", args=[family.pk]),
         "closure summary": reverse("closure_summary", args=[earlier.pk]),
     }
 

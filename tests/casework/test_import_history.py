@@ -352,3 +352,30 @@ def test_people_are_matched_within_their_family(tmp_path, world, people):
     Person.objects.filter(pk=people["Q1"].pk).update(reference="P1")
     run(tmp_path, row(people, "P1"))
     assert Administration.objects.get().person == people["P1"]
+
+
+def test_a_column_mapping_reads_the_case_systems_own_headers(tmp_path, world, people):
+    """The mapping import_families reads names these columns too: one file for both."""
+    (tmp_path / "mapping.toml").write_text(
+        '[columns]\ncase_reference = "Case ID"\nperson_reference = "Person ID"\n'
+        'date_of_birth = "DOB"\npractitioner_email = "Worker"\nfamily_name = "Household"\n')
+    header = HEADER.replace("case_reference", "Case ID").replace(
+        "person_reference", "Person ID").replace("date_of_birth", "DOB").replace(
+        "practitioner_email", "Worker")
+    out, err = run(tmp_path, good_file(people), "--columns", "mapping.toml", header=header)
+    assert err == ""
+    assert out.startswith("9 records imported into 4 sessions for 2 families.")
+
+
+def test_with_a_mapping_a_problem_names_the_column_as_the_file_does(tmp_path, world, people):
+    (tmp_path / "mapping.toml").write_text('[columns]\ndate = "Seen on"\n')
+    p1 = people["P1"]
+    path = tmp_path / "history.csv"
+    path.write_text(HEADER.replace(",date,", ",Seen on,") + f"CASE-1,P1,{p1.date_of_birth},"
+                    "pat@example.test,2020-02-30,ORS,3,4,5,6,completed,\n")
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing imported"):
+        call_command("import_history", path.name, "--columns", "mapping.toml",
+                     stdout=StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [
+        "history.csv:2: Seen on: 2020-02-30 is not a date like 2022-11-03"]

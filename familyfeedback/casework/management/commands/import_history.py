@@ -1,12 +1,9 @@
-import io
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from familyfeedback.casework import history_csv
-from familyfeedback.lib.commands import add_dry_run
-from familyfeedback.lib.csvfiles import printable, read_for_command
+from familyfeedback.casework.management.case_system import CaseSystemImport, count
 
 COLUMNS_HELP = (
     "Columns (a header row naming them, in any order): case_reference (the family's case "
@@ -22,7 +19,7 @@ COLUMNS_HELP = (
 )
 
 
-class Command(BaseCommand):
+class Command(CaseSystemImport):
     help = (
         "Import earlier ORS/SRS records exported from the council's case system. The whole file "
         "is checked first: if anything is wrong, nothing is imported and every problem is listed "
@@ -37,32 +34,25 @@ class Command(BaseCommand):
         + COLUMNS_HELP
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="the CSV file (UTF-8)")
-        add_dry_run(parser, "check the file and say what would be imported, without importing "
-                            "anything")
+    dry_run_help = ("check the file and say what would be imported, without importing "
+                    "anything")
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
-        text = read_for_command(file)
-        outcome = history_csv.import_history(io.StringIO(text, newline=""),
-                                             today=timezone.localdate(), dry_run=dry_run)
-        for problem in outcome.problems:
-            self.stderr.write(problem.located(str(file)))
-        if outcome.problems:
-            raise CommandError(printable(
-                f"{_count(len(outcome.problems), 'problem')} in {file}: nothing imported. Fix "
-                "them and run the import again."))
+    def handle(self, *args, file: Path, dry_run: bool, columns: Path | None, **options):
+        lines, names = self.export(file, columns)
+        outcome = history_csv.import_history(lines, today=timezone.localdate(), dry_run=dry_run,
+                                             names=names)
+        self.refuse_any(outcome.problems, file, names)
         if dry_run:
             self.stdout.write(
                 f"Dry run: the file is good and nothing was imported. It would import "
-                f"{_count(outcome.imported, 'record')} into {_count(outcome.sessions, 'session')} "
-                f"({outcome.new_sessions} new) for {_count(outcome.families, 'family')}.")
+                f"{count(outcome.imported, 'record')} into {count(outcome.sessions, 'session')} "
+                f"({outcome.new_sessions} new) for {count(outcome.families, 'family')}.")
             self.stdout.write(f"{outcome.imported} to import, {outcome.already_there} already "
                               "there.")
         else:
             self.stdout.write(
-                f"{_count(outcome.imported, 'record')} imported into "
-                f"{_count(outcome.sessions, 'session')} for {_count(outcome.families, 'family')}.")
+                f"{count(outcome.imported, 'record')} imported into "
+                f"{count(outcome.sessions, 'session')} for {count(outcome.families, 'family')}.")
             self.stdout.write(f"{outcome.imported} imported, {outcome.already_there} already "
                               "there.")
         verb = "would now start" if dry_run else "now starts"
@@ -70,7 +60,3 @@ class Command(BaseCommand):
             self.stdout.write(f"Support for one family {verb} on {new.isoformat()} (was "
                               f"{old.isoformat()}), the date of its earliest imported record.")
 
-
-def _count(n: int, word: str) -> str:
-    plural = "families" if word == "family" else f"{word}s"
-    return f"{n} {word if n == 1 else plural}"
