@@ -4,10 +4,11 @@ reach it), for every persona, with GET and with POST.
 
 Refused means what docs/decisions/0003 says: a 404 to someone signed in (the same as for a record
 that does not exist); to someone not signed in, or part-way through signing in, a redirect to the
-sign-in step they are on (or that 404). A method a page does not take is a 405 for everyone.
-Reached is a page (200) or a redirect onward (302, anywhere but back to signing in). Anything else,
-a 400 or a 500, is neither and fails. Each request runs in a savepoint rolled back after it, so
-what one persona's POST changes (a team archived, a link spent) is not what the next one meets.
+sign-in step they are on (or that 404, on a page open to them). A method a page does not take is
+a 405 for everyone signed in. Reached is a page (200) or a redirect onward (302, anywhere but
+back to signing in). Anything else, a 400 or a 500, is neither and fails. Each request runs in a
+savepoint rolled back after it, so what one persona's POST changes (a team archived, a link
+spent) is not what the next one meets.
 
 The objects the ids stand for, and the personas beyond the World's, are those of
 tests/test_hostile_requests.py."""
@@ -136,6 +137,9 @@ MATRIX: dict[str, Row] = {
     "person": only(ADMINISTRATOR, why=ADMINISTRATION),
     "resend_invitation": only(ADMINISTRATOR, why=ADMINISTRATION),
     "join_team": only(ADMINISTRATOR, why=ADMINISTRATION),
+    "switch_off_account": only(ADMINISTRATOR, why=ADMINISTRATION),
+    "switch_on_account": only(ADMINISTRATOR, why=ADMINISTRATION),
+    "reset_sign_in": only(ADMINISTRATOR, why=ADMINISTRATION),
     "end_membership": only(ADMINISTRATOR, why=ADMINISTRATION),
     "move_team": only(ADMINISTRATOR, why=ADMINISTRATION),
     "teams": only(ADMINISTRATOR, why=ADMINISTRATION),
