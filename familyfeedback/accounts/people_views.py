@@ -1,6 +1,9 @@
 """The administrator's people pages (the list, inviting, a person's roles and teams, switching
 their account off and on, resetting their sign-in) and the invited person's set-up page."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -25,6 +28,7 @@ from familyfeedback.accounts.forms import (
     RolesForm,
     SetPasswordForm,
 )
+from familyfeedback.accounts.models import User
 from familyfeedback.lib.sent import Sent, saved
 
 PER_PAGE = 25
@@ -137,72 +141,48 @@ def move_team(request: HttpRequest, membership_id: int) -> HttpResponse:
                         errors=sent.errors)
 
 
-# The confirmation pages for what is done to a whole account: what the page says, and what it
-# says once done ({person} is the person's name).
-SWITCH_OFF = {
-    "title": "Switch off {person}'s account",
-    "explains": ["They are signed out everywhere at once and cannot sign in again until an "
-                 "administrator switches the account back on.",
-                 "Everything they recorded stays, with their name on it."],
-    "button": "Switch off account", "warning": True,
-    "done": "{person}'s account is switched off: they have been signed out everywhere",
-}
-SWITCH_ON = {
-    "title": "Switch {person}'s account back on",
-    "explains": ["They can sign in again with their password and their authenticator app. "
-                 "They see what their roles and current teams allow."],
-    "button": "Switch account back on", "warning": False,
-    "done": "{person}'s account is switched back on: they can sign in again",
-}
-RESET_SIGN_IN = {
-    "title": "Reset {person}'s sign-in",
-    "explains": ["Do this when they have lost their phone, or it has been stolen. Their "
-                 "authenticator app and recovery codes stop working, and they are signed out "
-                 "everywhere.",
-                 "Their password does not change. When they next sign in they set up an "
-                 "authenticator app again."],
-    "button": "Reset sign-in", "warning": True,
-    "done": "{person}'s sign-in is reset: they have been signed out everywhere, and set up "
-            "their authenticator app again when they next sign in",
+
+@dataclass(frozen=True)
+class AccountChange:
+    """A change to a whole account, made from its confirmation page (what the page explains is
+    in its template, accounts/<name>.html); {person} in the wording is the person's name."""
+    act: Callable[[User, User], None]
+    title: str
+    done: str
+
+
+# Each of its addresses names one (familyfeedback/urls.py).
+ACCOUNT_CHANGES = {
+    "switch_off": AccountChange(
+        actions.deactivate, "Switch off {person}'s account",
+        "{person}'s account is switched off: they have been signed out everywhere"),
+    "switch_on": AccountChange(
+        actions.reactivate, "Switch {person}'s account back on",
+        "{person}'s account is switched back on: they can sign in again"),
+    "reset_sign_in": AccountChange(
+        actions.reset_second_factor, "Reset {person}'s sign-in",
+        "{person}'s sign-in is reset: they have been signed out everywhere, and set up their "
+        "authenticator app again when they next sign in"),
 }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def switch_off(request: HttpRequest, user_id: int) -> HttpResponse:
+def change_account(request: HttpRequest, user_id: int, change: str) -> HttpResponse:
+    """A confirmation page whose button makes the change; back on the person's page once done,
+    or the same page with the action's refusal in its error summary."""
     person = get_user_for(request.user, user_id)
-    return _confirmed(request, person, SWITCH_OFF,
-                      lambda: actions.deactivate(request.user, person))
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def switch_on(request: HttpRequest, user_id: int) -> HttpResponse:
-    person = get_user_for(request.user, user_id)
-    return _confirmed(request, person, SWITCH_ON,
-                      lambda: actions.reactivate(request.user, person))
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def reset_sign_in(request: HttpRequest, user_id: int) -> HttpResponse:
-    person = get_user_for(request.user, user_id)
-    return _confirmed(request, person, RESET_SIGN_IN,
-                      lambda: actions.reset_second_factor(request.user, person))
-
-
-def _confirmed(request, person, wording: dict, act) -> HttpResponse:
-    """A confirmation page whose button does `act`; back on the person's page once done, or the
-    same page with the action's refusal in its error summary."""
+    wanted = ACCOUNT_CHANGES[change]
     errors = []
     if request.method == "POST":
         try:
-            act()
+            wanted.act(request.user, person)
         except ValidationError as error:
             errors = [{"text": error.message, "href": "#confirm"}]
         else:
-            return saved(request, wording["done"].format(person=person), "person",
+            return saved(request, wanted.done.format(person=person), "person",
                          user_id=person.pk)
-    return render(request, "accounts/person_confirm.html", {
-        "person": person, "wording": wording, "errors": errors,
-        "title": wording["title"].format(person=person)})
+    return render(request, f"accounts/{change}.html", {
+        "person": person, "errors": errors, "title": wanted.title.format(person=person)})
 
 
 def _person_page(request, person, *, roles_form=None, join_form=None, move_forms=None,
