@@ -2,6 +2,7 @@
 once) and back on, and resets their sign-in when they have lost their phone; each through a
 confirmation page, each audited."""
 
+import re
 from html import unescape
 
 from django.test import Client
@@ -12,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from familyfeedback.accounts import actions
 from familyfeedback.accounts.models import AuditEntry
 from tests import factories
+from tests.accounts.test_navigation import navigation_of
 
 PAGES = ("switch_off_account", "switch_on_account", "reset_sign_in")
 
@@ -51,6 +53,8 @@ def test_switching_an_account_off_ends_its_live_session_and_keeps_it_out(world):
     assert f'href="{url}"' in person_page and "Switch account back on" not in person_page
     confirm = admin.get(url).content.decode()
     assert "Switch off Pat&#39;s account" in confirm and "signed out everywhere" in confirm
+    assert re.findall(r'aria-current="[^"]+"[^>]*>\s*(?:<strong[^>]*>)?\s*([^<]+?)\s*<',
+                      navigation_of(confirm)) == ["Administration"]
 
     done = admin.post(url, follow=True)
     assert banner(done) == "Pat's account is switched off: they have been signed out everywhere"
