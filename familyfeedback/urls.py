@@ -86,6 +86,13 @@ urlpatterns = [
          name="resend_invitation"),
     path("administration/people/<int:user_id>/teams/", people_views.join_team,
          name="join_team"),
+    # One confirmation page, for each change to a whole account (people_views.ACCOUNT_CHANGES).
+    path("administration/people/<int:user_id>/switch-off/", people_views.change_account,
+         {"change": "switch_off"}, name="switch_off_account"),
+    path("administration/people/<int:user_id>/switch-on/", people_views.change_account,
+         {"change": "switch_on"}, name="switch_on_account"),
+    path("administration/people/<int:user_id>/reset-sign-in/", people_views.change_account,
+         {"change": "reset_sign_in"}, name="reset_sign_in"),
     path("administration/memberships/<int:membership_id>/end/", people_views.end_membership,
          name="end_membership"),
     path("administration/memberships/<int:membership_id>/move/", people_views.move_team,

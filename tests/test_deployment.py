@@ -124,6 +124,17 @@ def test_each_timer_runs_a_command_that_exists():
     assert [name for name in named if name not in get_commands()] == []
 
 
+def test_every_command_the_guide_runs_exists_and_the_first_administrator_is_invited():
+    from django.core.management import get_commands
+
+    guide = (REPO / "docs" / "deployment.md").read_text()
+    named = set(re.findall(r"(?:manage\.py|^ff) ([a-z_]+)", guide, re.M))
+    assert {"create_administrator", "collectstatic", "load_text_pack"} <= named
+    assert sorted(named - set(get_commands())) == []
+    # createsuperuser would put a password on the command line and skip the set-up link.
+    assert "createsuperuser" not in guide
+
+
 @pytest.fixture
 def empty_database(tmp_path):
     """A database URL for a database with no tables, on the server the tests run against."""

@@ -1,5 +1,8 @@
-"""The administrator's people pages (the list, inviting, a person's roles and teams) and the
-invited person's set-up page."""
+"""The administrator's people pages (the list, inviting, a person's roles and teams, switching
+their account off and on, resetting their sign-in) and the invited person's set-up page."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +28,7 @@ from familyfeedback.accounts.forms import (
     RolesForm,
     SetPasswordForm,
 )
+from familyfeedback.accounts.models import User
 from familyfeedback.lib.sent import Sent, saved
 
 PER_PAGE = 25
@@ -135,6 +139,50 @@ def move_team(request: HttpRequest, membership_id: int) -> HttpResponse:
                               f"{sent.result.team}", "person", user_id=membership.user_id)
     return _person_page(request, membership.user, move_forms={membership.pk: form},
                         errors=sent.errors)
+
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    """A change to a whole account, made from its confirmation page (what the page explains is
+    in its template, accounts/<name>.html); {person} in the wording is the person's name."""
+    act: Callable[[User, User], None]
+    title: str
+    done: str
+
+
+# Each of its addresses names one (familyfeedback/urls.py).
+ACCOUNT_CHANGES = {
+    "switch_off": AccountChange(
+        actions.deactivate, "Switch off {person}'s account",
+        "{person}'s account is switched off: they have been signed out everywhere"),
+    "switch_on": AccountChange(
+        actions.reactivate, "Switch {person}'s account back on",
+        "{person}'s account is switched back on: they can sign in again"),
+    "reset_sign_in": AccountChange(
+        actions.reset_second_factor, "Reset {person}'s sign-in",
+        "{person}'s sign-in is reset: they have been signed out everywhere, and set up their "
+        "authenticator app again when they next sign in"),
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def change_account(request: HttpRequest, user_id: int, change: str) -> HttpResponse:
+    """A confirmation page whose button makes the change; back on the person's page once done,
+    or the same page with the action's refusal in its error summary."""
+    person = get_user_for(request.user, user_id)
+    wanted = ACCOUNT_CHANGES[change]
+    errors = []
+    if request.method == "POST":
+        try:
+            wanted.act(request.user, person)
+        except ValidationError as error:
+            errors = [{"text": error.message, "href": "#confirm"}]
+        else:
+            return saved(request, wanted.done.format(person=person), "person",
+                         user_id=person.pk)
+    return render(request, f"accounts/{change}.html", {
+        "person": person, "errors": errors, "title": wanted.title.format(person=person)})
 
 
 def _person_page(request, person, *, roles_form=None, join_form=None, move_forms=None,

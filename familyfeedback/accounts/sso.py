@@ -96,4 +96,5 @@ class CallbackView(OIDCAuthenticationCallbackView):
         # The provider asked for its own second factor (decision 0016); whether that is enough
         # is the setting SSO_COUNTS_AS_TWO_FACTOR, read on each page by two_factor.passed.
         self.request.session[two_factor.SSO_SESSION_KEY] = True
+        two_factor.forget_failures_once_signed_in(self.request)
         return response

@@ -14,6 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
+from familyfeedback.accounts import throttle
+
 # Set by a single sign-on whose identity provider asked for its own second factor.
 SSO_SESSION_KEY = "ff_signed_in_by_sso"
 # Recovery codes between being made and being shown, once (accounts.access.recovery_codes_to_show).
@@ -61,6 +63,16 @@ def passed_now(request, device) -> None:
     session key, as at any change of who a session may act as."""
     otp_login(request, device)
     request.session.cycle_key()
+    forget_failures_once_signed_in(request)
+
+
+def forget_failures_once_signed_in(request) -> None:
+    """Forget the account's wrong passwords once its owner is fully signed in: their password
+    and, where asked for, their second factor (or a single sign-on that counts as one). A right
+    password alone is not enough: someone who guessed it but lacks the code must not also wipe
+    out the record of their guesses (ADR 0015)."""
+    if request.user.is_authenticated and passed(request):
+        throttle.forget_failures(request.user.email)
 
 
 def onward(request) -> str:

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from familyfeedback.accounts import throttle
+from familyfeedback.accounts import throttle, two_factor
 from familyfeedback.accounts.access import audit_entries_for
 from familyfeedback.lib.errors import error_summary
 
@@ -71,8 +71,9 @@ class SignInView(auth_views.LoginView):
         return context
 
     def form_valid(self, form):
-        throttle.forget_failures(form.get_user().email)
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        two_factor.forget_failures_once_signed_in(self.request)
+        return response
 
     def form_invalid(self, form):
         slowed = form.has_error("__all__", "slowed")

@@ -9,10 +9,12 @@ from axes.models import AccessAttempt
 from django.db.models import F, Sum
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from familyfeedback.lib.client_ip import client_ip
-from tests import factories
+from tests import factories, oidc_provider
 from tests.accounts.resetting import NEW_PASSWORD, ask_for_reset, choose_password, link_in
+from tests.accounts.test_single_sign_on import sign_in_at_the_council
 
 PROXY = "10.0.0.1"
 
@@ -53,7 +55,56 @@ def test_five_wrong_passwords_slow_the_account_down_but_never_lock_it(world, cli
 
     time_passes(2)
     assert sign_in(client, "pat@example.test")["Location"] == reverse("home")
-    assert failures_for("pat@example.test") == 0  # signing in forgets them
+
+
+def test_the_right_password_forgets_nothing_until_the_code_is_given_too(world, client):
+    device = factories.authenticator(world.practitioner)
+    for _ in range(3):
+        sign_in(client, "pat@example.test", "wrong")
+    sign_in(client, "pat@example.test")
+    # Whoever typed the password may be the guesser, without the phone.
+    assert failures_for("pat@example.test") == 3
+    assert client.post(reverse("verify_code"), {"code": factories.code_now(device)}
+                       ).status_code == 302
+    assert failures_for("pat@example.test") == 0
+
+
+def test_a_recovery_code_in_place_of_the_app_counts_as_signing_in(world, client):
+    factories.authenticator(world.practitioner)
+    factories.recovery_codes(world.practitioner, "abcd-efgh-2345")
+    sign_in(client, "pat@example.test", "wrong")
+    sign_in(client, "pat@example.test")
+    assert failures_for("pat@example.test") == 1
+    client.post(reverse("recovery_code_sign_in"), {"code": "abcd-efgh-2345"})
+    assert failures_for("pat@example.test") == 0
+
+
+def test_setting_up_the_app_counts_as_signing_in(world, client):
+    sign_in(client, "pat@example.test", "wrong")
+    sign_in(client, "pat@example.test")
+    client.get(reverse("enrol_two_factor"))
+    assert failures_for("pat@example.test") == 1
+    device = TOTPDevice.objects.get(user=world.practitioner)
+    client.post(reverse("enrol_two_factor"), {"code": factories.code_now(device)})
+    assert failures_for("pat@example.test") == 0
+
+
+def test_where_no_second_factor_is_asked_the_password_alone_forgets_them(world, client,
+                                                                         settings):
+    settings.REQUIRE_TWO_FACTOR = False
+    sign_in(client, "pat@example.test", "wrong")
+    assert sign_in(client, "pat@example.test")["Location"] == reverse("home")
+    assert failures_for("pat@example.test") == 0
+
+
+@pytest.mark.parametrize(("counts_as_two_factor", "left"), [(True, 0), (False, 1)])
+def test_a_council_sign_in_forgets_them_only_where_it_counts_as_the_second_factor(
+        world, client, settings, counts_as_two_factor, left):
+    settings.SSO_COUNTS_AS_TWO_FACTOR = counts_as_two_factor
+    sign_in(client, "pat@example.test", "wrong")
+    with oidc_provider.configured(settings) as provider:
+        sign_in_at_the_council(client, provider, "pat@example.test")
+    assert failures_for("pat@example.test") == left
 
 
 def test_tries_made_too_soon_count_for_nothing_so_hammering_does_not_lengthen_the_wait(

@@ -112,3 +112,40 @@ def test_the_team_pages_are_accessible_from_creating_to_archiving(live_world, li
     submit(page, "Archive team")
     assert page.get_by_role("heading", name="Teams").is_visible()
     assert page.get_by_role("link", name="East Three").count() == 0
+
+
+def test_switching_an_account_off_and_on_and_resetting_a_sign_in_are_accessible(
+        live_world, live_server, page, new_context):
+    """Given the administrator and a practitioner signed in on their own tablet,
+    When the administrator resets the practitioner's sign-in, switches their account off (and
+    tries to switch off their own), then switches it back on, each through its confirmation page,
+    Then axe finds no violation on any page, and the practitioner's tablet is signed out."""
+    tablet = new_context().new_page()
+    sign_in(tablet, live_server, live_world.practitioner)
+    sign_in(page, live_server, live_world.administrator)
+    visit(page, live_server, f"/administration/people/{live_world.practitioner.pk}/")
+
+    page.get_by_role("button", name="Reset sign-in (lost phone)").click()
+    assert page.get_by_role("heading", name="Reset Pat's sign-in").is_visible()
+    assert_no_axe_violations(page, "resetting a sign-in")
+    submit(page, "Reset sign-in")
+    assert "Pat's sign-in is reset" in page.locator(".govuk-notification-banner").inner_text()
+
+    page.get_by_role("button", name="Switch off account").click()
+    assert_no_axe_violations(page, "switching an account off")
+    submit(page, "Switch off account")
+    assert "switched off" in page.locator(".govuk-notification-banner").inner_text()
+    assert_no_axe_violations(page, "a switched-off person's page")
+    visit(tablet, live_server, "/")
+    assert tablet.url.startswith(f"{live_server.url}/sign-in/")
+
+    visit(page, live_server, f"/administration/people/{live_world.administrator.pk}/switch-off/")
+    submit(page, "Switch off account")
+    assert_error_summary_shows(page, "You cannot switch off your own account")
+    assert_no_axe_violations(page, "switching off one's own account")
+
+    visit(page, live_server, f"/administration/people/{live_world.practitioner.pk}/")
+    page.get_by_role("button", name="Switch account back on").click()
+    assert_no_axe_violations(page, "switching an account back on")
+    submit(page, "Switch account back on")
+    assert "switched back on" in page.locator(".govuk-notification-banner").inner_text()
