@@ -5,6 +5,7 @@ sign-in pages a person part-way through signing in may reach."""
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django_otp import user_has_device
@@ -77,25 +78,17 @@ def single_sign_on() -> None:
 def get_user_for(user: User, user_id: int) -> User:
     """Any account of the service, for an administrator."""
     require_administrator(user)
-    return _one(User.objects.all(), user_id, "No such person")
+    return get_object_or_404(User, pk=user_id)
 
 
 def get_membership_for(user: User, membership_id: int) -> Membership:
     require_administrator(user)
-    return _one(Membership.objects.select_related("user", "team"), membership_id,
-                "No such membership")
+    return get_object_or_404(Membership.objects.select_related("user", "team"), pk=membership_id)
 
 
 def get_team_for(user: User, team_id: int) -> Team:
     require_administrator(user)
-    return _one(Team.objects.all(), team_id, "No such team")
-
-
-def _one(found: QuerySet, pk: int, missing: str):
-    try:
-        return found.get(pk=pk)
-    except found.model.DoesNotExist:
-        raise Http404(missing) from None
+    return get_object_or_404(Team, pk=team_id)
 
 
 def invited_person(uidb64: str, token: str) -> User | None:

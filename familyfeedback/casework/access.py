@@ -4,6 +4,7 @@ confirm that a record exists)."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from familyfeedback.accounts.models import (
     CASEWORK_ROLES,
@@ -94,37 +95,27 @@ def _visible(user: User, family_path: str) -> Q:
     return Q(**{f"{family_path}__in": families_for(user).values("id")})
 
 
-def _one(found: QuerySet, object_id: int, missing: str):
-    """The object with this id among those found: one the user may not see is as missing as one
-    that does not exist."""
-    try:
-        return found.get(pk=object_id)
-    except found.model.DoesNotExist:
-        raise Http404(missing) from None
-
-
 def get_family_for(user: User, family_id: int) -> Family:
-    return _one(families_for(user).select_related("team", "key_worker"), family_id,
-                "No such family")
+    return get_object_or_404(families_for(user).select_related("team", "key_worker"),
+                             pk=family_id)
 
 
 def get_person_for(user: User, person_id: int) -> Person:
     people = Person.objects.filter(_visible(user, "family"))
-    return _one(people.select_related("family", "family__team"), person_id, "No such person")
+    return get_object_or_404(people.select_related("family", "family__team"), pk=person_id)
 
 
 def get_session_for(user: User, session_id: int) -> Session:
     sessions = Session.objects.filter(_visible(user, "family"))
-    return _one(sessions.select_related("family", "practitioner"), session_id, "No such session")
+    return get_object_or_404(sessions.select_related("family", "practitioner"), pk=session_id)
 
 
 def get_administration_for(user: User, administration_id: int) -> Administration:
     records = Administration.objects.filter(_visible(user, "session__family"))
-    return _one(records.select_related("session", "session__family", "person"), administration_id,
-                "No such record")
+    return get_object_or_404(records.select_related("session", "session__family", "person"),
+                             pk=administration_id)
 
 
 def get_episode_for(user: User, episode_id: int) -> Episode:
     episodes = Episode.objects.filter(_visible(user, "family"))
-    return _one(episodes.select_related("family", "family__team"), episode_id,
-                "No such period of support")
+    return get_object_or_404(episodes.select_related("family", "family__team"), pk=episode_id)

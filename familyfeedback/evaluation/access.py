@@ -5,6 +5,7 @@ is told there is no such page."""
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from familyfeedback.accounts.models import Role, Team, User
 from familyfeedback.evaluation.models import (
@@ -30,19 +31,12 @@ def trials_for(user: User) -> QuerySet[Trial]:
 
 
 def get_trial_for(user: User, trial_id: int) -> Trial:
-    trial = trials_for(user).filter(pk=trial_id).first()
-    if trial is None:
-        raise Http404("No such trial")
-    return trial
+    return get_object_or_404(trials_for(user), pk=trial_id)
 
 
 def get_research_question_for(user: User, trial_id: int, number: str) -> ResearchQuestion:
-    question = (ResearchQuestion.objects.filter(trial=get_trial_for(user, trial_id),
-                                                number=number)
-                .select_related("trial").first())
-    if question is None:
-        raise Http404("No such research question")
-    return question
+    return get_object_or_404(ResearchQuestion.objects.select_related("trial"),
+                             trial=get_trial_for(user, trial_id), number=number)
 
 
 def open_waves(respondent: TrialPractitioner) -> list[Wave]:
@@ -57,21 +51,14 @@ def respondents_for(user: User) -> list[TrialPractitioner]:
 
 def get_respondent_for(user: User, respondent_id: int) -> TrialPractitioner:
     """One of the signed-in practitioner's own places in a trial, never anyone else's."""
-    found = (TrialPractitioner.objects.filter(user=user, pk=respondent_id)
-             .select_related("trial", "team").first())
-    if found is None:
-        raise Http404("No such survey")
-    return found
+    return get_object_or_404(TrialPractitioner.objects.select_related("trial", "team"),
+                             user=user, pk=respondent_id)
 
 
 def get_trial_respondent_for(user: User, trial_id: int, respondent_id: int) -> TrialPractitioner:
     """A practitioner in a trial, by pseudonym, for the trial's evaluator."""
-    found = (TrialPractitioner.objects.filter(trial=get_trial_for(user, trial_id),
-                                              pk=respondent_id)
-             .select_related("trial", "user").first())
-    if found is None:
-        raise Http404("No such practitioner in this trial")
-    return found
+    return get_object_or_404(TrialPractitioner.objects.select_related("trial", "user"),
+                             trial=get_trial_for(user, trial_id), pk=respondent_id)
 
 
 def respondent_by_token(token: str) -> TrialPractitioner | None:
