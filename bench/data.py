@@ -691,9 +691,6 @@ def build_package(directory: Path, teams, administrations: int, seed: int) -> di
 
 ONBOARDING_TEAMS = 8
 ONBOARDING_PRACTITIONERS = 100
-FAMILIES_HEADER = ("case_reference", "family_name", "team", "key_worker_email", "opened_on",
-                   "person_reference", "first_name", "last_name", "date_of_birth",
-                   "preferred_language", "needs_interpreter")
 LANGUAGES = (("English", 80), ("Polish", 6), ("Urdu", 5), ("Arabic", 4), ("Romanian", 3),
              ("Welsh", 2))
 
@@ -717,11 +714,13 @@ def write_families_file(path: Path, today: date, families: int = 1500,
                         seed: int = 2026) -> int:
     """The export of `families` open families of 1 to 6 people (most of two to four), made up
     from a seeded RNG, for the staff of build_onboarding_staff; the number of rows written."""
+    from familyfeedback.casework.families_csv import COLUMNS
+
     rng = random.Random(seed)
     rows = 0
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
-        writer.writerow(FAMILIES_HEADER)
+        writer.writerow(COLUMNS)
         for n in range(families):
             worker = rng.randrange(ONBOARDING_PRACTITIONERS)
             team = f"Locality {worker % ONBOARDING_TEAMS + 1}"

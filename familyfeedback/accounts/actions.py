@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -334,8 +335,8 @@ def reset_second_factor(by: User, person: User) -> None:
     if not by.has_role(Role.ADMINISTRATOR) or not by.is_active:
         raise PermissionDenied("Only an administrator can reset a second factor")
     with transaction.atomic():
-        devices = [*TOTPDevice.objects.filter(user=person),
-                   *StaticDevice.objects.filter(user=person)]
+        # Every kind of device django-otp knows of, confirmed or part set up.
+        devices = list(devices_for_user(person, confirmed=None))
         for device in devices:
             device.delete()
         audit.record(by, "two_factor.reset", person, {"devices_removed": str(len(devices))})

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from familyfeedback.accounts import invitations
-from familyfeedback.accounts.models import Membership, User, describe_roles
+from familyfeedback.accounts.models import Membership, User
 
 
 def status(person: User) -> str:
@@ -25,7 +25,7 @@ def team_names(memberships: list[Membership]) -> str:
 def person_row(person: User) -> dict:
     """One line of the people list (roles and current memberships prefetched)."""
     return {"person": person, "status": status(person),
-            "roles": describe_roles(g.role for g in person.role_grants.all()),
+            "roles": person.roles_described,
             "teams": team_names(person.current_memberships)}
 
 

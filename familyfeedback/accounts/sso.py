@@ -8,6 +8,7 @@ import requests
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.urls import reverse
+from django.utils.functional import lazy
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -34,10 +35,15 @@ def discovery(url: str) -> dict:
 
 def setting(name: str, *default):
     """mozilla-django-oidc's settings, with each endpoint not named in the environment read from
-    the provider's discovery document."""
+    the provider's discovery document. Read when first used, not when the backend is made:
+    Django makes every backend for every password sign-in too, and a provider that cannot be
+    reached must stop only single sign-on."""
     if name in DISCOVERED and not getattr(settings, name, "") and settings.OIDC_DISCOVERY_URL:
-        return discovery(settings.OIDC_DISCOVERY_URL)[DISCOVERED[name]]
+        return _discovered(settings.OIDC_DISCOVERY_URL, DISCOVERED[name])
     return import_from_settings(name, *default)
+
+
+_discovered = lazy(lambda url, key: discovery(url)[key], str)
 
 
 class InvitedPeopleOnly(OIDCAuthenticationBackend):

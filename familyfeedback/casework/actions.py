@@ -336,10 +336,16 @@ def check_case_reference(case_reference: str) -> None:
         raise ValidationError(CASE_REFERENCE_TAKEN, code="case_reference_taken")
 
 
-def check_key_worker(team, key_worker: User | None) -> None:
+def _check_placement(team, key_worker: User | None) -> None:
+    """Where a family may be: a team that is not archived, with a key worker (if any) who is a
+    member of it now."""
+    if team.archived_on is not None:
+        raise ValidationError({"team": ValidationError(
+            f"{team} is archived: choose a team that works with families", code="archived")})
     if key_worker is not None and not key_workers_for(team).filter(pk=key_worker.pk).exists():
-        raise ValidationError(f"{key_worker} is not a member of {team}: choose someone in the "
-                              "team as key worker", code="not_in_team")
+        raise ValidationError({"key_worker": ValidationError(
+            f"{key_worker} is not a member of {team}: choose someone in the team as key worker",
+            code="not_in_team")})
 
 
 def open_family(actor: User | None, *, name: str, case_reference: str, team, key_worker,
@@ -352,10 +358,9 @@ def open_family(actor: User | None, *, name: str, case_reference: str, team, key
         raise ValidationError({"opened_on": "The date support started cannot be in the future"})
     try:
         check_case_reference(case_reference)
-        check_key_worker(team, key_worker)
     except ValidationError as error:
-        field = "case_reference" if error.code == "case_reference_taken" else "key_worker"
-        raise ValidationError({field: error}) from None
+        raise ValidationError({"case_reference": error}) from None
+    _check_placement(team, key_worker)
     try:
         with transaction.atomic():
             family = Family.objects.create(name=name.strip(),
@@ -386,10 +391,7 @@ def transfer_family(actor: User, family: Family, *, team, key_worker: User | Non
     or none yet). Its whole history goes with it: the receiving team sees every session and
     score, and the sending team no longer sees the family. `opened` is the placement the page
     was drawn with: if a colleague moved the family since, EditConflict."""
-    try:
-        check_key_worker(team, key_worker)
-    except ValidationError as error:
-        raise ValidationError({"key_worker": error}) from None
+    _check_placement(team, key_worker)
     with transaction.atomic():
         # Only the family's row is locked: the key worker is an outer join, which PostgreSQL
         # cannot lock.

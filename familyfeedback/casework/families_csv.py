@@ -24,11 +24,10 @@ from django.db.models.functions import Lower
 
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import Team, User
-from familyfeedback.casework import history_csv
 from familyfeedback.casework.access import key_workers_by_team
 from familyfeedback.casework.actions import PERSON_FIELDS, change_person, check_date_of_birth
 from familyfeedback.casework.models import Episode, Family, Person
-from familyfeedback.lib import csvcolumns
+from familyfeedback.casework.queries import families_by_reference
 from familyfeedback.lib.csvfiles import Problem, records
 from familyfeedback.lib.csvrules import Cells
 
@@ -39,22 +38,15 @@ COLUMNS = FAMILY_COLUMNS + PERSON_COLUMNS
 OPTIONAL = ("key_worker_email", "last_name", "preferred_language", "needs_interpreter")
 YES = ("yes", "y", "true", "1")
 NO = ("no", "n", "false", "0")
-# The longest each text may be, as the tables hold them.
-LONGEST = {"case_reference": 40, "family_name": 100, "person_reference": 40, "first_name": 100,
-           "last_name": 100, "preferred_language": 60}
+# The longest each text may be: what its field in the tables holds.
+LONGEST = {column: model._meta.get_field(name).max_length for column, model, name in (
+    ("case_reference", Family, "case_reference"), ("family_name", Family, "name"),
+    ("person_reference", Person, "reference"), ("first_name", Person, "first_name"),
+    ("last_name", Person, "last_name"), ("preferred_language", Person, "preferred_language"))}
+SPOKEN_UNLESS_SAID = Person._meta.get_field("preferred_language").default
 # A family's own columns, and what each must agree on between the family's rows.
 AGREED = {"family_name": "name", "team": "team", "key_worker_email": "key worker",
           "opened_on": "date support started"}
-
-
-COLUMNS_OPTION_HELP = ("a TOML file naming the case system's header for each of our columns "
-                       "(docs/formats/column-mapping.md); one file serves import_families and "
-                       "import_history")
-
-
-def case_system_columns(path) -> dict[str, str]:
-    """The council's names for the columns of both importers, from its mapping file."""
-    return csvcolumns.load(path, COLUMNS + history_csv.COLUMNS)
 
 
 @dataclass
@@ -115,12 +107,7 @@ class _Known:
 
     @classmethod
     def load(cls, values: list[dict], *, lock: bool) -> _Known:
-        references = {v["case_reference"].lower() for v in values} - {""}
-        families = Family.objects.annotate(reference=Lower("case_reference")).filter(
-            reference__in=references)
-        if lock:
-            families = families.select_for_update()
-        by_reference = {f.reference: f for f in families}
+        by_reference = families_by_reference({v["case_reference"] for v in values}, lock=lock)
         people = Person.objects.filter(family__in=list(by_reference.values())).exclude(
             reference="")
         teams = list(Team.objects.all())
@@ -227,7 +214,7 @@ def _person(cells: Cells, today: date) -> dict:
                                message="must be yes or no (or blank for no)")
     return {"reference": reference, "first_name": first_name,
             "last_name": cells.values["last_name"], "date_of_birth": born,
-            "preferred_language": cells.values["preferred_language"] or "English",
+            "preferred_language": cells.values["preferred_language"] or SPOKEN_UNLESS_SAID,
             "needs_interpreter": interpreter in YES}
 
 

@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.db.models.functions import Lower
 
 from familyfeedback import measures
@@ -35,6 +36,7 @@ from familyfeedback.casework.models import (
     Person,
     Session,
 )
+from familyfeedback.casework.queries import families_by_reference
 from familyfeedback.lib.csvfiles import Problem, records
 from familyfeedback.lib.csvrules import Cells
 
@@ -134,11 +136,8 @@ class _Known:
 
     @classmethod
     def load(cls, values: list[dict], *, lock: bool) -> _Known:
-        families = Family.objects.filter(
-            case_reference__in={v["case_reference"] for v in values}).prefetch_related("episodes")
-        if lock:
-            families = families.select_for_update()
-        by_reference = {f.case_reference: f for f in families}
+        by_reference = families_by_reference({v["case_reference"] for v in values}, lock=lock)
+        prefetch_related_objects(list(by_reference.values()), "episodes")
         people = Person.objects.filter(
             family__in=list(by_reference.values()),
             reference__in={v["person_reference"] for v in values} - {""})
@@ -178,7 +177,7 @@ def _row(value: dict, line: int, today: date, known: _Known) -> tuple[Row | None
 def _family(cells: Cells, known: _Known) -> Family | None:
     if not cells.filled("case_reference"):
         return None
-    family = known.families.get(cells.values["case_reference"])
+    family = known.families.get(cells.values["case_reference"].lower())
     if family is None:
         cells.problem("case_reference", "no family has this case reference")
     return family

@@ -2,6 +2,7 @@
 casework.access: views never touch a model's manager themselves."""
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from familyfeedback.casework.models import (
     Administration,
@@ -12,6 +13,17 @@ from familyfeedback.casework.models import (
     Session,
 )
 from familyfeedback.measures.schedules import Schedule, Visit, due_at, overdue_since
+
+
+def families_by_reference(references, *, lock: bool = False) -> dict[str, Family]:
+    """The families with these case references, keyed in lower case: a reference names one
+    family however it is written (the constraint on Family says so too). For the importers,
+    which reach the service's families by the case system's references, not through a user."""
+    found = Family.objects.annotate(reference=Lower("case_reference")).filter(
+        reference__in={r.lower() for r in references} - {""})
+    if lock:
+        found = found.select_for_update()
+    return {family.reference: family for family in found}
 
 
 def people_in(families: list[Family]) -> list[Person]:

@@ -3,7 +3,7 @@ in a trial reaches only their own survey, signed in or through their personal li
 is told there is no such page."""
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -94,7 +94,10 @@ def get_wave_for(respondent: TrialPractitioner, wave_id: int) -> Wave:
     return wave
 
 
-def service_teams(ids=None) -> list[Team]:
-    """The service's teams an evaluator may put in a trial (names only, no family data)."""
-    teams = Team.objects.active()
-    return list(teams if ids is None else teams.filter(pk__in=ids))
+def service_teams(trial: Trial) -> list[Team]:
+    """The service's teams an evaluator may put in this trial (names only, no family data): those
+    not archived, and those already in it, archived since or not, so that saving the teams again
+    keeps them."""
+    return list(Team.objects.filter(Q(archived_on__isnull=True)
+                                    | Q(pk__in=trial.teams.values("service_team")))
+                .order_by("name"))

@@ -125,8 +125,9 @@ class TrialPractitioner(models.Model):
         return self.link_issued_at + timedelta(days=settings.SURVEY_LINK_DAYS)
 
     def link_has_run_out(self) -> bool:
-        expires = self.link_expires_at()
-        return expires is not None and expires <= timezone.now()
+        # The same boundary as the query that lets a link in (access.respondent_by_token).
+        return (self.link_expires_at() is not None
+                and self.link_issued_at < oldest_working_link())
 
 
 def oldest_working_link() -> datetime:

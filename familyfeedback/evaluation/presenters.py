@@ -23,7 +23,7 @@ def trial_page(trial: Trial, allocation: Allocation | None, *,
     typed (and, after an edit conflict, what `changed`), the others start afresh."""
     teams = queries.teams_in(trial)
     waves = queries.waves_by_kind(trial)
-    everyone = service_teams()
+    everyone = service_teams(trial)
     by_pk = {team.pk: team for team in everyone}
     in_trial = teams_values({by_pk[t.service_team_id]: t.unit_code for t in teams
                              if t.service_team_id})

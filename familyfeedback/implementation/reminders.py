@@ -193,7 +193,7 @@ class Outcome:
 
 def recipients() -> QuerySet[User]:
     return (User.objects.filter(is_active=True, role_grants__role__in=FAMILY_ROLES)
-            .exclude(email="").distinct().order_by("pk"))
+            .exclude(email="").distinct().order_by("pk").prefetch_related("role_grants"))
 
 
 def _claim(user: User, week: str) -> bool:

@@ -1,5 +1,5 @@
 """The council's own names for the columns of the files its case system exports, kept in one
-small TOML file it edits (docs/formats/column-mapping.md), so that `import_families` and
+small TOML file it edits (docs/formats/case-system-export.md), so that `import_families` and
 `import_history` read the export as it comes, without anyone renaming a header by hand.
 
     [columns]

@@ -3,6 +3,8 @@ role, a page at a time, each with their status, roles and current teams."""
 
 import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,3 +89,17 @@ def test_someone_not_signed_in_is_asked_to_sign_in_on_every_administration_page(
         response = client.post(url) if "/end/" in url else client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login")), url
+
+
+def test_a_longer_list_takes_no_more_queries(world, signed_in):
+    # Each person's roles and teams come with the page's own queries, not one query a person.
+    client = signed_in(world.administrator)
+    client.get(URL)  # the session's first page notes when it was last used: a write of its own
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    for n in range(15):
+        factories.user(f"extra{n}@example.test", roles=[Role.PRACTITIONER, Role.TEAM_MANAGER],
+                       team=world.team)
+    with CaptureQueriesContext(connection) as many:
+        client.get(URL)
+    assert len(many) == len(few)

@@ -7,8 +7,9 @@ import pytest
 import requests
 from django.urls import reverse
 
+from familyfeedback.accounts import sso
 from familyfeedback.accounts.models import AuditEntry
-from tests import oidc_provider
+from tests import factories, oidc_provider
 
 
 @pytest.fixture
@@ -85,3 +86,13 @@ def test_the_sign_in_page_offers_the_council_account_only_when_it_is_set_up(worl
     assert client.get(reverse("sso_refused")).status_code == 404
     settings.SINGLE_SIGN_ON = True
     assert "Sign in with your council account" in client.get(reverse("login")).content.decode()
+
+
+def test_a_provider_that_cannot_be_reached_does_not_stop_password_sign_in(world, client,
+                                                                          settings):
+    with oidc_provider.configured(settings):
+        pass  # set up, then the provider stops: its address no longer answers
+    sso.discovery.cache_clear()
+    response = client.post(reverse("login"), {"username": world.practitioner.email,
+                                              "password": factories.PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")

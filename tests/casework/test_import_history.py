@@ -291,6 +291,12 @@ def test_reasons_are_accepted_by_their_labels_in_any_case(tmp_path, world, peopl
         "language", "other"]
 
 
+def test_a_case_reference_is_the_family_however_it_is_written(tmp_path, world, people):
+    # As import_families and the open-a-family page match it: "case-1" is the family CASE-1.
+    run(tmp_path, row(people, case="case-1"))
+    assert Session.objects.filter(family=world.family, imported=True).count() == 1
+
+
 def test_an_inactive_practitioner_is_refused(tmp_path, world, people):
     world.practitioner.is_active = False
     world.practitioner.save()

@@ -5,11 +5,15 @@ at once never overwrite each other silently."""
 
 from datetime import timedelta
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from familyfeedback.accounts import actions
 from familyfeedback.accounts.models import AuditEntry, Membership
+from familyfeedback.casework import actions as casework
 from tests import factories
 from tests.edit_pages import opened
 
@@ -98,7 +102,7 @@ def test_someone_who_left_the_team_cannot_be_made_key_worker(world, signed_in):
     leaver = factories.user("lee@example.test", team=world.team)
     client = signed_in(world.practitioner)
     version = opened(client, url(world.family))
-    Membership.objects.filter(user=leaver).delete()
+    actions.end_membership(world.administrator, Membership.objects.current().get(user=leaver))
     page = client.post(url(world.family), {**placed(world.team, leaver),
                                            **version}).content.decode()
     assert "Select one of the key workers listed" in page
@@ -154,5 +158,15 @@ def test_an_archived_team_is_not_offered_and_cannot_take_the_family(world, signe
     page = client.post(url(world.family), {**placed(world.other_team),
                                            **opened(client, url(world.family))}).content.decode()
     assert "Select one of the teams listed" in page
+    world.family.refresh_from_db()
+    assert world.family.team == world.team
+
+
+def test_the_move_itself_refuses_an_archived_team_whatever_page_sent_it(world):
+    world.other_team.archived_on = timezone.localdate()
+    world.other_team.save()
+    with pytest.raises(ValidationError, match="archived: choose a team that works with families"):
+        casework.transfer_family(world.practitioner, world.family, team=world.other_team,
+                                 key_worker=None, opened={})
     world.family.refresh_from_db()
     assert world.family.team == world.team

@@ -257,3 +257,16 @@ def test_a_research_question_can_be_changed_and_the_change_is_audited(world, cli
     assert AuditEntry.objects.filter(action="research_question.change").exists()
     page = client.post(url, {"text": " ", "methods": "", **opened(client, url)}).content.decode()
     assert "Enter the research question" in page
+
+
+def test_a_team_archived_after_joining_the_trial_stays_in_it(world, client):
+    trial, _ = make_trial(world, client)
+    client.post(reverse("trial_teams", args=[trial.pk]),
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
+    Team.objects.filter(pk=world.other_team.pk).update(archived_on="2026-01-01")
+    page = client.get(reverse("trial", args=[trial.pk]))
+    assert page.status_code == 200
+    client.post(reverse("trial_teams", args=[trial.pk]),
+                {"teams": [world.team.pk, world.other_team.pk], **teams_version(client, trial)})
+    assert sorted(trial.teams.values_list("service_team", flat=True)) == sorted(
+        [world.team.pk, world.other_team.pk])

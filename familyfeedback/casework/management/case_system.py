@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from familyfeedback.casework import families_csv
+from familyfeedback.casework import families_csv, history_csv
+from familyfeedback.lib import csvcolumns
 from familyfeedback.lib.commands import add_dry_run
 from familyfeedback.lib.csvfiles import Problem, printable, read_for_command
 
@@ -26,7 +27,8 @@ class CaseSystemImport(BaseCommand):
 
     def export(self, file: Path, columns: Path | None) -> tuple[io.StringIO, dict | None]:
         """The file's lines, and the export's names for our columns (None: our own names)."""
-        names = families_csv.case_system_columns(columns) if columns else None
+        names = (csvcolumns.load(columns, families_csv.COLUMNS + history_csv.COLUMNS)
+                 if columns else None)
         return io.StringIO(read_for_command(file), newline=""), names
 
     def refuse_any(self, problems: list[Problem], file: Path, names: dict | None) -> None:

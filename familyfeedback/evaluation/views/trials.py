@@ -64,7 +64,7 @@ def trial(request: HttpRequest, trial_id: int) -> HttpResponse:
 def set_teams(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
     return _sent_from_trial_page(
-        request, trial, "teams_form", TeamsForm(request.POST, teams=service_teams()),
+        request, trial, "teams_form", TeamsForm(request.POST, teams=service_teams(trial)),
         "Teams saved", lambda form: actions.set_teams(request.user, trial, form.units(),
                                                       opened=form.cleaned_data["version"]),
         refused_on="teams", labels={"teams": "Teams"})
