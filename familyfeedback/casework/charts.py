@@ -134,7 +134,7 @@ PERSON_STYLES = (
     ("#0b0c0c", "diamond", "14 4 3 4"),
     ("#912b88", "cross", "6 3"),
 )
-FAMILY_RIGHT = 34  # room for each cut-off's value at the right end of its line
+FAMILY_RIGHT = 38  # room for each cut-off's value at the right end of its line
 
 
 @dataclass(frozen=True)

@@ -324,7 +324,7 @@ def family_picture(people: list[Person], records: list[Administration], on: date
         cutoff = measures.cutoff_for(measure, measures.age_on(person.date_of_birth, on))
         cutoffs.append((person.first_name, [(r.session_date, r.total) for r in outcome],
                         cutoff.value if cutoff else None))
-        about = f"{measure.code}" + (f", cut-off {cutoff.value}" if cutoff else "")
+        about = measure.code + (f", cut-off {cutoff.value.normalize():f}" if cutoff else "")
         rows.append((person.first_name, about, {r.session_date: r.total for r in outcome}))
     found = family_rule.discrepancies(members, spread=settings.FAMILY_SPREAD,
                                       standard=settings.RELIABLE_CHANGE_STANDARD)
