@@ -172,6 +172,28 @@ class MeasureForm(forms.Form):
         )
 
 
+class RatingForm(MeasureForm):
+    """One person's own rating of one tool, given on the tablet or their own phone: the marks
+    (or the face) are all they give, so it is always "completed". `helped` is ticked when an
+    interpreter helped or the form was read aloud."""
+
+    helped = forms.BooleanField(required=False)
+
+    def __init__(self, *args, channel: str, language: str = "en", **kwargs):
+        super().__init__(*args, due=True, **kwargs)
+        self.channel = channel
+        self.language = language
+
+    def clean_status(self) -> str:
+        return Administration.Status.COMPLETED
+
+    def new_administration(self) -> NewAdministration:
+        entry = super().new_administration()
+        entry.channel, entry.language = self.channel, self.language
+        entry.helped = self.cleaned_data.get("helped", False)
+        return entry
+
+
 def measure_forms(data, files, people: list[Person], on: date,
                   due: dict[int, bool]) -> list[MeasureForm]:
     """A form per person per tool, the measure chosen by the person's age on the session date.
