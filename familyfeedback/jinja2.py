@@ -9,7 +9,7 @@ from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, nodes
 
 from familyfeedback.accounts.navigation import navigation
-from familyfeedback.lib import formats
+from familyfeedback.lib import formats, languages
 from familyfeedback.lib.dateinput import date_parts
 from familyfeedback.lib.errors import error_summary, field_error
 
@@ -72,5 +72,6 @@ def environment(**options) -> Environment:
         date_short=formats.date_short,
         score=formats.score,
         datetime_local=formats.datetime_local,
+        language=languages.label,
     )
     return env

@@ -22,7 +22,7 @@ from familyfeedback.casework.actions import (
 )
 from familyfeedback.casework.models import Administration, NotAdministeredReason, Person, Session
 from familyfeedback.casework.wording import MeasureWords, labels_for
-from familyfeedback.lib import versions
+from familyfeedback.lib import languages, versions
 from familyfeedback.lib.dateinput import DatePartsField
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.pictures import check_picture
@@ -257,14 +257,48 @@ def session_date_from(data) -> date:
     return timezone.localdate()
 
 
+OTHER_LANGUAGE = "other"
+
+
 class PersonForm(forms.Form):
     first_name = forms.CharField(max_length=100,
                                  error_messages={"required": "Enter the person's first name"})
     last_name = forms.CharField(max_length=100, required=False)
     date_of_birth = DatePartsField(subject="The date of birth")
-    preferred_language = forms.CharField(max_length=60, initial="English",
-                                         error_messages={"required": "Enter a preferred language"})
+    preferred_language = forms.CharField(max_length=60, initial=languages.ENGLISH, error_messages={
+        "required": "Select the person's preferred language"})
+    # The language when it is not in the list: its name in English or in itself, or its code.
+    other_language = forms.CharField(max_length=60, required=False)
     needs_interpreter = forms.BooleanField(required=False)
+
+    def language_choices(self) -> list[tuple[str, str]]:
+        """The common languages, English first, then the person's own if it is not among them,
+        then "another language"; a person whose old record named no language starts unset."""
+        current = self["preferred_language"].value() or ""
+        listed = languages.common_choices()
+        if languages.is_language(current) and current not in languages.COMMON:
+            listed.append((current, languages.label(current)))
+        unset = [("", "Select a language")] if not current else []
+        return [*unset, *listed, (OTHER_LANGUAGE, "Another language (type it below)")]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("preferred_language")
+        typed = (cleaned.pop("other_language", None) or "").strip()
+        if chosen == OTHER_LANGUAGE:
+            code = languages.code_for(typed)
+            if not typed:
+                self.add_error("other_language", "Enter the language, for example Hausa")
+            elif code is None:
+                self.add_error("other_language", f"We do not know a language called '{typed}': "
+                               "enter its name in English, for example Hausa, or its code, ha")
+            cleaned["preferred_language"] = code
+        elif chosen:
+            # A name typed into an old bookmark or a script ("Polish") is taken as its code.
+            cleaned["preferred_language"] = languages.code_for(chosen)
+            if cleaned["preferred_language"] is None:
+                self.add_error("preferred_language", "Select one of the languages listed")
+        return cleaned
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
