@@ -11,7 +11,7 @@ from markupsafe import Markup
 ENGLISH = "en"
 
 # The languages offered first in the person forms: those most often spoken at home by families
-# in the UK (census 2021 main languages, with Welsh and British Sign Language), English first.
+# in the UK (census 2021 main languages, with Welsh and British Sign Language).
 # Any other language can still be chosen by its code.
 COMMON = (
     "en", "cy", "pl", "ro", "pa", "ur", "pt", "es", "ar", "bn", "gu", "it", "lt", "zh", "yue",
@@ -79,7 +79,9 @@ def direction(code: str) -> str:
 
 
 def common_choices() -> list[tuple[str, str]]:
-    return [(code, label(code)) for code in COMMON]
+    """English, then the other common languages by their English names, as a list is read."""
+    rest = sorted(COMMON[1:], key=name)
+    return [(code, label(code)) for code in (ENGLISH, *rest)]
 
 
 def html_lang(code: str) -> Markup:
