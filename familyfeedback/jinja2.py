@@ -6,6 +6,7 @@ imports them and each page's header says only what is its own."""
 from django.contrib import messages
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, nodes
 
 from familyfeedback.accounts.navigation import navigation
@@ -55,7 +56,11 @@ def environment(**options) -> Environment:
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
+    options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n"]
     env = Environment(**options)
+    # {{ _("...") }} and {% trans %} in the family's pages, translated by Django for the language
+    # active when the page is drawn; new style, so a translation is escaped like any value.
+    env.install_gettext_translations(translation, newstyle=True)
     env.globals.update(_macros(env))
     env.globals.update(
         url=url,
@@ -65,6 +70,7 @@ def environment(**options) -> Environment:
         field_error=field_error,
         date_parts=date_parts,
         navigation=navigation,
+        html_lang=languages.html_lang,
         service_name="Family Feedback",
     )
     env.filters.update(
