@@ -49,14 +49,14 @@ assets: $(ASSETS_STAMP) $(MESSAGES)
 
 # Babel, not GNU gettext: pure Python, and its extractor reads the Jinja2 templates.
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(RUN_STAMP)
-	$(BIN)/pybabel compile -q -D django -d locale -l $*
+	$(BIN)/pybabel -q compile -D django -d locale -l $*
 
 # After changing a family page's text: gather its strings and add the new ones to each .po file,
 # for a translator to fill in.
 messages: $(RUN_STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg --no-location --project "Family Feedback" \
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --project "Family Feedback" \
 		-o var/django.pot .
-	$(BIN)/pybabel update -q -D django -d locale -i var/django.pot --no-fuzzy-matching
+	$(BIN)/pybabel -q update -D django -d locale -i var/django.pot --no-fuzzy-matching
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
