@@ -71,6 +71,8 @@ def environment(**options) -> Environment:
         date_parts=date_parts,
         navigation=navigation,
         html_lang=languages.html_lang,
+        # For wording in another language inside a page: <p lang="ur" dir="rtl">.
+        text_direction=languages.direction,
         service_name="Family Feedback",
     )
     env.filters.update(

@@ -36,3 +36,10 @@ def test_a_translation_is_escaped_like_any_value():
 def test_the_practitioners_pages_keep_their_english_html_tag():
     page = engines["jinja2"].env.get_template("errors/404.html").render({})
     assert '<html lang="en" class="govuk-template">' in page
+
+
+def test_wording_in_another_language_inside_a_page_gets_its_own_direction():
+    template = engines["jinja2"].env.from_string(
+        '<p lang="{{ code }}" dir="{{ text_direction(code) }}">')
+    assert template.render(code="ar") == '<p lang="ar" dir="rtl">'
+    assert template.render(code="cy") == '<p lang="cy" dir="ltr">'
