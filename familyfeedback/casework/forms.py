@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from familyfeedback import measures
 from familyfeedback.accounts.models import Team, User
@@ -175,7 +176,8 @@ class MeasureForm(forms.Form):
 class RatingForm(MeasureForm):
     """One person's own rating of one tool, given on the tablet or their own phone: the marks
     (or the face) are all they give, so it is always "completed". `helped` is ticked when an
-    interpreter helped or the form was read aloud."""
+    interpreter helped or the form was read aloud. Its messages speak to the person, in the
+    page's language, and name no one: the page may be on a phone anyone could see."""
 
     helped = forms.BooleanField(required=False)
 
@@ -187,11 +189,31 @@ class RatingForm(MeasureForm):
     def clean_status(self) -> str:
         return Administration.Status.COMPLETED
 
+    def clean(self):
+        cleaned = super().clean()
+        lines = {item.key: item.label for item in self.words.items}
+        for key in [key for key in self.errors if key in lines or key == "face"]:
+            self.errors[key] = self.error_class([
+                gettext("Choose a face") if key == "face" else
+                gettext("Put a mark on the line for “%(line)s”, from 0 to 10")
+                % {"line": lines[key]}])
+        return cleaned
+
     def new_administration(self) -> NewAdministration:
         entry = super().new_administration()
         entry.channel, entry.language = self.channel, self.language
         entry.helped = self.cleaned_data.get("helped", False)
         return entry
+
+
+class ScreenLanguageForm(forms.Form):
+    """The language a family member switched the rating screen to (?lang=cy), if any."""
+
+    lang = forms.CharField(required=False, max_length=35)
+
+    def chosen(self) -> str | None:
+        return (languages.code_for(self.cleaned_data["lang"])
+                if self.is_valid() and self.cleaned_data["lang"] else None)
 
 
 def measure_forms(data, files, people: list[Person], on: date,

@@ -5,6 +5,7 @@ The names and scripts come from CLDR through langcodes, not from a table of ours
 from contextlib import contextmanager
 
 import langcodes
+from django.conf import settings
 from django.utils import translation
 from markupsafe import Markup
 
@@ -98,3 +99,11 @@ def speaking(code: str):
     translations in Welsh for "cy", English for a language we have no page translations for."""
     with translation.override(code_for(code) or ENGLISH):
         yield
+
+
+def page_language(code: str) -> str:
+    """The language a family's page is drawn in: the person's, where the page has a translation
+    in it (settings.LANGUAGES: English, Welsh), else English. A measure's wording may still come
+    in the person's own language from the text pack; it carries its own lang and dir."""
+    base = (code_for(code) or ENGLISH).split("-")[0]
+    return base if base in {code for code, _ in settings.LANGUAGES} else ENGLISH

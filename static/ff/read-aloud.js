@@ -9,12 +9,15 @@ const placed = document.querySelectorAll("[data-ff-read-aloud]");
 
 // A voice for "cy" may say "cy-GB" (or "cy_GB" on some systems): the language is what matters.
 const base = (tag) => (tag || "").replace("_", "-").toLowerCase().split("-")[0];
-const speaks = (voice) => base(voice.lang) === base(language);
+// A measure's wording may be in the person's language inside a page in English: each text is
+// read in its own language.
+const languageOf = (element) => element.closest("[lang]")?.lang || language;
+const canSpeak = (tag) => synth.getVoices().some((voice) => base(voice.lang) === base(tag));
 
 const addButtons = () => {
   for (const place of placed) {
     const target = document.getElementById(place.dataset.ffReadAloud);
-    if (!target || place.querySelector("button")) continue;
+    if (!target || place.querySelector("button") || !canSpeak(languageOf(target))) continue;
     const button = document.createElement("button");
     button.type = "button";
     button.className = "govuk-button govuk-button--secondary ff-read-aloud";
@@ -23,7 +26,7 @@ const addButtons = () => {
       // A second press starts again rather than queueing the same words behind the first.
       synth.cancel();
       const utterance = new SpeechSynthesisUtterance(target.innerText.trim());
-      utterance.lang = language;
+      utterance.lang = languageOf(target);
       synth.speak(utterance);
     });
     place.append(button);
@@ -32,11 +35,8 @@ const addButtons = () => {
 
 // Browsers load their voices late: the list may be empty until voiceschanged.
 const offer = () => {
-  if (synth.getVoices().some(speaks)) {
-    addButtons();
-    return true;
-  }
-  return false;
+  addButtons();
+  return [...placed].every((place) => place.querySelector("button"));
 };
 
 if (synth && typeof window.SpeechSynthesisUtterance === "function" && placed.length && !offer()) {
