@@ -26,6 +26,8 @@ NOT_MANAGERS = {"cleaned_data", "data", "errors", "GET", "POST", "FILES", "META"
 
 ALLOWED = {
     ("health", "access"): "a load balancer's probe: public by design, and it shows nothing",
+    ("family_guide", "access"): "the families' guide: public, linked from a phone's page, and "
+                                "it shows nothing of anyone's",
     ("survey_link", "access"): "a personal link: the token is the check, once "
                                "(follow_survey_link); it lets its holder in for the session",
     ("survey_by_link", "access"): "after a personal link: the link kept in the session is the "
