@@ -66,17 +66,12 @@ def summary(results: list[dict], args) -> str:
 
 
 def table(results: list[dict]) -> str:
-    rows = harness.ruled(f"{'database':<11} {'case':<38} {'median ms':>10} {'p90 ms':>10} "
-                         f"{'queries':>7} {'ratio':>6}")
-    for result in results:
-        cases = result["cases"]
-        for key, title, base in CASES:
-            if key not in cases:
-                continue
-            case = cases[key]
-            ratio = f"{case['median_ms'] / cases[base]['median_ms']:.2f}" if base else ""
-            rows.append(f"{result['database']:<11} {title:<38} {case['median_ms']:>10.2f} "
-                        f"{case['p90_ms']:>10.2f} {case['queries']:>7} {ratio:>6}")
+    rows = harness.case_table(results, CASES, (
+        harness.Column("median ms", 10, ".2f", "median_ms"),
+        harness.Column("p90 ms", 10, ".2f", "p90_ms"),
+        harness.Column("queries", 7, field="queries"),
+        harness.Column("ratio", 6, ".2f", get=_to_base),
+    ), title_width=38)
     rows.append("")
     for result in results:
         rows.append(harness.ran_on(result))
@@ -86,6 +81,13 @@ def table(results: list[dict]) -> str:
         rows.append("")
         rows.append(tier_table(result))
     return "\n".join(rows)
+
+
+def _to_base(key: str, result: dict) -> float | None:
+    """The case's median beside the case it is measured against, if any."""
+    base = next(base for case, _, base in CASES if case == key)
+    cases = result["cases"]
+    return cases[key]["median_ms"] / cases[base]["median_ms"] if base else None
 
 
 def tier_table(result: dict) -> str:

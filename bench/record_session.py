@@ -59,18 +59,20 @@ def summary(results: list[dict], args) -> str:
 
 
 def table(results: list[dict]) -> str:
-    rows = harness.ruled(f"{'database':<11} {'case':<40} {'median ms':>9} {'p90 ms':>8} "
-                         f"{'queries':>7} {'x floor':>7}")
-    for result in results:
-        floor = result["cases"]["floor"]["median_ms"]
-        for key, title in CASES:
-            case = result["cases"][key]
-            ratio = "" if key == "floor" else f"{case['median_ms'] / floor:.1f}"
-            rows.append(f"{result['database']:<11} {title:<40} {case['median_ms']:>9.2f} "
-                        f"{case['p90_ms']:>8.2f} {case['queries']:>7} {ratio:>7}")
+    rows = harness.case_table(results, CASES, (
+        harness.Column("median ms", 9, ".2f", "median_ms"),
+        harness.Column("p90 ms", 8, ".2f", "p90_ms"),
+        harness.Column("queries", 7, field="queries"),
+        harness.Column("x floor", 7, ".1f", get=_to_floor),
+    ), title_width=40)
     rows.append("")
     rows += [harness.ran_on(result) for result in results]
     return "\n".join(rows)
+
+
+def _to_floor(key: str, result: dict) -> float | None:
+    cases = result["cases"]
+    return None if key == "floor" else cases[key]["median_ms"] / cases["floor"]["median_ms"]
 
 
 # ---------------------------------------------------------------------------------------------
