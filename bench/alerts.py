@@ -66,12 +66,8 @@ def summary(results: list[dict], args) -> str:
 
 
 def table(results: list[dict]) -> str:
-    rows = harness.case_table(results, CASES, (
-        harness.Column("median ms", 10, ".2f", "median_ms"),
-        harness.Column("p90 ms", 10, ".2f", "p90_ms"),
-        harness.Column("queries", 7, field="queries"),
-        harness.Column("ratio", 6, ".2f", get=_to_base),
-    ), title_width=38)
+    ratio = harness.Column("ratio", 6, ".2f", get=harness.ratio_to_base(CASES))
+    rows = harness.case_table(results, CASES, harness.timed_columns(ratio), title_width=38)
     rows.append("")
     for result in results:
         rows.append(harness.ran_on(result))
@@ -81,13 +77,6 @@ def table(results: list[dict]) -> str:
         rows.append("")
         rows.append(tier_table(result))
     return "\n".join(rows)
-
-
-def _to_base(key: str, result: dict) -> float | None:
-    """The case's median beside the case it is measured against, if any."""
-    base = next(base for case, _, base in CASES if case == key)
-    cases = result["cases"]
-    return cases[key]["median_ms"] / cases[base]["median_ms"] if base else None
 
 
 def tier_table(result: dict) -> str:

@@ -108,11 +108,9 @@ def table(results: list[dict]) -> str:
         harness.Column("p90 ms", 9, ".1f", "p90_ms"),
         harness.Column("rounds", 6, field="rounds"),
         harness.Column("queries", 7, field="queries"),
-    ), title_width=48)
-    rows.append("")
-    for result in results:
-        rows.append(f"{harness.ran_on(result)}; report JSON {result['json_bytes']['seed']:,} bytes "
-                    f"(seed-sized), {result['json_bytes']['large']:,} bytes (200 teams)")
+    ), title_width=48, about=lambda r: (f"; report JSON {r['json_bytes']['seed']:,} bytes "
+                                        f"(seed-sized), {r['json_bytes']['large']:,} bytes "
+                                        "(200 teams)"))
     return "\n".join(rows)
 
 

@@ -255,9 +255,10 @@ class Column:
 
 
 def case_table(results: list[dict], cases: tuple, columns: tuple[Column, ...], *,
-               title_width: int) -> list[str]:
+               title_width: int, about: Callable[[dict], str] | None = None) -> list[str]:
     """A row for each database and each of cases, (key, title, ...), that it ran: the database,
-    the case's title and the columns."""
+    the case's title and the columns; then, given about, a line under the table for each
+    database: what it ran on, and about(result) after that."""
     rows = ruled(f"{'database':<11} {'case':<{title_width}} "
                  + " ".join(f"{column.heading:>{column.width}}" for column in columns))
     for result in results:
@@ -265,7 +266,28 @@ def case_table(results: list[dict], cases: tuple, columns: tuple[Column, ...], *
             if key in result["cases"]:
                 rows.append(f"{result['database']:<11} {title:<{title_width}} "
                             + " ".join(column.cell(key, result) for column in columns))
+    if about is not None:
+        rows += ["", *(ran_on(result) + about(result) for result in results)]
     return rows
+
+
+def timed_columns(ratio: Column) -> tuple[Column, ...]:
+    """The columns of a bench that times requests or calls against a base case: the median and
+    90th percentile, the queries, and ratio."""
+    return (Column("median ms", 10, ".2f", "median_ms"), Column("p90 ms", 10, ".2f", "p90_ms"),
+            Column("queries", 7, field="queries"), ratio)
+
+
+def ratio_to_base(cases: tuple) -> Callable[[str, dict], float | None]:
+    """A Column's get for cases (key, title, base): the case's median over its base case's,
+    nothing for a case measured against none."""
+    bases = {key: base for key, _, base in cases}
+
+    def ratio(key: str, result: dict) -> float | None:
+        base, timed = bases[key], result["cases"]
+        return timed[key]["median_ms"] / timed[base]["median_ms"] if base else None
+
+    return ratio
 
 
 def ruled(header: str) -> list[str]:

@@ -53,12 +53,9 @@ def main() -> int:
 
 
 def summary(results: list[dict], args) -> str:
-    rows = harness.case_table(results, CASES, COLUMNS, title_width=40)
-    rows.append("")
-    for result in results:
-        rows.append(f"{harness.ran_on(result)}; {result['families']} families, "
-                    f"{result['rows']} rows, {result['rounds']} rounds")
-    return "\n".join(rows)
+    return "\n".join(harness.case_table(
+        results, CASES, COLUMNS, title_width=40,
+        about=lambda r: f"; {r['families']} families, {r['rows']} rows, {r['rounds']} rounds"))
 
 
 def worker(args) -> int:
