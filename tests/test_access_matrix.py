@@ -168,7 +168,7 @@ def personas(world, objects) -> dict:
 
 def urls_of(pattern, objects) -> list[str]:
     """The pattern's address for each sample of the objects its ids stand for."""
-    names = list(pattern.pattern.converters)
+    names = list(pattern.converters)
     choices = max((len(objects[n]) for n in names), default=1)
     return sorted({reverse(pattern.name, kwargs={
         n: objects[n][min(choice, len(objects[n]) - 1)] for n in names} or None)

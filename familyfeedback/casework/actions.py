@@ -2,6 +2,7 @@
 views call these and nothing else to change a family's record."""
 
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -50,6 +51,9 @@ class NewAdministration:
     reason: str = ""
     reason_detail: str = ""
     notes: str = ""
+    channel: str = Administration.Channel.PRACTITIONER
+    language: str = "en"
+    helped: bool = False
 
 
 class SameDaySession(ValidationError):
@@ -93,10 +97,13 @@ def record_session(
     entries: list[NewAdministration],
     notes: str = "",
     another_session: bool = False,
+    stage: str = Session.Stage.COMPLETE,
 ) -> tuple[Session, bool]:
     """Save a session with every administration in it. Returns (session, created): a token seen
     before returns the session it made, so a form sent twice records once. A second session by
-    the same practitioner on the same date raises SameDaySession unless `another_session`."""
+    the same practitioner on the same date raises SameDaySession unless `another_session`. A
+    session given in two halves starts with `stage` started and no entries (give_rating,
+    finish_session)."""
     existing = _already_sent(token, family, actor)
     if existing is not None:
         return existing, False
@@ -114,21 +121,12 @@ def record_session(
         if entry.person.pk not in present_ids or entry.person.family_id != family.pk:
             raise ValidationError("A score was given for someone not in the session")
         _check_new_administration(entry, on)
-    administrations = [
-        Administration(
-            person=entry.person, age=measures.age_on(entry.person.date_of_birth, on),
-            tool=entry.tool, measure=entry.measure, status=entry.status,
-            face=entry.face, picture=entry.picture or "", reason=entry.reason,
-            reason_detail=entry.reason_detail, notes=entry.notes,
-            total=_total(entry.measure, entry.items), **entry.items,
-        )
-        for entry in entries
-    ]
+    administrations = [_unsaved(entry, on) for entry in entries]
     try:
-        with transaction.atomic():
+        with _pictures_kept_only_if_saved(administrations), transaction.atomic():
             session = Session.objects.create(
                 family=family, date=on, kind=kind, practitioner=actor, notes=notes,
-                submission_token=token,
+                submission_token=token, stage=stage,
             )
             session.present.add(*present)
             for administration in administrations:
@@ -137,23 +135,106 @@ def record_session(
             audit.record_many(actor, [
                 ("session.create", session, {
                     "date": on.isoformat(), "kind": kind, "present": sorted(present_ids),
+                    **({"stage": stage} if stage != Session.Stage.COMPLETE else {}),
                 }),
                 *[("administration.create", a, score_snapshot(a)) for a in administrations],
             ])
-    except BaseException as error:
-        # Photos are written to storage as the rows are inserted; a transaction that did not
-        # commit must not leave a child's drawing behind with no record pointing at it.
-        for administration in administrations:
-            if administration.picture and administration.picture._committed:
-                administration.picture.storage.delete(administration.picture.name)
-        if not isinstance(error, IntegrityError):
-            raise
+    except IntegrityError:
         # The same form arrived twice at the same moment: the other request made the session.
         existing = _already_sent(token, family, actor)
         if existing is None:
             raise
         return existing, False
     return session, True
+
+
+class SessionEnded(ValidationError):
+    """A rating sent for a session the practitioner has already ended."""
+
+
+def give_rating(actor: User | None, session: Session,
+                entry: NewAdministration) -> tuple[Administration, bool]:
+    """One person's rating of one tool in a session given in two halves, saved the moment they
+    give it so that nothing is lost if the session is left. Returns (administration, created): a
+    rating sent twice (a double tap, Back and Next again) keeps the first. `actor` is None when
+    the person gave it on their own device, through a link."""
+    saving: list[Administration] = []
+    with _pictures_kept_only_if_saved(saving), transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.stage != Session.Stage.STARTED:
+            raise SessionEnded("This session has ended, so no more ratings can be added to it",
+                               code="session_ended")
+        if not session.present.filter(pk=entry.person.pk).exists():
+            raise ValidationError("A score was given for someone not in the session")
+        _check_new_administration(entry, session.date)
+        existing = Administration.objects.filter(session=session, person=entry.person,
+                                                 tool=entry.tool).first()
+        if existing is not None:
+            return existing, False
+        administration = _unsaved(entry, session.date)
+        administration.session = session
+        saving.append(administration)
+        administration.save()
+        audit.record(actor, "administration.create", administration,
+                     score_snapshot(administration))
+    return administration, True
+
+
+def finish_session(actor: User, session: Session,
+                   entries: list[NewAdministration]) -> tuple[Session, list[Person]]:
+    """End a session given in two halves, with what the practitioner adds for the people who did
+    not rate (a reason, or marks typed in from paper). A rating that arrived from a phone while
+    the page was open is kept, not overwritten: those people are returned, to be told."""
+    added: list[Administration] = []
+    with _pictures_kept_only_if_saved(added), transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.stage == Session.Stage.COMPLETE:
+            return session, []
+        given = set(session.administrations.values_list("person_id", "tool"))
+        present = {p.pk for p in session.present.all()}
+        kept = []
+        for entry in entries:
+            if entry.person.pk not in present:
+                raise ValidationError("A score was given for someone not in the session")
+            if (entry.person.pk, entry.tool) in given:
+                kept.append(entry.person)
+                continue
+            _check_new_administration(entry, session.date)
+            added.append(_unsaved(entry, session.date))
+        for administration in added:
+            administration.session = session
+        Administration.objects.bulk_create(added)
+        session.stage = Session.Stage.COMPLETE
+        session.save(update_fields=["stage"])
+        audit.record_many(actor, [
+            ("session.finish", session, {}),
+            *[("administration.create", a, score_snapshot(a)) for a in added],
+        ])
+    return session, kept
+
+
+def _unsaved(entry: NewAdministration, on: date) -> Administration:
+    return Administration(
+        person=entry.person, age=measures.age_on(entry.person.date_of_birth, on),
+        tool=entry.tool, measure=entry.measure, status=entry.status,
+        face=entry.face, picture=entry.picture or "", reason=entry.reason,
+        reason_detail=entry.reason_detail, notes=entry.notes,
+        total=_total(entry.measure, entry.items), channel=entry.channel,
+        language=entry.language, helped=entry.helped, **entry.items,
+    )
+
+
+@contextmanager
+def _pictures_kept_only_if_saved(administrations: list[Administration]):
+    """Photos are written to storage as the rows are inserted; a transaction that did not commit
+    must not leave a child's drawing behind with no record pointing at it."""
+    try:
+        yield
+    except BaseException:
+        for administration in administrations:
+            if administration.picture and administration.picture._committed:
+                administration.picture.storage.delete(administration.picture.name)
+        raise
 
 
 def _already_sent(token: uuid.UUID, family: Family, actor: User) -> Session | None:
@@ -203,6 +284,12 @@ def score_snapshot(administration: Administration) -> dict:
             snapshot[key] = getattr(administration, key)
     if administration.picture:
         snapshot["picture"] = "attached"
+    if administration.channel != Administration.Channel.PRACTITIONER:
+        snapshot["channel"] = administration.channel
+    if administration.language != "en":
+        snapshot["language"] = administration.language
+    if administration.helped:
+        snapshot["helped"] = True
     return snapshot
 
 
@@ -276,6 +363,8 @@ def change_person(actor: User | None, person: Person, values: dict, *,
     before = {key: getattr(person, key) for key in PERSON_FIELDS}
     for key, value in values.items():
         setattr(person, key, value)
+    if person.preferred_language:
+        person.language_to_check = ""  # settled: the old free text was only kept until now
     person.save()
     if person.date_of_birth != before["date_of_birth"]:
         for record in person.administrations.select_related("session"):

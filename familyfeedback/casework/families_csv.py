@@ -28,8 +28,10 @@ from familyfeedback.casework.access import key_workers_by_team
 from familyfeedback.casework.actions import PERSON_FIELDS, change_person, check_date_of_birth
 from familyfeedback.casework.models import Episode, Family, Person
 from familyfeedback.casework.queries import families_by_reference
+from familyfeedback.lib import languages
 from familyfeedback.lib.csvfiles import Problem, records
 from familyfeedback.lib.csvrules import Cells
+from familyfeedback.lib.tally import Tally
 
 FAMILY_COLUMNS = ("case_reference", "family_name", "team", "key_worker_email", "opened_on")
 PERSON_COLUMNS = ("person_reference", "first_name", "last_name", "date_of_birth",
@@ -42,7 +44,7 @@ NO = ("no", "n", "false", "0")
 LONGEST = {column: model._meta.get_field(name).max_length for column, model, name in (
     ("case_reference", Family, "case_reference"), ("family_name", Family, "name"),
     ("person_reference", Person, "reference"), ("first_name", Person, "first_name"),
-    ("last_name", Person, "last_name"), ("preferred_language", Person, "preferred_language"))}
+    ("last_name", Person, "last_name"), ("preferred_language", Person, "language_to_check"))}
 SPOKEN_UNLESS_SAID = Person._meta.get_field("preferred_language").default
 # A family's own columns, and what each must agree on between the family's rows.
 AGREED = {"family_name": "name", "team": "team", "key_worker_email": "key worker",
@@ -61,21 +63,17 @@ class FamilyRow:
 
 
 @dataclass
-class Outcome:
+class Outcome(Tally):
     """What an import did (or, for a dry run, would do)."""
 
+    KINDS = frozenset({"new_families", "changed_families", "same_families", "new_people",
+                       "changed_people", "same_people"})
     problems: list[Problem] = field(default_factory=list)
-    new_families: int = 0
-    changed_families: int = 0
-    same_families: int = 0
-    new_people: int = 0
-    changed_people: int = 0
-    same_people: int = 0
 
     @property
     def changes_nothing(self) -> bool:
-        return not (self.new_families or self.changed_families or self.new_people
-                    or self.changed_people)
+        return not any(self[kind] for kind in ("new_families", "changed_families", "new_people",
+                                               "changed_people"))
 
 
 def import_families(lines: Iterable[str], *, today: date, dry_run: bool = False,
@@ -210,11 +208,17 @@ def _person(cells: Cells, today: date) -> dict:
         else:
             if born > today:
                 cells.problem("date_of_birth", "is in the future")
+    language = SPOKEN_UNLESS_SAID
+    if cells.values["preferred_language"]:
+        language = languages.code_for(cells.values["preferred_language"])
+        if language is None:
+            cells.problem("preferred_language", "is not a language we know: give its name in "
+                                                "English, for example Polish, or its code, pl")
     interpreter = cells.one_of("needs_interpreter", YES + NO, blank=True, fold=str.lower,
                                message="must be yes or no (or blank for no)")
     return {"reference": reference, "first_name": first_name,
             "last_name": cells.values["last_name"], "date_of_birth": born,
-            "preferred_language": cells.values["preferred_language"] or SPOKEN_UNLESS_SAID,
+            "preferred_language": language,
             "needs_interpreter": interpreter in YES}
 
 
@@ -238,26 +242,26 @@ def _plan(families: dict[str, FamilyRow], known: _Known, problems: list[Problem]
         here = known.families.get(reference)
         if here is None:
             plan.new.append(row)
-            outcome.new_families += 1
-            outcome.new_people += len(row.people)
+            outcome.add("new_families")
+            outcome.add("new_people", len(row.people))
             continue
         wanted = {"name": row.name, "team_id": row.team.pk,
                   "key_worker_id": row.key_worker.pk if row.key_worker else here.key_worker_id}
         changes = {key: value for key, value in wanted.items() if getattr(here, key) != value}
         if changes:
             plan.family_changes.append((here, changes))
-            outcome.changed_families += 1
+            outcome.add("changed_families")
         else:
-            outcome.same_families += 1
+            outcome.add("same_families")
         for values in row.people:
             person = known.people.get((here.pk, values["reference"]))
             if person is None:
                 plan.new_people.append((here, values))
-                outcome.new_people += 1
+                outcome.add("new_people")
                 continue
             details = {key: values[key] for key in PERSON_FIELDS}
             if all(getattr(person, key) == value for key, value in details.items()):
-                outcome.same_people += 1
+                outcome.add("same_people")
                 continue
             if details["date_of_birth"] != person.date_of_birth:
                 try:
@@ -269,7 +273,7 @@ def _plan(families: dict[str, FamilyRow], known: _Known, problems: list[Problem]
                         "correct it on the person's page, where the reason is shown")))
                     continue
             plan.person_changes.append((person, details))
-            outcome.changed_people += 1
+            outcome.add("changed_people")
     return plan
 
 

@@ -65,7 +65,11 @@ class Person(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField()
-    preferred_language = models.CharField(max_length=60, default="English")
+    # A BCP 47 code ("en", "cy", "ur"): familyfeedback.lib.languages gives its names and
+    # direction. Empty only while language_to_check holds an old free-text value no language
+    # matched, which the family page asks a practitioner to settle.
+    preferred_language = models.CharField(max_length=35, default="en", blank=True)
+    language_to_check = models.CharField(max_length=60, blank=True)
     needs_interpreter = models.BooleanField(default=False)
     # The person's id in the council's case system, for matching imported history.
     reference = models.CharField(max_length=40, blank=True)
@@ -90,6 +94,13 @@ class Session(models.Model):
         ("taf", "Team Around the Family meeting"),
     ])
 
+    # A session given in two halves is saved when it starts, each person's rating as they give
+    # it, and kept "started" until the practitioner ends it: the caseload shows it waiting.
+    Stage = choices("Session.Stage", [
+        ("started", "Waiting for end ratings"),
+        ("complete", "Complete"),
+    ])
+
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.HOME_VISIT)
@@ -97,6 +108,7 @@ class Session(models.Model):
     present = models.ManyToManyField(Person, related_name="sessions_attended", blank=True)
     notes = models.TextField(blank=True)
     imported = models.BooleanField(default=False, help_text="Came from the case system's history")
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.COMPLETE)
     # A random token put in the form when it is drawn: a second POST of the same form (double tap,
     # back button) finds the session it already made instead of making another.
     submission_token = models.UUIDField(unique=True)
@@ -107,6 +119,9 @@ class Session(models.Model):
         indexes = [
             # The family page and caseload list sessions newest first.
             models.Index(fields=["family", "-date"], name="session_family_date"),
+            # The caseload's "waiting for end ratings": few rows ever, so a partial index.
+            models.Index(fields=["practitioner"], condition=Q(stage="started"),
+                         name="session_started"),
         ]
 
 
@@ -135,6 +150,14 @@ class Administration(models.Model):
         ("SRS", "Session rating (end of session)"),
     ])
 
+    # Who put the marks in: a family member on the practitioner's tablet or on their own phone
+    # is their own voice; the practitioner typing them in (from paper, or as told) is not.
+    Channel = choices("Administration.Channel", [
+        ("practitioner", "Entered by the practitioner"),
+        ("tablet", "Given on the practitioner's tablet"),
+        ("own_device", "Given on their own device"),
+    ])
+
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="administrations")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="administrations")
     tool = models.CharField(max_length=3, choices=Tool.choices)
@@ -156,6 +179,13 @@ class Administration(models.Model):
     reason = models.CharField(max_length=20, choices=NotAdministeredReason.choices, blank=True)
     reason_detail = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    channel = models.CharField(max_length=12, choices=Channel.choices,
+                               default=Channel.PRACTITIONER)
+    # The BCP 47 code of the wording the person was shown; English for everything before.
+    language = models.CharField(max_length=35, default="en")
+    # An interpreter helped, or the form was read aloud: the seed asked how families with
+    # English as an additional language were reached, and this is how the dashboards count it.
+    helped = models.BooleanField(default=False)
 
     ITEMS = ("item_1", "item_2", "item_3", "item_4")
 
