@@ -137,6 +137,7 @@ MATRIX: dict[str, Row] = {
                           "shows nothing of anyone's"),
     "accept_invitation": public("a set-up link: its token is the check"),
     "health": public("a load balancer's probe; it shows nothing"),
+    "family_guide": public("the families' guide, linked from a phone's page; nothing personal"),
     # Administration
     "audit_log": only(ADMINISTRATOR, why=ADMINISTRATION),
     "people": only(ADMINISTRATOR, why=ADMINISTRATION),
