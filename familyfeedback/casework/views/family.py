@@ -73,7 +73,7 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
 def session_family_picture(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_session_for(request.user, session_id)
     actions.log_view(request.user, "session.view_family_picture", session)
-    return render(request, "casework/family_picture.html",
+    return render(request, "family/picture.html",
                   {"session": session, "picture": session_picture(session)})
 
 
