@@ -10,7 +10,10 @@ ASSETS_STAMP := build/.govuk-assets
 ADDRESS ?= 127.0.0.1:8000
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: run test lint assets
+# The family pages' translations: compiled from the .po files kept in git (never the .mo files).
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+.PHONY: run test lint assets messages
 
 # The demo's emails (survey reminders) are written as files to var/mail: no mail server is
 # assumed. Set EMAIL_BACKEND (and EMAIL_HOST, ...) to send them for real.
@@ -42,7 +45,18 @@ test: $(TEST_STAMP) assets
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
-assets: $(ASSETS_STAMP)
+assets: $(ASSETS_STAMP) $(MESSAGES)
+
+# Babel, not GNU gettext: pure Python, and its extractor reads the Jinja2 templates.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(RUN_STAMP)
+	$(BIN)/pybabel -q compile -D django -d locale -l $*
+
+# After changing a family page's text: gather its strings and add the new ones to each .po file,
+# for a translator to fill in.
+messages: $(RUN_STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --project "Family Feedback" \
+		-o var/django.pot .
+	$(BIN)/pybabel -q update -D django -d locale -i var/django.pot --no-fuzzy-matching
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -6,10 +6,11 @@ imports them and each page's header says only what is its own."""
 from django.contrib import messages
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, nodes
 
 from familyfeedback.accounts.navigation import navigation
-from familyfeedback.lib import formats
+from familyfeedback.lib import formats, languages
 from familyfeedback.lib.dateinput import date_parts
 from familyfeedback.lib.errors import error_summary, field_error
 
@@ -55,7 +56,11 @@ def environment(**options) -> Environment:
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
+    options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n"]
     env = Environment(**options)
+    # {{ _("...") }} and {% trans %} in the family's pages, translated by Django for the language
+    # active when the page is drawn; new style, so a translation is escaped like any value.
+    env.install_gettext_translations(translation, newstyle=True)
     env.globals.update(_macros(env))
     env.globals.update(
         url=url,
@@ -65,6 +70,9 @@ def environment(**options) -> Environment:
         field_error=field_error,
         date_parts=date_parts,
         navigation=navigation,
+        html_lang=languages.html_lang,
+        # For wording in another language inside a page: <p lang="ur" dir="rtl">.
+        text_direction=languages.direction,
         service_name="Family Feedback",
     )
     env.filters.update(
@@ -72,5 +80,6 @@ def environment(**options) -> Environment:
         date_short=formats.date_short,
         score=formats.score,
         datetime_local=formats.datetime_local,
+        language=languages.label,
     )
     return env

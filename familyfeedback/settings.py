@@ -264,6 +264,12 @@ INVITATION_DAYS = env_int("FF_INVITATION_DAYS", 7, minimum=1)
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# The languages of the pages families see (Welsh is a duty of public bodies in Wales). The
+# practitioners' pages are in English; a family's page is drawn in the person's language through
+# lib/languages.speaking. The .mo files are compiled from locale/*/LC_MESSAGES/django.po at build
+# time (`make assets`), never committed.
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # GOV.UK Frontend's compiled CSS asks for its fonts and images under /assets/, so our static files

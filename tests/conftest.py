@@ -40,6 +40,21 @@ class World:
         }
 
 
+def pytest_sessionstart(session):
+    """Compile the translations as `make assets` does: they are built, never committed, so a
+    clean clone has none. Django reads a catalogue when a language is first used, after this."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in Path(__file__).resolve().parents[1].glob("locale/*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+
+
 def pytest_sessionfinish(session, exitstatus):
     # Django removes the SQLite test database but not the WAL and shared-memory files beside it.
     from django.conf import settings

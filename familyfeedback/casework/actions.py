@@ -440,6 +440,8 @@ def change_person(actor: User | None, person: Person, values: dict, *,
     before = {key: getattr(person, key) for key in PERSON_FIELDS}
     for key, value in values.items():
         setattr(person, key, value)
+    if person.preferred_language:
+        person.language_to_check = ""  # settled: the old free text was only kept until now
     person.save()
     if person.date_of_birth != before["date_of_birth"]:
         for record in person.administrations.select_related("session"):

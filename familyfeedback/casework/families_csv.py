@@ -28,6 +28,7 @@ from familyfeedback.casework.access import key_workers_by_team
 from familyfeedback.casework.actions import PERSON_FIELDS, change_person, check_date_of_birth
 from familyfeedback.casework.models import Episode, Family, Person
 from familyfeedback.casework.queries import families_by_reference
+from familyfeedback.lib import languages
 from familyfeedback.lib.csvfiles import Problem, records
 from familyfeedback.lib.csvrules import Cells
 
@@ -42,7 +43,7 @@ NO = ("no", "n", "false", "0")
 LONGEST = {column: model._meta.get_field(name).max_length for column, model, name in (
     ("case_reference", Family, "case_reference"), ("family_name", Family, "name"),
     ("person_reference", Person, "reference"), ("first_name", Person, "first_name"),
-    ("last_name", Person, "last_name"), ("preferred_language", Person, "preferred_language"))}
+    ("last_name", Person, "last_name"), ("preferred_language", Person, "language_to_check"))}
 SPOKEN_UNLESS_SAID = Person._meta.get_field("preferred_language").default
 # A family's own columns, and what each must agree on between the family's rows.
 AGREED = {"family_name": "name", "team": "team", "key_worker_email": "key worker",
@@ -210,11 +211,17 @@ def _person(cells: Cells, today: date) -> dict:
         else:
             if born > today:
                 cells.problem("date_of_birth", "is in the future")
+    language = SPOKEN_UNLESS_SAID
+    if cells.values["preferred_language"]:
+        language = languages.code_for(cells.values["preferred_language"])
+        if language is None:
+            cells.problem("preferred_language", "is not a language we know: give its name in "
+                                                "English, for example Polish, or its code, pl")
     interpreter = cells.one_of("needs_interpreter", YES + NO, blank=True, fold=str.lower,
                                message="must be yes or no (or blank for no)")
     return {"reference": reference, "first_name": first_name,
             "last_name": cells.values["last_name"], "date_of_birth": born,
-            "preferred_language": cells.values["preferred_language"] or SPOKEN_UNLESS_SAID,
+            "preferred_language": language,
             "needs_interpreter": interpreter in YES}
 
 

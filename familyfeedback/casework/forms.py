@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from familyfeedback import measures
 from familyfeedback.accounts.models import Team, User
@@ -23,7 +24,7 @@ from familyfeedback.casework.actions import (
 )
 from familyfeedback.casework.models import Administration, NotAdministeredReason, Person, Session
 from familyfeedback.casework.wording import MeasureWords, labels_for
-from familyfeedback.lib import versions
+from familyfeedback.lib import languages, versions
 from familyfeedback.lib.dateinput import DatePartsField
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.pictures import check_picture
@@ -176,7 +177,8 @@ class MeasureForm(forms.Form):
 class RatingForm(MeasureForm):
     """One person's own rating of one tool, given on the tablet or their own phone: the marks
     (or the face) are all they give, so it is always "completed". `helped` is ticked when an
-    interpreter helped or the form was read aloud."""
+    interpreter helped or the form was read aloud. Its messages speak to the person, in the
+    page's language, and name no one: the page may be on a phone anyone could see."""
 
     helped = forms.BooleanField(required=False)
 
@@ -188,11 +190,31 @@ class RatingForm(MeasureForm):
     def clean_status(self) -> str:
         return Administration.Status.COMPLETED
 
+    def clean(self):
+        cleaned = super().clean()
+        lines = {item.key: item.label for item in self.words.items}
+        for key in [key for key in self.errors if key in lines or key == "face"]:
+            self.errors[key] = self.error_class([
+                gettext("Choose a face") if key == "face" else
+                gettext("Put a mark on the line for “%(line)s”, from 0 to 10")
+                % {"line": lines[key]}])
+        return cleaned
+
     def new_administration(self) -> NewAdministration:
         entry = super().new_administration()
         entry.channel, entry.language = self.channel, self.language
         entry.helped = self.cleaned_data.get("helped", False)
         return entry
+
+
+class ScreenLanguageForm(forms.Form):
+    """The language a family member switched the rating screen to (?lang=cy), if any."""
+
+    lang = forms.CharField(required=False, max_length=35)
+
+    def chosen(self) -> str | None:
+        return (languages.code_for(self.cleaned_data["lang"])
+                if self.is_valid() and self.cleaned_data["lang"] else None)
 
 
 def measure_forms(data, files, people: list[Person], on: date,
@@ -258,14 +280,48 @@ def session_date_from(data) -> date:
     return timezone.localdate()
 
 
+OTHER_LANGUAGE = "other"
+
+
 class PersonForm(forms.Form):
     first_name = forms.CharField(max_length=100,
                                  error_messages={"required": "Enter the person's first name"})
     last_name = forms.CharField(max_length=100, required=False)
     date_of_birth = DatePartsField(subject="The date of birth")
-    preferred_language = forms.CharField(max_length=60, initial="English",
-                                         error_messages={"required": "Enter a preferred language"})
+    preferred_language = forms.CharField(max_length=60, initial=languages.ENGLISH, error_messages={
+        "required": "Select the person's preferred language"})
+    # The language when it is not in the list: its name in English or in itself, or its code.
+    other_language = forms.CharField(max_length=60, required=False)
     needs_interpreter = forms.BooleanField(required=False)
+
+    def language_choices(self) -> list[tuple[str, str]]:
+        """The common languages, English first, then the person's own if it is not among them,
+        then "another language"; a person whose old record named no language starts unset."""
+        current = self["preferred_language"].value() or ""
+        listed = languages.common_choices()
+        if languages.is_language(current) and current not in languages.COMMON:
+            listed.append((current, languages.label(current)))
+        unset = [("", "Select a language")] if not current else []
+        return [*unset, *listed, (OTHER_LANGUAGE, "Another language (type it below)")]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("preferred_language")
+        typed = (cleaned.pop("other_language", None) or "").strip()
+        if chosen == OTHER_LANGUAGE:
+            code = languages.code_for(typed)
+            if not typed:
+                self.add_error("other_language", "Enter the language, for example Hausa")
+            elif code is None:
+                self.add_error("other_language", f"We do not know a language called '{typed}': "
+                               "enter its name in English, for example Hausa, or its code, ha")
+            cleaned["preferred_language"] = code
+        elif chosen:
+            # A name typed into an old bookmark or a script ("Polish") is taken as its code.
+            cleaned["preferred_language"] = languages.code_for(chosen)
+            if cleaned["preferred_language"] is None:
+                self.add_error("preferred_language", "Select one of the languages listed")
+        return cleaned
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]

@@ -68,7 +68,11 @@ class Person(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField()
-    preferred_language = models.CharField(max_length=60, default="English")
+    # A BCP 47 code ("en", "cy", "ur"): familyfeedback.lib.languages gives its names and
+    # direction. Empty only while language_to_check holds an old free-text value no language
+    # matched, which the family page asks a practitioner to settle.
+    preferred_language = models.CharField(max_length=35, default="en", blank=True)
+    language_to_check = models.CharField(max_length=60, blank=True)
     needs_interpreter = models.BooleanField(default=False)
     # The person's id in the council's case system, for matching imported history.
     reference = models.CharField(max_length=40, blank=True)

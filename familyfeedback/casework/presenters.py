@@ -15,6 +15,8 @@ from familyfeedback.casework.charts import Chart, build_chart
 from familyfeedback.casework.models import Administration, Family, Person
 from familyfeedback.casework.trajectories import Curves, expected_range
 from familyfeedback.casework.wording import text_pack_status
+from familyfeedback.lib import languages
+from familyfeedback.lib.errors import error_summary
 
 DIRECTION_TEXT = {"up": "Up", "down": "Down", "same": "No change"}
 
@@ -278,3 +280,25 @@ def team_rows(teams, open_families: dict[int, int]) -> list[dict]:
                      "people": len(team.current_memberships),
                      "open_families": open_families.get(team.pk, 0)})
     return rows
+
+
+def rating_page(form, *, session, named: bool, screen_language: str, offered: list[str],
+                then: str) -> dict:
+    """One person's rating screen: what it asks, in which words and language, and the languages
+    the person can switch the screen to. Unnamed (a phone link), it names no one."""
+    words = form.words
+    return {
+        "form": form, "words": words, "named": named, "then": then,
+        "who": form.person.first_name if named else "",
+        "start": form.measure.tool == "ORS",
+        # A child's lines (CORS, CSRS) have faces at their ends; an adult's have words only.
+        "child": form.measure.kind == "lines" and form.measure.max_age is not None,
+        "session_date": session.date,
+        "page_language": screen_language,
+        # The measure's own words may be in a language the page chrome is not (Urdu wording on
+        # an English page): they carry their own lang and dir.
+        "words_language": words.language,
+        "languages": [{"code": code, "name": languages.own_name(code),
+                       "current": code == screen_language} for code in offered],
+        "errors": error_summary(form) if form.is_bound else [],
+    }

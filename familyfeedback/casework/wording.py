@@ -23,6 +23,9 @@ class MeasureWords:
     items: tuple[ItemWords, ...]
     faces: dict[str, str]
     licensed: bool
+    # The BCP 47 code of the language the words are in: the one asked for where the pack has
+    # it, else English (our neutral labels are English too).
+    language: str = measures.FALLBACK_LANGUAGE
 
 
 def current_pack() -> tuple[InstalledTextPack | None, measures.TextPack | None]:
@@ -39,7 +42,8 @@ def text_pack_status() -> dict:
     return {"loaded": True, "holder": installed.holder, "reference": installed.reference}
 
 
-def labels_for(measure_list, language: str = "en") -> dict[str, MeasureWords]:
+def labels_for(measure_list, language: str = measures.FALLBACK_LANGUAGE
+               ) -> dict[str, MeasureWords]:
     _, pack = current_pack()
     words = {}
     for measure in measure_list:
@@ -64,5 +68,6 @@ def labels_for(measure_list, language: str = "en") -> dict[str, MeasureWords]:
             items=items,
             faces=faces,
             licensed=text is not None,
+            language=text.language if text else measures.FALLBACK_LANGUAGE,
         )
     return words

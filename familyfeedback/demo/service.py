@@ -41,7 +41,7 @@ FAMILY_NAMES = (
     "Ingleby", "Jessop", "Kettering", "Larkham", "Marlow", "Northcote", "Oakridge", "Pendle",
     "Quarry", "Rowntree", "Selby", "Thornhill", "Upton", "Varley", "Whitcombe", "Yardley",
 )
-LANGUAGES = ("English",) * 8 + ("Polish", "Urdu", "Arabic", "Romanian", "Slovak")
+LANGUAGES = ("en",) * 8 + ("pl", "ur", "ar", "ro", "sk")
 JOB_MIX = (JobTitle.FSW, JobTitle.FSW, JobTitle.FSW, JobTitle.SENIOR_FSW, JobTitle.SENIOR_FSW,
            JobTitle.SENIOR_FSW, JobTitle.SENIOR_PRACTITIONER, JobTitle.FSW)
 PATTERNS = ("improving", "improving", "improving", "flat", "flat", "deteriorating", "dropout",
@@ -204,7 +204,7 @@ def _people(rng, family, surname, opened) -> list[Person]:
         people.append(Person(
             family=family, first_name=name, last_name=surname,
             date_of_birth=born, preferred_language=language,
-            needs_interpreter=language != "English" and rng.random() < 0.4,
+            needs_interpreter=language != "en" and rng.random() < 0.4,
         ))
     return Person.objects.bulk_create(people)
 

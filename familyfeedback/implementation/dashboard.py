@@ -38,7 +38,8 @@ def percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "–"
 
 
-KEYS = ("usage", "reach", "per_person", "roles", "coverage", "not_administered", "alerts")
+KEYS = ("usage", "reach", "per_person", "roles", "coverage", "languages", "not_administered",
+        "alerts")
 # The alerts table works out every open family's alerts (a second for two teams, several for a
 # whole service: bench/dashboards.py), so the page shows it only when asked.
 ON_REQUEST = {"alerts"}
@@ -151,6 +152,20 @@ def _coverage(teams, start, end) -> Table:
     return cover
 
 
+def _languages(teams, start, end) -> Table:
+    scope = _scope(teams, start, end)
+    sessions = queries.sessions_between(list(scope.names), start, end)
+    table = Table("languages", "Sessions in another language or with an interpreter", [
+        *scope.team_col, "Sessions", "In another language than English",
+        "With an interpreter or read aloud", "Either"])
+    for row in figures.language_support(sessions, by_team=scope.several):
+        table.rows.append([*scope.team(row), row["sessions"], row["other_language"],
+                           row["with_help"], row["either"]])
+    table.note = ("A session counts once if anyone in it gave a rating in another language, "
+                  "or was helped by an interpreter or by having the form read aloud.")
+    return table
+
+
 def _not_administered(teams, start, end) -> Table:
     scope = _scope(teams, start, end)
     reasons = Table("not_administered", "Why a tool was not administered", [
@@ -181,5 +196,6 @@ def alert_table(teams: list[Team], start: date, end: date) -> Table:
 
 BUILDERS = {
     "usage": _usage, "reach": _reach, "per_person": _per_person, "roles": _roles,
-    "coverage": _coverage, "not_administered": _not_administered, "alerts": alert_table,
+    "coverage": _coverage, "languages": _languages, "not_administered": _not_administered,
+    "alerts": alert_table,
 }

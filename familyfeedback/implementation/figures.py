@@ -125,6 +125,34 @@ def coverage(sessions: QuerySet, by_team: bool = True) -> list[dict]:
     return result
 
 
+def language_support(sessions: QuerySet, by_team: bool = True) -> list[dict]:
+    """By team: the sessions, and how many were done in another language than English (a form's
+    wording in that language), with an interpreter or the form read aloud, and either. How
+    families with English as an additional language were reached, which the seed asked.
+
+    A session counts once however many of its records say so. Read from the sessions' records
+    as coverage is, in grouped queries: a package's administrations.csv has no language, so
+    these are for the records kept here only."""
+    in_other = ~Q(language="en") & ~Q(language__startswith="en-")
+    held = sessions.annotate(team_key=F("family__team_id")).values("team_key").annotate(
+        sessions=Count("pk")).order_by("team_key")
+    marked = {row["team_key"]: row for row in (
+        Administration.objects.filter(session__in=sessions)
+        .annotate(team_key=F("session__family__team_id")).values("team_key")
+        .annotate(other_language=Count("session", distinct=True, filter=in_other),
+                  with_help=Count("session", distinct=True, filter=Q(helped=True)),
+                  either=Count("session", distinct=True, filter=in_other | Q(helped=True)))
+        .order_by("team_key"))}
+    names = ("sessions", "other_language", "with_help", "either")
+    # A session is in one team, so the teams' counts add up to the whole's.
+    rows = [{"team_key": row["team_key"], "sessions": row["sessions"],
+             **{name: marked.get(row["team_key"], {}).get(name, 0) for name in names[1:]}}
+            for row in held]
+    if by_team:
+        return rows
+    return [{name: sum(row[name] for row in rows) for name in names}] if rows else []
+
+
 def used_tools(facts: QuerySet) -> set:
     """The practitioners with at least one completed ORS or SRS."""
     # order_by() drops the model's default ordering, which would otherwise join the DISTINCT

@@ -25,12 +25,20 @@ from .labels import LICENSED_WORDING_INCLUDED, NEUTRAL_WORDING_NOTICE, neutral_l
 from .model import Cutoff, Face, Item, Measure, ReliableChange, Scale
 from .registry import TOOLS, all_measures, get, measure_for
 from .scoring import total, validate_face, validate_items
-from .text_pack import ItemText, MeasureText, TextPack, TextPackError, parse_text_pack
+from .text_pack import (
+    FALLBACK_LANGUAGE,
+    ItemText,
+    MeasureText,
+    TextPack,
+    TextPackError,
+    parse_text_pack,
+)
 from .thresholds import STANDARDS, cutoff_for, reliable_change_for
 
 __all__ = [
     "DEFAULT_REVIEW_AFTER",
     "DEFAULT_SESSION_DROP",
+    "FALLBACK_LANGUAGE",
     "Tier",
     "by_tier",
     "points",

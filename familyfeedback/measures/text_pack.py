@@ -6,11 +6,12 @@ at once, because the person fixing a pack is usually editing a file by hand.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
+
+import langcodes
 
 from .errors import UnknownMeasure
 from .model import Measure
@@ -21,7 +22,6 @@ FORMAT = "family-feedback-text-pack"
 VERSION = 1
 FALLBACK_LANGUAGE = "en"
 
-_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 class TextPackError(ValueError):
@@ -48,6 +48,9 @@ class MeasureText:
     faces: Mapping[str, str]
     # Survey measures: the words for each point of the scale, lowest first.
     response_labels: tuple[str, ...] = ()
+    # The BCP 47 code of the language this wording is in, so that a page shown in another
+    # language than the one asked for can say so and set its lang and dir.
+    language: str = FALLBACK_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,12 @@ class TextPack:
     languages: Mapping[str, Mapping[str, MeasureText]]
 
     def measure_text(self, measure_code: str, language: str) -> MeasureText | None:
-        """The wording of a measure in a language, falling back to its base language and then
-        English, since a partial translation is better than neutral labels."""
-        for candidate in (language, language.split("-")[0], FALLBACK_LANGUAGE):
+        """The wording of a measure in a language, falling back to the same language of
+        another region (pt-BR for pt-PT) and then English, since a partial translation is better
+        than neutral labels. Its `language` says which it is."""
+        base = language.split("-")[0]
+        regional = sorted(code for code in self.languages if code.split("-")[0] == base)
+        for candidate in (language, base, *regional, FALLBACK_LANGUAGE):
             text = self.languages.get(candidate, {}).get(measure_code)
             if text is not None:
                 return text
@@ -106,7 +112,8 @@ class _Checker:
                 self.problem(f"{path}.{key}" if path else key, "is not part of the format")
 
 
-def _measure_text(check: _Checker, measure: Measure, raw: Any, path: str) -> MeasureText:
+def _measure_text(check: _Checker, measure: Measure, raw: Any, path: str,
+                  language: str) -> MeasureText:
     given = check.mapping(raw, path) or {}
     parts = "faces" if measure.is_faces else "items"
     check.only(given, ("title", "instructions", parts), path)
@@ -140,10 +147,12 @@ def _measure_text(check: _Checker, measure: Measure, raw: Any, path: str) -> Mea
                 low=check.text(entry, "low", entry_path),
                 high=check.text(entry, "high", entry_path),
             )
-    return MeasureText(title, instructions, MappingProxyType(items), MappingProxyType(faces))
+    return MeasureText(title, instructions, MappingProxyType(items), MappingProxyType(faces),
+                       language=language)
 
 
-def _survey_text(check: _Checker, measure: SurveyMeasure, raw: Any, path: str) -> MeasureText:
+def _survey_text(check: _Checker, measure: SurveyMeasure, raw: Any, path: str,
+                 language: str) -> MeasureText:
     """A survey measure's wording: a title, instructions, each item's statement and, optionally,
     the words for each point of the scale."""
     given = check.mapping(raw, path) or {}
@@ -170,7 +179,16 @@ def _survey_text(check: _Checker, measure: SurveyMeasure, raw: Any, path: str) -
         check.problem(f"{path}.response_labels", f"must be {points} words, lowest first")
         labels = []
     return MeasureText(title, instructions, MappingProxyType(items), MappingProxyType({}),
-                       tuple(labels))
+                       tuple(labels), language)
+
+
+def _language_code(check: _Checker, given: str, path: str) -> str:
+    """The standard form of a BCP 47 code (pt-br is pt-BR, iw is he), so that a person's
+    language finds its wording however the pack's author wrote the code."""
+    if not langcodes.tag_is_valid(given):
+        check.problem(path, "is not a language code such as 'en', 'cy' or 'pt-BR'")
+        return given
+    return langcodes.standardize_tag(given)
 
 
 def parse_text_pack(data: dict[str, Any]) -> TextPack:
@@ -191,14 +209,15 @@ def parse_text_pack(data: dict[str, Any]) -> TextPack:
     raw_languages = check.mapping(root.get("languages"), "languages") or {}
     if not raw_languages:
         check.problem("languages", "must give at least one language")
-    for language, raw_measures in raw_languages.items():
-        path = f"languages.{language}"
-        if not _LANGUAGE_TAG.match(language):
-            check.problem(path, "is not a language code such as 'en' or 'pl'")
+    for given, raw_measures in raw_languages.items():
+        path = f"languages.{given}"
+        language = _language_code(check, given, path)
+        if language in languages:
+            check.problem(path, f"is the same language as {language!r}, given already")
         measures: dict[str, MeasureText] = {}
         for code, raw in (check.mapping(raw_measures, path) or {}).items():
             try:
-                measures[code] = _measure_text(check, get(code), raw, f"{path}.{code}")
+                measures[code] = _measure_text(check, get(code), raw, f"{path}.{code}", language)
                 continue
             except UnknownMeasure:
                 pass
@@ -207,7 +226,7 @@ def parse_text_pack(data: dict[str, Any]) -> TextPack:
             except UnknownMeasure:
                 check.problem(f"{path}.{code}", "is not a measure we know")
                 continue
-            measures[code] = _survey_text(check, survey, raw, f"{path}.{code}")
+            measures[code] = _survey_text(check, survey, raw, f"{path}.{code}", language)
         languages[language] = MappingProxyType(measures)
     if check.problems:
         raise TextPackError(check.problems)

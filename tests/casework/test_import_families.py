@@ -73,9 +73,9 @@ def test_a_good_file_opens_its_families_with_their_people(world):
         family=carrow).is_open
     assert [(p.reference, p.first_name, p.last_name, p.date_of_birth, p.preferred_language,
              p.needs_interpreter) for p in carrow.people.order_by("reference")] == [
-        ("C1", "Dee", "Carrow", date(1990, 4, 2), "English", False),
-        ("C2", "Eli", "Carrow", date(2016, 9, 30), "Polish", True),
-        ("C3", "Fin", "", date(2022, 1, 15), "English", False)]
+        ("C1", "Dee", "Carrow", date(1990, 4, 2), "en", False),
+        ("C2", "Eli", "Carrow", date(2016, 9, 30), "pl", True),
+        ("C3", "Fin", "", date(2022, 1, 15), "en", False)]
     dunmore = Family.objects.get(case_reference="EH-7002")
     assert (dunmore.team, dunmore.key_worker) == (world.other_team, world.colleague_other_team)
     log = AuditEntry.objects.filter(actor__isnull=True)
@@ -219,7 +219,7 @@ def test_optional_columns_may_be_left_out(world):
     run(f"EH-7009,Gale family,North 1,{OPENED},G1,Kit,2010-10-10\n", header=header)
     family = Family.objects.get(case_reference="EH-7009")
     assert family.key_worker is None
-    assert family.people.get().preferred_language == "English"
+    assert family.people.get().preferred_language == "en"
 
 
 MAPPING = """\
@@ -355,3 +355,14 @@ def test_the_documented_examples_import_alike_with_and_without_the_mapping(world
                                 "People: 5 new, 0 changed, 0 already as the file says."]
     out, _ = run_file(str(FORMATS / "example-families.csv"))
     assert out.startswith("Nothing changed")
+
+
+def test_a_language_may_be_given_by_its_name_or_its_code_and_a_made_up_one_is_refused(world):
+    run(f"EH-7010,Hale family,North 1,,{OPENED},H1,Ana,Hale,1988-03-03,pt-br,no\n"
+        f"EH-7010,Hale family,North 1,,{OPENED},H2,Bo,Hale,2012-03-03,Farsi,no\n"
+        f"EH-7010,Hale family,North 1,,{OPENED},H3,Cy,Hale,2014-03-03,cy,no\n")
+    assert list(Person.objects.filter(family__case_reference="EH-7010").order_by(
+        "reference").values_list("preferred_language", flat=True)) == ["pt-BR", "fa", "cy"]
+    assert refused(f"EH-7011,Ince family,North 1,,{OPENED},I1,Di,Ince,1988-03-03,Klingon,no\n"
+                   ) == ["families.csv:2: preferred_language: is not a language we know: give "
+                         "its name in English, for example Polish, or its code, pl"]

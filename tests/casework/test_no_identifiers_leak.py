@@ -43,7 +43,7 @@ def test_a_working_flow_puts_no_identifying_detail_in_urls_or_logs(world, signed
         "reason": "Quentavia's marks were copied wrongly"}))
     visit(client.post(reverse("add_person", args=[family.pk]), {
         "first_name": "Quentavia", "date_of_birth-day": "1", "date_of_birth-month": "2",
-        "date_of_birth-year": "2015", "preferred_language": "English"}))
+        "date_of_birth-year": "2015", "preferred_language": "en"}))
     visit(client.get(reverse("family", args=[9_999_999])))  # a 404 is logged
 
     assert len(seen_urls) > 20 and caplog.records, "the flow should produce links and logs"

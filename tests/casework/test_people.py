@@ -15,7 +15,7 @@ def test_a_practitioner_adds_a_child_to_the_family(world, signed_in):
     person = Person.objects.get(first_name="Nia")
     assert response.status_code == 302
     assert (person.family, person.preferred_language, person.needs_interpreter) == (
-        world.family, "Welsh", True)
+        world.family, "cy", True)
     assert AuditEntry.objects.filter(action="person.create", object_id=person.pk).exists()
 
 
@@ -23,7 +23,7 @@ def test_a_date_of_birth_in_the_future_is_refused_and_the_name_kept(world, signe
     client = signed_in(world.practitioner)
     page = client.post(reverse("add_person", args=[world.family.pk]), {
         "first_name": "Nia", "date_of_birth-day": "3", "date_of_birth-month": "6",
-        "date_of_birth-year": "2099", "preferred_language": "English",
+        "date_of_birth-year": "2099", "preferred_language": "en",
     }).content.decode()
     assert "The date of birth cannot be in the future" in page
     assert 'value="Nia"' in page
@@ -34,7 +34,7 @@ def test_a_missing_month_is_named(world, signed_in):
     client = signed_in(world.practitioner)
     page = client.post(reverse("add_person", args=[world.family.pk]), {
         "first_name": "Nia", "date_of_birth-day": "3", "date_of_birth-year": "2019",
-        "preferred_language": "English",
+        "preferred_language": "en",
     }).content.decode()
     assert "The date of birth must include a month" in page
 
@@ -48,20 +48,20 @@ def test_editing_a_name_is_audited_without_the_name(world, signed_in):
         "date_of_birth-day": str(person.date_of_birth.day),
         "date_of_birth-month": str(person.date_of_birth.month),
         "date_of_birth-year": str(person.date_of_birth.year),
-        "preferred_language": "Polish",
+        "preferred_language": "pl",
     })
     person.refresh_from_db()
     entry = AuditEntry.objects.get(action="person.update")
     assert person.first_name == "Renamed"
     assert entry.changes["first_name"] == ["(changed)", "(changed)"]
-    assert entry.changes["preferred_language"] == ["English", "Polish"]
+    assert entry.changes["preferred_language"] == ["en", "pl"]
     assert "Renamed" not in str(entry.changes)
 
 
 def edit_post(person, born):
     return {"first_name": person.first_name, "last_name": "Test",
             "date_of_birth-day": str(born.day), "date_of_birth-month": str(born.month),
-            "date_of_birth-year": str(born.year), "preferred_language": "English"}
+            "date_of_birth-year": str(born.year), "preferred_language": "en"}
 
 
 def test_a_date_of_birth_after_a_session_they_came_to_is_refused(world, signed_in):
@@ -99,3 +99,34 @@ def test_a_date_of_birth_that_would_change_a_recorded_form_is_refused(world, sig
     page = client.post(url, {**edit_post(child, fourteen),
                              **opened(client, url)}).content.decode()
     assert "would have had the ORS" in page and "not the CORS recorded" in page
+
+
+def person_with_language(**language) -> dict:
+    return {"first_name": "Nia", "date_of_birth-day": "3", "date_of_birth-month": "6",
+            "date_of_birth-year": "2019", **language}
+
+
+def test_a_language_not_in_the_list_is_given_by_its_name_or_code(world, signed_in):
+    client = signed_in(world.practitioner)
+    url = reverse("add_person", args=[world.family.pk])
+    form = client.get(url).content.decode()
+    assert '<option value="en" selected>English</option>' in form
+    assert '<option value="pl">Polish (Polski)</option>' in form
+    assert client.post(url, person_with_language(preferred_language="other",
+                                                 other_language="Hausa")).status_code == 302
+    nia = Person.objects.get(first_name="Nia")
+    assert nia.preferred_language == "ha"
+    edit = client.get(reverse("edit_person", args=[nia.pk])).content.decode()
+    assert '<option value="ha" selected>Hausa</option>' in edit
+
+
+def test_a_language_we_do_not_know_is_refused_and_what_was_typed_kept(world, signed_in):
+    client = signed_in(world.practitioner)
+    url = reverse("add_person", args=[world.family.pk])
+    page = client.post(url, person_with_language(preferred_language="other",
+                                                 other_language="Elvish")).content.decode()
+    assert "We do not know a language called &#39;Elvish&#39;" in page
+    assert 'value="Elvish"' in page and '<option value="other" selected>' in page
+    page = client.post(url, person_with_language(preferred_language="other")).content.decode()
+    assert "Enter the language, for example Hausa" in page
+    assert not Person.objects.filter(first_name="Nia").exists()

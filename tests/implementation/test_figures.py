@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from familyfeedback import measures
 from familyfeedback.accounts.models import Role
-from familyfeedback.casework import actions
+from familyfeedback.casework import actions, queries
+from familyfeedback.casework.models import Administration, Family
 from familyfeedback.implementation import figures
 from familyfeedback.implementation.models import Attendance, TrainingEvent
 from tests import factories
@@ -182,3 +183,44 @@ def test_the_alerts_are_counted_only_when_asked(service, client, world):
     assert "Outstanding now" not in page and "Count the alerts outstanding" in page
     counted = client.get(reverse("dashboards"), {"alerts": "1"}).content.decode()
     assert "Outstanding now" in counted and "Acknowledged in the period" in counted
+
+
+def given(session_on: date, person, tool: str, **marks) -> None:
+    Administration.objects.filter(session__date=session_on, person=person, tool=tool).update(
+        **marks)
+
+
+def test_sessions_in_another_language_or_helped_are_counted_once_each(service, world):
+    fa, fb = Family.objects.get(name="FA"), Family.objects.get(name="FB")
+    fa_adult, fa_child = fa.people.order_by("date_of_birth")
+    # FA's first session: the adult in Polish and the child read aloud (one session, counted
+    # once in each column it meets); FA's second: English with a British English wording, which
+    # is English; FB's: an interpreter helped.
+    given(D1, fa_adult, "ORS", language="pl")
+    given(D1, fa_adult, "SRS", language="pl")
+    given(D1, fa_child, "ORS", helped=True)
+    given(D2, fa_adult, "ORS", language="en-GB")
+    given(D1, fb.people.get(), "SRS", helped=True)
+    north, south = service["north"].pk, service["south"].pk
+    sessions = queries.sessions_between([north, south], D1, D2)
+    assert figures.language_support(sessions) == [
+        {"team_key": north, "sessions": 2, "other_language": 1, "with_help": 1, "either": 1},
+        {"team_key": south, "sessions": 1, "other_language": 0, "with_help": 1, "either": 1}]
+    assert figures.language_support(sessions, by_team=False) == [
+        {"sessions": 3, "other_language": 1, "with_help": 2, "either": 2}]
+    # The period is the dashboard's: FA's second session alone had neither.
+    assert figures.language_support(queries.sessions_between([north], D2, D2)) == [
+        {"team_key": north, "sessions": 1, "other_language": 0, "with_help": 0, "either": 0}]
+
+
+def test_the_dashboard_shows_the_sessions_in_another_language(service, client, world):
+    adult = Family.objects.get(name="FA").people.order_by("date_of_birth").first()
+    given(D1, adult, "ORS", language="ur", helped=True)
+    client.force_login(world.manager)
+    page = client.get(reverse("dashboards")).content.decode()
+    assert "Sessions in another language or with an interpreter" in page
+    download = client.get(reverse("dashboard_download",
+                                  kwargs={"key": "languages", "kind": "csv"}))
+    rows = list(csv.reader(io.StringIO(download.content.decode())))
+    assert rows == [["Sessions", "In another language than English",
+                     "With an interpreter or read aloud", "Either"], ["2", "1", "1", "1"]]

@@ -140,7 +140,8 @@ def test_a_faces_measure_needs_faces_not_items():
 def test_a_made_up_language_code_is_refused():
     data = pack()
     data["languages"]["English"] = data["languages"].pop("en")
-    assert problems(data) == ["languages.English: is not a language code such as 'en' or 'pl'"]
+    assert problems(data) == [
+        "languages.English: is not a language code such as 'en', 'cy' or 'pt-BR'"]
 
 
 def test_a_pack_with_no_languages_is_refused():

@@ -13,7 +13,8 @@ COLUMNS_HELP = (
     "blank leaves an existing family's key worker as it is); opened_on (YYYY-MM-DD, the date "
     "support started, used when the family is new); person_reference (the person's id in the "
     "case system, once per family); first_name; last_name (optional); date_of_birth "
-    "(YYYY-MM-DD, not in the future); preferred_language (optional, blank is English); "
+    "(YYYY-MM-DD, not in the future); preferred_language (optional, blank is English; a "
+    "name such as Polish or a code such as pl); "
     "needs_interpreter (optional: yes or no, blank is no). A family's own columns must be the "
     "same on each of its rows."
 )
