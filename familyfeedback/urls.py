@@ -15,6 +15,7 @@ from familyfeedback.casework.views import (
     families,
     family,
     guide,
+    phone,
     sessions,
     support,
     teams,
@@ -123,6 +124,12 @@ urlpatterns = [
     path("support/<int:episode_id>/summary/", support.closure_summary, name="closure_summary"),
     path("families/<int:family_id>/sessions/new/", sessions.record_session, name="record_session"),
     path("sessions/<int:session_id>/", sessions.session, name="session"),
+    # A family member's rating on their own phone (casework/views/phone.py): the short public
+    # path is the link itself, so it carries nothing but the token.
+    path("sessions/<int:session_id>/phone/", phone.phone_links, name="phone_links"),
+    path("sessions/<int:session_id>/phone/send/", phone.send_phone_link, name="send_phone_link"),
+    path("r/thank-you/", phone.feedback_thanks, name="feedback_thanks"),
+    path("r/<token:token>/", phone.feedback_link, name="feedback_link"),
     path("administrations/<int:administration_id>/correct/",
          administrations.correct_administration, name="correct_administration"),
     path("administrations/<int:administration_id>/picture/",

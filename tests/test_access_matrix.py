@@ -82,6 +82,12 @@ MATRIX: dict[str, Row] = {
     "closure_summary": only(*FAMILY_TEAM, why=TEAM_WORK),
     "record_session": only(*FAMILY_TEAM, why=TEAM_WORK),
     "session": only(*FAMILY_TEAM, why=TEAM_WORK),
+    "phone_links": only(*FAMILY_TEAM, why=TEAM_WORK),
+    "send_phone_link": only(*FAMILY_TEAM, why=TEAM_WORK),
+    "feedback_link": public("a self-completion link: the token is the check, and it opens one "
+                            "person's form, once"),
+    "feedback_thanks": public("the thank-you after a self-completion link; it shows nothing"),
+    "family_guide": public("the families' guide, linked from a phone's page; it shows nothing"),
     "correct_administration": only(*FAMILY_TEAM, why=TEAM_WORK),
     "administration_picture": only(*FAMILY_TEAM, why=TEAM_WORK),
     "administration_picture_thumbnail": only(*FAMILY_TEAM, why=TEAM_WORK),

@@ -26,6 +26,8 @@ NOT_MANAGERS = {"cleaned_data", "data", "errors", "GET", "POST", "FILES", "META"
 
 ALLOWED = {
     ("health", "access"): "a load balancer's probe: public by design, and it shows nothing",
+    ("family_guide", "access"): "the families' guide: public, linked from a phone's page, and "
+                                "it shows nothing of anyone's",
     ("survey_link", "access"): "a personal link: the token is the check, once "
                                "(follow_survey_link); it lets its holder in for the session",
     ("survey_by_link", "access"): "after a personal link: the link kept in the session is the "
@@ -38,6 +40,10 @@ ALLOWED = {
     ("oidc_authentication_callback", "access"): "the way in, as oidc_authentication_init",
     ("sso_refused", "access"): "for someone the provider vouched for but nobody invited: they "
                                "are not signed in, and it shows nothing of theirs",
+    ("feedback_link", "access"): "a self-completion link opened on a family member's phone: the "
+                                 "token is the check (followed_link), and it opens one form once",
+    ("feedback_thanks", "access"): "the thank-you after a self-completion link: it shows nothing "
+                                   "of anyone",
     ("accept_invitation", "access"): "a set-up link: the token is the check (invited_person)",
     ("audit_log", "reads GET by key"): "Django's Paginator validates the page number itself",
 }

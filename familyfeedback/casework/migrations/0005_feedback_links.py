@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0003_sessions_in_two_halves'),
+        ('casework', '0004_preferred_language_is_a_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
