@@ -17,9 +17,8 @@ from familyfeedback.casework.charts import Chart, build_chart
 from familyfeedback.casework.models import Administration, Family, Person
 from familyfeedback.casework.trajectories import Curves, expected_range
 from familyfeedback.casework.wording import text_pack_status
-from familyfeedback.lib import languages
+from familyfeedback.lib import languages, notify
 from familyfeedback.lib.errors import error_summary
-from familyfeedback.lib import notify
 
 DIRECTION_TEXT = {"up": "Up", "down": "Down", "same": "No change"}
 
