@@ -66,17 +66,8 @@ def summary(results: list[dict], args) -> str:
 
 
 def table(results: list[dict]) -> str:
-    rows = harness.ruled(f"{'database':<11} {'case':<38} {'median ms':>10} {'p90 ms':>10} "
-                         f"{'queries':>7} {'ratio':>6}")
-    for result in results:
-        cases = result["cases"]
-        for key, title, base in CASES:
-            if key not in cases:
-                continue
-            case = cases[key]
-            ratio = f"{case['median_ms'] / cases[base]['median_ms']:.2f}" if base else ""
-            rows.append(f"{result['database']:<11} {title:<38} {case['median_ms']:>10.2f} "
-                        f"{case['p90_ms']:>10.2f} {case['queries']:>7} {ratio:>6}")
+    ratio = harness.Column("ratio", 6, ".2f", get=harness.ratio_to_base(CASES))
+    rows = harness.case_table(results, CASES, harness.timed_columns(ratio), title_width=38)
     rows.append("")
     for result in results:
         rows.append(harness.ran_on(result))

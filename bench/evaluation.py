@@ -103,18 +103,14 @@ def summary(results: list[dict], args) -> str:
 
 
 def table(results: list[dict]) -> str:
-    rows = harness.ruled(f"{'database':<11} {'case':<48} {'median ms':>9} {'p90 ms':>9} "
-                         f"{'rounds':>6} {'queries':>7}")
-    for result in results:
-        for key, title in CASES:
-            case = result["cases"][key]
-            queries = "" if case["queries"] is None else str(case["queries"])
-            rows.append(f"{result['database']:<11} {title:<48} {case['median_ms']:>9.1f} "
-                        f"{case['p90_ms']:>9.1f} {case['rounds']:>6} {queries:>7}")
-    rows.append("")
-    for result in results:
-        rows.append(f"{harness.ran_on(result)}; report JSON {result['json_bytes']['seed']:,} bytes "
-                    f"(seed-sized), {result['json_bytes']['large']:,} bytes (200 teams)")
+    rows = harness.case_table(results, CASES, (
+        harness.Column("median ms", 9, ".1f", "median_ms"),
+        harness.Column("p90 ms", 9, ".1f", "p90_ms"),
+        harness.Column("rounds", 6, field="rounds"),
+        harness.Column("queries", 7, field="queries"),
+    ), title_width=48, about=lambda r: (f"; report JSON {r['json_bytes']['seed']:,} bytes "
+                                        f"(seed-sized), {r['json_bytes']['large']:,} bytes "
+                                        "(200 teams)"))
     return "\n".join(rows)
 
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -234,6 +235,59 @@ def verdict(table: str, worst: str, within: bool, target: str, *,
     90th percentile, the median may be within it when the p90 is not)."""
     word = "within" if within else "median within, p90 ABOVE" if median_within else "ABOVE"
     return f"{table}\n\n{worst}: {word} the target of {target}."
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table of cases: its heading and width, and what it shows of a case, the
+    case's value called field or, where a column needs more than the case (a ratio to another
+    case), get(key, result); written with spec (".2f"), None as nothing."""
+
+    heading: str
+    width: int
+    spec: str = ""
+    field: str = ""
+    get: Callable[[str, dict], object] | None = None
+
+    def cell(self, key: str, result: dict) -> str:
+        value = self.get(key, result) if self.get else result["cases"][key][self.field]
+        return f"{'' if value is None else format(value, self.spec):>{self.width}}"
+
+
+def case_table(results: list[dict], cases: tuple, columns: tuple[Column, ...], *,
+               title_width: int, about: Callable[[dict], str] | None = None) -> list[str]:
+    """A row for each database and each of cases, (key, title, ...), that it ran: the database,
+    the case's title and the columns; then, given about, a line under the table for each
+    database: what it ran on, and about(result) after that."""
+    rows = ruled(f"{'database':<11} {'case':<{title_width}} "
+                 + " ".join(f"{column.heading:>{column.width}}" for column in columns))
+    for result in results:
+        for key, title, *_ in cases:
+            if key in result["cases"]:
+                rows.append(f"{result['database']:<11} {title:<{title_width}} "
+                            + " ".join(column.cell(key, result) for column in columns))
+    if about is not None:
+        rows += ["", *(ran_on(result) + about(result) for result in results)]
+    return rows
+
+
+def timed_columns(ratio: Column) -> tuple[Column, ...]:
+    """The columns of a bench that times requests or calls against a base case: the median and
+    90th percentile, the queries, and ratio."""
+    return (Column("median ms", 10, ".2f", "median_ms"), Column("p90 ms", 10, ".2f", "p90_ms"),
+            Column("queries", 7, field="queries"), ratio)
+
+
+def ratio_to_base(cases: tuple) -> Callable[[str, dict], float | None]:
+    """A Column's get for cases (key, title, base): the case's median over its base case's,
+    nothing for a case measured against none."""
+    bases = {key: base for key, _, base in cases}
+
+    def ratio(key: str, result: dict) -> float | None:
+        base, timed = bases[key], result["cases"]
+        return timed[key]["median_ms"] / timed[base]["median_ms"] if base else None
+
+    return ratio
 
 
 def ruled(header: str) -> list[str]:

@@ -36,6 +36,11 @@ CASES = (
     ("import", "(b) importing into an empty service"),
     ("again", "(c) importing again: nothing changes"),
 )
+COLUMNS = (
+    harness.Column("median s", 9, ".2f", "median_s"),
+    harness.Column("min s", 7, ".2f", "min_s"),
+    harness.Column("max s", 7, ".2f", "max_s"),
+)
 
 
 def main() -> int:
@@ -48,18 +53,9 @@ def main() -> int:
 
 
 def summary(results: list[dict], args) -> str:
-    rows = harness.ruled(f"{'database':<11} {'case':<40} {'median s':>9} {'min s':>7} "
-                         f"{'max s':>7}")
-    for result in results:
-        for key, title in CASES:
-            case = result["cases"][key]
-            rows.append(f"{result['database']:<11} {title:<40} {case['median_s']:>9.2f} "
-                        f"{case['min_s']:>7.2f} {case['max_s']:>7.2f}")
-    rows.append("")
-    for result in results:
-        rows.append(f"{harness.ran_on(result)}; {result['families']} families, "
-                    f"{result['rows']} rows, {result['rounds']} rounds")
-    return "\n".join(rows)
+    return "\n".join(harness.case_table(
+        results, CASES, COLUMNS, title_width=40,
+        about=lambda r: f"; {r['families']} families, {r['rows']} rows, {r['rounds']} rounds"))
 
 
 def worker(args) -> int:

@@ -30,10 +30,11 @@ from bench.data import build_family_pages  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
 PG_BENCH_DB = "ff_bench"
+# Each case, and the case its time is measured against.
 CASES = (
-    ("post", "(a) record-session POST, family of 4"),
-    ("family", "(b) family page GET, 20 sessions"),
-    ("floor", "(c) floor: signed-in bare view"),
+    ("post", "(a) record-session POST, family of 4", "floor"),
+    ("family", "(b) family page GET, 20 sessions", "floor"),
+    ("floor", "(c) floor: signed-in bare view", None),
 )
 TARGET_RATIO = 2.0
 
@@ -59,18 +60,9 @@ def summary(results: list[dict], args) -> str:
 
 
 def table(results: list[dict]) -> str:
-    rows = harness.ruled(f"{'database':<11} {'case':<40} {'median ms':>9} {'p90 ms':>8} "
-                         f"{'queries':>7} {'x floor':>7}")
-    for result in results:
-        floor = result["cases"]["floor"]["median_ms"]
-        for key, title in CASES:
-            case = result["cases"][key]
-            ratio = "" if key == "floor" else f"{case['median_ms'] / floor:.1f}"
-            rows.append(f"{result['database']:<11} {title:<40} {case['median_ms']:>9.2f} "
-                        f"{case['p90_ms']:>8.2f} {case['queries']:>7} {ratio:>7}")
-    rows.append("")
-    rows += [harness.ran_on(result) for result in results]
-    return "\n".join(rows)
+    ratio = harness.Column("x floor", 7, ".1f", get=harness.ratio_to_base(CASES))
+    return "\n".join(harness.case_table(results, CASES, harness.timed_columns(ratio),
+                                         title_width=40, about=lambda r: ""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,7 +175,7 @@ class Bench:
         return response
 
     def run(self) -> None:
-        calls = {key: (lambda key=key: self.request(key)) for key, _ in CASES}
+        calls = {key: (lambda key=key: self.request(key)) for key, _, _ in CASES}
         timings = harness.take_turns(calls, self.args.rounds, self.args.warmup)
         for key, call in calls.items():
             queries = harness.queries_of(call)

@@ -297,6 +297,9 @@ ALERT_REVIEW_AFTER = env_int("FF_ALERT_REVIEW_AFTER", 3, minimum=2)
 # Raise "session rating fell" when it is at least this many points below the one before (OpenFIT's
 # rule is 1 point; see docs/decisions/0013-alert-tiers.md).
 ALERT_SESSION_DROP = env_decimal("FF_ALERT_SESSION_DROP", Decimal("1"), minimum=Decimal("0.1"))
+# The family picture says so when family members' outcome ratings at one session are at least this
+# many points apart on the 0-40 total (measures/family.py).
+FAMILY_SPREAD = env_decimal("FF_FAMILY_SPREAD", Decimal("10"), minimum=Decimal("0.1"))
 
 # A practitioner's personal survey link works for this many days from when it was issued; the
 # evaluator can revoke it or issue a new one at any time.

@@ -87,7 +87,8 @@ MATRIX: dict[str, Row] = {
     "feedback_link": public("a self-completion link: the token is the check, and it opens one "
                             "person's form, once"),
     "feedback_thanks": public("the thank-you after a self-completion link; it shows nothing"),
-    "family_guide": public("the families' guide, linked from a phone's page; it shows nothing"),
+    "session_family_picture": only(*FAMILY_TEAM, why=TEAM_WORK + ", shown to the family"),
+    "family_picture_print": only(*FAMILY_TEAM, why=TEAM_WORK + ", printed for the family"),
     "correct_administration": only(*FAMILY_TEAM, why=TEAM_WORK),
     "administration_picture": only(*FAMILY_TEAM, why=TEAM_WORK),
     "administration_picture_thumbnail": only(*FAMILY_TEAM, why=TEAM_WORK),
@@ -141,6 +142,7 @@ MATRIX: dict[str, Row] = {
                           "shows nothing of anyone's"),
     "accept_invitation": public("a set-up link: its token is the check"),
     "health": public("a load balancer's probe; it shows nothing"),
+    "family_guide": public("the families' guide, linked from a phone's page; nothing personal"),
     # Administration
     "audit_log": only(ADMINISTRATOR, why=ADMINISTRATION),
     "people": only(ADMINISTRATOR, why=ADMINISTRATION),
@@ -172,7 +174,7 @@ def personas(world, objects) -> dict:
 
 def urls_of(pattern, objects) -> list[str]:
     """The pattern's address for each sample of the objects its ids stand for."""
-    names = list(pattern.pattern.converters)
+    names = list(pattern.converters)
     choices = max((len(objects[n]) for n in names), default=1)
     return sorted({reverse(pattern.name, kwargs={
         n: objects[n][min(choice, len(objects[n]) - 1)] for n in names} or None)

@@ -9,7 +9,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from django.urls import URLPattern, get_resolver
+
+from tests.routes import routes
 
 PACKAGE = Path(__file__).resolve().parent.parent / "familyfeedback"
 
@@ -72,17 +73,10 @@ def test_views_never_use_a_model_manager_directly():
 
 
 def url_views():
-    def walk(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLPattern):
-                yield pattern
-            else:
-                yield from walk(pattern.url_patterns)
-
-    for pattern in walk(get_resolver().url_patterns):
-        view = inspect.unwrap(pattern.callback)
+    for route in routes():
+        view = inspect.unwrap(route.callback)
         if view.__module__.startswith("familyfeedback") and inspect.isfunction(view):
-            yield pattern.name, view
+            yield route.name, view
 
 
 def problems_of(view) -> list[str]:

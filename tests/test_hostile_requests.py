@@ -32,7 +32,7 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -49,6 +49,7 @@ from familyfeedback.lib.dateinput import DatePartsWidget
 from tests import factories, oidc_provider
 from tests.casework.forms_data import record_session_post
 from tests.evaluation.builders import open_baseline
+from tests.routes import routes
 
 EXAMPLES = 20  # per endpoint and method: see the timing in the report
 
@@ -203,12 +204,8 @@ def get_parameters(view) -> set[str]:
 
 # The product's pages, with real objects ------------------------------------------------------
 
-def patterns(entries=None, prefix=""):
-    for entry in entries if entries is not None else get_resolver().url_patterns:
-        if isinstance(entry, URLResolver):
-            yield from patterns(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield entry
+def patterns():
+    return (route for route in routes() if route.name)
 
 
 # A 1x1 PNG: the photo of a drawn face some records carry.
@@ -303,7 +300,7 @@ def discover(world, objects) -> list[Endpoint]:
     opened_by = {}  # page -> the one-time link that leads to it
     pages = []
     for pattern in patterns():
-        names = list(pattern.pattern.converters)
+        names = list(pattern.converters)
         missing = [n for n in names if n not in objects]
         assert missing == [], f"give the objects fixture a {missing} for {pattern.name}"
         # The first sample for each id that some persona can reach; failing that, a page that
@@ -339,7 +336,7 @@ def discover(world, objects) -> list[Endpoint]:
         reached = reached or redirected
         assert reached, f"no persona reaches {pattern.name}: the objects fixture needs a sample"
         url, persona, response = reached
-        text_parts = [str(kwargs[n]) for n, c in pattern.pattern.converters.items()
+        text_parts = [str(kwargs[n]) for n, c in pattern.converters.items()
                       if type(c).__name__ != "IntConverter"]
         pages.append((pattern, url, persona, response, text_parts))
         if response is not None and response.get("Content-Type", "").startswith("text/html"):

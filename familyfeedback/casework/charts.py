@@ -122,3 +122,86 @@ def build_chart(
         width=WIDTH, height=HEIGHT - BOTTOM + below_axis,
         left=LEFT, right=RIGHT, bottom=below_axis,
     )
+
+
+# Each person of a family picture is told apart by three things at once, so that no one depends on
+# colour: a colour of the GOV.UK palette (each at least 3:1 on white), a marker shape and a dash
+# pattern. A sixth person starts the styles again with their name in the key.
+PERSON_STYLES = (
+    ("#1d70b8", "circle", ""),
+    ("#00703c", "square", "10 5"),
+    ("#4c2c92", "triangle", "3 4"),
+    ("#0b0c0c", "diamond", "14 4 3 4"),
+    ("#912b88", "cross", "6 3"),
+)
+FAMILY_RIGHT = 38  # room for each cut-off's value at the right end of its line
+
+
+@dataclass(frozen=True)
+class Series:
+    """One person's line: their points, style and marker outline."""
+
+    name: str
+    points: list[Point]
+    path: str
+    colour: str
+    marker: str
+    dash: str
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """One cut-off line, for everyone whose measure and age share it."""
+
+    value: Decimal
+    y: float
+    label_y: float
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FamilyChart(Frame):
+    series: list[Series]
+    cutoffs: list[Cutoffs]
+    y_ticks: list[tuple[float, int]]
+    x_labels: list[tuple[float, str]]
+
+
+def build_family_chart(people: list[tuple[str, list[tuple[date, Decimal]],
+                                          Decimal | None]]) -> FamilyChart:
+    """people: (name, totals in date order, their cut-off or None). The dates share one axis."""
+    plot_width = WIDTH - LEFT - FAMILY_RIGHT
+    days = sorted({on for _, scores, _ in people for on, _ in scores})
+    first = days[0] if days else None
+    span = max((days[-1] - days[0]).days, 1) if len(days) > 1 else None
+
+    def x(on: date) -> float:
+        if span is None:
+            return round(LEFT + plot_width / 2, 1)
+        return round(LEFT + plot_width * (on - first).days / span, 1)
+
+    series = []
+    for n, (name, scores, _) in enumerate(people):
+        colour, marker, dash = PERSON_STYLES[n % len(PERSON_STYLES)]
+        points = [Point(on, total, x(on), _y(total)) for on, total in scores]
+        path = " ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(points))
+        series.append(Series(name, points, path, colour, marker, dash))
+    by_value: dict[Decimal, list[str]] = {}
+    for name, _, cutoff in people:
+        if cutoff is not None:
+            by_value.setdefault(cutoff, []).append(name)
+    cutoffs, last_label = [], None
+    for value in sorted(by_value, reverse=True):
+        # Labels of close cut-offs (25 and 28 are 14 units apart) are pushed apart to be read.
+        label_y = _y(value) + 6
+        if last_label is not None and label_y - last_label < 18:
+            label_y = last_label + 18
+        last_label = label_y
+        cutoffs.append(Cutoffs(value, _y(value), label_y, tuple(by_value[value])))
+    x_labels = []
+    if days:
+        ends = [days[0]] if len(days) == 1 else [days[0], days[-1]]
+        x_labels = [(x(on), f"{on.day} {on:%b %Y}") for on in ends]
+    return FamilyChart(series=series, cutoffs=cutoffs,
+                       y_ticks=[(_y(v), v) for v in (0, 10, 20, 30, 40)], x_labels=x_labels,
+                       width=WIDTH, height=HEIGHT, left=LEFT, right=FAMILY_RIGHT, bottom=BOTTOM)

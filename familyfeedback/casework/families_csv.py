@@ -31,6 +31,7 @@ from familyfeedback.casework.queries import families_by_reference
 from familyfeedback.lib import languages
 from familyfeedback.lib.csvfiles import Problem, records
 from familyfeedback.lib.csvrules import Cells
+from familyfeedback.lib.tally import Tally
 
 FAMILY_COLUMNS = ("case_reference", "family_name", "team", "key_worker_email", "opened_on")
 PERSON_COLUMNS = ("person_reference", "first_name", "last_name", "date_of_birth",
@@ -62,21 +63,17 @@ class FamilyRow:
 
 
 @dataclass
-class Outcome:
+class Outcome(Tally):
     """What an import did (or, for a dry run, would do)."""
 
+    KINDS = frozenset({"new_families", "changed_families", "same_families", "new_people",
+                       "changed_people", "same_people"})
     problems: list[Problem] = field(default_factory=list)
-    new_families: int = 0
-    changed_families: int = 0
-    same_families: int = 0
-    new_people: int = 0
-    changed_people: int = 0
-    same_people: int = 0
 
     @property
     def changes_nothing(self) -> bool:
-        return not (self.new_families or self.changed_families or self.new_people
-                    or self.changed_people)
+        return not any(self[kind] for kind in ("new_families", "changed_families", "new_people",
+                                               "changed_people"))
 
 
 def import_families(lines: Iterable[str], *, today: date, dry_run: bool = False,
@@ -245,26 +242,26 @@ def _plan(families: dict[str, FamilyRow], known: _Known, problems: list[Problem]
         here = known.families.get(reference)
         if here is None:
             plan.new.append(row)
-            outcome.new_families += 1
-            outcome.new_people += len(row.people)
+            outcome.add("new_families")
+            outcome.add("new_people", len(row.people))
             continue
         wanted = {"name": row.name, "team_id": row.team.pk,
                   "key_worker_id": row.key_worker.pk if row.key_worker else here.key_worker_id}
         changes = {key: value for key, value in wanted.items() if getattr(here, key) != value}
         if changes:
             plan.family_changes.append((here, changes))
-            outcome.changed_families += 1
+            outcome.add("changed_families")
         else:
-            outcome.same_families += 1
+            outcome.add("same_families")
         for values in row.people:
             person = known.people.get((here.pk, values["reference"]))
             if person is None:
                 plan.new_people.append((here, values))
-                outcome.new_people += 1
+                outcome.add("new_people")
                 continue
             details = {key: values[key] for key in PERSON_FIELDS}
             if all(getattr(person, key) == value for key, value in details.items()):
-                outcome.same_people += 1
+                outcome.add("same_people")
                 continue
             if details["date_of_birth"] != person.date_of_birth:
                 try:
@@ -276,7 +273,7 @@ def _plan(families: dict[str, FamilyRow], known: _Known, problems: list[Problem]
                         "correct it on the person's page, where the reason is shown")))
                     continue
             plan.person_changes.append((person, details))
-            outcome.changed_people += 1
+            outcome.add("changed_people")
     return plan
 
 

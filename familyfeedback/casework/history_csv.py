@@ -13,7 +13,7 @@ or emails: command output ends up in cron mail and logs.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +39,7 @@ from familyfeedback.casework.models import (
 from familyfeedback.casework.queries import families_by_reference
 from familyfeedback.lib.csvfiles import Problem, records
 from familyfeedback.lib.csvrules import Cells
+from familyfeedback.lib.tally import Tally
 
 COLUMNS = ("case_reference", "person_reference", "date_of_birth", "practitioner_email", "date",
            "measure", *ITEMS, "status", "reason")
@@ -70,15 +71,12 @@ class Row:
 
 
 @dataclass
-class Outcome:
-    """What an import did (or, for a dry run, would do)."""
+class Outcome(Tally):
+    """What an import did (or, for a dry run, would do): records imported and already there,
+    sessions they go into (and of those, new), and families."""
 
+    KINDS = frozenset({"imported", "already_there", "sessions", "new_sessions", "families"})
     problems: list[Problem] = field(default_factory=list)
-    imported: int = 0
-    already_there: int = 0
-    sessions: int = 0
-    new_sessions: int = 0
-    families: int = 0
     # family pk -> (old opened_on, new opened_on) of its first episode.
     extended: dict[int, tuple[date, date]] = field(default_factory=dict)
 
@@ -366,9 +364,9 @@ def _plan(rows: list[Row]) -> tuple[Outcome, _Plan]:
             extend[first] = on
 
     outcome = Outcome(
-        imported=len(new), already_there=len(rows) - len(new), sessions=len(groups),
-        new_sessions=sum(1 for session, _ in groups.values() if session is None),
-        families=len({key[0] for key in groups}),
+        Counter(imported=len(new), already_there=len(rows) - len(new), sessions=len(groups),
+                new_sessions=sum(1 for session, _ in groups.values() if session is None),
+                families=len({key[0] for key in groups})),
         extended={e.family_id: (e.opened_on, on) for e, on in extend.items()},
     )
     return outcome, _Plan(groups=groups, extend=extend)

@@ -13,12 +13,13 @@ from familyfeedback import measures
 from familyfeedback.accounts.models import Membership
 from familyfeedback.accounts.two_factor import qr_svg
 from familyfeedback.casework import alerts, queries, trajectories
-from familyfeedback.casework.charts import Chart, build_chart
+from familyfeedback.casework.charts import Chart, FamilyChart, build_chart, build_family_chart
 from familyfeedback.casework.models import Administration, Family, Person
 from familyfeedback.casework.trajectories import Curves, expected_range
 from familyfeedback.casework.wording import text_pack_status
 from familyfeedback.lib import languages, notify
 from familyfeedback.lib.errors import error_summary
+from familyfeedback.measures import family as family_rule
 
 DIRECTION_TEXT = {"up": "Up", "down": "Down", "same": "No change"}
 
@@ -244,7 +245,126 @@ def family_page(family: Family, acknowledge_form=None) -> dict:
         "rc_note": thresholds_note(),
         "today": today,
         "text_pack": text_pack_status(),
+        "picture": family_picture(people, records, today),
     }
+
+
+@dataclass
+class SessionRating:
+    name: str
+    on: date
+    total: Decimal | None
+    face: str  # the face's key, for a young child
+    face_label: str
+
+
+@dataclass
+class FamilyPicture:
+    """Everyone's outcome ratings on one chart, what is far apart said as a question for the
+    whole family, and each person's latest session rating. for_family: worded for the family to
+    read (the tablet, the printed page) rather than for the practitioner."""
+
+    chart: FamilyChart | None
+    dates: list[date]
+    # Per person on the chart: their name, measure and cut-off words, and total by date.
+    rows: list[tuple[str, str, dict[date, Decimal]]]
+    prompts: list[str]
+    left_out: list[str]
+    session_ratings: list[SessionRating]
+    for_family: bool
+
+
+def _names(members) -> str:
+    names = [m.name for m in members]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _prompts(found: family_rule.Discrepancies, for_family: bool) -> list[str]:
+    prompts = []
+    spread = found.spread
+    if spread is not None and spread.wide:
+        low, high = _names(spread.low), _names(spread.high)
+        ask = ("What does each of you see?" if for_family
+               else "Ask each of them what they see.")
+        prompts.append(f"On {spread.on.day} {spread.on:%B}, {low} rated things "
+                       f"{measures.points(spread.apart)} lower than {high}. {ask}")
+    elif spread is not None:
+        prompts.append(f"On {spread.on.day} {spread.on:%B}, everyone's ratings were within "
+                       f"{measures.points(spread.apart)} of each other.")
+    against = found.against
+    if against is not None:
+        went = "up" if against.direction == "up" else "down"
+        others = "down" if went == "up" else "up"
+        ask = ("What has changed for each of you?" if for_family
+               else "Ask the family what has changed for each of them.")
+        prompts.append(f"Since last time, {against.mover.name}'s rating went {went} "
+                       f"{measures.points(abs(against.change))} while "
+                       f"{_names(m for m, _ in against.others)}'s went {others}. {ask}")
+    return prompts
+
+
+def family_picture(people: list[Person], records: list[Administration], on: date, *,
+                   for_family: bool = False) -> FamilyPicture:
+    """records: the episode's, oldest first (each with session_date), up to the picture's day."""
+    members, cutoffs, rows = [], [], []
+    latest_rating: dict[int, Administration] = {}
+    for person in people:
+        mine = [r for r in records if r.person_id == person.pk and r.completed]
+        for r in mine:
+            if r.tool == "SRS" and (r.total is not None or r.face):
+                latest_rating[person.pk] = r
+        outcome = [r for r in mine if r.tool == "ORS"]
+        if not outcome:
+            continue
+        measure = measures.get(outcome[-1].measure)
+        # As on each person's own chart: the latest measure only, since CORS and ORS differ.
+        outcome = [r for r in outcome if r.measure == measure.code and r.total is not None]
+        members.append(family_rule.Member(
+            key=person.pk, name=person.first_name, measure=measure.code,
+            ratings=tuple(family_rule.Rating(r.session_date, r.total, r.session_id)
+                          for r in outcome)))
+        if not outcome:
+            continue
+        cutoff = measures.cutoff_for(measure, measures.age_on(person.date_of_birth, on))
+        cutoffs.append((person.first_name, [(r.session_date, r.total) for r in outcome],
+                        cutoff.value if cutoff else None))
+        about = measure.code + (f", cut-off {cutoff.value.normalize():f}" if cutoff else "")
+        rows.append((person.first_name, about, {r.session_date: r.total for r in outcome}))
+    found = family_rule.discrepancies(members, spread=settings.FAMILY_SPREAD,
+                                      standard=settings.RELIABLE_CHANGE_STANDARD)
+    left_out = [f"{m.name} chose faces, which have no number to draw: "
+                f"{m.name} is not on the chart." for m in found.left_out]
+    ratings = []
+    for person in people:
+        r = latest_rating.get(person.pk)
+        if r is not None:
+            faces = {f.key: f.label for f in measures.get(r.measure).faces}
+            ratings.append(SessionRating(person.first_name, r.session_date, r.total, r.face,
+                                         faces.get(r.face, "")))
+    return FamilyPicture(
+        chart=build_family_chart(cutoffs) if cutoffs else None,
+        dates=sorted({on for _, _, by_date in rows for on in by_date}),
+        rows=rows, prompts=_prompts(found, for_family), left_out=left_out,
+        session_ratings=ratings, for_family=for_family,
+    )
+
+
+def session_picture(session) -> FamilyPicture:
+    """The family's picture as it stood at this session (its episode's ratings up to its day),
+    worded for the family."""
+    episode = queries.episode_of(session)
+    records = [r for r in queries.episode_records(episode) if r.session_date <= session.date
+               ] if episode else []
+    return family_picture(queries.people_of(session.family), records, session.date,
+                          for_family=True)
+
+
+def printed_picture(family: Family) -> FamilyPicture:
+    """The family's picture now, over its current (or latest) support, worded for the family."""
+    episode = queries.current_episode(family)
+    records = queries.episode_records(episode) if episode else []
+    return family_picture(queries.people_of(family), records, timezone.localdate(),
+                          for_family=True)
 
 
 def record_session_page(family: Family, page, same_day, *, photos_sent: bool) -> dict:

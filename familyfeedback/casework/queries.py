@@ -44,6 +44,13 @@ def current_episode(family: Family) -> Episode | None:
     return family.episodes.order_by("-opened_on", "-id").first()
 
 
+def episode_of(session: Session) -> Episode | None:
+    """The period of support the session falls in."""
+    return (session.family.episodes.filter(opened_on__lte=session.date)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=session.date))
+            .order_by("-opened_on").first())
+
+
 def caseload(families: QuerySet[Family]) -> list[Family]:
     return list(
         families.filter(episodes__closed_on__isnull=True)

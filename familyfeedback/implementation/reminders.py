@@ -30,6 +30,7 @@ from familyfeedback.implementation import figures
 from familyfeedback.implementation.access import dashboard_teams, team_practitioners
 from familyfeedback.implementation.models import ReminderPreference, ReminderSent
 from familyfeedback.lib.mail import open_connection
+from familyfeedback.lib.tally import Tally
 
 log = logging.getLogger(__name__)
 
@@ -178,17 +179,13 @@ def manager_email(user: User, digest: ManagerDigest, today: date) -> tuple[str, 
 
 
 @dataclass
-class Outcome:
-    sent_practitioners: int = 0
-    sent_managers: int = 0
-    nothing_to_report: int = 0
-    opted_out: int = 0
-    already_sent: int = 0
-    failed: int = 0
+class Outcome(Tally):
+    KINDS = frozenset({"sent_practitioners", "sent_managers", "nothing_to_report", "opted_out",
+                       "already_sent", "failed"})
 
     @property
     def sent(self) -> int:
-        return self.sent_practitioners + self.sent_managers
+        return self["sent_practitioners"] + self["sent_managers"]
 
 
 def recipients() -> QuerySet[User]:
@@ -232,14 +229,14 @@ def send_all(today: date, dry_run: bool = False) -> Outcome:
     try:
         for user in recipients():
             if user.pk in opted_out:
-                outcome.opted_out += 1
+                outcome.add("opted_out")
                 continue
             if user.pk in done:
-                outcome.already_sent += 1
+                outcome.add("already_sent")
                 continue
             messages = digests_for(user, today, curves)
             if not messages:
-                outcome.nothing_to_report += 1
+                outcome.add("nothing_to_report")
                 continue
             if not dry_run:
                 # Opened at the first email to send: a run with nothing to send needs no server.
@@ -248,15 +245,15 @@ def send_all(today: date, dry_run: bool = False) -> Outcome:
                     continue
             for whose, _ in messages:
                 if whose == "practitioner":
-                    outcome.sent_practitioners += 1
+                    outcome.add("sent_practitioners")
                 else:
-                    outcome.sent_managers += 1
+                    outcome.add("sent_managers")
     finally:
         if connection is not None:
             connection.close()
     log.info("Reminders for %s: %s sent, %s nothing to report, %s opted out, %s already sent, "
-             "%s failed%s", week, outcome.sent, outcome.nothing_to_report, outcome.opted_out,
-             outcome.already_sent, outcome.failed, " (dry run)" if dry_run else "")
+             "%s failed%s", week, outcome.sent, outcome["nothing_to_report"], outcome["opted_out"],
+             outcome["already_sent"], outcome["failed"], " (dry run)" if dry_run else "")
     return outcome
 
 
@@ -266,7 +263,7 @@ def _send(user: User, week: str, messages: list[tuple[str, str]], connection,
     try:
         with transaction.atomic():
             if not _claim(user, week):
-                outcome.already_sent += 1
+                outcome.add("already_sent")
                 return False
             for subject, body in messages:
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email],
@@ -276,6 +273,6 @@ def _send(user: User, week: str, messages: list[tuple[str, str]], connection,
         # error's type is logged: an SMTP error's text can carry the address.
         log.error("Reminder to user %s for %s not sent: %s", user.pk, week,
                   type(error).__name__)
-        outcome.failed += 1
+        outcome.add("failed")
         return False
     return True

@@ -86,7 +86,8 @@ def test_unnamed_the_screen_names_no_one_and_in_welsh_it_speaks_welsh(world, cli
     url = f"/test-rate/{session.pk}/{people[0].pk}/SRS/"
     page = client.get(url + "?named=no").content.decode()
     assert people[0].first_name not in page and people[0].last_name not in page
-    assert '<html lang="cy" dir="ltr"' in page
+    assert '<html lang="cy" dir="ltr"' in page and "Sut oedd sesiwn heddiw?" in page
+    assert "Nid yw am y gweithiwr" in page
     english = client.get(url + "?named=no&lang=en").content.decode()
     assert '<html lang="en"' in english and "How was today's session?" in english
 

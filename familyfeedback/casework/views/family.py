@@ -3,9 +3,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from familyfeedback.casework import actions
-from familyfeedback.casework.access import get_family_for, get_person_for
+from familyfeedback.casework.access import get_family_for, get_person_for, get_session_for
 from familyfeedback.casework.forms import AcknowledgeForm, EditPersonForm, PersonForm
-from familyfeedback.casework.presenters import PERSON_LABELS, family_page
+from familyfeedback.casework.presenters import (
+    PERSON_LABELS,
+    family_page,
+    printed_picture,
+    session_picture,
+)
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.sent import Sent, saved
 
@@ -62,3 +67,19 @@ def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
         "family": person.family, "form": sent.form, "person": person, "changed": sent.changed,
         "title": f"Change {person.first_name}'s details", "errors": sent.errors,
     })
+
+
+@require_safe
+def session_family_picture(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_session_for(request.user, session_id)
+    actions.log_view(request.user, "session.view_family_picture", session)
+    return render(request, "casework/family_picture.html",
+                  {"session": session, "picture": session_picture(session)})
+
+
+@require_safe
+def family_picture_print(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = get_family_for(request.user, family_id)
+    actions.log_view(request.user, "family.view_family_picture", family)
+    return render(request, "casework/family_picture_print.html",
+                  {"family": family, "picture": printed_picture(family)})

@@ -42,9 +42,9 @@ class Command(CaseSystemImport):
         elif dry_run:
             self.stdout.write("Dry run: the file is good and nothing was imported.")
         self.stdout.write(
-            f"Families: {outcome.new_families} new, {outcome.changed_families} changed, "
-            f"{outcome.same_families} already as the file says.")
+            f"Families: {outcome['new_families']} new, {outcome['changed_families']} changed, "
+            f"{outcome['same_families']} already as the file says.")
         self.stdout.write(
-            f"People: {outcome.new_people} new, {outcome.changed_people} changed, "
-            f"{outcome.same_people} already as the file says.")
+            f"People: {outcome['new_people']} new, {outcome['changed_people']} changed, "
+            f"{outcome['same_people']} already as the file says.")
 

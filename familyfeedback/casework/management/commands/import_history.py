@@ -42,19 +42,19 @@ class Command(CaseSystemImport):
         outcome = history_csv.import_history(lines, today=timezone.localdate(), dry_run=dry_run,
                                              names=names)
         self.refuse_any(outcome.problems, file, names)
+        records = count(outcome["imported"], "record")
+        sessions = count(outcome["sessions"], "session")
+        families = count(outcome["families"], "family")
         if dry_run:
             self.stdout.write(
-                f"Dry run: the file is good and nothing was imported. It would import "
-                f"{count(outcome.imported, 'record')} into {count(outcome.sessions, 'session')} "
-                f"({outcome.new_sessions} new) for {count(outcome.families, 'family')}.")
-            self.stdout.write(f"{outcome.imported} to import, {outcome.already_there} already "
-                              "there.")
+                f"Dry run: the file is good and nothing was imported. It would import {records} "
+                f"into {sessions} ({outcome['new_sessions']} new) for {families}.")
+            self.stdout.write(f"{outcome['imported']} to import, {outcome['already_there']} "
+                              "already there.")
         else:
-            self.stdout.write(
-                f"{count(outcome.imported, 'record')} imported into "
-                f"{count(outcome.sessions, 'session')} for {count(outcome.families, 'family')}.")
-            self.stdout.write(f"{outcome.imported} imported, {outcome.already_there} already "
-                              "there.")
+            self.stdout.write(f"{records} imported into {sessions} for {families}.")
+            self.stdout.write(f"{outcome['imported']} imported, {outcome['already_there']} "
+                              "already there.")
         verb = "would now start" if dry_run else "now starts"
         for old, new in outcome.extended.values():
             self.stdout.write(f"Support for one family {verb} on {new.isoformat()} (was "

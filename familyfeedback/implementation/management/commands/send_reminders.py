@@ -47,9 +47,9 @@ class Command(BaseCommand):
         verb = "Would send" if dry_run else "Sent"
         self.stdout.write(
             f"{verb} {outcome.sent} reminder emails for {week}: "
-            f"{outcome.sent_practitioners} to practitioners, {outcome.sent_managers} to team "
-            f"managers. Nothing to report: {outcome.nothing_to_report}. Opted out: "
-            f"{outcome.opted_out}. Already sent this week: {outcome.already_sent}.")
-        if outcome.failed:
-            raise CommandError(f"{outcome.failed} reminder emails could not be sent; running "
+            f"{outcome['sent_practitioners']} to practitioners, {outcome['sent_managers']} to team "
+            f"managers. Nothing to report: {outcome['nothing_to_report']}. Opted out: "
+            f"{outcome['opted_out']}. Already sent this week: {outcome['already_sent']}.")
+        if outcome["failed"]:
+            raise CommandError(f"{outcome['failed']} reminder emails could not be sent; running "
                                "the command again sends only those.")
