@@ -2,6 +2,7 @@
 environment through the typed helpers in familyfeedback.lib.env."""
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from decimal import Decimal
@@ -303,6 +304,25 @@ FAMILY_SPREAD = env_decimal("FF_FAMILY_SPREAD", Decimal("10"), minimum=Decimal("
 # A practitioner's personal survey link works for this many days from when it was issued; the
 # evaluator can revoke it or issue a new one at any time.
 SURVEY_LINK_DAYS = env_int("FF_SURVEY_LINK_DAYS", 28, minimum=1)
+
+# A self-completion link (a family member's own phone) works once, for this many hours from when
+# the practitioner makes it.
+FEEDBACK_LINK_HOURS = env_int("FF_FEEDBACK_LINK_HOURS", 24, minimum=1)
+# GOV.UK Notify sends a link by text message or email. With no key set, the practitioner shows the
+# QR code or the link instead, and no send form is offered. Each template has a ((link)) and an
+# ((hours)) placeholder.
+NOTIFY_API_KEY = env_str("FF_NOTIFY_API_KEY", "")
+NOTIFY_SMS_TEMPLATE_ID = env_str("FF_NOTIFY_SMS_TEMPLATE_ID", "")
+NOTIFY_EMAIL_TEMPLATE_ID = env_str("FF_NOTIFY_EMAIL_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = env_str("FF_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# A Notify key is its name, the service id and the secret: the client reads the two ids from its
+# end, and a key pasted short would fail only at the first send.
+if NOTIFY_API_KEY and not re.fullmatch(r".+-[0-9a-f-]{36}-[0-9a-f-]{36}", NOTIFY_API_KEY):
+    raise ImproperlyConfigured("FF_NOTIFY_API_KEY must be the whole key GOV.UK Notify gave: "
+                               "its name, then the service id and the secret")
+if NOTIFY_API_KEY and not (NOTIFY_SMS_TEMPLATE_ID or NOTIFY_EMAIL_TEMPLATE_ID):
+    raise ImproperlyConfigured("FF_NOTIFY_API_KEY is set: set FF_NOTIFY_SMS_TEMPLATE_ID or "
+                               "FF_NOTIFY_EMAIL_TEMPLATE_ID too")
 
 # Photos of children's drawn faces. Never served as public files: a view checks access first.
 MEDIA_ROOT = VAR_DIR / "media"

@@ -82,6 +82,11 @@ MATRIX: dict[str, Row] = {
     "closure_summary": only(*FAMILY_TEAM, why=TEAM_WORK),
     "record_session": only(*FAMILY_TEAM, why=TEAM_WORK),
     "session": only(*FAMILY_TEAM, why=TEAM_WORK),
+    "phone_links": only(*FAMILY_TEAM, why=TEAM_WORK),
+    "send_phone_link": only(*FAMILY_TEAM, why=TEAM_WORK),
+    "feedback_link": public("a self-completion link: the token is the check, and it opens one "
+                            "person's form, once"),
+    "feedback_thanks": public("the thank-you after a self-completion link; it shows nothing"),
     "session_family_picture": only(*FAMILY_TEAM, why=TEAM_WORK + ", shown to the family"),
     "family_picture_print": only(*FAMILY_TEAM, why=TEAM_WORK + ", printed for the family"),
     "correct_administration": only(*FAMILY_TEAM, why=TEAM_WORK),

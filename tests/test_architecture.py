@@ -41,6 +41,10 @@ ALLOWED = {
     ("oidc_authentication_callback", "access"): "the way in, as oidc_authentication_init",
     ("sso_refused", "access"): "for someone the provider vouched for but nobody invited: they "
                                "are not signed in, and it shows nothing of theirs",
+    ("feedback_link", "access"): "a self-completion link opened on a family member's phone: the "
+                                 "token is the check (followed_link), and it opens one form once",
+    ("feedback_thanks", "access"): "the thank-you after a self-completion link: it shows nothing "
+                                   "of anyone",
     ("accept_invitation", "access"): "a set-up link: the token is the check (invited_person)",
     ("audit_log", "reads GET by key"): "Django's Paginator validates the page number itself",
 }

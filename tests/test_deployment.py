@@ -376,3 +376,14 @@ def wait_for_exit(pid_file: Path) -> None:
     while pid_file.exists():
         assert time.monotonic() < give_up, "nginx did not stop"
         time.sleep(0.2)
+
+
+@pytest.mark.parametrize(("key", "fails"), [
+    ("family_feedback-6f1ad7c2-6a44-4d1e-9a43-1f0c5e0b8a11-0d3c9a27-7d55-4c0e-8f5b-2b7f31a0c9de",
+     False),
+    ("0d3c9a27-7d55-4c0e-8f5b-2b7f31a0c9de", True),  # the secret alone, pasted short
+])
+def test_a_notify_key_pasted_short_stops_the_server(tmp_path, key, fails):
+    result = check_deploy(production_environment(tmp_path, FF_NOTIFY_API_KEY=key))
+    assert result.returncode == int(fails), result.stderr
+    assert ("FF_NOTIFY_API_KEY must be the whole key" in result.stderr) == fails

@@ -21,6 +21,7 @@ import ast
 import inspect
 import textwrap
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -40,7 +41,8 @@ from hypothesis import strategies as st
 
 from familyfeedback.accounts import actions, two_factor
 from familyfeedback.accounts.models import Membership, Team
-from familyfeedback.casework.models import Administration
+from familyfeedback.casework import actions as casework_actions
+from familyfeedback.casework.models import Administration, Session
 from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.models import TrainingEvent
 from familyfeedback.lib.dateinput import DatePartsWidget
@@ -242,6 +244,12 @@ def made_objects(world, client) -> dict:
     client.post(reverse("close_support", args=[closed.pk]), {
         "closed_on-day": str(today.day), "closed_on-month": str(today.month),
         "closed_on-year": str(today.year), "note": ""})
+    # A session waiting for its end ratings, with a self-completion link for its first person.
+    waiting, _ = casework_actions.record_session(
+        world.practitioner, world.family, token=uuid.uuid4(), on=today, kind="office",
+        present=list(world.family.people.all()), entries=[], stage=Session.Stage.STARTED)
+    _, feedback = casework_actions.make_feedback_link(world.practitioner, waiting,
+                                                      world.family.people.first())
     event = TrainingEvent.objects.create(kind="part_1", on=today - timedelta(days=1))
     event.invited_teams.set([world.team])
     client.logout()
@@ -258,7 +266,7 @@ def made_objects(world, client) -> dict:
         "trial_id": [trial.pk], "kind": ["baseline", "csv"], "number": ["1.1"],
         "practitioner_id": [world.practitioner.pk], "key": [dashboard.KEYS[0]],
         "respondent_id": [respondent.pk], "wave_id": [wave.pk],
-        "token": [respondent.link_token, invitation], "event_id": [event.pk],
+        "token": [respondent.link_token, invitation, feedback], "event_id": [event.pk],
         "family_id": [world.family.pk], "person_id": [world.family.people.first().pk],
         "episode_id": [closed.episodes.get().pk], "session_id": [record.session_id],
         "administration_id": [record.pk],

@@ -84,11 +84,11 @@ def onward(request) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def qr_svg(text: str) -> str:
+def qr_svg(text: str, title: str = "QR code for your authenticator app") -> str:
     """A QR code as inline SVG markup, drawn here: no image request, no third party sees it."""
     out = io.BytesIO()
     segno.make(text, error="m").save(out, kind="svg", scale=5, border=4, xmldecl=False,
-                                     title="QR code for your authenticator app",
+                                     title=title,
                                      svgclass="ff-qr", dark="#0b0c0c", light="#ffffff")
     return out.getvalue().decode()
 

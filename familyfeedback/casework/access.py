@@ -14,7 +14,14 @@ from familyfeedback.accounts.models import (
     Team,
     User,
 )
-from familyfeedback.casework.models import Administration, Episode, Family, Person, Session
+from familyfeedback.casework.models import (
+    Administration,
+    Episode,
+    Family,
+    FeedbackLink,
+    Person,
+    Session,
+)
 
 
 def works_with_families(user: User) -> bool:
@@ -119,3 +126,25 @@ def get_administration_for(user: User, administration_id: int) -> Administration
 def get_episode_for(user: User, episode_id: int) -> Episode:
     episodes = Episode.objects.filter(_visible(user, "family"))
     return get_object_or_404(episodes.select_related("family", "family__team"), pk=episode_id)
+
+
+def feedback_link_in(session: Session, token: str) -> FeedbackLink | None:
+    """A link of this session (reached through get_session_for), found by its token; None for
+    a token of no link of this session's."""
+    return (session.feedback_links.select_related("person")
+            .filter(token_hash=FeedbackLink.hash(token)).first())
+
+
+def followed_link(token: str) -> tuple[FeedbackLink | None, str | None]:
+    """A self-completion link opened on someone's phone: the token is the only check, since they
+    do not sign in. (link, None) while it works; else (None, why): "unknown", "used" (or the
+    person has given this rating since, some other way), "ended" or "expired"."""
+    link = (FeedbackLink.objects.select_related("session", "person", "person__family")
+            .filter(token_hash=FeedbackLink.hash(token)).first())
+    if link is None:
+        return None, "unknown"
+    why = link.why_not_working(link.session.stage)
+    if why is None and Administration.objects.filter(
+            session=link.session_id, person=link.person_id, tool=link.tool).exists():
+        why = "used"
+    return (link if why is None else None), why

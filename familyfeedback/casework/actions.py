@@ -1,12 +1,14 @@
 """The writes that matter. Each validates, saves in one transaction and writes the audit entry;
 views call these and nothing else to change a family's record."""
 
+import secrets
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -23,12 +25,13 @@ from familyfeedback.casework.models import (
     AlertAcknowledgement,
     Episode,
     Family,
+    FeedbackLink,
     InstalledTextPack,
     Person,
     Session,
 )
 from familyfeedback.casework.queries import current_episode, episode_records, open_family_counts
-from familyfeedback.lib import versions
+from familyfeedback.lib import notify, versions
 
 PERSON_FIELDS = ("first_name", "last_name", "date_of_birth", "preferred_language",
                  "needs_interpreter")
@@ -211,6 +214,80 @@ def finish_session(actor: User, session: Session,
             *[("administration.create", a, score_snapshot(a)) for a in added],
         ])
     return session, kept
+
+
+def make_feedback_link(actor: User, session: Session, person: Person,
+                       tool: str = Administration.Tool.SRS) -> tuple[FeedbackLink, str]:
+    """A new self-completion link for one person's rating of one tool in a started session:
+    (the link, its token). The token is returned this once, to be shown or sent, and only its
+    hash is kept. 144 random bits: guessing one is hopeless, however many tries are made."""
+    if session.stage != Session.Stage.STARTED:
+        raise SessionEnded("This session has ended, so no more ratings can be added to it",
+                           code="session_ended")
+    if not session.present.filter(pk=person.pk).exists():
+        raise ValidationError(f"{person.first_name} is not recorded as at this session",
+                              code="not_present")
+    if session.administrations.filter(person=person, tool=tool).exists():
+        raise ValidationError(f"{person.first_name} has already given this rating",
+                              code="already_rated")
+    token = secrets.token_urlsafe(18)
+    now = timezone.now()
+    with transaction.atomic():
+        link = FeedbackLink.objects.create(
+            session=session, person=person, tool=tool, token_hash=FeedbackLink.hash(token),
+            created_by=actor, created_at=now,
+            expires_at=now + timedelta(hours=settings.FEEDBACK_LINK_HOURS))
+        audit.record(actor, "feedback_link.create", link,
+                     {"session": session.pk, "person": person.pk, "tool": tool})
+    return link, token
+
+
+def send_feedback_link(actor: User, link: FeedbackLink, *, how: str, to: str, url: str,
+                       send_token: uuid.UUID) -> bool:
+    """Send the link by "sms" or "email" through GOV.UK Notify. A link is sent once: a second
+    press of the button, or the form sent again, finds it taken and sends nothing (False). The
+    number or address is used for the send and not kept. If Notify refuses or cannot be reached,
+    ValidationError with the reason, and the link is as it was, ready to send again."""
+    with transaction.atomic():
+        current = FeedbackLink.objects.select_for_update().get(pk=link.pk)
+        if current.send_token is not None:
+            return False
+        if current.why_not_working(current.session.stage) is not None:
+            raise ValidationError("This link has been used, has run out or its session has "
+                                  "ended, so it was not sent", code="link_done")
+        current.send_token = send_token
+        current.save(update_fields=["send_token"])
+    # Outside the transaction: no row stays locked while Notify answers, and the taken token
+    # keeps a second press from sending while the first is on its way.
+    try:
+        notification = notify.send(how, to, {"link": url, "hours": str(
+            settings.FEEDBACK_LINK_HOURS)}, reference=f"feedback-link-{link.pk}")
+    except notify.NotSent as error:
+        FeedbackLink.objects.filter(pk=link.pk, send_token=send_token).update(send_token=None)
+        raise ValidationError(str(error), code="not_sent") from None
+    with transaction.atomic():
+        current.sent_by, current.notification_id = how, notification
+        current.sent_at = timezone.now()
+        current.save(update_fields=["sent_by", "notification_id", "sent_at"])
+        audit.record(actor, "feedback_link.send", current,
+                     {"by": how, "notification": notification})
+    link.send_token, link.sent_by, link.sent_at = send_token, how, current.sent_at
+    return True
+
+
+def use_feedback_link(link: FeedbackLink) -> None:
+    """After a rating through the link: once the person's rating is saved the link is used up,
+    and opening it again says so. Marked in a transaction of its own straight after the rating's:
+    a second send in between (a double tap) only finds the rating already given."""
+    with transaction.atomic():
+        current = FeedbackLink.objects.select_for_update().get(pk=link.pk)
+        if current.used_at is not None or not Administration.objects.filter(
+                session=current.session_id, person=current.person_id,
+                tool=current.tool).exists():
+            return
+        current.used_at = timezone.now()
+        current.save(update_fields=["used_at"])
+        audit.record(None, "feedback_link.use", current)
 
 
 def _unsaved(entry: NewAdministration, on: date) -> Administration:

@@ -2,6 +2,7 @@
 type; domain rules (ranges, ages, dates) come from familyfeedback.measures and casework.actions so
 that a form and a command can never disagree."""
 
+import re
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -562,3 +563,74 @@ class ManagersForm(forms.Form):
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["managers"].queryset = choices
+
+
+class MakeLinkForm(forms.Form):
+    """Whose self-completion link to make: someone at the session who has not yet rated."""
+
+    person = forms.TypedChoiceField(coerce=int, error_messages={
+        "required": "Select who the link is for",
+        "invalid_choice": "Select someone listed: they may have given their rating since"})
+    tool = forms.ChoiceField(choices=Administration.Tool.choices, initial="SRS", required=False)
+
+    def __init__(self, *args, people: list[Person], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {person.pk: person for person in people}
+        self.fields["person"].choices = [(p.pk, p.first_name) for p in people]
+
+    def chosen(self) -> tuple[Person, str]:
+        data = self.cleaned_data
+        return self.people[data["person"]], data["tool"] or Administration.Tool.SRS
+
+
+# A UK mobile number as people write it: 07700 900982, +44 7700 900982, 0044 (0)7700-900982.
+_UK_MOBILE = re.compile(r"(?:(?:\+|00)?440?|0)(7\d{9})")
+
+
+def uk_mobile(typed: str) -> str:
+    """The number in the international form Notify takes (+447700900982), or ValidationError."""
+    compact = re.sub(r"[\s().-]", "", typed)
+    found = _UK_MOBILE.fullmatch(compact)
+    if found is None:
+        raise ValidationError("Enter a UK mobile number, like 07700 900 982", code="not_mobile")
+    return f"+44{found.group(1)}"
+
+
+class SendLinkForm(forms.Form):
+    """Send a link by text message or email. `link` is the link's own token, carried by the page
+    that shows it (it is stored nowhere else); `send_token` is this form's, so the button pressed
+    twice sends once. The number and address are used for the send and never stored."""
+
+    link = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    send_token = forms.UUIDField(widget=forms.HiddenInput)
+    how = forms.ChoiceField(choices=[("sms", "Text message"), ("email", "Email")],
+                            error_messages={"required": "Select text message or email"})
+    phone = forms.CharField(required=False, max_length=40)
+    email = forms.EmailField(required=False, max_length=254, error_messages={
+        "invalid": "Enter an email address in the correct format, like name@example.com"})
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("how") == "sms":
+            if not cleaned.get("phone", "").strip():
+                self.add_error("phone", "Enter the mobile number to send the link to")
+            else:
+                try:
+                    cleaned["phone"] = uk_mobile(cleaned["phone"])
+                except ValidationError as error:
+                    self.add_error("phone", error)
+        elif cleaned.get("how") == "email" and not cleaned.get("email") and (
+                "email" not in self.errors):
+            self.add_error("email", "Enter the email address to send the link to")
+        return cleaned
+
+    @classmethod
+    def for_link(cls, token: str) -> "SendLinkForm":
+        """The form as first drawn beside a new link, with a token of its own."""
+        return cls(initial={"link": token, "send_token": uuid.uuid4(), "how": "sms"})
+
+    def sent(self) -> dict:
+        """What casework.actions.send_feedback_link takes, once valid (with the url)."""
+        data = self.cleaned_data
+        return {"how": data["how"], "send_token": data["send_token"],
+                "to": data["phone"] if data["how"] == "sms" else data["email"]}

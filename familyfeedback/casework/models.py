@@ -4,11 +4,14 @@ Rows are changed only through the named write functions in casework.actions, whi
 in one transaction and audit.
 """
 
+import hashlib
 import uuid
+from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from familyfeedback.accounts.models import Team, User
 from familyfeedback.lib.choices import choices
@@ -297,3 +300,47 @@ class TrajectoryCurve(models.Model):
 
     class Meta:
         ordering = ["measure", "band_low"]
+
+
+class FeedbackLink(models.Model):
+    """A self-completion link: one person's rating of one tool in one session, given on their own
+    phone with no sign-in. It works once and until it expires. Only the SHA-256 of its token is
+    kept: the token itself is in the link shown on the practitioner's screen or sent, nowhere
+    else, so a copy of the database opens no family's form. What was sent is kept (how, Notify's
+    id, when), never the number or address, which are typed for the send and then forgotten."""
+
+    Sent = choices("FeedbackLink.Sent", [("sms", "Text message"), ("email", "Email")])
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="feedback_links")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="feedback_links")
+    tool = models.CharField(max_length=3, choices=Administration.Tool.choices,
+                            default=Administration.Tool.SRS)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # The send form's token, taken when a send begins: a second press of the button (or the same
+    # form sent again) finds the link taken and sends nothing more. Cleared if Notify refuses.
+    send_token = models.UUIDField(null=True, blank=True, unique=True)
+    sent_by = models.CharField(max_length=5, choices=Sent.choices, blank=True)
+    notification_id = models.CharField(max_length=36, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def why_not_working(self, stage: str, now: datetime | None = None) -> str | None:
+        """"used", "ended" (the session) or "expired"; None while the link works. Used first: a
+        person who has given their answers is thanked, whatever happened since."""
+        if self.used_at is not None:
+            return "used"
+        if stage != Session.Stage.STARTED:
+            return "ended"
+        if self.expires_at <= (now or timezone.now()):
+            return "expired"
+        return None

@@ -7,15 +7,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from markupsafe import Markup
 
 from familyfeedback import measures
 from familyfeedback.accounts.models import Membership
+from familyfeedback.accounts.two_factor import qr_svg
 from familyfeedback.casework import alerts, queries, trajectories
 from familyfeedback.casework.charts import Chart, FamilyChart, build_chart, build_family_chart
 from familyfeedback.casework.models import Administration, Family, Person
 from familyfeedback.casework.trajectories import Curves, expected_range
 from familyfeedback.casework.wording import text_pack_status
-from familyfeedback.lib import languages
+from familyfeedback.lib import languages, notify
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.measures import family as family_rule
 
@@ -422,3 +424,22 @@ def rating_page(form, *, session, named: bool, screen_language: str, offered: li
                        "current": code == screen_language} for code in offered],
         "errors": error_summary(form) if form.is_bound else [],
     }
+
+
+def phone_links_page(session, form, errors: list[dict]) -> dict:
+    """Who a link can be made for, as the page's choices, the one chosen kept."""
+    chosen = form["person"].value()
+    return {"session": session, "family": session.family, "form": form, "errors": errors,
+            "hours": settings.FEEDBACK_LINK_HOURS,
+            "choices": [{"value": p.pk, "text": p.first_name, "checked": str(p.pk) == str(chosen)}
+                        for p in form.people.values()]}
+
+
+def phone_link_page(session, link, token: str, url: str, form=None) -> dict:
+    """The page a practitioner shows a family member: the link as a QR code to scan (inline, so
+    no image request carries the token) and as text to type, and the form to send it."""
+    return {"session": session, "family": session.family, "link": link, "token": token,
+            "address": url, "qr": Markup(qr_svg(url, title="QR code that opens the link below")),
+            "form": form, "can_text": notify.can_send("sms"),
+            "can_email": notify.can_send("email"),
+            "expires": timezone.localtime(link.expires_at)}

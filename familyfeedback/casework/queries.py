@@ -206,3 +206,9 @@ def open_family_counts(teams) -> dict[int, int]:
     """team id -> how many of its families have support open (teams with none are left out)."""
     return dict(Family.objects.filter(team__in=teams, episodes__closed_on__isnull=True)
                 .values("team").annotate(n=Count("id")).values_list("team", "n"))
+
+
+def waiting_to_rate(session: Session, tool: str = Administration.Tool.SRS) -> list[Person]:
+    """The people at a session who have not yet given this rating: those a link can be made for."""
+    given = session.administrations.filter(tool=tool).values("person_id")
+    return list(session.present.exclude(pk__in=given).order_by("date_of_birth", "id"))

@@ -6,6 +6,7 @@ from familyfeedback.casework.views import (
     families,
     family,
     guide,
+    phone,
     sessions,
     support,
     teams,
@@ -49,6 +50,12 @@ urlpatterns = [
          name="acknowledge_alert"),
     path("support/<int:episode_id>/summary/", support.closure_summary, name="closure_summary"),
     path("sessions/<int:session_id>/", sessions.session, name="session"),
+    # A family member's rating on their own phone (casework/views/phone.py): the short public
+    # path is the link itself, so it carries nothing but the token.
+    path("sessions/<int:session_id>/phone/", phone.phone_links, name="phone_links"),
+    path("sessions/<int:session_id>/phone/send/", phone.send_phone_link, name="send_phone_link"),
+    path("r/thank-you/", phone.feedback_thanks, name="feedback_thanks"),
+    path("r/<token:token>/", phone.feedback_link, name="feedback_link"),
     path("sessions/<int:session_id>/picture/", family.session_family_picture,
          name="session_family_picture"),
     path("administrations/<int:administration_id>/", include(administration)),
