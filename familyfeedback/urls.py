@@ -16,6 +16,7 @@ from familyfeedback.casework.views import (
     family,
     sessions,
     support,
+    tablet,
     teams,
 )
 from familyfeedback.evaluation.views import analysis, power, survey, trials
@@ -121,6 +122,10 @@ urlpatterns = [
     path("support/<int:episode_id>/summary/", support.closure_summary, name="closure_summary"),
     path("families/<int:family_id>/sessions/new/", sessions.record_session, name="record_session"),
     path("sessions/<int:session_id>/", sessions.session, name="session"),
+    path("sessions/<int:session_id>/rate/<int:person_id>/<str:tool>/", tablet.session_rate,
+         name="session_rate"),
+    path("sessions/<int:session_id>/hand-over/<str:tool>/", tablet.session_hand_over,
+         name="session_hand_over"),
     path("administrations/<int:administration_id>/correct/",
          administrations.correct_administration, name="correct_administration"),
     path("administrations/<int:administration_id>/picture/",

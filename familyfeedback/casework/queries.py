@@ -3,6 +3,7 @@ casework.access: views never touch a model's manager themselves."""
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
+from django.http import Http404
 
 from familyfeedback.casework.models import (
     Administration,
@@ -199,3 +200,17 @@ def open_family_counts(teams) -> dict[int, int]:
     """team id -> how many of its families have support open (teams with none are left out)."""
     return dict(Family.objects.filter(team__in=teams, episodes__closed_on__isnull=True)
                 .values("team").annotate(n=Count("id")).values_list("team", "n"))
+
+
+def present_person(session: Session, person_id: int) -> Person:
+    """Someone at the session, or 404: a rating screen is only for the people there."""
+    found = session.present.filter(pk=person_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def next_to_rate(session: Session, tool: str) -> Person | None:
+    """The first person at the session, oldest first, with no rating of this tool yet."""
+    rated = session.administrations.filter(tool=tool).values("person_id")
+    return session.present.exclude(pk__in=rated).order_by("date_of_birth", "pk").first()

@@ -1,0 +1,102 @@
+"""The family-facing rating screens of a session given in two halves, on the tablet."""
+
+import uuid
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from familyfeedback.accounts.models import AuditEntry
+from familyfeedback.casework import actions
+from familyfeedback.casework.models import Administration, Session
+
+
+def started(world) -> Session:
+    session, _ = actions.record_session(
+        world.practitioner, world.family, token=uuid.uuid4(), on=timezone.localdate(),
+        kind="home_visit", present=list(world.family.people.all()), entries=[],
+        stage=Session.Stage.STARTED)
+    return session
+
+
+def by_name(world):
+    return {p.first_name: p for p in world.family.people.all()}
+
+
+def rate_url(session, person, tool):
+    return reverse("session_rate", args=[session.pk, person.pk, tool])
+
+
+LINES = {"rating-item_1": "4.5", "rating-item_2": "5", "rating-item_3": "6.1",
+         "rating-item_4": "3.2"}
+
+
+def test_an_adult_rates_on_the_tablet_and_the_next_person_is_handed_it(world, signed_in):
+    client = signed_in(world.practitioner)
+    session = started(world)
+    people = by_name(world)
+    page = client.get(rate_url(session, people["Person1"], "ORS"))
+    assert page.status_code == 200
+    assert "Sign out" not in page.text and "Person2" not in page.text
+    assert AuditEntry.objects.filter(action="session.view_rating_screen").count() == 1
+    sent = client.post(rate_url(session, people["Person1"], "ORS"),
+                       {**LINES, "rating-shown_measure": "ORS", "rating-helped": "on"})
+    assert sent.status_code == 302
+    saved = Administration.objects.get(session=session)
+    assert (saved.total, saved.channel, saved.helped) == (Decimal("18.8"), "tablet", True)
+    hand = client.get(sent["Location"])
+    assert "Hand the tablet to Person2" in hand.text
+
+
+def test_a_second_send_keeps_the_first(world, signed_in):
+    client = signed_in(world.practitioner)
+    session = started(world)
+    mum = by_name(world)["Person1"]
+    client.post(rate_url(session, mum, "ORS"), {**LINES, "rating-shown_measure": "ORS"})
+    client.post(rate_url(session, mum, "ORS"),
+                {**LINES, "rating-item_1": "0", "rating-shown_measure": "ORS"})
+    assert Administration.objects.get(session=session).items()["item_1"] == Decimal("4.5")
+
+
+def test_bad_marks_redraw_the_screen_with_what_was_typed(world, signed_in):
+    client = signed_in(world.practitioner)
+    session = started(world)
+    page = client.post(rate_url(session, by_name(world)["Person1"], "ORS"),
+                       {**LINES, "rating-item_2": "11", "rating-shown_measure": "ORS"})
+    assert page.status_code == 200
+    assert "There is a problem" in page.text and 'value="11"' in page.text
+    assert 'value="6.1"' in page.text
+    assert not Administration.objects.exists()
+
+
+def test_the_child_and_young_child_screens(world, signed_in):
+    client = signed_in(world.practitioner)
+    session = started(world)
+    people = by_name(world)
+    child = client.get(rate_url(session, people["Person3"], "ORS")).text
+    assert child.count('class="ff-face"') == 8  # a sad and a happy face on each of four lines
+    young = client.get(rate_url(session, people["Person4"], "SRS")).text
+    assert 'capture="environment"' in young and "not a mark for your worker" in young
+    sent = client.post(rate_url(session, people["Person4"], "SRS"),
+                       {"rating-face": "happy", "rating-shown_measure": "YCSRS"})
+    assert sent.status_code == 302
+    assert Administration.objects.get(session=session).face == "happy"
+
+
+def test_a_rating_after_the_end_gets_a_kind_page(world, signed_in):
+    client = signed_in(world.practitioner)
+    session = started(world)
+    session.stage = Session.Stage.COMPLETE
+    session.save()
+    page = client.post(rate_url(session, by_name(world)["Person1"], "ORS"),
+                       {**LINES, "rating-shown_measure": "ORS"})
+    assert page.status_code == 409 and "This session has ended" in page.text
+
+
+def test_another_teams_practitioner_gets_404(world, signed_in):
+    session = started(world)
+    client = signed_in(world.colleague_other_team)
+    mum = by_name(world)["Person1"]
+    assert client.get(rate_url(session, mum, "ORS")).status_code == 404
+    assert client.post(rate_url(session, mum, "ORS"), LINES).status_code == 404
+    assert client.get(reverse("session_hand_over", args=[session.pk, "ORS"])).status_code == 404
