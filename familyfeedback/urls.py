@@ -121,6 +121,8 @@ urlpatterns = [
     path("families/<int:family_id>/reopen/", support.reopen_support, name="reopen_support"),
     path("support/<int:episode_id>/summary/", support.closure_summary, name="closure_summary"),
     path("families/<int:family_id>/sessions/new/", sessions.record_session, name="record_session"),
+    path("families/<int:family_id>/sessions/start/", tablet.start_session, name="start_session"),
+    path("sessions/<int:session_id>/end/", tablet.end_session, name="end_session"),
     path("sessions/<int:session_id>/", sessions.session, name="session"),
     path("sessions/<int:session_id>/rate/<int:person_id>/<str:tool>/", tablet.session_rate,
          name="session_rate"),

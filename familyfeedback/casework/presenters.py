@@ -12,7 +12,7 @@ from familyfeedback import measures
 from familyfeedback.accounts.models import Membership
 from familyfeedback.casework import alerts, queries, trajectories
 from familyfeedback.casework.charts import Chart, build_chart
-from familyfeedback.casework.models import Administration, Family, Person
+from familyfeedback.casework.models import Administration, Family, Person, Session
 from familyfeedback.casework.trajectories import Curves, expected_range
 from familyfeedback.casework.wording import text_pack_status
 
@@ -278,3 +278,16 @@ def team_rows(teams, open_families: dict[int, int]) -> list[dict]:
                      "people": len(team.current_memberships),
                      "open_families": open_families.get(team.pk, 0)})
     return rows
+
+
+def session_page(session: Session) -> dict:
+    """A session's page; for one given in two halves and not yet ended, also who is still to
+    rate, which makes it the hub the tablet comes back to."""
+    missing = queries.missing_ratings(session) if session.stage == Session.Stage.STARTED else []
+    return {
+        "session": session, "family": session.family,
+        "records": queries.session_records(session),
+        "started": session.stage == Session.Stage.STARTED,
+        "to_start": [person for person, tool in missing if tool == "ORS"],
+        "to_end": [person for person, tool in missing if tool == "SRS"],
+    }

@@ -214,3 +214,17 @@ def next_to_rate(session: Session, tool: str) -> Person | None:
     """The first person at the session, oldest first, with no rating of this tool yet."""
     rated = session.administrations.filter(tool=tool).values("person_id")
     return session.present.exclude(pk__in=rated).order_by("date_of_birth", "pk").first()
+
+
+def missing_ratings(session: Session) -> list[tuple[Person, str]]:
+    """Each (person, tool) of a session with nothing recorded yet, oldest person first."""
+    given = set(session.administrations.values_list("person_id", "tool"))
+    return [(person, tool) for person in session.present.order_by("date_of_birth", "pk")
+            for tool in ("ORS", "SRS") if (person.pk, tool) not in given]
+
+
+def waiting_sessions(user, families: QuerySet[Family]) -> list[Session]:
+    """This practitioner's sessions started and not yet ended (the partial index on stage)."""
+    return list(Session.objects.filter(practitioner=user, stage=Session.Stage.STARTED,
+                                       family__in=families)
+                .select_related("family").order_by("date", "pk"))

@@ -100,3 +100,76 @@ def test_another_teams_practitioner_gets_404(world, signed_in):
     assert client.get(rate_url(session, mum, "ORS")).status_code == 404
     assert client.post(rate_url(session, mum, "ORS"), LINES).status_code == 404
     assert client.get(reverse("session_hand_over", args=[session.pk, "ORS"])).status_code == 404
+
+
+def start_post(world, **extra):
+    on = timezone.localdate()
+    return {"token": str(uuid.uuid4()), "date-day": on.day, "date-month": on.month,
+            "date-year": on.year, "kind": "home_visit",
+            "present": [str(p.pk) for p in world.family.people.all()], **extra}
+
+
+def test_a_session_starts_on_its_own_page_and_hands_the_tablet_to_the_oldest(world, signed_in):
+    client = signed_in(world.practitioner)
+    page = client.get(reverse("start_session", args=[world.family.pk]))
+    assert page.status_code == 200
+    assert AuditEntry.objects.filter(action="family.view_start_session").count() == 1
+    sent = client.post(reverse("start_session", args=[world.family.pk]), start_post(world))
+    session = Session.objects.get()
+    assert session.stage == Session.Stage.STARTED
+    assert sent["Location"] == reverse("session_hand_over", args=[session.pk, "ORS"])
+    oldest = world.family.people.order_by("date_of_birth").first()
+    assert f"Hand the tablet to {oldest.first_name}" in client.get(sent["Location"]).text
+
+
+def test_a_bad_start_keeps_what_was_typed(world, signed_in):
+    client = signed_in(world.practitioner)
+    page = client.post(reverse("start_session", args=[world.family.pk]),
+                       start_post(world, **{"date-month": "13", "kind": "group"}))
+    assert page.status_code == 200 and "There is a problem" in page.text
+    assert 'value="13"' in page.text
+    assert not Session.objects.exists()
+
+
+def test_a_started_session_waits_on_the_caseload_until_it_is_ended(world, signed_in):
+    client = signed_in(world.practitioner)
+    session = started(world)
+    people = by_name(world)
+    for name in ("Person1", "Person2"):
+        client.post(rate_url(session, people[name], "ORS"),
+                    {**LINES, "rating-shown_measure": "ORS"})
+    home = client.get(reverse("home")).text
+    assert "Sessions waiting for end ratings" in home
+    assert reverse("session", args=[session.pk]) in home
+    hub = client.get(reverse("session", args=[session.pk])).text
+    assert "Waiting for end ratings" in hub and "Still to say how things have been: Person3" in hub
+    assert "Given on the practitioner&#39;s tablet" in hub
+    end = client.get(reverse("end_session", args=[session.pk]))
+    assert AuditEntry.objects.filter(action="session.view_end_form").count() == 1
+    # Two start ratings and four end ratings are missing: each gets a reason.
+    reasons = {}
+    for prefix in ("p{}-ors".format(people["Person3"].pk), "p{}-ors".format(people["Person4"].pk),
+                   *(f"p{p.pk}-srs" for p in people.values())):
+        assert f'name="{prefix}-status"' in end.text
+        reasons |= {f"{prefix}-status": "not_administered", f"{prefix}-reason": "declined"}
+    half = dict(reasons, **{f"p{people['Person4'].pk}-srs-reason": ""})
+    wrong = client.post(reverse("end_session", args=[session.pk]), half)
+    assert wrong.status_code == 200 and "There is a problem" in wrong.text
+    assert Session.objects.get().stage == Session.Stage.STARTED
+    ended = client.post(reverse("end_session", args=[session.pk]), reasons)
+    assert ended["Location"] == reverse("session", args=[session.pk])
+    assert Session.objects.get().stage == Session.Stage.COMPLETE
+    assert Administration.objects.filter(session=session, status="not_administered").count() == 6
+    assert "Sessions waiting for end ratings" not in client.get(reverse("home")).text
+    assert "Waiting for end ratings" not in client.get(reverse("session", args=[session.pk])).text
+
+
+def test_the_new_pages_are_404_to_another_team(world, signed_in):
+    session = started(world)
+    client = signed_in(world.colleague_other_team)
+    assert client.get(reverse("start_session", args=[world.family.pk])).status_code == 404
+    assert client.post(reverse("start_session", args=[world.family.pk]),
+                       start_post(world)).status_code == 404
+    assert client.get(reverse("end_session", args=[session.pk])).status_code == 404
+    assert client.post(reverse("end_session", args=[session.pk]), {}).status_code == 404
+    assert Session.objects.get().stage == Session.Stage.STARTED
