@@ -17,9 +17,16 @@ def _language_for(person: Person, request: HttpRequest) -> str:
     return "en"
 
 
+def _ended(request: HttpRequest, language: str) -> HttpResponse:
+    """Said kindly: the practitioner ended the session before this rating came."""
+    return render(request, "family/ended.html", {"page_language": language})
+
+
 def rating_screen(request: HttpRequest, session: Session, person: Person, tool: str, *,
                   channel: str, then: str, actor, named: bool = True) -> HttpResponse:
     language = _language_for(person, request)
+    if session.stage != Session.Stage.STARTED:
+        return _ended(request, language)
     measure = measures.measure_for(tool, measures.age_on(person.date_of_birth, session.date))
     words = labels_for([measure], language)[measure.code]
     posted = request.method == "POST"
@@ -30,7 +37,7 @@ def rating_screen(request: HttpRequest, session: Session, person: Person, tool: 
         try:
             actions.give_rating(actor, session, form.new_administration())
         except actions.SessionEnded:
-            return render(request, "family/ended.html", {"page_language": language}, status=409)
+            return _ended(request, language)
         return redirect(then)
     return render(request, "family/rate.html", {
         "form": form, "words": words, "named": named, "page_language": language,
