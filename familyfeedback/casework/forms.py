@@ -113,6 +113,13 @@ class MeasureForm(forms.Form):
     def subject(self) -> str:
         return f"{self.person.first_name}'s {self.measure.code}"
 
+    def about(self) -> str:
+        """What starts a message about a mark: whose form it is, among a whole family's."""
+        return f"{self.subject}: "
+
+    def face_missing(self) -> str:
+        return f"Select the face {self.person.first_name} chose"
+
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("status")
@@ -139,15 +146,15 @@ class MeasureForm(forms.Form):
             try:
                 cleaned["face"] = measures.validate_face(self.measure, cleaned.get("face", ""))
             except measures.ScoreError:
-                self.add_error("face", f"Select the face {self.person.first_name} chose")
+                self.add_error("face", self.face_missing())
             if cleaned.get("picture"):
                 try:
                     cleaned["picture"] = check_picture(cleaned["picture"])
                 except ValidationError as error:
-                    self.add_error("picture", f"{self.subject}: {error.message}")
+                    self.add_error("picture", f"{self.about()}{error.message}")
         else:
             raw = {item.key: cleaned.get(item.key, "") for item in self.measure.items}
-            check_items(self, self.measure, self.words, raw, cleaned, f"{self.subject}: ")
+            check_items(self, self.measure, self.words, raw, cleaned, self.about())
         return cleaned
 
     def new_administration(self) -> NewAdministration | None:
@@ -186,6 +193,14 @@ class RatingForm(MeasureForm):
 
     def clean_status(self) -> str:
         return Administration.Status.COMPLETED
+
+    # The person reads these messages themselves, perhaps on a phone link that must not name
+    # them: they speak to "you" and name no one.
+    def about(self) -> str:
+        return ""
+
+    def face_missing(self) -> str:
+        return "Choose a face"
 
     def new_administration(self) -> NewAdministration:
         entry = super().new_administration()

@@ -210,10 +210,10 @@ def present_person(session: Session, person_id: int) -> Person:
     return found
 
 
-def next_to_rate(session: Session, tool: str) -> Person | None:
-    """The first person at the session, oldest first, with no rating of this tool yet."""
+def still_to_rate(session: Session, tool: str) -> list[Person]:
+    """The people at the session, oldest first, with no rating of this tool yet."""
     rated = session.administrations.filter(tool=tool).values("person_id")
-    return session.present.exclude(pk__in=rated).order_by("date_of_birth", "pk").first()
+    return list(session.present.exclude(pk__in=rated).order_by("date_of_birth", "pk"))
 
 
 def missing_ratings(session: Session) -> list[tuple[Person, str]]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from familyfeedback.accounts.models import AuditEntry
 from familyfeedback.casework import actions
 from familyfeedback.casework.models import Administration, Session
+from familyfeedback.casework.views.rating import rating_screen
 
 
 def started(world) -> Session:
@@ -173,3 +174,36 @@ def test_the_new_pages_are_404_to_another_team(world, signed_in):
     assert client.get(reverse("end_session", args=[session.pk])).status_code == 404
     assert client.post(reverse("end_session", args=[session.pk]), {}).status_code == 404
     assert Session.objects.get().stage == Session.Stage.STARTED
+
+
+def test_the_tablet_can_go_to_someone_else_first(world, signed_in):
+    client = signed_in(world.practitioner)
+    session = started(world)
+    people = by_name(world)
+    hand = client.get(reverse("session_hand_over", args=[session.pk, "SRS"])).text
+    assert "Hand the tablet to Person1" in hand
+    assert rate_url(session, people["Person4"], "SRS") in hand
+
+
+def test_a_persons_own_screen_speaks_to_them_and_names_no_one_in_its_messages(world, signed_in):
+    client = signed_in(world.practitioner)
+    session = started(world)
+    people = by_name(world)
+    lines = client.post(rate_url(session, people["Person1"], "ORS"),
+                        {**LINES, "rating-item_2": "", "rating-shown_measure": "ORS"}).text
+    faces = client.post(rate_url(session, people["Person4"], "ORS"),
+                        {"rating-shown_measure": "YCORS"}).text
+    assert "Choose a face" in faces and "is missing" in lines
+    assert "Person1&#39;s" not in lines and "Person4 chose" not in faces
+
+
+def test_an_unnamed_screen_shows_no_name_anywhere(world, rf):
+    session = started(world)
+    mum = by_name(world)["Person1"]
+    request = rf.get("/")
+    request.user = world.practitioner
+    page = rating_screen(request, session, mum, "SRS", channel="own_device", then="/",
+                         actor=None, named=False).content.decode()
+    assert "How was this session?" in page
+    assert mum.first_name not in page and world.family.name not in page
+    assert "<title>How was this session – " in page

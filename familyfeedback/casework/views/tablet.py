@@ -38,12 +38,12 @@ def session_hand_over(request: HttpRequest, session_id: int, tool: str) -> HttpR
     session = get_session_for(request.user, session_id)
     if tool not in TOOLS:
         raise Http404
-    person = queries.next_to_rate(session, tool)
-    if person is None:
+    waiting = queries.still_to_rate(session, tool)
+    if not waiting:
         return redirect("session", session_id=session.pk)
     actions.log_view(request.user, "session.view_hand_over", session)
-    return render(request, "casework/hand_over.html",
-                  {"session": session, "person": person, "tool": tool})
+    return render(request, "casework/hand_over.html", {
+        "session": session, "person": waiting[0], "others": waiting[1:], "tool": tool})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
