@@ -21,6 +21,20 @@ def open_episode(request: HttpRequest, family) -> Episode | None:
     return episode
 
 
+def save_session(request: HttpRequest, family, form, recorded: dict):
+    """Record a session: (session, created, None), or (None, False, the session this practitioner
+    already has that day) to ask whether this is another, or (None, False, None) with the reason
+    it cannot be saved put on the form."""
+    try:
+        session, created = actions.record_session(request.user, family, **recorded)
+    except actions.SameDaySession as question:
+        return None, False, question.session
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None, False, None
+    return session, created, None
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
@@ -36,13 +50,9 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
                               .due_today(settings.SCHEDULE, episode, people, on, kind))
     same_day = None
     if posted and page.is_valid():
-        try:
-            session, created = actions.record_session(request.user, family, **page.recorded())
-        except actions.SameDaySession as question:
-            same_day = question.session
-        except ValidationError as error:
-            page.session.add_error(None, error)
-        else:
+        session, created, same_day = save_session(request, family, page.session,
+                                                  page.recorded())
+        if session is not None:
             if created:
                 messages.success(request, "Session recorded")
             else:

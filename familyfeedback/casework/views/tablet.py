@@ -2,7 +2,6 @@
 screen, the tablet handed round between them."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from familyfeedback.casework.access import get_family_for, get_session_for
 from familyfeedback.casework.forms import EndSessionForms, StartSessionForm
 from familyfeedback.casework.models import Administration, Session
 from familyfeedback.casework.views.rating import rating_screen
-from familyfeedback.casework.views.sessions import open_episode
+from familyfeedback.casework.views.sessions import open_episode, save_session
 from familyfeedback.lib.errors import error_summary
 
 TOOLS = ("ORS", "SRS")
@@ -57,16 +56,11 @@ def start_session(request: HttpRequest, family_id: int) -> HttpResponse:
         actions.log_view(request.user, "family.view_start_session", family)
     form = StartSessionForm(request.POST if posted else None, episode=episode,
                             people=queries.people_of(family))
-    same_day = None
+    session, same_day = None, None
     if posted and form.is_valid():
-        try:
-            session, _ = actions.record_session(request.user, family, **form.started())
-        except actions.SameDaySession as question:
-            same_day = question.session
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect("session_hand_over", session_id=session.pk, tool="ORS")
+        session, _, same_day = save_session(request, family, form, form.started())
+    if session is not None:
+        return redirect("session_hand_over", session_id=session.pk, tool="ORS")
     return render(request, "casework/start_session.html", {
         "family": family, "form": form, "same_day": same_day, "errors": error_summary(form)})
 
