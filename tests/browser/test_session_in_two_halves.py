@@ -127,7 +127,10 @@ def test_every_family_facing_screen_passes_axe_with_nothing_to_scroll_sideways(
     screens = [f"{base}/hand-over/ORS/"] + [
         f"{base}/rate/{person.pk}/{tool}/" for person in people(live_world)
         for tool in ("ORS", "SRS")]
-    for screen in screens:
+    # The practitioner's own new pages too: the start, the session waiting and its end.
+    staff = [f"{live_server.url}/families/{live_world.family.pk}/sessions/start/", f"{base}/",
+             f"{base}/end/"]
+    for screen in screens + staff:
         page.goto(screen)
         assert_no_axe_violations(page, f"{screen} at {width}px")
         assert page.evaluate("document.documentElement.scrollWidth") <= width, screen
