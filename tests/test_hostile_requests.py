@@ -264,6 +264,7 @@ def made_objects(world, client) -> dict:
         "user_id": [mover.pk], "team_id": [spare.pk],
         "membership_id": [Membership.objects.current().get(user=mover).pk],
         "trial_id": [trial.pk], "kind": ["baseline", "csv"], "number": ["1.1"],
+        "tool": ["ORS", "SRS"],
         "practitioner_id": [world.practitioner.pk], "key": [dashboard.KEYS[0]],
         "respondent_id": [respondent.pk], "wave_id": [wave.pk],
         "token": [respondent.link_token, invitation, feedback], "event_id": [event.pk],

@@ -115,6 +115,13 @@ class MeasureForm(forms.Form):
     def subject(self) -> str:
         return f"{self.person.first_name}'s {self.measure.code}"
 
+    def about(self) -> str:
+        """What starts a message about a mark: whose form it is, among a whole family's."""
+        return f"{self.subject}: "
+
+    def face_missing(self) -> str:
+        return f"Select the face {self.person.first_name} chose"
+
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("status")
@@ -141,15 +148,15 @@ class MeasureForm(forms.Form):
             try:
                 cleaned["face"] = measures.validate_face(self.measure, cleaned.get("face", ""))
             except measures.ScoreError:
-                self.add_error("face", f"Select the face {self.person.first_name} chose")
+                self.add_error("face", self.face_missing())
             if cleaned.get("picture"):
                 try:
                     cleaned["picture"] = check_picture(cleaned["picture"])
                 except ValidationError as error:
-                    self.add_error("picture", f"{self.subject}: {error.message}")
+                    self.add_error("picture", f"{self.about()}{error.message}")
         else:
             raw = {item.key: cleaned.get(item.key, "") for item in self.measure.items}
-            check_items(self, self.measure, self.words, raw, cleaned, f"{self.subject}: ")
+            check_items(self, self.measure, self.words, raw, cleaned, self.about())
         return cleaned
 
     def new_administration(self) -> NewAdministration | None:
@@ -190,12 +197,19 @@ class RatingForm(MeasureForm):
     def clean_status(self) -> str:
         return Administration.Status.COMPLETED
 
+    # The person reads these messages themselves, perhaps on a phone link that must not name
+    # them: they speak to "you", in the page's language, and name no one.
+    def about(self) -> str:
+        return ""
+
+    def face_missing(self) -> str:
+        return gettext("Choose a face")
+
     def clean(self):
         cleaned = super().clean()
         lines = {item.key: item.label for item in self.words.items}
-        for key in [key for key in self.errors if key in lines or key == "face"]:
+        for key in [key for key in self.errors if key in lines]:
             self.errors[key] = self.error_class([
-                gettext("Choose a face") if key == "face" else
                 gettext("Put a mark on the line for “%(line)s”, from 0 to 10")
                 % {"line": lines[key]}])
         return cleaned
@@ -221,13 +235,56 @@ def measure_forms(data, files, people: list[Person], on: date,
                   due: dict[int, bool]) -> list[MeasureForm]:
     """A form per person per tool, the measure chosen by the person's age on the session date.
     People born after the date get none: the date check reports them."""
+    return _forms_for(data, files, [(person, tool) for person in people
+                                    if person.date_of_birth <= on for tool in ("ORS", "SRS")],
+                      on, due)
+
+
+def _forms_for(data, files, wanted: list[tuple[Person, str]], on: date,
+               due: dict[int, bool]) -> list[MeasureForm]:
     chosen = [(person, measures.measure_for(tool, measures.age_on(person.date_of_birth, on)))
-              for person in people if person.date_of_birth <= on for tool in ("ORS", "SRS")]
+              for person, tool in wanted]
     words = labels_for([measure for _, measure in chosen])
     return [MeasureForm(data, files, person=person, measure=measure, on=on,
                         due=due.get(person.pk, True), words=words[measure.code],
                         prefix=f"p{person.pk}-{measure.tool.lower()}")
             for person, measure in chosen]
+
+
+class StartSessionForm(SessionForm):
+    """The start of a session given in two halves: the session's own questions, no ratings yet
+    (each person gives theirs on their own screen)."""
+
+    def __init__(self, data, *, episode, people: list[Person]):
+        super().__init__(data, episode=episode, people=people, initial={
+            "token": uuid.uuid4(), "date": timezone.localdate(),
+            "present": [str(p.pk) for p in people]})
+
+    def started(self) -> dict:
+        """What casework.actions.record_session takes to start the session."""
+        data = self.cleaned_data
+        return {"token": data["token"], "on": data["date"], "kind": data["kind"],
+                "present": self.present_people(), "notes": data["notes"], "entries": [],
+                "another_session": data["another_session"], "stage": Session.Stage.STARTED}
+
+
+class EndSessionForms:
+    """The end of a session given in two halves: a form for each rating still missing, where the
+    practitioner says why it was not given or types in the marks from paper."""
+
+    def __init__(self, data, files, *, session: Session, missing: list[tuple[Person, str]]):
+        self.forms = _forms_for(data, files, missing, session.date, {})
+
+    def is_valid(self) -> bool:
+        # Every form is checked, not just up to the first wrong one, so that all are reported.
+        checked = [f.is_valid() for f in self.forms]
+        return all(checked)
+
+    def entries(self) -> list[NewAdministration]:
+        return [f.new_administration() for f in self.forms]
+
+    def errors(self) -> list[dict]:
+        return error_summary(*self.forms)
 
 
 class RecordSessionForms:

@@ -14,7 +14,7 @@ from familyfeedback.accounts.models import Membership
 from familyfeedback.accounts.two_factor import qr_svg
 from familyfeedback.casework import alerts, queries, trajectories
 from familyfeedback.casework.charts import Chart, FamilyChart, build_chart, build_family_chart
-from familyfeedback.casework.models import Administration, Family, Person
+from familyfeedback.casework.models import Administration, Family, Person, Session
 from familyfeedback.casework.trajectories import Curves, expected_range
 from familyfeedback.casework.wording import text_pack_status
 from familyfeedback.lib import languages, notify
@@ -443,3 +443,18 @@ def phone_link_page(session, link, token: str, url: str, form=None) -> dict:
             "form": form, "can_text": notify.can_send("sms"),
             "can_email": notify.can_send("email"),
             "expires": timezone.localtime(link.expires_at)}
+
+
+def session_page(session: Session) -> dict:
+    """A session's page; for one given in two halves and not yet ended, also who is still to
+    rate, which makes it the hub the tablet comes back to."""
+    missing = queries.missing_ratings(session) if session.stage == Session.Stage.STARTED else []
+    return {
+        "session": session, "family": session.family,
+        "records": queries.session_records(session),
+        "started": session.stage == Session.Stage.STARTED,
+        "to_start": [person for person, tool in missing if tool == "ORS"],
+        "to_end": [person for person, tool in missing if tool == "SRS"],
+        # Once the start ratings are in, the family looks at their picture together.
+        "picture": session_picture(session) if session.stage == Session.Stage.STARTED else None,
+    }

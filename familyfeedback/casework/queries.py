@@ -3,6 +3,7 @@ casework.access: views never touch a model's manager themselves."""
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
+from django.http import Http404
 
 from familyfeedback.casework.models import (
     Administration,
@@ -208,7 +209,30 @@ def open_family_counts(teams) -> dict[int, int]:
                 .values("team").annotate(n=Count("id")).values_list("team", "n"))
 
 
-def waiting_to_rate(session: Session, tool: str = Administration.Tool.SRS) -> list[Person]:
-    """The people at a session who have not yet given this rating: those a link can be made for."""
-    given = session.administrations.filter(tool=tool).values("person_id")
-    return list(session.present.exclude(pk__in=given).order_by("date_of_birth", "id"))
+def present_person(session: Session, person_id: int) -> Person:
+    """Someone at the session, or 404: a rating screen is only for the people there."""
+    found = session.present.filter(pk=person_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def still_to_rate(session: Session, tool: str) -> list[Person]:
+    """The people at the session, oldest first, with no rating of this tool yet: the next to
+    hand the tablet to, and those a phone link can be made for."""
+    rated = session.administrations.filter(tool=tool).values("person_id")
+    return list(session.present.exclude(pk__in=rated).order_by("date_of_birth", "pk"))
+
+
+def missing_ratings(session: Session) -> list[tuple[Person, str]]:
+    """Each (person, tool) of a session with nothing recorded yet, oldest person first."""
+    given = set(session.administrations.values_list("person_id", "tool"))
+    return [(person, tool) for person in session.present.order_by("date_of_birth", "pk")
+            for tool in ("ORS", "SRS") if (person.pk, tool) not in given]
+
+
+def waiting_sessions(user, families: QuerySet[Family]) -> list[Session]:
+    """This practitioner's sessions started and not yet ended (the partial index on stage)."""
+    return list(Session.objects.filter(practitioner=user, stage=Session.Stage.STARTED,
+                                       family__in=families)
+                .select_related("family").order_by("date", "pk"))

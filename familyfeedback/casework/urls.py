@@ -9,6 +9,7 @@ from familyfeedback.casework.views import (
     phone,
     sessions,
     support,
+    tablet,
     teams,
 )
 
@@ -26,6 +27,17 @@ one_family = [
     path("reopen/", support.reopen_support, name="reopen_support"),
     path("sessions/new/", sessions.record_session, name="record_session"),
     path("picture/print/", family.family_picture_print, name="family_picture_print"),
+    path("sessions/start/", tablet.start_session, name="start_session"),
+]
+
+one_session = [
+    path("", sessions.session, name="session"),
+    path("rate/<int:person_id>/<str:tool>/", tablet.session_rate, name="session_rate"),
+    path("hand-over/<str:tool>/", tablet.session_hand_over, name="session_hand_over"),
+    path("end/", tablet.end_session, name="end_session"),
+    path("picture/", family.session_family_picture, name="session_family_picture"),
+    path("phone/", phone.phone_links, name="phone_links"),
+    path("phone/send/", phone.send_phone_link, name="send_phone_link"),
 ]
 
 administration = [
@@ -49,15 +61,11 @@ urlpatterns = [
     path("people/<int:person_id>/alerts/acknowledge/", family.acknowledge_alert,
          name="acknowledge_alert"),
     path("support/<int:episode_id>/summary/", support.closure_summary, name="closure_summary"),
-    path("sessions/<int:session_id>/", sessions.session, name="session"),
+    path("sessions/<int:session_id>/", include(one_session)),
     # A family member's rating on their own phone (casework/views/phone.py): the short public
     # path is the link itself, so it carries nothing but the token.
-    path("sessions/<int:session_id>/phone/", phone.phone_links, name="phone_links"),
-    path("sessions/<int:session_id>/phone/send/", phone.send_phone_link, name="send_phone_link"),
     path("r/thank-you/", phone.feedback_thanks, name="feedback_thanks"),
     path("r/<token:token>/", phone.feedback_link, name="feedback_link"),
-    path("sessions/<int:session_id>/picture/", family.session_family_picture,
-         name="session_family_picture"),
     path("administrations/<int:administration_id>/", include(administration)),
     path("guide/", guide.family_guide, name="family_guide"),
 ]

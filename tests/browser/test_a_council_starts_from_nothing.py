@@ -146,7 +146,7 @@ def test_a_council_starts_from_nothing_and_moves_a_family_between_its_teams(
     family_page = re.search(r"/families/\d+/$", practitioner.url).group(0)
 
     # ...and records a session with each person's ratings.
-    practitioner.get_by_role("button", name="Record a session").click()
+    practitioner.get_by_role("button", name="Type in a session from paper").click()
     assert_no_axe_violations(practitioner, "the record-a-session page")
     type_marks(practitioner, complete(practitioner, "Dee completed the ORS"),
                "6.5", "7.0", "5.5", "8.0")

@@ -82,7 +82,7 @@ def test_closing_and_reopening_support_pages_are_accessible(live_world, page, li
     assert_no_axe_violations(page, "a closed family's page, with the undo")
     with page.expect_navigation():
         page.get_by_role("button", name="Undo closing support").click()
-    assert page.get_by_role("button", name="Record a session").is_visible()
+    assert page.get_by_role("button", name="Type in a session from paper").is_visible()
     assert "Closing support was undone" in page.locator(".govuk-notification-banner").inner_text()
 
 

@@ -38,6 +38,7 @@ def my_families(request: HttpRequest) -> HttpResponse:
         "alert_count": alert_count,
         "show_all": show_all,
         "is_manager": request.user.has_role(Role.TEAM_MANAGER),
+        "waiting": queries.waiting_sessions(request.user, families_for(request.user)),
     })
 
 

@@ -27,7 +27,7 @@ def phone_links(request: HttpRequest, session_id: int) -> HttpResponse:
     if not posted:
         actions.log_view(request.user, "session.view_phone_links", session)
     form = MakeLinkForm(request.POST if posted else None,
-                        people=queries.waiting_to_rate(session))
+                        people=queries.still_to_rate(session, Administration.Tool.SRS))
     sent = Sent(form, lambda: actions.make_feedback_link(request.user, session, *form.chosen()),
                 refused_on="person")
     if sent.done:

@@ -30,16 +30,19 @@ def rating_screen(request: HttpRequest, session: Session, person: Person, tool: 
                       person=person, measure=measure, on=session.date, words=words,
                       channel=channel, language=words.language, prefix="rating")
     with languages.speaking(language):
-        if posted and form.is_valid():
+        ended = session.stage != Session.Stage.STARTED
+        if posted and form.is_valid() and not ended:
             try:
                 actions.give_rating(actor, session, form.new_administration())
             except actions.SessionEnded:
-                return render(request, "family/session_ended.html",
-                              {"page_language": languages.page_language(language)}, status=409)
+                ended = True
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 return redirect(then)
+        if ended:
+            return render(request, "family/session_ended.html",
+                          {"page_language": languages.page_language(language)})
         return render(request, "family/rate.html", rating_page(
             form, session=session, named=named, screen_language=languages.page_language(language),
             offered=_offered(person.preferred_language, measure), then=then))

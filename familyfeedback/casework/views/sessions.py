@@ -8,15 +8,38 @@ from django.views.decorators.http import require_http_methods, require_safe
 from familyfeedback.casework import actions, queries
 from familyfeedback.casework.access import get_family_for, get_session_for
 from familyfeedback.casework.forms import RecordSessionForms
-from familyfeedback.casework.presenters import record_session_page
+from familyfeedback.casework.models import Episode
+from familyfeedback.casework.presenters import record_session_page, session_page
+
+
+def open_episode(request: HttpRequest, family) -> Episode | None:
+    """The family's open support, or None with a message saying to reopen it."""
+    episode = queries.current_episode(family)
+    if episode is None or not episode.is_open:
+        messages.info(request, "Support for this family is closed: reopen it to record a session")
+        return None
+    return episode
+
+
+def save_session(request: HttpRequest, family, form, recorded: dict):
+    """Record a session: (session, created, None), or (None, False, the session this practitioner
+    already has that day) to ask whether this is another, or (None, False, None) with the reason
+    it cannot be saved put on the form."""
+    try:
+        session, created = actions.record_session(request.user, family, **recorded)
+    except actions.SameDaySession as question:
+        return None, False, question.session
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None, False, None
+    return session, created, None
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
-    episode = queries.current_episode(family)
-    if episode is None or not episode.is_open:
-        messages.info(request, "Support for this family is closed: reopen it to record a session")
+    episode = open_episode(request, family)
+    if episode is None:
         return redirect("family", family_id=family.pk)
     posted = request.method == "POST"
     if not posted:
@@ -27,13 +50,9 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
                               .due_today(settings.SCHEDULE, episode, people, on, kind))
     same_day = None
     if posted and page.is_valid():
-        try:
-            session, created = actions.record_session(request.user, family, **page.recorded())
-        except actions.SameDaySession as question:
-            same_day = question.session
-        except ValidationError as error:
-            page.session.add_error(None, error)
-        else:
+        session, created, same_day = save_session(request, family, page.session,
+                                                  page.recorded())
+        if session is not None:
             if created:
                 messages.success(request, "Session recorded")
             else:
@@ -47,7 +66,4 @@ def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
 def session(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_session_for(request.user, session_id)
     actions.log_view(request.user, "session.view", session)
-    records = queries.session_records(session)
-    return render(request, "casework/session.html", {
-        "session": session, "family": session.family, "records": records,
-    })
+    return render(request, "casework/session.html", session_page(session))
