@@ -77,7 +77,7 @@ def test_the_child_and_young_child_screens(world, signed_in):
     child = client.get(rate_url(session, people["Person3"], "ORS")).text
     assert child.count('class="ff-face"') == 8  # a sad and a happy face on each of four lines
     young = client.get(rate_url(session, people["Person4"], "SRS")).text
-    assert 'capture="environment"' in young and "not a mark for your worker" in young
+    assert 'capture="environment"' in young and "not about the worker" in young
     sent = client.post(rate_url(session, people["Person4"], "SRS"),
                        {"rating-face": "happy", "rating-shown_measure": "YCSRS"})
     assert sent.status_code == 302
@@ -193,7 +193,7 @@ def test_a_persons_own_screen_speaks_to_them_and_names_no_one_in_its_messages(wo
                         {**LINES, "rating-item_2": "", "rating-shown_measure": "ORS"}).text
     faces = client.post(rate_url(session, people["Person4"], "ORS"),
                         {"rating-shown_measure": "YCORS"}).text
-    assert "Choose a face" in faces and "is missing" in lines
+    assert "Choose a face" in faces and "Put a mark on the line for" in lines
     assert "Person1&#39;s" not in lines and "Person4 chose" not in faces
 
 
@@ -204,6 +204,6 @@ def test_an_unnamed_screen_shows_no_name_anywhere(world, rf):
     request.user = world.practitioner
     page = rating_screen(request, session, mum, "SRS", channel="own_device", then="/",
                          actor=None, named=False).content.decode()
-    assert "How was this session?" in page
+    assert "How was today's session?" in page
     assert mum.first_name not in page and world.family.name not in page
-    assert "<title>How was this session – " in page
+    assert "<title>How was today's session? – " in page
