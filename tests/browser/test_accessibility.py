@@ -85,7 +85,9 @@ def test_the_family_page_with_charts_is_accessible(family_with_sessions, live_wo
     family, _, adult = family_with_sessions
     sign_in(page, live_server, live_world.practitioner)
     visit(page, live_server, f"/families/{family.pk}/")
-    assert page.locator("svg.ff-chart").count() == 6  # ORS and SRS for everyone but the 4-year-old
+    # ORS and SRS for everyone but the 4-year-old, and the family picture
+    assert page.locator("svg.ff-chart:not(.ff-chart--family)").count() == 6
+    assert page.locator("svg.ff-chart--family").count() == 1
     assert_no_axe_violations(page, "the family page")
     page.get_by_text("outcome rating (ORS total out of 40) as a table").first.click()
     assert page.locator(f"table#ors-{adult.pk}").is_visible()

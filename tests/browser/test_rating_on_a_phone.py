@@ -46,7 +46,7 @@ def family_page_is_fine(page, name: str) -> None:
 
 def link_made_by_the_practitioner(practitioner, live_server, session, person) -> str:
     practitioner.goto(f"{live_server.url}/sessions/{session.pk}/")
-    practitioner.get_by_role("link", name="Send the session rating to someone's phone").click()
+    practitioner.get_by_role("link", name="Send the session rating to someone's own phone").click()
     practitioner.get_by_label(person.first_name, exact=True).check()
     practitioner.get_by_role("button", name="Make a link").click()
     assert practitioner.locator("svg.ff-qr").is_visible()

@@ -95,7 +95,7 @@ def test_a_family_of_four_rates_round_the_tablet(live_world, live_server, tablet
     tablet.get_by_role("button", name="Hand round for the end ratings").tap()
     for person in (mum, dad, child):
         hand_to(tablet, person.first_name)
-        tablet.get_by_role("heading", name="How was this session?").wait_for()
+        tablet.get_by_role("heading", name="How was today's session?").wait_for()
         rate_by_touch(tablet)
     tablet.get_by_role("heading", name=f"Hand the tablet to {young.first_name}").wait_for()
     tablet.get_by_role("link", name="Back to the session (for the worker)").tap()
