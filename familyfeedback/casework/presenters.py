@@ -288,6 +288,8 @@ def _prompts(found: family_rule.Discrepancies, for_family: bool) -> list[str]:
                else "Ask each of them what they see.")
         prompts.append(f"On {spread.on.day} {spread.on:%B}, {low} rated things "
                        f"{measures.points(spread.apart)} lower than {high}. {ask}")
+    elif spread is not None and spread.apart == 0:
+        prompts.append(f"On {spread.on.day} {spread.on:%B}, everyone rated things the same.")
     elif spread is not None:
         prompts.append(f"On {spread.on.day} {spread.on:%B}, everyone's ratings were within "
                        f"{measures.points(spread.apart)} of each other.")

@@ -115,3 +115,11 @@ def test_the_spread_setting_changes_what_the_page_says(world, pictured, signed_i
     page = signed_in(world.practitioner).get(
         reverse("session_family_picture", args=[session.pk])).content.decode()
     assert "lower than" not in page and "within 13 points of each other" in page
+
+
+def test_a_family_who_all_rate_the_same_is_told_so_plainly(world, signed_in):
+    family = factories.family(world.team, world.practitioner, ages=(35, 34))
+    session = factories.session(world.practitioner, family, timezone.localdate())
+    page = signed_in(world.practitioner).get(
+        reverse("session_family_picture", args=[session.pk])).content.decode()
+    assert "everyone rated things the same" in page and "within 0" not in page
