@@ -12,12 +12,15 @@ from familyfeedback.casework.models import Episode
 from familyfeedback.casework.presenters import record_session_page, session_page
 
 
-def open_episode(request: HttpRequest, family) -> Episode | None:
-    """The family's open support, or None with a message saying to reopen it."""
+def open_episode(request: HttpRequest, family, *, viewed: str) -> Episode | None:
+    """The family's open support, or None with a message saying to reopen it. A page drawn to
+    record a session in it is audited as `viewed`."""
     episode = queries.current_episode(family)
     if episode is None or not episode.is_open:
         messages.info(request, "Support for this family is closed: reopen it to record a session")
         return None
+    if request.method != "POST":
+        actions.log_view(request.user, viewed, family)
     return episode
 
 
@@ -38,12 +41,10 @@ def save_session(request: HttpRequest, family, form, recorded: dict):
 @require_http_methods(["GET", "HEAD", "POST"])
 def record_session(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
-    episode = open_episode(request, family)
+    episode = open_episode(request, family, viewed="family.view_record_form")
     if episode is None:
         return redirect("family", family_id=family.pk)
     posted = request.method == "POST"
-    if not posted:
-        actions.log_view(request.user, "family.view_record_form", family)
     people = queries.people_of(family)
     page = RecordSessionForms(request.POST if posted else None, request.FILES if posted else None,
                               episode=episode, people=people, due=lambda on, kind: queries

@@ -48,12 +48,10 @@ def session_hand_over(request: HttpRequest, session_id: int, tool: str) -> HttpR
 @require_http_methods(["GET", "HEAD", "POST"])
 def start_session(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
-    episode = open_episode(request, family)
+    episode = open_episode(request, family, viewed="family.view_start_session")
     if episode is None:
         return redirect("family", family_id=family.pk)
     posted = request.method == "POST"
-    if not posted:
-        actions.log_view(request.user, "family.view_start_session", family)
     form = StartSessionForm(request.POST if posted else None, episode=episode,
                             people=queries.people_of(family))
     session, same_day = None, None
