@@ -86,6 +86,12 @@ def test_a_family_of_four_rates_round_the_tablet(live_world, live_server, tablet
     tablet.get_by_role("button", name="Send").tap()
 
     tablet.get_by_text("Waiting for end ratings").wait_for()
+    # With everyone's start ratings in, the family picture is there to talk about together.
+    assert tablet.locator("svg.ff-chart--family").is_visible()
+    tablet.get_by_role("link", name="Show the family picture on the whole screen").tap()
+    tablet.get_by_role("heading", name="Your family picture").wait_for()
+    assert not tablet.get_by_role("link", name="My families").count()
+    tablet.go_back()
     session = Session.objects.get()
     start = {a.person_id: a for a in session.administrations.filter(tool="ORS")}
     assert {start[p.pk].measure for p in (mum, dad, child, young)} == {"ORS", "CORS", "YCORS"}
