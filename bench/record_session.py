@@ -9,7 +9,13 @@ Times, through django.test.Client on a real database with the production setting
       a 4-year-old on the faces forms), every form completed, a fresh token each time;
   (b) the family page GET for that family's twin with 20 earlier sessions;
   (c) the floor: a bare function view that requires sign-in and returns a tiny HttpResponse,
-      through the same middleware and the same database (session and user look-ups).
+      through the same middleware and the same database (session and user look-ups);
+  (d) the same family's session given in two halves on the tablet, each request beside (a): the
+      start POST, each person's ORS screen (GET, then POST), the session page, each person's SRS
+      screen (GET, then POST), the end page (GET, then POST). The steps take their turns in
+      order, so each round is one whole session; under the table, each way's page loads (the
+      requests a browser makes, a redirect followed being one more) and inputs (the boxes, faces
+      and choices a person fills).
 
 SQLite always (a fresh file, var/bench.sqlite3); PostgreSQL as well when --postgres URL is given
 or DATABASE_URL is a postgres URL (a dedicated database, ff_bench, dropped and made again each
@@ -37,6 +43,18 @@ CASES = (
     ("floor", "(c) floor: signed-in bare view", None),
 )
 TARGET_RATIO = 2.0
+# The family of four in bench/data.py, oldest first, as the tablet is handed round.
+WHO = ("adult 1", "adult 2", "9-year-old", "4-year-old")
+HALVES = (
+    ("start", "(d) start POST", "post"),
+    *[(f"ors-{n}-{method}", f"(d) ORS screen {method.upper()}, {who}", "post")
+      for n, who in enumerate(WHO) for method in ("get", "post")],
+    ("hub", "(d) session page GET", "post"),
+    *[(f"srs-{n}-{method}", f"(d) SRS screen {method.upper()}, {who}", "post")
+      for n, who in enumerate(WHO) for method in ("get", "post")],
+    ("end-get", "(d) end page GET", "post"),
+    ("end-post", "(d) end POST", "post"),
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -61,8 +79,26 @@ def summary(results: list[dict], args) -> str:
 
 def table(results: list[dict]) -> str:
     ratio = harness.Column("x floor", 7, ".1f", get=harness.ratio_to_base(CASES))
-    return "\n".join(harness.case_table(results, CASES, harness.timed_columns(ratio),
-                                         title_width=40, about=lambda r: ""))
+    halves = harness.Column("x (a)", 7, ".2f", get=harness.ratio_to_base(HALVES))
+    return "\n".join([
+        *harness.case_table(results, CASES, harness.timed_columns(ratio), title_width=40,
+                            about=lambda r: ""),
+        "", "A session in two halves, each request beside (a):", "",
+        *harness.case_table(results, HALVES, harness.timed_columns(halves), title_width=40),
+        "", *flows(results)])
+
+
+def flows(results: list[dict]) -> list[str]:
+    """Each way of recording the session: its page loads, its inputs, and the sum of the medians
+    of the requests timed for it (on each database)."""
+    one, two = results[0]["flows"]["one_page"], results[0]["flows"]["two_halves"]
+    rows = harness.ruled(f"{'way':<26} {'page loads':>10} {'inputs':>7}  summed medians, ms")
+    for name, flow, keys in (("one-page form", one, ["post"]),
+                             ("two halves on the tablet", two, [k for k, *_ in HALVES])):
+        sums = ", ".join(f"{r['database']} {sum(r['cases'][k]['median_ms'] for k in keys):.1f}"
+                         for r in results)
+        rows.append(f"{name:<26} {flow['page_loads']:>10} {flow['inputs']:>7}  {sums}")
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,7 +114,7 @@ def worker(args) -> int:
         bench = Bench(args)
         bench.run()
     harness.report(args.worker, SQLITE_PATH, rounds=args.rounds, warmup=args.warmup,
-                   cases=bench.results)
+                   cases=bench.results, flows=bench.flows())
     return 0
 
 
@@ -118,11 +154,19 @@ class Bench:
         self.people = list(self.post_family.people.all())
         self.client = Client()
         self.client.force_login(self.user)
+        # The pages need the second factor too: the code from the person's authenticator app,
+        # through the code page, as they give it.
+        from tests import factories
+
+        device = factories.authenticator(self.user)
+        self.send("/sign-in/code/", {"code": factories.unused_code(device)})
         self.urls = {
             "post": f"/families/{self.post_family.pk}/sessions/new/",
             "family": f"/families/{self.page_family.pk}/",
             "floor": "/bench/floor/",
+            "start": f"/families/{self.post_family.pk}/sessions/start/",
         }
+        self.session_url = ""  # the two-halves session of this round, made by its start POST
 
     def form_data(self) -> dict:
         """What the record-session form sends when every form is completed."""
@@ -156,26 +200,84 @@ class Bench:
                         data[f"{prefix}-{item.key}"] = f"{6 + i * 0.7:.1f}"
         return data
 
-    def request(self, key: str):
-        if key == "post":
-            # Sent urlencoded: multipart (the page's enctype, for photos) costs parsing time a
-            # form without a photo does not need, and would measure the test client.
-            response = self.client.post(self.urls[key], urlencode(self.form_data(), doseq=True),
-                                        content_type="application/x-www-form-urlencoded")
-            # A browser follows the redirect, and the session page shows and so clears the
-            # message; drop it here so that messages do not pile up into the session store.
-            self.client.cookies.pop("messages", None)
-            expected = 302
-        else:
-            response = self.client.get(self.urls[key])
-            expected = 200
-        if response.status_code != expected:
-            raise SystemExit(f"{key}: expected {expected}, got {response.status_code}\n"
-                             + page_errors(response))
+    def start_data(self) -> dict:
+        """What the tablet's start page sends: its own questions, as the record form's."""
+        return {key: value for key, value in self.form_data().items()
+                if not re.match(r"p\d+-", key)}
+
+    def rating_data(self, person, tool: str) -> dict:
+        """What one person's own screen sends: their marks, or the face they chose."""
+        full = self.form_data()
+        prefix = f"p{person.pk}-{tool.lower()}-"
+        return {f"rating-{key.removeprefix(prefix)}": value for key, value in full.items()
+                if key.startswith(prefix) and not key.endswith(("-status", "-notes"))}
+
+    def halves_request(self, key: str):
+        """One step of the session in two halves; the start makes the round's session."""
+        if key == "start":
+            return self.send(self.urls["start"], self.start_data(), then=self.started)
+        if key == "hub":
+            return self.send(self.session_url, None)
+        if key.startswith("end"):
+            return self.send(self.session_url + "end/", {} if key == "end-post" else None)
+        tool, n, method = key.split("-")
+        person = self.people[int(n)]
+        url = f"{self.session_url}rate/{person.pk}/{tool.upper()}/"
+        return self.send(url, self.rating_data(person, tool) if method == "post" else None)
+
+    def started(self, response) -> None:
+        self.session_url = re.match(r"(/sessions/\d+/)", response["Location"]).group(1)
+
+    def send(self, url: str, data: dict | None, then=None):
+        """A GET (data None), or a POST of data followed by nothing: a browser would follow its
+        redirect, which the flow's next step is."""
+        if data is None:
+            return self.checked(url, self.client.get(url), 200)
+        response = self.client.post(url, urlencode(data, doseq=True),
+                                    content_type="application/x-www-form-urlencoded")
+        self.client.cookies.pop("messages", None)
+        self.checked(url, response, 302)
+        if then is not None:
+            then(response)
         return response
 
+    @staticmethod
+    def checked(key: str, response, expected: int):
+        if response.status_code != expected:
+            raise SystemExit(f"{key}: expected {expected}, got {response.status_code} "
+                             f"{response.get('Location', '')}\n" + page_errors(response))
+        return response
+
+    def flows(self) -> dict:
+        """Each way's page loads, as a browser makes them, and inputs, from what it sends."""
+        def filled(data: dict) -> int:
+            return sum(1 for key in data if key.endswith(("-status", "-face"))
+                       or re.search(r"-item_\d$", key))
+
+        rated = [self.rating_data(p, tool) for tool in ("ORS", "SRS") for p in self.people]
+        return {
+            # The form, its POST, and the session page it goes on to.
+            "one_page": {"page_loads": 3, "inputs": filled(self.form_data())},
+            # The start page, its POST and the first hand-over;
+            # for each rating its screen, its POST and the hand-over (or the session page) it
+            # goes on to; at the end the end page, its POST and the session page.
+            "two_halves": {"page_loads": 3 + 3 * len(rated) + 3,
+                           "inputs": sum(filled(data) for data in rated)},
+        }
+
+    def request(self, key: str):
+        if key not in ("post", "family", "floor"):
+            return self.halves_request(key)
+        if key == "post":
+            # Sent urlencoded: multipart (the page's enctype, for photos) costs parsing time a
+            # form without a photo does not need, and would measure the test client. A browser
+            # follows the redirect, and the session page shows and so clears the message: send
+            # drops it, so that messages do not pile up into the session store.
+            return self.send(self.urls[key], self.form_data())
+        return self.send(self.urls[key], None)
+
     def run(self) -> None:
-        calls = {key: (lambda key=key: self.request(key)) for key, _, _ in CASES}
+        calls = {key: (lambda key=key: self.request(key)) for key, _, _ in CASES + HALVES}
         timings = harness.take_turns(calls, self.args.rounds, self.args.warmup)
         for key, call in calls.items():
             queries = harness.queries_of(call)
