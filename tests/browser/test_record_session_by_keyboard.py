@@ -179,7 +179,8 @@ def test_a_practitioner_records_a_family_session_with_only_the_keyboard(live_wor
     faces_text = page.locator(f'section[aria-labelledby="person-{child_4.pk}-name"]').inner_text()
     assert "Outcome rating (YCORS): 1 completed" in faces_text and ": happy" in faces_text
     assert "Session rating (YCSRS): 1 completed" in faces_text and ": in between" in faces_text
-    assert page.locator("svg.ff-chart").count() == 5
+    assert page.locator("svg.ff-chart:not(.ff-chart--family)").count() == 5
+    assert page.locator("svg.ff-chart--family").count() == 1
     screenshot(page, "family-page.png")
 
     # And the caseload shows each person's latest outcome rating.
