@@ -406,18 +406,16 @@ def team_rows(teams, open_families: dict[int, int]) -> list[dict]:
     return rows
 
 
-def rating_page(form, *, session, named: bool, screen_language: str, offered: list[str],
-                then: str) -> dict:
+def rating_page(form, *, named: bool, screen_language: str, offered: list[str]) -> dict:
     """One person's rating screen: what it asks, in which words and language, and the languages
     the person can switch the screen to. Unnamed (a phone link), it names no one."""
     words = form.words
     return {
-        "form": form, "words": words, "named": named, "then": then,
+        "form": form, "words": words,
         "who": form.person.first_name if named else "",
         "start": form.measure.tool == "ORS",
         # A child's lines (CORS, CSRS) have faces at their ends; an adult's have words only.
         "child": form.measure.kind == "lines" and form.measure.max_age is not None,
-        "session_date": session.date,
         "page_language": screen_language,
         # The measure's own words may be in a language the page chrome is not (Urdu wording on
         # an English page): they carry their own lang and dir.

@@ -44,8 +44,8 @@ def rating_screen(request: HttpRequest, session: Session, person: Person, tool: 
             return render(request, "family/session_ended.html",
                           {"page_language": languages.page_language(language)})
         return render(request, "family/rate.html", rating_page(
-            form, session=session, named=named, screen_language=languages.page_language(language),
-            offered=_offered(person.preferred_language, measure), then=then))
+            form, named=named, screen_language=languages.page_language(language),
+            offered=_offered(person.preferred_language, measure)))
 
 
 def _offered(preferred: str, measure) -> list[str]:
