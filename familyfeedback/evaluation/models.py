@@ -3,11 +3,12 @@ evaluation-package.md): a trial run here and a package imported from elsewhere a
 same way. Practitioners and family members appear only by pseudonym; an evaluator never sees a
 name, a case reference or a date of birth."""
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from familyfeedback.accounts.models import Team, User
@@ -251,3 +252,158 @@ class TrialPerson(models.Model):
             models.UniqueConstraint(fields=["trial", "person"], name="trial_person_once"),
             models.UniqueConstraint(fields=["trial", "code"], name="trial_person_code_once"),
         ]
+
+
+# Fieldwork: consent. Each activity is agreed to (or not) on its own, as on the pilot's consent
+# form with its tick box per statement.
+CONSENT_ACTIVITIES = [("surveys", "Surveys"), ("interview", "Interview"),
+                      ("observation", "Observation"), ("admin_data", "Use of admin data")]
+
+
+class Consent(models.Model):
+    """One practitioner's consent to one evaluation activity, with the information sheet they
+    were given. Withdrawal keeps the row, with its date: from then on the analysis and the
+    exports leave out what it covers."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="consents")
+    practitioner = models.ForeignKey(TrialPractitioner, on_delete=models.CASCADE,
+                                     related_name="consents")
+    activity = models.CharField(max_length=20, choices=CONSENT_ACTIVITIES)
+    given_on = models.DateField()
+    information_sheet_version = models.CharField(max_length=40)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["practitioner__practitioner_code", "activity"]
+        constraints = [models.UniqueConstraint(fields=["practitioner", "activity"],
+                                               name="consent_once")]
+
+
+# Qualitative work. Themes, documents and codings carry a GUID because the REFI-QDA exchange
+# format names everything by GUID: the same GUID on the way back in is the same thing.
+DOCUMENT_KINDS = [("interview", "Interview transcript"), ("observation", "Observation notes"),
+                  ("open_text", "Open-text survey answers")]
+
+
+class Document(models.Model):
+    """A text the evaluators code: an interview with a participant, notes of an observation,
+    or one open-text survey question's answers in one wave (gathered, not uploaded). Its text is
+    plain; paragraphs are separated by blank lines, and a coding names characters of it."""
+
+    guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=20, choices=DOCUMENT_KINDS)
+    title = models.CharField(max_length=200)
+    # The participant interviewed; blank for an observation or gathered answers.
+    participant = models.ForeignKey(TrialPractitioner, on_delete=models.RESTRICT, null=True,
+                                    blank=True, related_name="documents")
+    # The team observed, for an observation.
+    team = models.ForeignKey(TrialTeam, on_delete=models.RESTRICT, null=True, blank=True,
+                             related_name="documents")
+    # For gathered open-text answers: which question, in which wave.
+    wave = models.CharField(max_length=20, choices=WAVES, blank=True)
+    question_code = models.CharField(max_length=60, blank=True)
+    text = models.TextField()
+    file_name = models.CharField(max_length=255, blank=True)  # as uploaded, for the evaluator
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "title", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["trial", "wave", "question_code"],
+                                    condition=Q(kind="open_text"),
+                                    name="open_text_document_once"),
+        ]
+
+
+class Theme(models.Model):
+    """A code of the codebook: a theme, or a sub-theme under one, linked to the research
+    questions it helps answer."""
+
+    guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="themes")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="sub_themes")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    research_questions = models.ManyToManyField(ResearchQuestion, blank=True,
+                                                related_name="themes")
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["trial", "parent", "name"],
+                                               name="theme_name_once",
+                                               nulls_distinct=False)]
+
+
+class Coding(models.Model):
+    """One evaluator applying one theme to one passage: characters [start, end) of the
+    document's text. Each evaluator codes on their own, so that agreement can be measured."""
+
+    guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="codings")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="codings")
+    coder = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    coded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "start", "end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="coding_not_empty"),
+            models.UniqueConstraint(fields=["document", "theme", "coder", "start", "end"],
+                                    name="coding_once"),
+        ]
+
+
+class MatrixCell(models.Model):
+    """The framework matrix: the evaluator's summary of what one participant said on one
+    theme; its evidence is the participant's codings under the theme."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="matrix_cells")
+    participant = models.ForeignKey(TrialPractitioner, on_delete=models.CASCADE,
+                                    related_name="matrix_cells")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="matrix_cells")
+    summary = models.TextField()
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["participant", "theme"],
+                                               name="matrix_cell_once")]
+
+
+# The report: the evaluator's own words by research question, and the quotes picked for it.
+class Finding(models.Model):
+    """What the evaluator writes under one research question (Markdown, sanitised when
+    shown), or, with no question, the report's limitations."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="findings")
+    question = models.OneToOneField(ResearchQuestion, on_delete=models.CASCADE, null=True,
+                                    blank=True, related_name="finding")
+    text = models.TextField(blank=True)
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["trial"], condition=Q(question=None),
+                                               name="limitations_once")]
+
+
+class Quote(models.Model):
+    """A coded passage quoted in the report under a research question, in the evaluator's
+    order."""
+
+    question = models.ForeignKey(ResearchQuestion, on_delete=models.CASCADE,
+                                 related_name="quotes")
+    coding = models.ForeignKey(Coding, on_delete=models.CASCADE, related_name="quotes")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["question", "coding"],
+                                               name="quote_once")]
