@@ -42,3 +42,11 @@ def custom_questions(trial: Trial, wave_kind: str | None = None) -> list[Questio
 
 def answers_given(respondent: TrialPractitioner, wave_kind: str) -> dict[str, str]:
     return dict(respondent.responses.filter(wave=wave_kind).values_list("item", "value"))
+
+
+def withdrawn(trial: Trial, activity: str) -> set[str]:
+    """The pseudonyms of the practitioners who withdrew from this evaluation activity (a
+    models.CONSENT_ACTIVITIES code): from then on, nothing of theirs it covers is analysed or
+    exported."""
+    return set(trial.consents.filter(activity=activity, withdrawn_on__isnull=False)
+               .values_list("practitioner__practitioner_code", flat=True))
