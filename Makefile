@@ -13,7 +13,7 @@ GOVUK := node_modules/govuk-frontend/dist/govuk
 # The family pages' translations: compiled from the .po files kept in git (never the .mo files).
 MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: run test lint assets messages
+.PHONY: run test lint assets messages system
 
 # The demo's emails (survey reminders) are written as files to var/mail: no mail server is
 # assumed. Set EMAIL_BACKEND (and EMAIL_HOST, ...) to send them for real.
@@ -23,14 +23,14 @@ run: export EMAIL_FILE_PATH ?= var/mail
 # phone. Every other way of running the service asks for an authenticator code (ADR 0016).
 run: export FF_REQUIRE_TWO_FACTOR ?= false
 
-run: $(RUN_STAMP) assets
+run: system $(RUN_STAMP) assets
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo --address $(ADDRESS)
 	$(BIN)/python manage.py runserver $(ADDRESS)
 
-test: $(TEST_STAMP) assets
+test: system $(TEST_STAMP) assets
 	$(BIN)/ruff check .
 	@echo "== Test suite on SQLite"
 	DATABASE_URL= $(BIN)/pytest
@@ -80,3 +80,19 @@ $(ASSETS_STAMP): node_modules/.package-lock.json
 	cp -R $(GOVUK)/assets/. build/govuk/
 	cp $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.js build/govuk/
 	@touch $@
+
+# The Debian libraries WeasyPrint draws the evaluation report's PDF with, and pdftotext, with
+# which the tests read that PDF back. Installed when missing (as root, as on these machines and in
+# CI); anyone else is told the one command to run.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+	poppler-utils
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+		else \
+			echo "Please install: sudo apt-get install $$missing"; exit 1; \
+		fi; \
+	fi
