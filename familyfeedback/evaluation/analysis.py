@@ -301,3 +301,15 @@ def reliability(trial: Trial) -> list[dict]:
             rows.append({"measure": code, "wave": wave, "respondents": result.n_respondents,
                          "alpha": result.alpha})
     return rows
+
+
+def practitioner_scores(trial: Trial, measure: str) -> list[dict]:
+    """One measure's scores exactly as report() scores them (complete answers only, both arms),
+    one row per practitioner and wave: practitioner, team, arm, wave, score. For the planning
+    of the next trial (evaluation.next_trial), which needs who scored what in which team."""
+    data = _Data(trial)
+    scored, _ = _scores(data)
+    return [{"practitioner": pid, "team": data.people[pid][0], "arm": arm, "wave": wave,
+             "score": value}
+            for (code, arm, wave), values in sorted(scored.items()) if code == measure
+            for pid, value in sorted(values.items())]

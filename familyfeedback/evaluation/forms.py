@@ -144,14 +144,30 @@ class PowerForm(forms.Form):
     alpha = _bounded(float, 0.001, 0.2, 0.05, "Enter an alpha from 0.001 to 0.2")
     power = _bounded(float, 0.5, 0.99, 0.8, "Enter a power from 0.5 to 0.99")
     effect = _bounded(float, 0.01, 5, 0.5, "Enter an effect from 0.01 to 5 standard deviations")
+    # Empty: the analysis is not adjusted for the baseline.
+    correlation = _bounded(float, -0.99, 0.99, None, "Enter a baseline-endline correlation "
+                                                     "from -0.99 to 0.99, or leave it empty")
+    # A trial whose own estimates fill the empty boxes (its analysis page links here).
+    trial = _bounded(int, 1, None, None, "Open the power page from a trial's analysis page to "
+                                         "use its estimates")
+    pilot: dict | None = None
+
+    def start_from(self, pilot: dict) -> None:
+        """Empty boxes take these values (a trial's estimates) instead of the defaults."""
+        self.pilot = pilot
+
+    def _default(self, name: str):
+        return (self.pilot or {}).get(name, self.fields[name].default)
 
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) if self.cleaned_data.get(name) is not None
-                else field.default for name, field in self.fields.items()}
+                else self._default(name) for name in self.fields}
 
     def shown(self) -> dict:
         """What each box shows: what was typed, or the value used."""
-        return {name: self.data.get(name) or field.default for name, field in self.fields.items()}
+        return {name: self.data.get(name) or ("" if self._default(name) is None
+                                              else self._default(name))
+                for name in self.fields}
 
 
 def _number(message: str):

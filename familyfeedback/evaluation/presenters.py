@@ -6,7 +6,7 @@ import random
 from django.conf import settings
 
 from familyfeedback.casework.wording import current_pack
-from familyfeedback.evaluation import analysis, progress, queries
+from familyfeedback.evaluation import analysis, next_trial, progress, queries
 from familyfeedback.evaluation.access import service_teams
 from familyfeedback.evaluation.actions import Reminded, teams_values
 from familyfeedback.evaluation.forms import QuestionForm, RandomiseForm, TeamsForm
@@ -116,14 +116,17 @@ def analysis_page(trial: Trial) -> dict:
 
 def power_figures(v: dict) -> dict:
     """Minimum detectable effect for the next trial, and clusters needed for a target effect."""
+    adjusted = {"correlation": v["correlation"]}
     return {
         "design_effect": cluster_power.design_effect(v["per_cluster"], v["icc"]),
+        "ancova_factor": cluster_power.ancova_factor(v["correlation"]),
         "mdes": cluster_power.mdes(v["clusters"], v["per_cluster"], v["icc"], v["alpha"],
-                                   v["power"]),
+                                   v["power"], **adjusted),
         "mdes_t": cluster_power.mdes(v["clusters"], v["per_cluster"], v["icc"], v["alpha"],
-                                     v["power"], method="t"),
+                                     v["power"], method="t", **adjusted),
         "clusters_needed": cluster_power.clusters_needed(
-            v["effect"], v["per_cluster"], v["icc"], v["alpha"], v["power"], method="t"),
+            v["effect"], v["per_cluster"], v["icc"], v["alpha"], v["power"], method="t",
+            **adjusted),
     }
 
 
@@ -139,3 +142,40 @@ def survey_page(respondent: TrialPractitioner, wave: Wave) -> dict:
         "questions": queries.custom_questions(wave.trial, wave.kind),
         "given": queries.answers_given(respondent, wave.kind),
     }
+
+
+def pilot_values(trial: Trial) -> dict:
+    """The power page's boxes from a trial's own estimates (next_trial.recommend): the ICC, the
+    baseline-endline correlation (where its interval could be estimated), the practitioners per
+    cluster, rounded as a person would type them; only those the pilot can give."""
+    pilot = next_trial.recommend(trial)
+    icc, r, m = pilot["icc"]["estimate"], pilot["correlation"], pilot["per_cluster"]
+    values = {}
+    if icc is not None:
+        values["icc"] = round(icc, 3)
+    if r["ci_low"] is not None:
+        values["correlation"] = round(r["estimate"], 2)
+    if m is not None:
+        values["per_cluster"] = max(1, round(m))
+    return values
+
+
+PLAN_ROWS = {"low": "lower end", "estimate": "estimate", "high": "upper end"}
+PLAN_COLUMNS = {"weakest": "weakest", "estimate": "estimate", "strongest": "strongest",
+                None: "not adjusted"}
+
+
+def pilot_plan(trial: Trial, v: dict) -> dict:
+    """A trial's estimates with their intervals, and the teams the next trial needs at each
+    pairing of the ICC's and the correlation's interval ends, for the figures on the page."""
+    pilot = next_trial.recommend(trial, effect=v["effect"], alpha=v["alpha"], power=v["power"],
+                                 per_cluster=v["per_cluster"], clusters_per_arm=v["clusters"])
+    columns = list(dict.fromkeys(s["correlation_at"] for s in pilot["scenarios"]))
+    cells = {(s["icc_at"], s["correlation_at"]): s for s in pilot["scenarios"]}
+    rows = [{"label": f"ICC {PLAN_ROWS[at]} ({cells[(at, columns[0])]['icc']:.2f})",
+             "teams": [cells[(at, c)]["teams"] for c in columns]}
+            for at in PLAN_ROWS if (at, columns[0]) in cells] if columns else []
+    headers = [PLAN_COLUMNS[c] if c is None else
+               f"r {PLAN_COLUMNS[c]} ({cells[('estimate', c)]['correlation']:.2f})"
+               for c in columns]
+    return {"trial": trial, "estimates": pilot, "headers": headers, "rows": rows}
