@@ -314,3 +314,16 @@ def test_nobody_but_an_evaluator_reaches_the_download(trial, world, client, tmp_
     client.force_login(getattr(world, who))
     assert client.post(reverse("research_export", args=[trial.pk])).status_code == 404
     assert not AuditEntry.objects.filter(action="trial.research_export").exists()
+
+
+def test_a_folder_given_as_the_key_or_a_file_as_the_folder_is_refused_in_a_sentence(trial,
+                                                                                    tmp_path):
+    (tmp_path / "key").write_bytes(KEY)
+    (tmp_path / "a-file").write_text("not a folder\n")
+    with pytest.raises(CommandError, match=r"The key file .* cannot be read \(Is a directory\)"):
+        call_command("export_research", str(tmp_path / "out"), "--trial", "Pilot",
+                     "--key-file", str(tmp_path), stdout=StringIO())
+    with pytest.raises(CommandError, match="Could not write to .*a-file"):
+        call_command("export_research", str(tmp_path / "a-file"), "--trial", "Pilot",
+                     "--key-file", str(tmp_path / "key"), stdout=StringIO())
+    assert not AuditEntry.objects.filter(action="trial.research_export").exists()
