@@ -351,3 +351,10 @@ LOGGING = {
     # django-axes tells of every sign-in at INFO; failures still reach WARNING.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Research exports (docs/formats/research-export.md). Counts from 1 to one below this in the
+# aggregate tables are suppressed (0 turns suppression off). The trial page's download takes its
+# pseudonym key from this file, kept on the server apart from the database and never shown:
+# unset, the download says so and export_research --key-file is the way.
+RESEARCH_EXPORT_SUPPRESS_BELOW = env_int("FF_EXPORT_SUPPRESS_BELOW", 5)
+RESEARCH_EXPORT_KEY_FILE = env_str("FF_RESEARCH_EXPORT_KEY_FILE", "")

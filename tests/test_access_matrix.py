@@ -118,6 +118,7 @@ MATRIX: dict[str, Row] = {
     "change_survey_link": only(EVALUATOR, why=EVALUATION),
     "research_question": only(EVALUATOR, why=EVALUATION),
     "refresh_admin_data": only(EVALUATOR, why=EVALUATION),
+    "research_export": only(EVALUATOR, why=EVALUATION + " (pseudonymised research data)"),
     "open_wave": only(EVALUATOR, why=EVALUATION),
     "surveys": only(*SIGNED_IN, why=OWN + " (the surveys they are asked to answer)"),
     "survey_answer": only("practitioner", why="the respondent's own answers: the practitioner "

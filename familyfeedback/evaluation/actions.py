@@ -1,7 +1,9 @@
 """The evaluation's writes, each validated, saved in one transaction and audited."""
 
 import secrets
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +14,7 @@ from django.utils import timezone
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, User
 from familyfeedback.casework.models import Administration
-from familyfeedback.evaluation import queries, randomisation
+from familyfeedback.evaluation import queries, randomisation, research_export
 from familyfeedback.evaluation.models import (
     AdminRecord,
     Allocation,
@@ -395,3 +397,32 @@ def refresh_admin_data(actor: User | None, trial: Trial) -> dict[str, int]:
         counts = {"administrations": len(rows), "training": len(training)}
         audit.record(actor, "trial.admin_data", trial, {k: str(v) for k, v in counts.items()})
     return counts
+
+
+# Research exports (docs/formats/research-export.md): built and written by research_export,
+# audited here with who, which trial and which tables, never the key.
+def export_research(actor: User | None, trial: Trial, key: bytes, directory: Path, *,
+                    force: bool = False, by: str = "") -> list[Path]:
+    """Write the trial's research export into directory; the files written. `by` names who
+    ran the command when there is no signed-in actor. Raises research_export.ExportError, with
+    nothing written, on files already there (unless force)."""
+    tables = research_export.build(trial, key,
+                                   suppress_below=settings.RESEARCH_EXPORT_SUPPRESS_BELOW)
+    written = research_export.write(tables, directory, force=force)
+    audit.record(actor, "trial.research_export", trial, {
+        "tables": [table.name for table in tables], **({"by": by} if by else {}),
+        "rows": {table.name: str(len(table.rows)) for table in tables}})
+    return written
+
+
+def research_export_download(actor: User, trial: Trial) -> bytes:
+    """The research export as a zip, pseudonymised with the server's key
+    (settings.RESEARCH_EXPORT_KEY_FILE). ValidationError, with a sentence, if it cannot be read."""
+    try:
+        key = research_export.read_key(settings.RESEARCH_EXPORT_KEY_FILE)
+    except research_export.ExportError as error:
+        raise ValidationError(f"{error}. Ask your administrator to set "
+                              "FF_RESEARCH_EXPORT_KEY_FILE", code="no_key") from None
+    with tempfile.TemporaryDirectory() as folder:
+        written = export_research(actor, trial, key, Path(folder))
+        return research_export.zip_folder(Path(folder), [path.name for path in written])

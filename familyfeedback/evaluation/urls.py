@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from familyfeedback.evaluation.views import analysis, power, survey, trials
+from familyfeedback.evaluation.views import analysis, exports, power, survey, trials
 
 trial = [
     path("", trials.trial, name="trial"),
@@ -16,6 +16,8 @@ trial = [
     path("admin-data/", trials.refresh_admin_data, name="refresh_admin_data"),
     path("waves/<slug:kind>/open/", trials.open_wave, name="open_wave"),
 ]
+# Research exports (issue 12): the download for analysts.
+trial += [path("research-export/", exports.research_export, name="research_export")]
 
 evaluation = [
     path("", trials.trials, name="trials"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .model import Measure
-from .registry import measure_for
+from .registry import all_measures, measure_for
 
 
 def age_on(date_of_birth: date, on: date) -> int:
@@ -42,3 +42,32 @@ def wrong_form(tool: str, given: str, date_of_birth: date, on: date) -> WrongFor
     age = age_on(date_of_birth, on)
     right = measure_for(tool, age)
     return None if right.code == given else WrongForm(age, right, given)
+
+
+def age_bands() -> tuple[tuple[int, int | None], ...]:
+    """The age bands research data reports instead of a date of birth: the ages at which the
+    ORS offered changes version (YCORS, CORS, ORS) or its cut-off changes (13-17 and adults),
+    read from the measure definitions so that the bands follow them: ((0, 5), (6, 12), (13, 17),
+    (18, None)) for the definitions shipped."""
+    starts = set()
+    for measure in all_measures():
+        if measure.tool == "ORS":
+            starts.add(measure.min_age)
+            starts.update(cutoff.min_age for cutoff in measure.cutoffs)
+    ordered = sorted(starts)
+    return tuple((low, high - 1) for low, high in zip(ordered, ordered[1:], strict=False)) + (
+        (ordered[-1], None),)
+
+
+def band_label(band: tuple[int, int | None]) -> str:
+    low, high = band
+    if high is None:
+        return f"{low}+"
+    return f"under {high + 1}" if low == 0 else f"{low}-{high}"
+
+
+def age_band(age: int) -> tuple[int, int | None]:
+    """The band of age_bands() that holds this age in completed years."""
+    if age < 0:
+        raise ValueError("Age cannot be negative.")
+    return next(band for band in age_bands() if band[1] is None or age <= band[1])

@@ -1,0 +1,58 @@
+import getpass
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from familyfeedback.evaluation import actions
+from familyfeedback.evaluation.models import Trial
+from familyfeedback.evaluation.research_export import KEY_BYTES, ExportError, read_key
+from familyfeedback.lib.csvfiles import printable
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a trial's research data for analysts into DIRECTORY (made if need be): teams, "
+        "practitioners, training, administrations, responses (one row per respondent and wave), "
+        "response_rates and reach, each as CSV, SPSS .sav and Stata .dta with variable and value "
+        "labels, and codebook.csv (docs/formats/research-export.md). Practitioners, family "
+        "members and administrations appear as HMAC-SHA256 pseudonyms made with the key in "
+        f"KEY_FILE (at least {KEY_BYTES} bytes, kept apart from the data: the same key gives the "
+        "same pseudonyms, another key unrelated ones); no names, dates of birth (age bands "
+        "instead) or case references. Whoever withdrew from surveys or from the use of admin "
+        "data is left out of what they withdrew from. Counts below FF_EXPORT_SUPPRESS_BELOW in "
+        "the aggregate tables are suppressed. Files already in DIRECTORY are never replaced "
+        "without --force. Each export is audited."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path)
+        parser.add_argument("--trial", required=True, help="the trial's name")
+        parser.add_argument("--key-file", required=True, type=Path,
+                            help="the file holding the pseudonym key; it is only read")
+        parser.add_argument("--force", action="store_true",
+                            help="replace files of the same names already in DIRECTORY")
+
+    def handle(self, *args, directory: Path, trial: str, key_file: Path, force: bool,
+               **options):
+        found = Trial.objects.filter(name=trial).first()
+        if found is None:
+            raise CommandError(printable(f"There is no trial called {trial}"))
+        try:
+            key = read_key(key_file, directory)
+            written = actions.export_research(None, found, key, directory, force=force,
+                                              by=_who())
+        except ExportError as error:
+            raise CommandError(printable(str(error))) from None
+        except OSError as error:
+            raise CommandError(printable(f"Could not write to {directory}: "
+                                         f"{error.strerror or error}")) from None
+        self.stdout.write(printable(f"Wrote {len(written)} files for trial {trial} to "
+                                    f"{directory}"))
+
+
+def _who() -> str:
+    """The account running the command, for the audit trail: a command has no signed-in user."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no password-file entry, as in some containers
+        return "unknown"
