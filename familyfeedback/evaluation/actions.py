@@ -2,6 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -222,15 +223,27 @@ def randomise(actor: User, trial: Trial, *, method: str, seed: int,
     return allocation
 
 
-def open_wave(actor: User, trial: Trial, kind: str) -> Wave:
+def open_wave(actor: User, trial: Trial, kind: str, *, opens_on: date | None = None,
+              closes_on: date | None = None) -> Wave:
+    """Open (or open again, after closing) a survey wave from `opens_on` (today if None) to
+    `closes_on` (None: until the evaluator closes it), both days included."""
     if not hasattr(trial, "allocation"):
         raise ValidationError("Randomise the trial before opening a survey wave",
                               code="not_allocated")
     arms, measures = WAVE_DEFAULTS[kind]
+    today = timezone.localdate()
+    opens_on = opens_on or today
+    if closes_on is not None and closes_on < max(opens_on, today):
+        raise ValidationError({"closes_on": "The closing date must be today or later, and on "
+                                            "or after the opening date"})
     with transaction.atomic():
         wave, _ = Wave.objects.update_or_create(
-            trial=trial, kind=kind, defaults={"arms": arms, "measures": measures, "is_open": True})
-        audit.record(actor, "wave.open", wave, {"kind": kind})
+            trial=trial, kind=kind, defaults={
+                "arms": arms, "measures": measures, "is_open": True, "opens_on": opens_on,
+                "closes_on": closes_on, "closed_on": None})
+        audit.record(actor, "wave.open", wave, {
+            "kind": kind, "opens_on": opens_on.isoformat(),
+            "closes_on": closes_on.isoformat() if closes_on else ""})
     return wave
 
 
@@ -395,3 +408,17 @@ def refresh_admin_data(actor: User | None, trial: Trial) -> dict[str, int]:
         counts = {"administrations": len(rows), "training": len(training)}
         audit.record(actor, "trial.admin_data", trial, {k: str(v) for k, v in counts.items()})
     return counts
+
+
+# Fieldwork -----------------------------------------------------------------------------------
+
+def close_wave(actor: User, trial: Trial, kind: str) -> Wave:
+    """Close a survey wave now: from today no answer is taken, and what was given is kept."""
+    with transaction.atomic():
+        wave = Wave.objects.select_for_update().filter(trial=trial, kind=kind).first()
+        if wave is None or not wave.is_open or wave.closed_on is not None:
+            raise ValidationError("That survey wave is not open", code="not_open")
+        wave.closed_on = timezone.localdate()
+        wave.save(update_fields=["closed_on"])
+        audit.record(actor, "wave.close", wave, {"kind": kind})
+    return wave

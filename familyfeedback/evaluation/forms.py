@@ -16,6 +16,7 @@ from familyfeedback.evaluation.models import (
 )
 from familyfeedback.evaluation.randomisation import METHODS
 from familyfeedback.lib import versions
+from familyfeedback.lib.dateinput import DatePartsField
 from familyfeedback.measures.surveys import SurveyMeasure
 
 
@@ -204,3 +205,31 @@ class SurveyForm(forms.Form):
     def saved_for_later(self) -> bool:
         """Which button was pressed: "Save and come back later", or "Send my answers"."""
         return self.data.get("action") == "later"
+
+    def unanswered(self, given: dict[str, str]) -> int:
+        """How many questions would still have no answer, counting those `given` before."""
+        answers = self.answers()
+        return sum(1 for name in self.fields if name not in answers and name not in given)
+
+    def to_confirm(self, given: dict[str, str]) -> int:
+        """The questions left unanswered when "Send my answers" was pressed, the first time:
+        the page asks once whether to send anyway (the page asking carries send_anyway)."""
+        if self.data.get("action") != "submit" or self.data.get("send_anyway") == "yes":
+            return 0
+        return self.unanswered(given)
+
+
+# Fieldwork ----------------------------------------------------------------------------------------
+
+class OpenWaveForm(forms.Form):
+    """A wave's dates, as it is opened (one form per wave on the trial page: its prefix is the
+    wave's kind). No opening date: today. No closing date: open until the evaluator closes it."""
+
+    opens_on = DatePartsField(subject="The opening date", required=False)
+    closes_on = DatePartsField(subject="The closing date", required=False)
+
+    def clean(self):
+        opens, closes = self.cleaned_data.get("opens_on"), self.cleaned_data.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", "The closing date must be on or after the opening date")
+        return self.cleaned_data

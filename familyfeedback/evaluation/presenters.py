@@ -2,14 +2,17 @@
 a page and templates only lay it out."""
 
 import random
+from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
 
 from familyfeedback.casework.wording import current_pack
 from familyfeedback.evaluation import analysis, progress, queries
 from familyfeedback.evaluation.access import service_teams
 from familyfeedback.evaluation.actions import Reminded, teams_values
-from familyfeedback.evaluation.forms import QuestionForm, RandomiseForm, TeamsForm
+from familyfeedback.evaluation.forms import OpenWaveForm, QuestionForm, RandomiseForm, TeamsForm
 from familyfeedback.evaluation.models import WAVES, Allocation, Trial, TrialPractitioner, Wave
 from familyfeedback.lib import formats, versions
 from familyfeedback.measures import surveys
@@ -18,7 +21,8 @@ from familyfeedback.stats import cluster_power
 
 def trial_page(trial: Trial, allocation: Allocation | None, *,
                teams_form: TeamsForm | None = None, randomise_form: RandomiseForm | None = None,
-               question_form: QuestionForm | None = None, changed: list | None = None) -> dict:
+               question_form: QuestionForm | None = None, changed: list | None = None,
+               open_wave_form: OpenWaveForm | None = None) -> dict:
     """The trial page's context; a form sent from it that was refused comes back with what was
     typed (and, after an edit conflict, what `changed`), the others start afresh."""
     teams = queries.teams_in(trial)
@@ -51,6 +55,7 @@ def trial_page(trial: Trial, allocation: Allocation | None, *,
         "custom_questions": queries.custom_questions(trial),
         "survey_links": [(p, survey_link_state(p)) for p in queries.practitioners_in(trial)],
         "survey_link_days": settings.SURVEY_LINK_DAYS,
+        **fieldwork(trial, waves, open_wave_form),
     }
 
 
@@ -138,4 +143,90 @@ def survey_page(respondent: TrialPractitioner, wave: Wave) -> dict:
         "texts": {m.code: pack.measure_text(m.code, "en") if pack else None for m in measures},
         "questions": queries.custom_questions(wave.trial, wave.kind),
         "given": queries.answers_given(respondent, wave.kind),
+        "not_taking": not_taking_answers(wave, timezone.localdate()),
     }
+
+
+def not_taking_answers(wave: Wave, today: date) -> str | None:
+    """Why a wave takes no answers today, in the practitioner's words; None if it does."""
+    if wave.accepts_answers(today):
+        return None
+    if wave.opens_on and wave.opens_on > today:
+        return f"This survey opens on {formats.date_long(wave.opens_on)}. Come back then."
+    ended = wave.closed_on or wave.closes_on
+    return (f"This survey closed on {formats.date_long(ended)}. It takes no more answers; "
+            "the answers you gave are kept.")
+
+
+# Fieldwork -----------------------------------------------------------------------------------
+
+def fieldwork(trial: Trial, waves: dict[str, Wave], open_wave_form: OpenWaveForm | None) -> dict:
+    """The trial page's waves (state, dates, what can be done) and response rates."""
+    today = timezone.localdate()
+    rows = []
+    for kind, label in WAVES:
+        wave = waves.get(kind)
+        form = open_wave_form if open_wave_form and open_wave_form.prefix == kind else None
+        rows.append({"kind": kind, "label": label, "wave": wave,
+                     "state": wave_state(wave, today),
+                     "accepting": wave is not None and wave.accepts_answers(today),
+                     "closable": wave is not None and wave.is_open and not wave.closed_on,
+                     "form": form or OpenWaveForm(prefix=kind)})
+    asked = [(w.kind, label, w.arms) for kind, label in WAVES if (w := waves.get(kind))]
+    people = [(p.pk, p.team.team_name, p.team.arm) for p in queries.practitioners_in(trial)]
+    return {"wave_rows": rows,
+            "rates": response_rates(people, queries.answered_by_wave(trial), asked)}
+
+
+def wave_state(wave: Wave | None, today: date) -> str:
+    if wave is None or not wave.is_open:
+        return "Not open"
+    arms = " and ".join(wave.arms)
+    if wave.closed_on:
+        return f"Closed on {formats.date_long(wave.closed_on)}"
+    if wave.closes_on and wave.closes_on < today:
+        return f"Closed on {formats.date_long(wave.closes_on)}, its closing date"
+    until = (f"until {formats.date_long(wave.closes_on)}" if wave.closes_on
+             else "until you close it")
+    if wave.opens_on and wave.opens_on > today:
+        return f"Opens to {arms} on {formats.date_long(wave.opens_on)}, {until}"
+    return f"Open to {arms} {until}"
+
+
+@dataclass(frozen=True)
+class Rate:
+    answered: int
+    asked: int
+
+    @property
+    def pct(self) -> float | None:
+        return 100 * self.answered / self.asked if self.asked else None
+
+    def __str__(self) -> str:
+        pct = "–" if self.pct is None else f"{self.pct:.0f}%"
+        return f"{self.answered} of {self.asked} ({pct})"
+
+
+def response_rates(people: list[tuple[int, str, str]], answered: set[tuple[int, str]],
+                   waves: list[tuple[str, str, list[str]]]) -> dict:
+    """Response rates by team, by arm and by wave. `people` are (id, team, arm) of everyone in
+    the trial; `answered` the (id, wave) of those who answered anything in a wave; `waves` the
+    (kind, label, arms asked) of each wave run. A wave's denominator is the practitioners in the
+    arms it was asked of; a team or arm it was not asked of has None, not 0 of 0."""
+
+    def rate(group: list[tuple[int, str, str]], kind: str, arms: list[str]) -> Rate | None:
+        asked = [pk for pk, _, arm in group if arm in arms]
+        if not asked:
+            return None
+        return Rate(sum((pk, kind) in answered for pk in asked), len(asked))
+
+    def table(key: int) -> list[dict]:
+        groups: dict[str, list] = {}
+        for person in people:
+            groups.setdefault(person[key], []).append(person)
+        return [{"name": name, "arm": group[0][2],
+                 "rates": [rate(group, kind, arms) for kind, _, arms in waves]}
+                for name, group in sorted(groups.items(), key=lambda g: (g[1][0][2], g[0]))]
+
+    return {"waves": [label for _, label, _ in waves], "by_team": table(1), "by_arm": table(2),
+            "by_wave": [rate(people, kind, arms) for kind, _, arms in waves]}

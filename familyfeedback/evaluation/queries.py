@@ -1,6 +1,8 @@
 """What the evaluation's pages read about a trial the evaluator has already been let into (see
 evaluation.access), so that views make no queries of their own."""
 
+from django.utils import timezone
+
 from familyfeedback.evaluation.models import (
     Question,
     ResearchQuestion,
@@ -20,7 +22,9 @@ def waves_by_kind(trial: Trial) -> dict[str, Wave]:
 
 
 def open_wave(trial: Trial, kind: str) -> Wave | None:
-    return trial.waves.filter(kind=kind, is_open=True).first()
+    """The wave, if it takes answers today (opened, not closed, within its dates)."""
+    wave = trial.waves.filter(kind=kind, is_open=True).first()
+    return wave if wave is not None and wave.accepts_answers(timezone.localdate()) else None
 
 
 def practitioners_in(trial: Trial) -> list[TrialPractitioner]:
@@ -50,3 +54,8 @@ def withdrawn(trial: Trial, activity: str) -> set[str]:
     exported."""
     return set(trial.consents.filter(activity=activity, withdrawn_on__isnull=False)
                .values_list("practitioner__practitioner_code", flat=True))
+
+
+def answered_by_wave(trial: Trial) -> set[tuple[int, str]]:
+    """(practitioner id, wave) for everyone who answered anything in a wave."""
+    return set(trial.responses.values_list("respondent_id", "wave").distinct())

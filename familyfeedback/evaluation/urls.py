@@ -15,6 +15,7 @@ trial = [
          name="research_question"),
     path("admin-data/", trials.refresh_admin_data, name="refresh_admin_data"),
     path("waves/<slug:kind>/open/", trials.open_wave, name="open_wave"),
+    path("waves/<slug:kind>/close/", trials.close_wave, name="close_wave"),
 ]
 
 evaluation = [

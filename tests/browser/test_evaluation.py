@@ -51,11 +51,23 @@ def test_an_evaluator_runs_a_trial_and_a_practitioner_answers(live_world, page, 
         group.locator("input").nth(5).check()
     with practitioner_page.expect_navigation():
         practitioner_page.get_by_role("button", name="Send my answers").click()
+    # Questions are left unanswered: the page asks once, with the answers kept.
+    assert practitioner_page.get_by_text("Send anyway?").is_visible()
+    assert_no_axe_violations(practitioner_page, "the survey asking whether to send anyway")
+    with practitioner_page.expect_navigation():
+        practitioner_page.get_by_role("button", name="Send anyway").click()
     assert Response.objects.filter(respondent__user=live_world.practitioner).count() == 5
 
     page.reload()
     row = page.locator("#responses tr").filter(has_text="North 1")
     assert row.locator("td").nth(2).inner_text() == "1"
+    assert_no_axe_violations(page, "the trial page with response rates")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Close the baseline survey now").click()
+    with practitioner_page.expect_navigation():
+        practitioner_page.get_by_role("link", name="Pilot: baseline survey").click()
+    assert practitioner_page.get_by_text("This survey closed on").is_visible()
+    assert_no_axe_violations(practitioner_page, "a closed survey")
     page.goto(f"{live_server.url}/evaluation/{trial.pk}/analysis/")
     assert_no_axe_violations(page, "the analysis")
     page.goto(f"{live_server.url}/evaluation/power/?clusters=10")

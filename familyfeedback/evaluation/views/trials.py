@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -16,6 +16,7 @@ from familyfeedback.evaluation.access import (
     trials_for,
 )
 from familyfeedback.evaluation.forms import (
+    OpenWaveForm,
     QuestionForm,
     RandomiseForm,
     ResearchQuestionForm,
@@ -23,7 +24,7 @@ from familyfeedback.evaluation.forms import (
     TeamsForm,
     TrialForm,
 )
-from familyfeedback.evaluation.models import Trial
+from familyfeedback.evaluation.models import WAVES, Trial
 from familyfeedback.lib.errors import conflict_summary, error_summary
 from familyfeedback.lib.sent import Sent, saved
 
@@ -93,12 +94,23 @@ def _sent_from_trial_page(request: HttpRequest, trial: Trial, name: str, form, d
 @require_POST
 def open_wave(request: HttpRequest, trial_id: int, kind: str) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
+    if kind not in dict(WAVES):
+        raise Http404("No such wave")
+    return _sent_from_trial_page(
+        request, trial, "open_wave_form", OpenWaveForm(request.POST, prefix=kind),
+        "Survey wave opened", lambda form: actions.open_wave(request.user, trial, kind,
+                                                             **form.cleaned_data))
+
+
+@require_POST
+def close_wave(request: HttpRequest, trial_id: int, kind: str) -> HttpResponse:
+    trial = get_trial_for(request.user, trial_id)
     try:
-        actions.open_wave(request.user, trial, kind)
-    except (ValidationError, KeyError) as error:
-        messages.error(request, getattr(error, "message", "There is no such wave"))
+        actions.close_wave(request.user, trial, kind)
+    except ValidationError as error:
+        messages.error(request, error.message)
     else:
-        messages.success(request, "Survey wave opened")
+        messages.success(request, "Survey wave closed: it takes no more answers")
     return redirect("trial", trial_id=trial.pk)
 
 
