@@ -15,8 +15,10 @@ from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, Use
 from familyfeedback.casework.models import Administration
 from familyfeedback.evaluation import queries, randomisation
 from familyfeedback.evaluation.models import (
+    CONSENT_ACTIVITIES,
     AdminRecord,
     Allocation,
+    Consent,
     Question,
     ResearchQuestion,
     Response,
@@ -422,3 +424,57 @@ def close_wave(actor: User, trial: Trial, kind: str) -> Wave:
         wave.save(update_fields=["closed_on"])
         audit.record(actor, "wave.close", wave, {"kind": kind})
     return wave
+
+
+def _activities_text(activities) -> str:
+    names = dict(CONSENT_ACTIVITIES)
+    return ", ".join(names[a].lower() for a in activities)
+
+
+def record_consent(actor: User, respondent: TrialPractitioner, *, activities: list[str],
+                   given_on: date, information_sheet_version: str) -> list[str]:
+    """Record the activities a practitioner consented to, as on their form. Consent already
+    recorded for an activity is left as it is (a withdrawal stands: it is never undone here),
+    so that two evaluators entering the same form, or one entering it twice, change nothing.
+    The activities newly recorded; ValidationError if there are none."""
+    version = information_sheet_version.strip()
+    if not version:
+        raise ValidationError("Enter the version of the information sheet they were given")
+    with transaction.atomic():
+        TrialPractitioner.objects.select_for_update().get(pk=respondent.pk)
+        have = set(respondent.consents.values_list("activity", flat=True))
+        new = [a for a in activities if a not in have]
+        if not new:
+            raise ValidationError(f"Consent to {_activities_text(activities)} is already "
+                                  "recorded for this practitioner", code="recorded")
+        Consent.objects.bulk_create([
+            Consent(trial_id=respondent.trial_id, practitioner=respondent, activity=activity,
+                    given_on=given_on, information_sheet_version=version, recorded_by=actor)
+            for activity in new])
+        audit.record(actor, "consent.give", respondent, {
+            "activities": ", ".join(new), "given_on": given_on.isoformat(),
+            "information_sheet_version": version})
+    return new
+
+
+def withdraw_consent(actor: User, respondent: TrialPractitioner, *, activities: list[str],
+                     withdrawn_on: date) -> None:
+    """Record a practitioner's withdrawal from activities they consented to: from then on the
+    analysis and exports leave out what each covers."""
+    with transaction.atomic():
+        TrialPractitioner.objects.select_for_update().get(pk=respondent.pk)
+        given = {c.activity: c for c in respondent.consents.filter(withdrawn_on__isnull=True)}
+        missing = [a for a in activities if a not in given]
+        if missing:
+            raise ValidationError(f"There is no consent to {_activities_text(missing)} to "
+                                  "withdraw from", code="no_consent")
+        early = [a for a in activities if withdrawn_on < given[a].given_on]
+        if early:
+            raise ValidationError(f"The date of withdrawal is before consent to "
+                                  f"{_activities_text(early)} was given", code="too_early")
+        for activity in activities:
+            given[activity].withdrawn_on = withdrawn_on
+            given[activity].recorded_by = actor
+            given[activity].save(update_fields=["withdrawn_on", "recorded_by", "recorded_at"])
+        audit.record(actor, "consent.withdraw", respondent, {
+            "activities": ", ".join(activities), "withdrawn_on": withdrawn_on.isoformat()})

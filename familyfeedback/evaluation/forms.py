@@ -6,9 +6,11 @@ evaluation.actions so that a page and a command can never disagree."""
 import math
 
 from django import forms
+from django.utils import timezone
 
 from familyfeedback.evaluation.actions import teams_values
 from familyfeedback.evaluation.models import (
+    CONSENT_ACTIVITIES,
     TRIAL_NAME_LENGTH,
     UNIT_CODE_LENGTH,
     WAVES,
@@ -233,3 +235,45 @@ class OpenWaveForm(forms.Form):
         if opens and closes and closes < opens:
             self.add_error("closes_on", "The closing date must be on or after the opening date")
         return self.cleaned_data
+
+
+# The statements of the pilot's consent form, one tick box each, in its order.
+CONSENT_STATEMENTS = {
+    "surveys": "I agree to answer the practitioner surveys",
+    "interview": "I agree to be interviewed, and for the interview to be recorded and written up",
+    "observation": "I agree to sessions or meetings I take part in being observed",
+    "admin_data": "I agree to the evaluators using the records of my work with families "
+                  "(ORS and SRS records and training), pseudonymised",
+}
+assert set(CONSENT_STATEMENTS) == {code for code, _ in CONSENT_ACTIVITIES}
+
+
+def _not_in_future(subject: str):
+    def check(value) -> None:
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError(f"{subject} must be today or in the past")
+    return check
+
+
+class ConsentForm(forms.Form):
+    """A practitioner's consent form, as they signed it: each statement they ticked, the date
+    and the information sheet's version."""
+
+    activities = forms.MultipleChoiceField(
+        choices=list(CONSENT_STATEMENTS.items()),
+        error_messages={"required": "Tick each statement the practitioner agreed to",
+                        "invalid_choice": "Tick the statements from the list"})
+    given_on = DatePartsField(subject="The date consent was given",
+                              validators=[_not_in_future("The date consent was given")])
+    information_sheet_version = forms.CharField(max_length=40, error_messages={
+        "required": "Enter the version of the information sheet they were given, like 2.1",
+        "max_length": "The version must be 40 characters or fewer"})
+
+
+class WithdrawalForm(forms.Form):
+    activities = forms.MultipleChoiceField(
+        choices=CONSENT_ACTIVITIES,
+        error_messages={"required": "Choose what the practitioner withdrew from",
+                        "invalid_choice": "Choose what the practitioner withdrew from"})
+    withdrawn_on = DatePartsField(subject="The date of withdrawal",
+                                  validators=[_not_in_future("The date of withdrawal")])

@@ -12,8 +12,23 @@ from familyfeedback.casework.wording import current_pack
 from familyfeedback.evaluation import analysis, progress, queries
 from familyfeedback.evaluation.access import service_teams
 from familyfeedback.evaluation.actions import Reminded, teams_values
-from familyfeedback.evaluation.forms import OpenWaveForm, QuestionForm, RandomiseForm, TeamsForm
-from familyfeedback.evaluation.models import WAVES, Allocation, Trial, TrialPractitioner, Wave
+from familyfeedback.evaluation.forms import (
+    ConsentForm,
+    OpenWaveForm,
+    QuestionForm,
+    RandomiseForm,
+    TeamsForm,
+    WithdrawalForm,
+)
+from familyfeedback.evaluation.models import (
+    CONSENT_ACTIVITIES,
+    WAVES,
+    Allocation,
+    Consent,
+    Trial,
+    TrialPractitioner,
+    Wave,
+)
 from familyfeedback.lib import formats, versions
 from familyfeedback.measures import surveys
 from familyfeedback.stats import cluster_power
@@ -230,3 +245,36 @@ def response_rates(people: list[tuple[int, str, str]], answered: set[tuple[int, 
 
     return {"waves": [label for _, label, _ in waves], "by_team": table(1), "by_arm": table(2),
             "by_wave": [rate(people, kind, arms) for kind, _, arms in waves]}
+
+
+def consent_state(consent: Consent | None) -> str:
+    if consent is None:
+        return "Not recorded"
+    given = (f"Given {formats.date_long(consent.given_on)} (information sheet "
+             f"{consent.information_sheet_version})")
+    if consent.withdrawn_on:
+        return f"Withdrawn {formats.date_long(consent.withdrawn_on)}; {given.lower()}"
+    return given
+
+
+def consent_page(trial: Trial) -> dict:
+    """Practitioners (by pseudonym) and their consent to each activity."""
+    consents = queries.consents_by_practitioner(trial)
+    return {"trial": trial, "activities": [label for _, label in CONSENT_ACTIVITIES],
+            "rows": [(p, [consent_state(consents.get(p.pk, {}).get(code))
+                          for code, _ in CONSENT_ACTIVITIES])
+                     for p in queries.practitioners_in(trial)]}
+
+
+def practitioner_consent_page(respondent: TrialPractitioner, *,
+                              consent_form: ConsentForm | None = None,
+                              withdrawal_form: WithdrawalForm | None = None) -> dict:
+    consents = queries.consents_by_practitioner(respondent.trial).get(respondent.pk, {})
+    return {
+        "trial": respondent.trial, "respondent": respondent,
+        "states": [(label, consent_state(consents.get(code))) for code, label in
+                   CONSENT_ACTIVITIES],
+        "consent_form": consent_form or ConsentForm(),
+        "withdrawal_form": withdrawal_form or WithdrawalForm(prefix="withdraw"),
+        "can_withdraw": any(c.withdrawn_on is None for c in consents.values()),
+    }

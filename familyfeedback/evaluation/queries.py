@@ -4,6 +4,7 @@ evaluation.access), so that views make no queries of their own."""
 from django.utils import timezone
 
 from familyfeedback.evaluation.models import (
+    Consent,
     Question,
     ResearchQuestion,
     Trial,
@@ -59,3 +60,11 @@ def withdrawn(trial: Trial, activity: str) -> set[str]:
 def answered_by_wave(trial: Trial) -> set[tuple[int, str]]:
     """(practitioner id, wave) for everyone who answered anything in a wave."""
     return set(trial.responses.values_list("respondent_id", "wave").distinct())
+
+
+def consents_by_practitioner(trial: Trial) -> dict[int, dict[str, Consent]]:
+    """Each practitioner's consent records, by activity."""
+    found: dict[int, dict] = {}
+    for consent in trial.consents.all():
+        found.setdefault(consent.practitioner_id, {})[consent.activity] = consent
+    return found

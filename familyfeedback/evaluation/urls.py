@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from familyfeedback.evaluation.views import analysis, power, survey, trials
+from familyfeedback.evaluation.views import analysis, consent, power, survey, trials
 
 trial = [
     path("", trials.trial, name="trial"),
@@ -16,6 +16,10 @@ trial = [
     path("admin-data/", trials.refresh_admin_data, name="refresh_admin_data"),
     path("waves/<slug:kind>/open/", trials.open_wave, name="open_wave"),
     path("waves/<slug:kind>/close/", trials.close_wave, name="close_wave"),
+    path("consent/", consent.consent, name="consent"),
+    path("consent/<int:respondent_id>/", consent.practitioner_consent,
+         name="practitioner_consent"),
+    path("consent/<int:respondent_id>/withdraw/", consent.withdraw, name="withdraw_consent"),
 ]
 
 evaluation = [
