@@ -120,6 +120,7 @@ MATRIX: dict[str, Row] = {
     "refresh_admin_data": only(EVALUATOR, why=EVALUATION),
     "open_wave": only(EVALUATOR, why=EVALUATION),
     "close_wave": only(EVALUATOR, why=EVALUATION),
+    "set_retention": only(EVALUATOR, why=EVALUATION),
     "consent": only(EVALUATOR, why=EVALUATION),
     "practitioner_consent": only(EVALUATOR, why=EVALUATION),
     "withdraw_consent": only(EVALUATOR, why=EVALUATION),

@@ -19,6 +19,7 @@ from familyfeedback.evaluation.models import (
     AdminRecord,
     Allocation,
     Consent,
+    Erasure,
     Question,
     ResearchQuestion,
     Response,
@@ -478,3 +479,49 @@ def withdraw_consent(actor: User, respondent: TrialPractitioner, *, activities: 
             given[activity].save(update_fields=["withdrawn_on", "recorded_by", "recorded_at"])
         audit.record(actor, "consent.withdraw", respondent, {
             "activities": ", ".join(activities), "withdrawn_on": withdrawn_on.isoformat()})
+
+
+def set_retention_date(actor: User, trial: Trial, *, retention_date: date | None,
+                       was: str) -> None:
+    """Set (or, with None, clear back to the default) when the trial's research data are
+    erased. `was` is the date the page showed (ISO, or blank): if another evaluator changed it
+    since, ValidationError, and nothing is saved."""
+    with transaction.atomic():
+        current = Trial.objects.select_for_update().get(pk=trial.pk)
+        now = current.retention_date.isoformat() if current.retention_date else ""
+        if now != was and now != (retention_date.isoformat() if retention_date else ""):
+            raise ValidationError("Another evaluator changed the retention date since you "
+                                  "opened this page: check the date shown and save again",
+                                  code="conflict")
+        current.retention_date = retention_date
+        current.save(update_fields=["retention_date"])
+        audit.record(actor, "trial.retention", current, audit.diff(
+            {"retention_date": now}, {"retention_date": retention_date.isoformat()
+                                      if retention_date else ""}))
+    trial.retention_date = retention_date
+
+
+def erase_research_data(actor: User | None, trial: Trial, today: date) -> Erasure:
+    """Erase what the trial holds about people (practitioners' pseudonyms and everything under
+    them, family members' pseudonyms, documents and their coding, matrix cells) once its
+    retention date has come. Kept: the trial, its teams, allocation, waves, questions and the
+    evaluator's findings, and an Erasure row that says when and how much, with no one in it."""
+    due = queries.retention_date(trial)
+    if queries.erasure(trial) is not None:
+        raise ValidationError(f"{trial.name}'s research data have already been erased",
+                              code="erased")
+    if due is None or due > today:
+        raise ValidationError(f"{trial.name} is not due for erasure" + (
+            f" until {due.isoformat()}" if due else ": it has no retention date yet"),
+            code="not_due")
+    with transaction.atomic():
+        counts = queries.research_data_counts(trial)
+        # Documents first: they hold on to their participants (RESTRICT).
+        trial.documents.all().delete()
+        trial.matrix_cells.all().delete()
+        trial.people.all().delete()
+        trial.practitioners.all().delete()  # and their answers, records, training, consent
+        record = Erasure.objects.create(trial=trial, trial_name=trial.name, retention_date=due,
+                                        counts=counts)
+        audit.record(actor, "trial.erase", trial, {k: str(v) for k, v in counts.items()})
+    return record

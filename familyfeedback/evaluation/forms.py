@@ -277,3 +277,9 @@ class WithdrawalForm(forms.Form):
                         "invalid_choice": "Choose what the practitioner withdrew from"})
     withdrawn_on = DatePartsField(subject="The date of withdrawal",
                                   validators=[_not_in_future("The date of withdrawal")])
+
+
+class RetentionForm(forms.Form):
+    retention_date = DatePartsField(subject="The retention date", required=False)
+    # The date the page showed, so that a colleague's change since is not overwritten.
+    was = forms.CharField(required=False, widget=forms.HiddenInput, max_length=10)

@@ -17,6 +17,7 @@ from familyfeedback.evaluation.forms import (
     OpenWaveForm,
     QuestionForm,
     RandomiseForm,
+    RetentionForm,
     TeamsForm,
     WithdrawalForm,
 )
@@ -37,7 +38,8 @@ from familyfeedback.stats import cluster_power
 def trial_page(trial: Trial, allocation: Allocation | None, *,
                teams_form: TeamsForm | None = None, randomise_form: RandomiseForm | None = None,
                question_form: QuestionForm | None = None, changed: list | None = None,
-               open_wave_form: OpenWaveForm | None = None) -> dict:
+               open_wave_form: OpenWaveForm | None = None,
+               retention_form: RetentionForm | None = None) -> dict:
     """The trial page's context; a form sent from it that was refused comes back with what was
     typed (and, after an edit conflict, what `changed`), the others start afresh."""
     teams = queries.teams_in(trial)
@@ -71,6 +73,7 @@ def trial_page(trial: Trial, allocation: Allocation | None, *,
         "survey_links": [(p, survey_link_state(p)) for p in queries.practitioners_in(trial)],
         "survey_link_days": settings.SURVEY_LINK_DAYS,
         **fieldwork(trial, waves, open_wave_form),
+        **retention(trial, retention_form),
     }
 
 
@@ -278,3 +281,18 @@ def practitioner_consent_page(respondent: TrialPractitioner, *,
         "withdrawal_form": withdrawal_form or WithdrawalForm(prefix="withdraw"),
         "can_withdraw": any(c.withdrawn_on is None for c in consents.values()),
     }
+
+
+def retention(trial: Trial, form: RetentionForm | None) -> dict:
+    """When the trial's research data are due to be erased, and whether they have been."""
+    due = queries.retention_date(trial)
+    if due is None:
+        text = ("Not yet known: two years after the last survey wave closes, unless you set "
+                "a date")
+    else:
+        text = formats.date_long(due) + ("" if trial.retention_date else
+                                         " (two years after the last survey wave closed)")
+    set_on = trial.retention_date
+    return {"retention_text": text, "erasure": queries.erasure(trial),
+            "retention_form": form or RetentionForm(initial={
+                "retention_date": set_on, "was": set_on.isoformat() if set_on else ""})}

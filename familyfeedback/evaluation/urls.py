@@ -16,6 +16,7 @@ trial = [
     path("admin-data/", trials.refresh_admin_data, name="refresh_admin_data"),
     path("waves/<slug:kind>/open/", trials.open_wave, name="open_wave"),
     path("waves/<slug:kind>/close/", trials.close_wave, name="close_wave"),
+    path("retention/", trials.set_retention, name="set_retention"),
     path("consent/", consent.consent, name="consent"),
     path("consent/<int:respondent_id>/", consent.practitioner_consent,
          name="practitioner_consent"),

@@ -20,6 +20,7 @@ from familyfeedback.evaluation.forms import (
     QuestionForm,
     RandomiseForm,
     ResearchQuestionForm,
+    RetentionForm,
     SurveyLinkForm,
     TeamsForm,
     TrialForm,
@@ -186,3 +187,12 @@ def research_question(request: HttpRequest, trial_id: int, number: str) -> HttpR
     return render(request, "evaluation/research_question.html", {
         "trial": question.trial, "question": question, "form": sent.form,
         "changed": sent.changed, "errors": sent.errors})
+
+
+@require_POST
+def set_retention(request: HttpRequest, trial_id: int) -> HttpResponse:
+    trial = get_trial_for(request.user, trial_id)
+    return _sent_from_trial_page(
+        request, trial, "retention_form", RetentionForm(request.POST), "Retention date saved",
+        lambda form: actions.set_retention_date(request.user, trial, **form.cleaned_data),
+        refused_on="retention_date")
