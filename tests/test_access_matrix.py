@@ -121,6 +121,8 @@ MATRIX: dict[str, Row] = {
     "open_wave": only(EVALUATOR, why=EVALUATION),
     "close_wave": only(EVALUATOR, why=EVALUATION),
     "set_retention": only(EVALUATOR, why=EVALUATION),
+    "survey_links_csv": only(EVALUATOR, why=EVALUATION + " (personal links: the export is "
+                                                        "audited)"),
     "consent": only(EVALUATOR, why=EVALUATION),
     "practitioner_consent": only(EVALUATOR, why=EVALUATION),
     "withdraw_consent": only(EVALUATOR, why=EVALUATION),

@@ -525,3 +525,18 @@ def erase_research_data(actor: User | None, trial: Trial, today: date) -> Erasur
                                         counts=counts)
         audit.record(actor, "trial.erase", trial, {k: str(v) for k, v in counts.items()})
     return record
+
+
+def export_survey_links(actor: User, trial: Trial, site_url: str) -> list[list[str]]:
+    """Each practitioner's personal survey link, for the evaluator to send by their own means:
+    a header and a row each (pseudonym, team, link, works until). Whoever holds a link can
+    answer as that practitioner, so each export is recorded."""
+    rows = [["practitioner_id", "team", "link", "works_until"]]
+    for respondent in queries.practitioners_in(trial):
+        expires = respondent.link_expires_at()
+        usable = expires is not None and not respondent.link_has_run_out()
+        rows.append([respondent.practitioner_code, respondent.team.team_name,
+                     f"{site_url}/surveys/link/{respondent.link_token}/" if usable else "",
+                     expires.date().isoformat() if usable else ""])
+    audit.record(actor, "survey_link.export", trial, {"links": str(len(rows) - 1)})
+    return rows

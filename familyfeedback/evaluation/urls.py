@@ -17,6 +17,7 @@ trial = [
     path("waves/<slug:kind>/open/", trials.open_wave, name="open_wave"),
     path("waves/<slug:kind>/close/", trials.close_wave, name="close_wave"),
     path("retention/", trials.set_retention, name="set_retention"),
+    path("survey-links.csv", trials.survey_links_csv, name="survey_links_csv"),
     path("consent/", consent.consent, name="consent"),
     path("consent/<int:respondent_id>/", consent.practitioner_consent,
          name="practitioner_consent"),

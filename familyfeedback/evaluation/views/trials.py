@@ -1,3 +1,5 @@
+import csv
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -28,6 +30,7 @@ from familyfeedback.evaluation.forms import (
 from familyfeedback.evaluation.models import WAVES, Trial
 from familyfeedback.lib.errors import conflict_summary, error_summary
 from familyfeedback.lib.sent import Sent, saved
+from familyfeedback.lib.spreadsheet import csv_cell
 
 
 @require_safe
@@ -196,3 +199,13 @@ def set_retention(request: HttpRequest, trial_id: int) -> HttpResponse:
         request, trial, "retention_form", RetentionForm(request.POST), "Retention date saved",
         lambda form: actions.set_retention_date(request.user, trial, **form.cleaned_data),
         refused_on="retention_date")
+
+
+@require_safe
+def survey_links_csv(request: HttpRequest, trial_id: int) -> HttpResponse:
+    trial = get_trial_for(request.user, trial_id)
+    rows = actions.export_survey_links(request.user, trial, settings.SITE_URL)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="survey-links.csv"'
+    csv.writer(response).writerows([csv_cell(value) for value in row] for row in rows)
+    return response
