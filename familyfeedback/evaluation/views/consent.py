@@ -18,7 +18,13 @@ def consent(request: HttpRequest, trial_id: int) -> HttpResponse:
     return render(request, "evaluation/consent.html", presenters.consent_page(trial))
 
 
-def _page(request, respondent, sent: Sent, name: str) -> HttpResponse:
+def _sent(request, respondent, form, name: str, act, done: str) -> HttpResponse:
+    """A consent form sent: `act()` done and back to the trial's consent, or the practitioner's
+    page again with the form as sent and its messages."""
+    sent = Sent(form, act, refused_on="activities")
+    if sent.done:
+        return saved(request, f"{done} for {respondent.practitioner_code}", "consent",
+                     trial_id=respondent.trial_id)
     return render(request, "evaluation/practitioner_consent.html", {
         **presenters.practitioner_consent_page(respondent, **{name: sent.form}),
         "errors": error_summary(sent.form)})
@@ -28,23 +34,13 @@ def _page(request, respondent, sent: Sent, name: str) -> HttpResponse:
 def practitioner_consent(request: HttpRequest, trial_id: int, respondent_id: int) -> HttpResponse:
     respondent = get_trial_respondent_for(request.user, trial_id, respondent_id)
     form = ConsentForm(request.POST if request.method == "POST" else None)
-    sent = Sent(form, lambda: actions.record_consent(request.user, respondent,
-                                                     **form.cleaned_data),
-                refused_on="activities")
-    if sent.done:
-        return saved(request, f"Consent recorded for {respondent.practitioner_code}",
-                     "consent", trial_id=trial_id)
-    return _page(request, respondent, sent, "consent_form")
+    return _sent(request, respondent, form, "consent_form", lambda: actions.record_consent(
+        request.user, respondent, **form.cleaned_data), "Consent recorded")
 
 
 @require_POST
 def withdraw(request: HttpRequest, trial_id: int, respondent_id: int) -> HttpResponse:
     respondent = get_trial_respondent_for(request.user, trial_id, respondent_id)
     form = WithdrawalForm(request.POST, prefix="withdraw")
-    sent = Sent(form, lambda: actions.withdraw_consent(request.user, respondent,
-                                                       **form.cleaned_data),
-                refused_on="activities")
-    if sent.done:
-        return saved(request, f"Withdrawal recorded for {respondent.practitioner_code}",
-                     "consent", trial_id=trial_id)
-    return _page(request, respondent, sent, "withdrawal_form")
+    return _sent(request, respondent, form, "withdrawal_form", lambda: actions.withdraw_consent(
+        request.user, respondent, **form.cleaned_data), "Withdrawal recorded")
