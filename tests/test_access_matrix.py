@@ -120,6 +120,13 @@ MATRIX: dict[str, Row] = {
     "refresh_admin_data": only(EVALUATOR, why=EVALUATION),
     "research_export": only(EVALUATOR, why=EVALUATION + " (pseudonymised research data)"),
     "open_wave": only(EVALUATOR, why=EVALUATION),
+    "close_wave": only(EVALUATOR, why=EVALUATION),
+    "set_retention": only(EVALUATOR, why=EVALUATION),
+    "survey_links_csv": only(EVALUATOR, why=EVALUATION + " (personal links: the export is "
+                                                        "audited)"),
+    "consent": only(EVALUATOR, why=EVALUATION),
+    "practitioner_consent": only(EVALUATOR, why=EVALUATION),
+    "withdraw_consent": only(EVALUATOR, why=EVALUATION),
     "surveys": only(*SIGNED_IN, why=OWN + " (the surveys they are asked to answer)"),
     "survey_answer": only("practitioner", why="the respondent's own answers: the practitioner "
                                               "is the one asked"),

@@ -3,6 +3,7 @@
 import secrets
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -16,8 +17,11 @@ from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, Use
 from familyfeedback.casework.models import Administration
 from familyfeedback.evaluation import queries, randomisation, research_export
 from familyfeedback.evaluation.models import (
+    CONSENT_ACTIVITIES,
     AdminRecord,
     Allocation,
+    Consent,
+    Erasure,
     Question,
     ResearchQuestion,
     Response,
@@ -224,15 +228,27 @@ def randomise(actor: User, trial: Trial, *, method: str, seed: int,
     return allocation
 
 
-def open_wave(actor: User, trial: Trial, kind: str) -> Wave:
+def open_wave(actor: User, trial: Trial, kind: str, *, opens_on: date | None = None,
+              closes_on: date | None = None) -> Wave:
+    """Open (or open again, after closing) a survey wave from `opens_on` (today if None) to
+    `closes_on` (None: until the evaluator closes it), both days included."""
     if not hasattr(trial, "allocation"):
         raise ValidationError("Randomise the trial before opening a survey wave",
                               code="not_allocated")
     arms, measures = WAVE_DEFAULTS[kind]
+    today = timezone.localdate()
+    opens_on = opens_on or today
+    if closes_on is not None and closes_on < max(opens_on, today):
+        raise ValidationError({"closes_on": "The closing date must be today or later, and on "
+                                            "or after the opening date"})
     with transaction.atomic():
         wave, _ = Wave.objects.update_or_create(
-            trial=trial, kind=kind, defaults={"arms": arms, "measures": measures, "is_open": True})
-        audit.record(actor, "wave.open", wave, {"kind": kind})
+            trial=trial, kind=kind, defaults={
+                "arms": arms, "measures": measures, "is_open": True, "opens_on": opens_on,
+                "closes_on": closes_on, "closed_on": None})
+        audit.record(actor, "wave.open", wave, {
+            "kind": kind, "opens_on": opens_on.isoformat(),
+            "closes_on": closes_on.isoformat() if closes_on else ""})
     return wave
 
 
@@ -426,3 +442,132 @@ def research_export_download(actor: User, trial: Trial) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         written = export_research(actor, trial, key, Path(folder))
         return research_export.zip_folder(Path(folder), [path.name for path in written])
+
+
+# Fieldwork -----------------------------------------------------------------------------------
+
+def close_wave(actor: User, trial: Trial, kind: str) -> Wave:
+    """Close a survey wave now: from today no answer is taken, and what was given is kept."""
+    with transaction.atomic():
+        wave = Wave.objects.select_for_update().filter(trial=trial, kind=kind).first()
+        if wave is None or not wave.is_open or wave.closed_on is not None:
+            raise ValidationError("That survey wave is not open", code="not_open")
+        wave.closed_on = timezone.localdate()
+        wave.save(update_fields=["closed_on"])
+        audit.record(actor, "wave.close", wave, {"kind": kind})
+    return wave
+
+
+def _activities_text(activities) -> str:
+    names = dict(CONSENT_ACTIVITIES)
+    return ", ".join(names[a].lower() for a in activities)
+
+
+def record_consent(actor: User, respondent: TrialPractitioner, *, activities: list[str],
+                   given_on: date, information_sheet_version: str) -> list[str]:
+    """Record the activities a practitioner consented to, as on their form. Consent already
+    recorded for an activity is left as it is (a withdrawal stands: it is never undone here),
+    so that two evaluators entering the same form, or one entering it twice, change nothing.
+    The activities newly recorded; ValidationError if there are none."""
+    version = information_sheet_version.strip()
+    if not version:
+        raise ValidationError("Enter the version of the information sheet they were given")
+    with transaction.atomic():
+        TrialPractitioner.objects.select_for_update().get(pk=respondent.pk)
+        have = set(respondent.consents.values_list("activity", flat=True))
+        new = [a for a in activities if a not in have]
+        if not new:
+            raise ValidationError(f"Consent to {_activities_text(activities)} is already "
+                                  "recorded for this practitioner", code="recorded")
+        Consent.objects.bulk_create([
+            Consent(trial_id=respondent.trial_id, practitioner=respondent, activity=activity,
+                    given_on=given_on, information_sheet_version=version, recorded_by=actor)
+            for activity in new])
+        audit.record(actor, "consent.give", respondent, {
+            "activities": ", ".join(new), "given_on": given_on.isoformat(),
+            "information_sheet_version": version})
+    return new
+
+
+def withdraw_consent(actor: User, respondent: TrialPractitioner, *, activities: list[str],
+                     withdrawn_on: date) -> None:
+    """Record a practitioner's withdrawal from activities they consented to: from then on the
+    analysis and exports leave out what each covers."""
+    with transaction.atomic():
+        TrialPractitioner.objects.select_for_update().get(pk=respondent.pk)
+        given = {c.activity: c for c in respondent.consents.filter(withdrawn_on__isnull=True)}
+        missing = [a for a in activities if a not in given]
+        if missing:
+            raise ValidationError(f"There is no consent to {_activities_text(missing)} to "
+                                  "withdraw from", code="no_consent")
+        early = [a for a in activities if withdrawn_on < given[a].given_on]
+        if early:
+            raise ValidationError(f"The date of withdrawal is before consent to "
+                                  f"{_activities_text(early)} was given", code="too_early")
+        for activity in activities:
+            given[activity].withdrawn_on = withdrawn_on
+            given[activity].recorded_by = actor
+            given[activity].save(update_fields=["withdrawn_on", "recorded_by", "recorded_at"])
+        audit.record(actor, "consent.withdraw", respondent, {
+            "activities": ", ".join(activities), "withdrawn_on": withdrawn_on.isoformat()})
+
+
+def set_retention_date(actor: User, trial: Trial, *, retention_date: date | None,
+                       was: str) -> None:
+    """Set (or, with None, clear back to the default) when the trial's research data are
+    erased. `was` is the date the page showed (ISO, or blank): if another evaluator changed it
+    since, ValidationError, and nothing is saved."""
+    with transaction.atomic():
+        current = Trial.objects.select_for_update().get(pk=trial.pk)
+        now = current.retention_date.isoformat() if current.retention_date else ""
+        if now != was and now != (retention_date.isoformat() if retention_date else ""):
+            raise ValidationError("Another evaluator changed the retention date since you "
+                                  "opened this page: check the date shown and save again",
+                                  code="conflict")
+        current.retention_date = retention_date
+        current.save(update_fields=["retention_date"])
+        audit.record(actor, "trial.retention", current, audit.diff(
+            {"retention_date": now}, {"retention_date": retention_date.isoformat()
+                                      if retention_date else ""}))
+    trial.retention_date = retention_date
+
+
+def erase_research_data(actor: User | None, trial: Trial, today: date) -> Erasure:
+    """Erase what the trial holds about people (practitioners' pseudonyms and everything under
+    them, family members' pseudonyms, documents and their coding, matrix cells) once its
+    retention date has come. Kept: the trial, its teams, allocation, waves, questions and the
+    evaluator's findings, and an Erasure row that says when and how much, with no one in it."""
+    due = queries.retention_date(trial)
+    if queries.erasure(trial) is not None:
+        raise ValidationError(f"{trial.name}'s research data have already been erased",
+                              code="erased")
+    if due is None or due > today:
+        raise ValidationError(f"{trial.name} is not due for erasure" + (
+            f" until {due.isoformat()}" if due else ": it has no retention date yet"),
+            code="not_due")
+    with transaction.atomic():
+        counts = queries.research_data_counts(trial)
+        # Documents first: they hold on to their participants (RESTRICT).
+        trial.documents.all().delete()
+        trial.matrix_cells.all().delete()
+        trial.people.all().delete()
+        trial.practitioners.all().delete()  # and their answers, records, training, consent
+        record = Erasure.objects.create(trial=trial, trial_name=trial.name, retention_date=due,
+                                        counts=counts)
+        audit.record(actor, "trial.erase", trial, {k: str(v) for k, v in counts.items()})
+    return record
+
+
+def export_survey_links(actor: User, trial: Trial, site_url: str) -> list[list[str]]:
+    """Each practitioner's personal survey link, for the evaluator to send by their own means:
+    a header and a row each (pseudonym, team, link, works until). Whoever holds a link can
+    answer as that practitioner, so each export is recorded."""
+    rows = [["practitioner_id", "team", "link", "works_until"]]
+    for respondent in queries.practitioners_in(trial):
+        expires = respondent.link_expires_at()
+        usable = expires is not None and not respondent.link_has_run_out()
+        rows.append([respondent.practitioner_code, respondent.team.team_name,
+                     f"{site_url}/surveys/link/{respondent.link_token}/" if usable else "",
+                     expires.date().isoformat() if usable else ""])
+    audit.record(actor, "survey_link.export", trial, {"links": str(len(rows) - 1)})
+    return rows

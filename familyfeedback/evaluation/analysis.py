@@ -34,6 +34,12 @@ Decisions the format leaves open (documented here and in the command's help):
 * A blank answer is no answer. An answer to a likert or choice question that is not one of its
   options (the importer refuses these) is not counted, so counts always add up to n.
 * Student's df is an integer (n_intervention + n_comparison - 2); Welch's df is a real number.
+* Withdrawal (models.Consent). A practitioner who withdrew from `surveys` is left out of every
+  survey figure (their answers are not read, so they are not in response_rates' counts, the
+  scales or the questions, nor in what a wave "was asked of"); one who withdrew from
+  `admin_data` has their ORS/SRS records left out of training_by_role's used_tools, usage,
+  reach and completions. They stay in the trial's practitioners (training_by_role counts
+  them), since that is the allocation's, not their data. The shape of the report is unchanged.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from familyfeedback.evaluation.models import AdminRecord, Trial
+from familyfeedback.evaluation.queries import withdrawn
 from familyfeedback.evaluation.randomisation import ARMS
 from familyfeedback.implementation import figures, training
 from familyfeedback.measures.surveys import get_survey_measure, score, scored_items
@@ -104,7 +111,8 @@ class _Data:
                 "practitioner_code", "team__team_code", "team__arm", "role")}
         # (practitioner code, wave) -> {item: value}, blank answers left out
         self.answers: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-        for pid, wave, item, value in trial.responses.values_list(
+        for pid, wave, item, value in trial.responses.exclude(
+                respondent__practitioner_code__in=withdrawn(trial, "surveys")).values_list(
                 "respondent__practitioner_code", "wave", "item", "value"):
             if value is not None and value.strip():
                 self.answers[(pid, wave)][item] = value
@@ -245,7 +253,8 @@ def report(trial: Trial) -> dict[str, list[dict[str, Any]]]:
     data = _Data(trial)
     scored, rows = _scores(data)
     within = _within(scored, rows)
-    facts = AdminRecord.objects.filter(trial=trial)
+    facts = AdminRecord.objects.filter(trial=trial).exclude(
+        practitioner__practitioner_code__in=withdrawn(trial, "admin_data"))
     return {
         "response_rates": _response_rates(data),
         "scales": _scales(scored, rows),

@@ -6,9 +6,11 @@ evaluation.actions so that a page and a command can never disagree."""
 import math
 
 from django import forms
+from django.utils import timezone
 
 from familyfeedback.evaluation.actions import teams_values
 from familyfeedback.evaluation.models import (
+    CONSENT_ACTIVITIES,
     TRIAL_NAME_LENGTH,
     UNIT_CODE_LENGTH,
     WAVES,
@@ -16,6 +18,7 @@ from familyfeedback.evaluation.models import (
 )
 from familyfeedback.evaluation.randomisation import METHODS
 from familyfeedback.lib import versions
+from familyfeedback.lib.dateinput import DatePartsField
 from familyfeedback.measures.surveys import SurveyMeasure
 
 
@@ -220,3 +223,79 @@ class SurveyForm(forms.Form):
     def saved_for_later(self) -> bool:
         """Which button was pressed: "Save and come back later", or "Send my answers"."""
         return self.data.get("action") == "later"
+
+    def unanswered(self, given: dict[str, str]) -> int:
+        """How many questions would still have no answer, counting those `given` before."""
+        answers = self.answers()
+        return sum(1 for name in self.fields if name not in answers and name not in given)
+
+    def to_confirm(self, given: dict[str, str]) -> int:
+        """The questions left unanswered when "Send my answers" was pressed, the first time:
+        the page asks once whether to send anyway (the page asking carries send_anyway)."""
+        if self.data.get("action") != "submit" or self.data.get("send_anyway") == "yes":
+            return 0
+        return self.unanswered(given)
+
+
+# Fieldwork ----------------------------------------------------------------------------------------
+
+class OpenWaveForm(forms.Form):
+    """A wave's dates, as it is opened (one form per wave on the trial page: its prefix is the
+    wave's kind). No opening date: today. No closing date: open until the evaluator closes it."""
+
+    opens_on = DatePartsField(subject="The opening date", required=False)
+    closes_on = DatePartsField(subject="The closing date", required=False)
+
+    def clean(self):
+        opens, closes = self.cleaned_data.get("opens_on"), self.cleaned_data.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", "The closing date must be on or after the opening date")
+        return self.cleaned_data
+
+
+# The statements of the pilot's consent form, one tick box each, in its order.
+CONSENT_STATEMENTS = {
+    "surveys": "I agree to answer the practitioner surveys",
+    "interview": "I agree to be interviewed, and for the interview to be recorded and written up",
+    "observation": "I agree to sessions or meetings I take part in being observed",
+    "admin_data": "I agree to the evaluators using the records of my work with families "
+                  "(ORS and SRS records and training), pseudonymised",
+}
+assert set(CONSENT_STATEMENTS) == {code for code, _ in CONSENT_ACTIVITIES}
+
+
+def _not_in_future(subject: str):
+    def check(value) -> None:
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError(f"{subject} must be today or in the past")
+    return check
+
+
+class ConsentForm(forms.Form):
+    """A practitioner's consent form, as they signed it: each statement they ticked, the date
+    and the information sheet's version."""
+
+    activities = forms.MultipleChoiceField(
+        choices=list(CONSENT_STATEMENTS.items()),
+        error_messages={"required": "Tick each statement the practitioner agreed to",
+                        "invalid_choice": "Tick the statements from the list"})
+    given_on = DatePartsField(subject="The date consent was given",
+                              validators=[_not_in_future("The date consent was given")])
+    information_sheet_version = forms.CharField(max_length=40, error_messages={
+        "required": "Enter the version of the information sheet they were given, like 2.1",
+        "max_length": "The version must be 40 characters or fewer"})
+
+
+class WithdrawalForm(forms.Form):
+    activities = forms.MultipleChoiceField(
+        choices=CONSENT_ACTIVITIES,
+        error_messages={"required": "Choose what the practitioner withdrew from",
+                        "invalid_choice": "Choose what the practitioner withdrew from"})
+    withdrawn_on = DatePartsField(subject="The date of withdrawal",
+                                  validators=[_not_in_future("The date of withdrawal")])
+
+
+class RetentionForm(forms.Form):
+    retention_date = DatePartsField(subject="The retention date", required=False)
+    # The date the page showed, so that a colleague's change since is not overwritten.
+    was = forms.CharField(required=False, widget=forms.HiddenInput, max_length=10)

@@ -4,7 +4,7 @@ same way. Practitioners and family members appear only by pseudonym; an evaluato
 name, a case reference or a date of birth."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -25,6 +25,9 @@ class Trial(models.Model):
     protocol_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    # When its research data are erased (research_data_retention); blank: two years after its
+    # last wave closed, as the pilot's information sheet promised.
+    retention_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -162,10 +165,19 @@ class Wave(models.Model):
     # Who is asked: post-training goes to the intervention arm only by default.
     arms = models.JSONField(default=list)
     measures = models.JSONField(default=list)  # survey measure codes asked in this wave
-    is_open = models.BooleanField(default=False)
+    is_open = models.BooleanField(default=False)  # opened, at some time: see accepts_answers
+    opens_on = models.DateField(null=True, blank=True)
+    closes_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)  # closed early by the evaluator
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["trial", "kind"], name="wave_once")]
+
+    def accepts_answers(self, today: date) -> bool:
+        """Opened, not closed by hand, and today within its dates (both days included)."""
+        return (self.is_open and self.closed_on is None
+                and (self.opens_on is None or self.opens_on <= today)
+                and (self.closes_on is None or today <= self.closes_on))
 
 
 class Question(models.Model):
@@ -407,3 +419,16 @@ class Quote(models.Model):
         ordering = ["question", "position", "id"]
         constraints = [models.UniqueConstraint(fields=["question", "coding"],
                                                name="quote_once")]
+
+
+# Fieldwork: research data retention. What is left when a trial's research data are erased:
+# that it happened, when, by whom and how much, and nothing about anyone in it.
+class Erasure(models.Model):
+    trial = models.ForeignKey(Trial, on_delete=models.SET_NULL, null=True, related_name="erasures")
+    trial_name = models.CharField(max_length=TRIAL_NAME_LENGTH)
+    retention_date = models.DateField()
+    erased_at = models.DateTimeField(auto_now_add=True)
+    counts = models.JSONField(default=dict)  # rows erased, by kind
+
+    class Meta:
+        ordering = ["erased_at", "id"]

@@ -2,15 +2,34 @@
 a page and templates only lay it out."""
 
 import random
+from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
 
 from familyfeedback.casework.wording import current_pack
 from familyfeedback.evaluation import analysis, next_trial, progress, queries
 from familyfeedback.evaluation.access import service_teams
 from familyfeedback.evaluation.actions import Reminded, teams_values
-from familyfeedback.evaluation.forms import QuestionForm, RandomiseForm, TeamsForm
-from familyfeedback.evaluation.models import WAVES, Allocation, Trial, TrialPractitioner, Wave
+from familyfeedback.evaluation.forms import (
+    ConsentForm,
+    OpenWaveForm,
+    QuestionForm,
+    RandomiseForm,
+    RetentionForm,
+    TeamsForm,
+    WithdrawalForm,
+)
+from familyfeedback.evaluation.models import (
+    CONSENT_ACTIVITIES,
+    WAVES,
+    Allocation,
+    Consent,
+    Trial,
+    TrialPractitioner,
+    Wave,
+)
 from familyfeedback.lib import formats, versions
 from familyfeedback.measures import surveys
 from familyfeedback.stats import cluster_power
@@ -18,7 +37,9 @@ from familyfeedback.stats import cluster_power
 
 def trial_page(trial: Trial, allocation: Allocation | None, *,
                teams_form: TeamsForm | None = None, randomise_form: RandomiseForm | None = None,
-               question_form: QuestionForm | None = None, changed: list | None = None) -> dict:
+               question_form: QuestionForm | None = None, changed: list | None = None,
+               open_wave_form: OpenWaveForm | None = None,
+               retention_form: RetentionForm | None = None) -> dict:
     """The trial page's context; a form sent from it that was refused comes back with what was
     typed (and, after an edit conflict, what `changed`), the others start afresh."""
     teams = queries.teams_in(trial)
@@ -51,6 +72,8 @@ def trial_page(trial: Trial, allocation: Allocation | None, *,
         "custom_questions": queries.custom_questions(trial),
         "survey_links": [(p, survey_link_state(p)) for p in queries.practitioners_in(trial)],
         "survey_link_days": settings.SURVEY_LINK_DAYS,
+        **fieldwork(trial, waves, open_wave_form),
+        **retention(trial, retention_form),
     }
 
 
@@ -141,6 +164,7 @@ def survey_page(respondent: TrialPractitioner, wave: Wave) -> dict:
         "texts": {m.code: pack.measure_text(m.code, "en") if pack else None for m in measures},
         "questions": queries.custom_questions(wave.trial, wave.kind),
         "given": queries.answers_given(respondent, wave.kind),
+        "not_taking": not_taking_answers(wave, timezone.localdate()),
     }
 
 
@@ -179,3 +203,136 @@ def pilot_plan(trial: Trial, v: dict) -> dict:
                f"r {PLAN_COLUMNS[c]} ({cells[('estimate', c)]['correlation']:.2f})"
                for c in columns]
     return {"trial": trial, "estimates": pilot, "headers": headers, "rows": rows}
+
+
+def not_taking_answers(wave: Wave, today: date) -> str | None:
+    """Why a wave takes no answers today, in the practitioner's words; None if it does."""
+    if wave.accepts_answers(today):
+        return None
+    if wave.opens_on and wave.opens_on > today:
+        return f"This survey opens on {formats.date_long(wave.opens_on)}. Come back then."
+    ended = wave.closed_on or wave.closes_on
+    return (f"This survey closed on {formats.date_long(ended)}. It takes no more answers; "
+            "the answers you gave are kept.")
+
+
+# Fieldwork -----------------------------------------------------------------------------------
+
+def fieldwork(trial: Trial, waves: dict[str, Wave], open_wave_form: OpenWaveForm | None) -> dict:
+    """The trial page's waves (state, dates, what can be done) and response rates."""
+    today = timezone.localdate()
+    rows = []
+    for kind, label in WAVES:
+        wave = waves.get(kind)
+        form = open_wave_form if open_wave_form and open_wave_form.prefix == kind else None
+        rows.append({"kind": kind, "label": label, "wave": wave,
+                     "state": wave_state(wave, today),
+                     "accepting": wave is not None and wave.accepts_answers(today),
+                     "closable": wave is not None and wave.is_open and not wave.closed_on,
+                     "form": form or OpenWaveForm(prefix=kind)})
+    asked = [(w.kind, label, w.arms) for kind, label in WAVES if (w := waves.get(kind))]
+    people = [(p.pk, p.team.team_name, p.team.arm) for p in queries.practitioners_in(trial)]
+    return {"wave_rows": rows,
+            "rates": response_rates(people, queries.answered_by_wave(trial), asked)}
+
+
+def wave_state(wave: Wave | None, today: date) -> str:
+    if wave is None or not wave.is_open:
+        return "Not open"
+    arms = " and ".join(wave.arms)
+    if wave.closed_on:
+        return f"Closed on {formats.date_long(wave.closed_on)}"
+    if wave.closes_on and wave.closes_on < today:
+        return f"Closed on {formats.date_long(wave.closes_on)}, its closing date"
+    until = (f"until {formats.date_long(wave.closes_on)}" if wave.closes_on
+             else "until you close it")
+    if wave.opens_on and wave.opens_on > today:
+        return f"Opens to {arms} on {formats.date_long(wave.opens_on)}, {until}"
+    return f"Open to {arms} {until}"
+
+
+@dataclass(frozen=True)
+class Rate:
+    answered: int
+    asked: int
+
+    @property
+    def pct(self) -> float | None:
+        return 100 * self.answered / self.asked if self.asked else None
+
+    def __str__(self) -> str:
+        pct = "–" if self.pct is None else f"{self.pct:.0f}%"
+        return f"{self.answered} of {self.asked} ({pct})"
+
+
+def response_rates(people: list[tuple[int, str, str]], answered: set[tuple[int, str]],
+                   waves: list[tuple[str, str, list[str]]]) -> dict:
+    """Response rates by team, by arm and by wave. `people` are (id, team, arm) of everyone in
+    the trial; `answered` the (id, wave) of those who answered anything in a wave; `waves` the
+    (kind, label, arms asked) of each wave run. A wave's denominator is the practitioners in the
+    arms it was asked of; a team or arm it was not asked of has None, not 0 of 0."""
+
+    def rate(group: list[tuple[int, str, str]], kind: str, arms: list[str]) -> Rate | None:
+        asked = [pk for pk, _, arm in group if arm in arms]
+        if not asked:
+            return None
+        return Rate(sum((pk, kind) in answered for pk in asked), len(asked))
+
+    def table(key: int) -> list[dict]:
+        groups: dict[str, list] = {}
+        for person in people:
+            groups.setdefault(person[key], []).append(person)
+        return [{"name": name, "arm": group[0][2],
+                 "rates": [rate(group, kind, arms) for kind, _, arms in waves]}
+                for name, group in sorted(groups.items(), key=lambda g: (g[1][0][2], g[0]))]
+
+    return {"waves": [label for _, label, _ in waves], "by_team": table(1), "by_arm": table(2),
+            "by_wave": [rate(people, kind, arms) for kind, _, arms in waves]}
+
+
+def consent_state(consent: Consent | None) -> str:
+    if consent is None:
+        return "Not recorded"
+    given = (f"Given {formats.date_long(consent.given_on)} (information sheet "
+             f"{consent.information_sheet_version})")
+    if consent.withdrawn_on:
+        return f"Withdrawn {formats.date_long(consent.withdrawn_on)}; {given.lower()}"
+    return given
+
+
+def consent_page(trial: Trial) -> dict:
+    """Practitioners (by pseudonym) and their consent to each activity."""
+    consents = queries.consents_by_practitioner(trial)
+    return {"trial": trial, "activities": [label for _, label in CONSENT_ACTIVITIES],
+            "rows": [(p, [consent_state(consents.get(p.pk, {}).get(code))
+                          for code, _ in CONSENT_ACTIVITIES])
+                     for p in queries.practitioners_in(trial)]}
+
+
+def practitioner_consent_page(respondent: TrialPractitioner, *,
+                              consent_form: ConsentForm | None = None,
+                              withdrawal_form: WithdrawalForm | None = None) -> dict:
+    consents = queries.consents_by_practitioner(respondent.trial).get(respondent.pk, {})
+    return {
+        "trial": respondent.trial, "respondent": respondent,
+        "states": [(label, consent_state(consents.get(code))) for code, label in
+                   CONSENT_ACTIVITIES],
+        "consent_form": consent_form or ConsentForm(),
+        "withdrawal_form": withdrawal_form or WithdrawalForm(prefix="withdraw"),
+        "can_withdraw": any(c.withdrawn_on is None for c in consents.values()),
+    }
+
+
+def retention(trial: Trial, form: RetentionForm | None) -> dict:
+    """When the trial's research data are due to be erased, and whether they have been."""
+    due = queries.retention_date(trial)
+    if due is None:
+        text = ("Not yet known: two years after the last survey wave closes, unless you set "
+                "a date")
+    else:
+        text = formats.date_long(due) + ("" if trial.retention_date else
+                                         " (two years after the last survey wave closed)")
+    set_on = trial.retention_date
+    return {"retention_text": text, "erasure": queries.erasure(trial),
+            "retention_form": form or RetentionForm(initial={
+                "retention_date": set_on, "was": set_on.isoformat() if set_on else ""})}

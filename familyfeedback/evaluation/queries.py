@@ -1,7 +1,13 @@
 """What the evaluation's pages read about a trial the evaluator has already been let into (see
 evaluation.access), so that views make no queries of their own."""
 
+from datetime import date
+
+from django.utils import timezone
+
 from familyfeedback.evaluation.models import (
+    Consent,
+    Erasure,
     Question,
     ResearchQuestion,
     Trial,
@@ -20,7 +26,9 @@ def waves_by_kind(trial: Trial) -> dict[str, Wave]:
 
 
 def open_wave(trial: Trial, kind: str) -> Wave | None:
-    return trial.waves.filter(kind=kind, is_open=True).first()
+    """The wave, if it takes answers today (opened, not closed, within its dates)."""
+    wave = trial.waves.filter(kind=kind, is_open=True).first()
+    return wave if wave is not None and wave.accepts_answers(timezone.localdate()) else None
 
 
 def practitioners_in(trial: Trial) -> list[TrialPractitioner]:
@@ -50,3 +58,65 @@ def withdrawn(trial: Trial, activity: str) -> set[str]:
     exported."""
     return set(trial.consents.filter(activity=activity, withdrawn_on__isnull=False)
                .values_list("practitioner__practitioner_code", flat=True))
+
+
+def answered_by_wave(trial: Trial) -> set[tuple[int, str]]:
+    """(practitioner id, wave) for everyone who answered anything in a wave."""
+    return set(trial.responses.values_list("respondent_id", "wave").distinct())
+
+
+def consents_by_practitioner(trial: Trial) -> dict[int, dict[str, Consent]]:
+    """Each practitioner's consent records, by activity."""
+    found: dict[int, dict] = {}
+    for consent in trial.consents.all():
+        found.setdefault(consent.practitioner_id, {})[consent.activity] = consent
+    return found
+
+
+# Research data are kept this many years after the study, unless the trial says otherwise.
+RETENTION_YEARS = 2
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def retention_date(trial: Trial) -> date | None:
+    """When the trial's research data are due to be erased: its own date, or two years after
+    its last wave closed (closed by hand, or its closing date); None while a wave has no end."""
+    if trial.retention_date is not None:
+        return trial.retention_date
+    ends = [w.closed_on or w.closes_on for w in trial.waves.filter(is_open=True)]
+    if not ends or None in ends:
+        return None
+    return _years_after(max(ends), RETENTION_YEARS)
+
+
+def erasure(trial: Trial) -> Erasure | None:
+    return trial.erasures.first()
+
+
+def research_data_counts(trial: Trial) -> dict[str, int]:
+    """The research data a trial holds about people, by kind: what an erasure removes."""
+    return {"practitioners": trial.practitioners.count(),
+            "survey answers": trial.responses.count(),
+            "admin records": trial.admin_records.count(),
+            "training records": trial.training.count(),
+            "consent records": trial.consents.count(),
+            "family members": trial.people.count(),
+            "documents": trial.documents.count(),
+            "matrix cells": trial.matrix_cells.count()}
+
+
+def trials_due_for_erasure(today: date) -> list[tuple[Trial, date]]:
+    """Trials whose retention date has come (on or before today) and whose research data are
+    not yet erased, with that date."""
+    due = []
+    for trial in Trial.objects.filter(erasures__isnull=True).order_by("name"):
+        when = retention_date(trial)
+        if when is not None and when <= today:
+            due.append((trial, when))
+    return due

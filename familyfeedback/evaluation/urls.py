@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from familyfeedback.evaluation.views import analysis, exports, power, survey, trials
+from familyfeedback.evaluation.views import analysis, consent, exports, power, survey, trials
 
 trial = [
     path("", trials.trial, name="trial"),
@@ -15,6 +15,13 @@ trial = [
          name="research_question"),
     path("admin-data/", trials.refresh_admin_data, name="refresh_admin_data"),
     path("waves/<slug:kind>/open/", trials.open_wave, name="open_wave"),
+    path("waves/<slug:kind>/close/", trials.close_wave, name="close_wave"),
+    path("retention/", trials.set_retention, name="set_retention"),
+    path("survey-links.csv", trials.survey_links_csv, name="survey_links_csv"),
+    path("consent/", consent.consent, name="consent"),
+    path("consent/<int:respondent_id>/", consent.practitioner_consent,
+         name="practitioner_consent"),
+    path("consent/<int:respondent_id>/withdraw/", consent.withdraw, name="withdraw_consent"),
 ]
 # Research exports (issue 12): the download for analysts.
 trial += [path("research-export/", exports.research_export, name="research_export")]

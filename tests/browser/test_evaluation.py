@@ -51,11 +51,42 @@ def test_an_evaluator_runs_a_trial_and_a_practitioner_answers(live_world, page, 
         group.locator("input").nth(5).check()
     with practitioner_page.expect_navigation():
         practitioner_page.get_by_role("button", name="Send my answers").click()
+    # Questions are left unanswered: the page asks once, with the answers kept.
+    assert practitioner_page.get_by_text("Send anyway?").is_visible()
+    assert_no_axe_violations(practitioner_page, "the survey asking whether to send anyway")
+    with practitioner_page.expect_navigation():
+        practitioner_page.get_by_role("button", name="Send anyway").click()
     assert Response.objects.filter(respondent__user=live_world.practitioner).count() == 5
 
     page.reload()
     row = page.locator("#responses tr").filter(has_text="North 1")
     assert row.locator("td").nth(2).inner_text() == "1"
+    assert_no_axe_violations(page, "the trial page with response rates")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Close the baseline survey now").click()
+    with practitioner_page.expect_navigation():
+        practitioner_page.get_by_role("link", name="Pilot: baseline survey").click()
+    assert practitioner_page.get_by_text("This survey closed on").is_visible()
+    assert_no_axe_violations(practitioner_page, "a closed survey")
+    page.goto(f"{live_server.url}/evaluation/{trial.pk}/consent/")
+    assert_no_axe_violations(page, "consent")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Record consent or withdrawal for P001").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record consent").click()
+    assert page.get_by_text("Tick each statement the practitioner agreed to").first.is_visible()
+    assert_no_axe_violations(page, "a practitioner's consent, with errors")
+    page.get_by_label("I agree to answer the practitioner surveys").check()
+    page.fill("#given_on-day", "1")
+    page.fill("#given_on-month", "6")
+    page.fill("#given_on-year", "2026")
+    page.fill("#information_sheet_version", "2.1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record consent").click()
+    assert page.locator("#consents").get_by_text("information sheet 2.1").is_visible()
+    page.goto(f"{live_server.url}/evaluation/{trial.pk}/consent/"
+              f"{trial.practitioners.get(practitioner_code='P001').pk}/")
+    assert_no_axe_violations(page, "a practitioner's consent, with a withdrawal form")
     page.goto(f"{live_server.url}/evaluation/{trial.pk}/analysis/")
     assert_no_axe_violations(page, "the analysis")
     page.goto(f"{live_server.url}/evaluation/power/?clusters=10")

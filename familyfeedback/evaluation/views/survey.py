@@ -73,10 +73,15 @@ def _link_not_working(request) -> HttpResponse:
 
 def _survey(request, respondent: TrialPractitioner, wave: Wave, done_url) -> HttpResponse:
     page = presenters.survey_page(respondent, wave)
+    if page["not_taking"]:
+        # Nothing sent is saved: the page says why, plainly, instead of the questions.
+        return render(request, "evaluation/survey_closed.html", {**page, "back": done_url})
     form = SurveyForm(request.POST if request.method == "POST" else None,
                       measures=page["measures"], questions=page["questions"])
     if form.is_bound:
-        if form.is_valid():
+        valid = form.is_valid()
+        page["unanswered"] = form.to_confirm(page["given"]) if valid else 0
+        if valid and not page["unanswered"]:
             actions.save_answers(respondent, wave, form.answers())
             messages.success(request, "Your answers are saved. Come back to finish"
                              if form.saved_for_later() else "Thank you: your answers are saved")

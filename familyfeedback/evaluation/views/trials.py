@@ -1,7 +1,9 @@
+import csv
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -16,16 +18,19 @@ from familyfeedback.evaluation.access import (
     trials_for,
 )
 from familyfeedback.evaluation.forms import (
+    OpenWaveForm,
     QuestionForm,
     RandomiseForm,
     ResearchQuestionForm,
+    RetentionForm,
     SurveyLinkForm,
     TeamsForm,
     TrialForm,
 )
-from familyfeedback.evaluation.models import Trial
+from familyfeedback.evaluation.models import WAVES, Trial
 from familyfeedback.lib.errors import conflict_summary, error_summary
 from familyfeedback.lib.sent import Sent, saved
+from familyfeedback.lib.spreadsheet import csv_cell
 
 
 @require_safe
@@ -93,12 +98,23 @@ def _sent_from_trial_page(request: HttpRequest, trial: Trial, name: str, form, d
 @require_POST
 def open_wave(request: HttpRequest, trial_id: int, kind: str) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
+    if kind not in dict(WAVES):
+        raise Http404("No such wave")
+    return _sent_from_trial_page(
+        request, trial, "open_wave_form", OpenWaveForm(request.POST, prefix=kind),
+        "Survey wave opened", lambda form: actions.open_wave(request.user, trial, kind,
+                                                             **form.cleaned_data))
+
+
+@require_POST
+def close_wave(request: HttpRequest, trial_id: int, kind: str) -> HttpResponse:
+    trial = get_trial_for(request.user, trial_id)
     try:
-        actions.open_wave(request.user, trial, kind)
-    except (ValidationError, KeyError) as error:
-        messages.error(request, getattr(error, "message", "There is no such wave"))
+        actions.close_wave(request.user, trial, kind)
+    except ValidationError as error:
+        messages.error(request, error.message)
     else:
-        messages.success(request, "Survey wave opened")
+        messages.success(request, "Survey wave closed: it takes no more answers")
     return redirect("trial", trial_id=trial.pk)
 
 
@@ -174,3 +190,22 @@ def research_question(request: HttpRequest, trial_id: int, number: str) -> HttpR
     return render(request, "evaluation/research_question.html", {
         "trial": question.trial, "question": question, "form": sent.form,
         "changed": sent.changed, "errors": sent.errors})
+
+
+@require_POST
+def set_retention(request: HttpRequest, trial_id: int) -> HttpResponse:
+    trial = get_trial_for(request.user, trial_id)
+    return _sent_from_trial_page(
+        request, trial, "retention_form", RetentionForm(request.POST), "Retention date saved",
+        lambda form: actions.set_retention_date(request.user, trial, **form.cleaned_data),
+        refused_on="retention_date")
+
+
+@require_safe
+def survey_links_csv(request: HttpRequest, trial_id: int) -> HttpResponse:
+    trial = get_trial_for(request.user, trial_id)
+    rows = actions.export_survey_links(request.user, trial, settings.SITE_URL)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="survey-links.csv"'
+    csv.writer(response).writerows([csv_cell(value) for value in row] for row in rows)
+    return response
