@@ -2,6 +2,7 @@
 evaluation.access), so that views make no queries of their own."""
 
 from familyfeedback.evaluation.models import (
+    Coding,
     Question,
     ResearchQuestion,
     Trial,
@@ -50,3 +51,9 @@ def withdrawn(trial: Trial, activity: str) -> set[str]:
     exported."""
     return set(trial.consents.filter(activity=activity, withdrawn_on__isnull=False)
                .values_list("practitioner__practitioner_code", flat=True))
+
+
+def qualitative_counts(trial: Trial) -> dict[str, int]:
+    """How much of the trial's qualitative work a REFI-QDA project would carry."""
+    return {"themes": trial.themes.count(), "documents": trial.documents.count(),
+            "codings": Coding.objects.filter(document__trial=trial).count()}

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from familyfeedback.evaluation.views import analysis, power, survey, trials
+from familyfeedback.evaluation.views import analysis, power, refi_qda, survey, trials
 
 trial = [
     path("", trials.trial, name="trial"),
@@ -15,6 +15,13 @@ trial = [
          name="research_question"),
     path("admin-data/", trials.refresh_admin_data, name="refresh_admin_data"),
     path("waves/<slug:kind>/open/", trials.open_wave, name="open_wave"),
+]
+
+# Exchange with qualitative tools (REFI-QDA).
+trial += [
+    path("refi-qda/", refi_qda.refi_qda, name="refi_qda"),
+    path("refi-qda/codebook.qdc", refi_qda.refi_qda_codebook, name="refi_qda_codebook"),
+    path("refi-qda/project.qdpx", refi_qda.refi_qda_project, name="refi_qda_project"),
 ]
 
 evaluation = [
