@@ -127,6 +127,9 @@ MATRIX: dict[str, Row] = {
     "consent": only(EVALUATOR, why=EVALUATION),
     "practitioner_consent": only(EVALUATOR, why=EVALUATION),
     "withdraw_consent": only(EVALUATOR, why=EVALUATION),
+    "refi_qda": only(EVALUATOR, why=EVALUATION + " (its qualitative work, to and from tools)"),
+    "refi_qda_codebook": only(EVALUATOR, why=EVALUATION),
+    "refi_qda_project": only(EVALUATOR, why=EVALUATION + " (it holds interview text)"),
     "surveys": only(*SIGNED_IN, why=OWN + " (the surveys they are asked to answer)"),
     "survey_answer": only("practitioner", why="the respondent's own answers: the practitioner "
                                               "is the one asked"),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, User
 from familyfeedback.casework.models import Administration
-from familyfeedback.evaluation import queries, randomisation, research_export
+from familyfeedback.evaluation import queries, randomisation, refi_qda, research_export
 from familyfeedback.evaluation.models import (
     CONSENT_ACTIVITIES,
     AdminRecord,
@@ -571,3 +571,37 @@ def export_survey_links(actor: User, trial: Trial, site_url: str) -> list[list[s
                      expires.date().isoformat() if usable else ""])
     audit.record(actor, "survey_link.export", trial, {"links": str(len(rows) - 1)})
     return rows
+
+
+# Exchange with qualitative tools: the REFI-QDA codebook (.qdc) and project (.qdpx), written and
+# read by evaluation.refi_qda. A download holds interview text, so it is recorded as a read.
+def export_refi_qda(actor: User, trial: Trial, kind: str) -> bytes:
+    """The trial's codebook ("codebook") or whole project ("project") as the file to download.
+    Raises ValidationError when there is nothing to put in a codebook."""
+    try:
+        data = (refi_qda.codebook_file(trial) if kind == "codebook"
+                else refi_qda.project_file(trial))
+    except refi_qda.RefiQdaError as error:
+        raise ValidationError(str(error), code="empty") from None
+    audit.record(actor, f"refi_qda.export_{kind}", trial,
+                 {"themes": str(trial.themes.count()),
+                  **({"documents": str(trial.documents.count())} if kind == "project" else {})})
+    return data
+
+
+def import_refi_qda(actor: User, trial: Trial, exchange: refi_qda.Exchange) -> refi_qda.Imported:
+    """A .qdc's codes, or a .qdpx's codes, documents and codings (read and checked by
+    refi_qda.read_file), added to the trial where it does not hold them yet, in one
+    transaction: a file that cannot go in whole (a document of another trial, a text that
+    differs) changes nothing, and ValidationError says why."""
+    done = refi_qda.Imported(exchange.kind, left_out=exchange.left_out)
+    try:
+        with transaction.atomic():
+            # Two imports into one trial at once would each add what the other is adding.
+            Trial.objects.select_for_update().get(pk=trial.pk)
+            themes = refi_qda.store_codes(trial, exchange.codes, done)
+            refi_qda.store_sources(trial, actor, exchange, themes, done)
+            audit.record(actor, f"refi_qda.import_{exchange.kind}", trial, done.counts())
+    except refi_qda.RefiQdaError as error:
+        raise ValidationError(str(error), code="refused") from None
+    return done

@@ -8,6 +8,7 @@ import math
 from django import forms
 from django.utils import timezone
 
+from familyfeedback.evaluation import refi_qda
 from familyfeedback.evaluation.actions import teams_values
 from familyfeedback.evaluation.models import (
     CONSENT_ACTIVITIES,
@@ -299,3 +300,25 @@ class RetentionForm(forms.Form):
     retention_date = DatePartsField(subject="The retention date", required=False)
     # The date the page showed, so that a colleague's change since is not overwritten.
     was = forms.CharField(required=False, widget=forms.HiddenInput, max_length=10)
+
+
+
+class RefiQdaForm(forms.Form):
+    """A REFI-QDA codebook (.qdc) or project (.qdpx) from a qualitative tool: read and checked
+    against the standard here, so that the page says what is wrong with it before anything is
+    stored. `cleaned_data["file"]` is what the file brings (a refi_qda.Exchange)."""
+
+    file = forms.FileField(error_messages={
+        "required": "Choose a REFI-QDA codebook (.qdc) or project (.qdpx) to import",
+        "invalid": "Choose a REFI-QDA codebook (.qdc) or project (.qdpx) to import",
+        "empty": "The file chosen is empty"})
+
+    def clean_file(self) -> refi_qda.Exchange:
+        upload = self.cleaned_data["file"]
+        if upload.size > refi_qda.MAX_FILE:
+            raise forms.ValidationError(f"The file is larger than {refi_qda.MAX_FILE // 2**20} "
+                                        "MB, more than Family Feedback takes")
+        try:
+            return refi_qda.read_file(upload.name, upload.read())
+        except refi_qda.RefiQdaError as error:
+            raise forms.ValidationError(str(error)) from None

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from familyfeedback.casework.wording import current_pack
-from familyfeedback.evaluation import analysis, next_trial, progress, queries
+from familyfeedback.evaluation import analysis, next_trial, progress, queries, refi_qda
 from familyfeedback.evaluation.access import service_teams
 from familyfeedback.evaluation.actions import Reminded, teams_values
 from familyfeedback.evaluation.forms import (
@@ -336,3 +336,37 @@ def retention(trial: Trial, form: RetentionForm | None) -> dict:
     return {"retention_text": text, "erasure": queries.erasure(trial),
             "retention_form": form or RetentionForm(initial={
                 "retention_date": set_on, "was": set_on.isoformat() if set_on else ""})}
+
+
+def refi_qda_page(trial: Trial, form) -> dict:
+    """The page to exchange a trial's qualitative work with a qualitative tool."""
+    counts = queries.qualitative_counts(trial)
+    return {"trial": trial, "form": form, "counts": counts,
+            "limit_mb": refi_qda.MAX_FILE // 2**20}
+
+
+def _some(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def refi_qda_imported(done: refi_qda.Imported) -> str:
+    """What an import did, in a sentence or few, with what it left out (the standard asks that
+    the evaluator be told)."""
+    parts = [f"{_some(done.themes_added, 'theme', 'themes')} added, "
+             f"{done.themes_matched} already here"]
+    if done.kind == "project":
+        parts += [f"{_some(done.documents_added, 'document', 'documents')} added, "
+                  f"{done.documents_matched} already here",
+                  f"{_some(done.codings_added, 'coding', 'codings')} added, "
+                  f"{done.codings_matched} already here"]
+    text = f"{'Project' if done.kind == 'project' else 'Codebook'} imported: {'; '.join(parts)}."
+    if done.codings_as_importer:
+        text += (f" {_some(done.codings_as_importer, 'coding was', 'codings were')} made by "
+                 "someone this service does not know, and recorded as yours.")
+    if done.participants_not_found:
+        text += (" No participant in this trial has the pseudonym "
+                 f"{', '.join(sorted(set(done.participants_not_found)))}: those documents "
+                 "belong to nobody yet.")
+    if done.left_out:
+        text += f" Left out, as a trial cannot hold them: {', '.join(done.left_out)}."
+    return text

@@ -6,6 +6,7 @@ from datetime import date
 from django.utils import timezone
 
 from familyfeedback.evaluation.models import (
+    Coding,
     Consent,
     Erasure,
     Question,
@@ -120,3 +121,9 @@ def trials_due_for_erasure(today: date) -> list[tuple[Trial, date]]:
         if when is not None and when <= today:
             due.append((trial, when))
     return due
+
+
+def qualitative_counts(trial: Trial) -> dict[str, int]:
+    """How much of the trial's qualitative work a REFI-QDA project would carry."""
+    return {"themes": trial.themes.count(), "documents": trial.documents.count(),
+            "codings": Coding.objects.filter(document__trial=trial).count()}

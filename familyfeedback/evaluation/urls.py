@@ -1,6 +1,14 @@
 from django.urls import include, path
 
-from familyfeedback.evaluation.views import analysis, consent, exports, power, survey, trials
+from familyfeedback.evaluation.views import (
+    analysis,
+    consent,
+    exports,
+    power,
+    refi_qda,
+    survey,
+    trials,
+)
 
 trial = [
     path("", trials.trial, name="trial"),
@@ -25,6 +33,13 @@ trial = [
 ]
 # Research exports (issue 12): the download for analysts.
 trial += [path("research-export/", exports.research_export, name="research_export")]
+
+# Exchange with qualitative tools (REFI-QDA).
+trial += [
+    path("refi-qda/", refi_qda.refi_qda, name="refi_qda"),
+    path("refi-qda/codebook.qdc", refi_qda.refi_qda_codebook, name="refi_qda_codebook"),
+    path("refi-qda/project.qdpx", refi_qda.refi_qda_project, name="refi_qda_project"),
+]
 
 evaluation = [
     path("", trials.trials, name="trials"),
