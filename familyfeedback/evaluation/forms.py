@@ -9,10 +9,12 @@ from django import forms
 
 from familyfeedback.evaluation.actions import teams_values
 from familyfeedback.evaluation.models import (
+    ARM_CHOICES,
     TRIAL_NAME_LENGTH,
     UNIT_CODE_LENGTH,
     WAVES,
     Question,
+    ResearchQuestion,
 )
 from familyfeedback.evaluation.randomisation import METHODS
 from familyfeedback.lib import versions
@@ -204,3 +206,43 @@ class SurveyForm(forms.Form):
     def saved_for_later(self) -> bool:
         """Which button was pressed: "Save and come back later", or "Send my answers"."""
         return self.data.get("action") == "later"
+
+
+# The framework matrix (issue 12).
+class MatrixFilterForm(forms.Form):
+    """Which part of the framework matrix to show (and download): the themes of one research
+    question, the participants of one arm and one role. Each left at "All" filters nothing."""
+
+    question = forms.ChoiceField(required=False, error_messages={
+        "invalid_choice": "Choose a research question from the list"})
+    arm = forms.ChoiceField(required=False, choices=[("", "All arms"), *ARM_CHOICES],
+                            error_messages={"invalid_choice": "Choose an arm from the list"})
+    role = forms.ChoiceField(required=False, error_messages={
+        "invalid_choice": "Choose a role from the list"})
+
+    def __init__(self, *args, questions: list[ResearchQuestion],
+                 roles: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = {q.number: q for q in questions}
+        self.fields["question"].choices = [("", "All research questions"), *[
+            (q.number, f"{q.number} {q.dimension}") for q in questions]]
+        self.fields["role"].choices = [("", "All roles"), *roles]
+
+    def filters(self) -> dict:
+        """The filters asked for: the research question (or None), the arm and the role ("" for
+        all)."""
+        return {"question": self.questions.get(self.cleaned_data["question"]),
+                "arm": self.cleaned_data["arm"], "role": self.cleaned_data["role"]}
+
+
+MATRIX_SUMMARY_LENGTH = 10_000
+
+
+class MatrixCellForm(versions.VersionedForm):
+    """An evaluator's summary of what one participant said on one theme; left empty, the cell
+    has none."""
+
+    summary = forms.CharField(required=False, max_length=MATRIX_SUMMARY_LENGTH,
+                              widget=forms.Textarea, error_messages={
+                                  "max_length": "The summary must be "
+                                                f"{MATRIX_SUMMARY_LENGTH:,} characters or fewer"})

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from familyfeedback.evaluation.views import analysis, power, survey, trials
+from familyfeedback.evaluation.views import analysis, matrix, power, survey, trials
 
 trial = [
     path("", trials.trial, name="trial"),
@@ -15,6 +15,10 @@ trial = [
          name="research_question"),
     path("admin-data/", trials.refresh_admin_data, name="refresh_admin_data"),
     path("waves/<slug:kind>/open/", trials.open_wave, name="open_wave"),
+    # The framework matrix (issue 12).
+    path("matrix/", matrix.framework_matrix, name="framework_matrix"),
+    path("matrix/download/", matrix.matrix_download, name="matrix_download"),
+    path("matrix/<int:respondent_id>/<int:theme_id>/", matrix.matrix_cell, name="matrix_cell"),
 ]
 
 evaluation = [
