@@ -119,6 +119,9 @@ MATRIX: dict[str, Row] = {
     "research_question": only(EVALUATOR, why=EVALUATION),
     "refresh_admin_data": only(EVALUATOR, why=EVALUATION),
     "open_wave": only(EVALUATOR, why=EVALUATION),
+    "framework_matrix": only(EVALUATOR, why=EVALUATION),
+    "matrix_download": only(EVALUATOR, why=EVALUATION + "; the download is audited"),
+    "matrix_cell": only(EVALUATOR, why=EVALUATION),
     "surveys": only(*SIGNED_IN, why=OWN + " (the surveys they are asked to answer)"),
     "survey_answer": only("practitioner", why="the respondent's own answers: the practitioner "
                                               "is the one asked"),
