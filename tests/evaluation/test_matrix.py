@@ -269,7 +269,9 @@ def test_two_evaluators_writing_one_cell_never_overwrite_each_other(qual, evalua
 def test_the_same_summary_sent_twice_is_saved_once_not_refused(qual, evaluator):
     url = cell_url(qual)
     sent = {"summary": "Once.", **opened(evaluator, url)}
-    assert evaluator.post(url, sent).status_code == 302
+    response = evaluator.post(url, sent)
+    assert response["Location"] == (reverse("framework_matrix", args=[qual.trial.pk])
+                                    + f"#participant-{qual.p001.pk}")
     assert evaluator.post(url, sent).status_code == 302
     assert AuditEntry.objects.filter(action="matrix_cell.save").count() == 1
 

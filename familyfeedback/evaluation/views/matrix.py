@@ -47,9 +47,9 @@ def matrix_cell(request: HttpRequest, trial_id: int, respondent_id: int,
                 refused_on="summary", labels={"summary": "Summary"})
     query = presenters.matrix_query(presenters.matrix_filters(participant.trial, request.GET))
     if sent.done:
-        back = reverse("framework_matrix", args=[trial_id])
+        back = reverse("framework_matrix", args=[trial_id]) + (f"?{query}" if query else "")
         return saved(request, f"Summary saved for {participant.practitioner_code} on "
-                              f"{theme.name}", f"{back}?{query}#participant-{participant.pk}")
+                              f"{theme.name}", f"{back}#participant-{participant.pk}")
     return render(request, "evaluation/matrix_cell.html", {
         **presenters.matrix_cell_page(participant, theme, query),
         "form": sent.form, "changed": sent.changed, "errors": sent.errors})
