@@ -130,6 +130,9 @@ MATRIX: dict[str, Row] = {
     "refi_qda": only(EVALUATOR, why=EVALUATION + " (its qualitative work, to and from tools)"),
     "refi_qda_codebook": only(EVALUATOR, why=EVALUATION),
     "refi_qda_project": only(EVALUATOR, why=EVALUATION + " (it holds interview text)"),
+    "framework_matrix": only(EVALUATOR, why=EVALUATION),
+    "matrix_download": only(EVALUATOR, why=EVALUATION + "; the download is audited"),
+    "matrix_cell": only(EVALUATOR, why=EVALUATION),
     "surveys": only(*SIGNED_IN, why=OWN + " (the surveys they are asked to answer)"),
     "survey_answer": only("practitioner", why="the respondent's own answers: the practitioner "
                                               "is the one asked"),

@@ -43,6 +43,7 @@ from familyfeedback.accounts import actions, two_factor
 from familyfeedback.accounts.models import Membership, Team
 from familyfeedback.casework import actions as casework_actions
 from familyfeedback.casework.models import Administration, Session
+from familyfeedback.evaluation.models import Coding, Document, Theme
 from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.models import TrainingEvent
 from familyfeedback.lib.dateinput import DatePartsWidget
@@ -252,6 +253,13 @@ def made_objects(world, client) -> dict:
                                                       world.family.people.first())
     event = TrainingEvent.objects.create(kind="part_1", on=today - timedelta(days=1))
     event.invited_teams.set([world.team])
+    # The framework matrix's cell: a theme of the trial's codebook, and the respondent's
+    # interview coded under it.
+    theme = Theme.objects.create(trial=trial, name="Barriers")
+    interview = Document.objects.create(trial=trial, kind="interview", title="Interview",
+                                        participant=respondent, text="Never enough time.")
+    Coding.objects.create(document=interview, theme=theme, coder=world.evaluator, start=0,
+                          end=5)
     client.logout()
     invited = actions.create_first_administrator(email="new@example.test", full_name="New",
                                                  site="")
@@ -270,7 +278,7 @@ def made_objects(world, client) -> dict:
         "token": [respondent.link_token, invitation, feedback], "event_id": [event.pk],
         "family_id": [world.family.pk], "person_id": [world.family.people.first().pk],
         "episode_id": [closed.episodes.get().pk], "session_id": [record.session_id],
-        "administration_id": [record.pk],
+        "administration_id": [record.pk], "theme_id": [theme.pk],
         # A password reset link's account (its token, a survey link's, is not a reset token),
         # and the invitation's, beside the invitation's token.
         "uidb64": [urlsafe_base64_encode(force_bytes(world.practitioner.pk)), uidb64],

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from familyfeedback.accounts.models import Role, Team, User
 from familyfeedback.evaluation.models import (
     ResearchQuestion,
+    Theme,
     Trial,
     TrialPractitioner,
     Wave,
@@ -101,3 +102,13 @@ def service_teams(trial: Trial) -> list[Team]:
     return list(Team.objects.filter(Q(archived_on__isnull=True)
                                     | Q(pk__in=trial.teams.values("service_team")))
                 .order_by("name"))
+
+
+def get_matrix_place_for(user: User, trial_id: int, respondent_id: int,
+                         theme_id: int) -> tuple[TrialPractitioner, Theme]:
+    """One cell of a trial's framework matrix, for the trial's evaluator: a participant in the
+    trial and a theme of the trial's own codebook."""
+    participant = get_trial_respondent_for(user, trial_id, respondent_id)
+    theme = get_object_or_404(Theme.objects.select_related("parent"),
+                              trial=participant.trial, pk=theme_id)
+    return participant, theme

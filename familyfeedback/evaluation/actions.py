@@ -22,9 +22,11 @@ from familyfeedback.evaluation.models import (
     Allocation,
     Consent,
     Erasure,
+    MatrixCell,
     Question,
     ResearchQuestion,
     Response,
+    Theme,
     TrainingRecord,
     Trial,
     TrialPerson,
@@ -605,3 +607,41 @@ def import_refi_qda(actor: User, trial: Trial, exchange: refi_qda.Exchange) -> r
     except refi_qda.RefiQdaError as error:
         raise ValidationError(str(error), code="refused") from None
     return done
+# The framework matrix (issue 12).
+def matrix_cell_values(participant: TrialPractitioner, theme: Theme) -> dict:
+    """What a cell's page shows, as the page's version compares it."""
+    cell = MatrixCell.objects.filter(participant=participant, theme=theme).first()
+    return {"summary": cell.summary if cell is not None else ""}
+
+
+def save_matrix_summary(actor: User, participant: TrialPractitioner, theme: Theme, *,
+                        summary: str, opened: dict) -> None:
+    """The evaluator's summary of what the participant said on the theme. `opened` is the
+    summary when the page was drawn: if another evaluator changed it since, EditConflict, and
+    nothing is saved. The audit entry says who changed which cell, not what they wrote: the
+    summary is research data, read on its page."""
+    summary = summary.strip()
+    if theme.trial_id != participant.trial_id:
+        raise ValidationError("That theme is not in this participant's trial", code="elsewhere")
+    with transaction.atomic():
+        # The participant's row is locked, so that of two evaluators saving a cell at once, even
+        # one not written before, the second compares with the first's.
+        TrialPractitioner.objects.select_for_update().get(pk=participant.pk)
+        now = matrix_cell_values(participant, theme)
+        if versions.plain(now) == versions.plain({"summary": summary}):
+            return  # sent twice, or nothing changed
+        versions.check_unchanged(opened, now)
+        cell, _ = MatrixCell.objects.update_or_create(
+            participant=participant, theme=theme,
+            defaults={"trial_id": participant.trial_id, "summary": summary, "updated_by": actor})
+        audit.record(actor, "matrix_cell.save", cell, {
+            "participant": participant.practitioner_code, "theme": str(theme.pk),
+            "summary": "(changed)"})
+
+
+def record_matrix_download(actor: User, trial: Trial, filters: dict) -> None:
+    """The matrix taken away as a spreadsheet, with the filters it was taken with."""
+    question = filters["question"]
+    audit.record(actor, "matrix.download", trial, {
+        "question": question.number if question is not None else "",
+        "arm": filters["arm"], "role": filters["role"]})

@@ -11,11 +11,13 @@ from django.utils import timezone
 from familyfeedback.evaluation import refi_qda
 from familyfeedback.evaluation.actions import teams_values
 from familyfeedback.evaluation.models import (
+    ARM_CHOICES,
     CONSENT_ACTIVITIES,
     TRIAL_NAME_LENGTH,
     UNIT_CODE_LENGTH,
     WAVES,
     Question,
+    ResearchQuestion,
 )
 from familyfeedback.evaluation.randomisation import METHODS
 from familyfeedback.lib import versions
@@ -322,3 +324,42 @@ class RefiQdaForm(forms.Form):
             return refi_qda.read_file(upload.name, upload.read())
         except refi_qda.RefiQdaError as error:
             raise forms.ValidationError(str(error)) from None
+
+# The framework matrix (issue 12).
+class MatrixFilterForm(forms.Form):
+    """Which part of the framework matrix to show (and download): the themes of one research
+    question, the participants of one arm and one role. Each left at "All" filters nothing."""
+
+    question = forms.ChoiceField(required=False, error_messages={
+        "invalid_choice": "Choose a research question from the list"})
+    arm = forms.ChoiceField(required=False, choices=[("", "All arms"), *ARM_CHOICES],
+                            error_messages={"invalid_choice": "Choose an arm from the list"})
+    role = forms.ChoiceField(required=False, error_messages={
+        "invalid_choice": "Choose a role from the list"})
+
+    def __init__(self, *args, questions: list[ResearchQuestion],
+                 roles: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = {q.number: q for q in questions}
+        self.fields["question"].choices = [("", "All research questions"), *[
+            (q.number, f"{q.number} {q.dimension}") for q in questions]]
+        self.fields["role"].choices = [("", "All roles"), *roles]
+
+    def filters(self) -> dict:
+        """The filters asked for: the research question (or None), the arm and the role ("" for
+        all)."""
+        return {"question": self.questions.get(self.cleaned_data["question"]),
+                "arm": self.cleaned_data["arm"], "role": self.cleaned_data["role"]}
+
+
+MATRIX_SUMMARY_LENGTH = 10_000
+
+
+class MatrixCellForm(versions.VersionedForm):
+    """An evaluator's summary of what one participant said on one theme; left empty, the cell
+    has none."""
+
+    summary = forms.CharField(required=False, max_length=MATRIX_SUMMARY_LENGTH,
+                              widget=forms.Textarea, error_messages={
+                                  "max_length": "The summary must be "
+                                                f"{MATRIX_SUMMARY_LENGTH:,} characters or fewer"})

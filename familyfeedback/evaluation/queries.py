@@ -3,14 +3,17 @@ evaluation.access), so that views make no queries of their own."""
 
 from datetime import date
 
+from django.db.models import Q
 from django.utils import timezone
 
 from familyfeedback.evaluation.models import (
     Coding,
     Consent,
     Erasure,
+    MatrixCell,
     Question,
     ResearchQuestion,
+    Theme,
     Trial,
     TrialPractitioner,
     TrialTeam,
@@ -127,3 +130,46 @@ def qualitative_counts(trial: Trial) -> dict[str, int]:
     """How much of the trial's qualitative work a REFI-QDA project would carry."""
     return {"themes": trial.themes.count(), "documents": trial.documents.count(),
             "codings": Coding.objects.filter(document__trial=trial).count()}
+# The framework matrix (issue 12): participants by themes.
+def matrix_participants(trial: Trial, *, arm: str = "", role: str = "") -> list[TrialPractitioner]:
+    """The matrix's rows: the participants with a document of their own (an interview) or a
+    summary already written, of the arm and role asked ("" for any)."""
+    rows = (trial.practitioners.filter(Q(documents__isnull=False)
+                                       | Q(matrix_cells__isnull=False))
+            .distinct().select_related("team"))
+    if arm:
+        rows = rows.filter(team__arm=arm)
+    if role:
+        rows = rows.filter(role=role)
+    return list(rows.order_by("practitioner_code"))
+
+
+def roles_in(trial: Trial) -> list[str]:
+    return list(trial.practitioners.order_by("role").values_list("role", flat=True).distinct())
+
+
+def matrix_themes(trial: Trial, question: ResearchQuestion | None = None) -> list[Theme]:
+    """The trial's themes and sub-themes; given a research question, those linked to it and
+    the sub-themes of a theme that is."""
+    themes = trial.themes.select_related("parent")
+    if question is not None:
+        themes = themes.filter(Q(research_questions=question)
+                               | Q(parent__research_questions=question)).distinct()
+    return list(themes.order_by("name", "id"))
+
+
+def matrix_cells(trial: Trial, participants: list[TrialPractitioner],
+                 themes: list[Theme]) -> list[MatrixCell]:
+    return list(trial.matrix_cells.filter(participant__in=participants, theme__in=themes))
+
+
+def matrix_codings(trial: Trial, participants: list[TrialPractitioner], themes: list[Theme], *,
+                   with_text: bool = False) -> list[Coding]:
+    """Every evaluator's codings under these themes in these participants' own documents, in
+    the order they come in the documents. The documents' text only when the passages are
+    shown: the matrix itself counts them."""
+    codings = (Coding.objects.filter(document__trial=trial, document__participant__in=participants,
+                                     theme__in=themes)
+               .select_related("document").order_by("document__title", "document_id", "start",
+                                                    "end", "id"))
+    return list(codings if with_text else codings.defer("document__text"))

@@ -4,6 +4,7 @@ from familyfeedback.evaluation.views import (
     analysis,
     consent,
     exports,
+    matrix,
     power,
     refi_qda,
     survey,
@@ -39,6 +40,10 @@ trial += [
     path("refi-qda/", refi_qda.refi_qda, name="refi_qda"),
     path("refi-qda/codebook.qdc", refi_qda.refi_qda_codebook, name="refi_qda_codebook"),
     path("refi-qda/project.qdpx", refi_qda.refi_qda_project, name="refi_qda_project"),
+    # The framework matrix (issue 12).
+    path("matrix/", matrix.framework_matrix, name="framework_matrix"),
+    path("matrix/download/", matrix.matrix_download, name="matrix_download"),
+    path("matrix/<int:respondent_id>/<int:theme_id>/", matrix.matrix_cell, name="matrix_cell"),
 ]
 
 evaluation = [

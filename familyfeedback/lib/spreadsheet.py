@@ -51,8 +51,13 @@ def read_csv_cell(text: str) -> str:
 def xlsx_append(sheet, values) -> None:
     """Add a row to an openpyxl sheet. openpyxl itself stores text starting with = as a formula;
     such text (and any other a spreadsheet would run) is stored as text with Excel's own quote
-    prefix, the XLSX form of OWASP's leading quote: shown exactly as typed, never worked out."""
-    sheet.append(values)
+    prefix, the XLSX form of OWASP's leading quote: shown exactly as typed, never worked out.
+    A control character XML cannot hold (openpyxl refuses a cell with one) becomes U+FFFD, so
+    that a stray one in pasted text costs that character, not the whole download."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
+                  for v in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str) and _runs_as_formula(cell.value):
             cell.data_type = "s"
