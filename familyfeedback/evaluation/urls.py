@@ -31,16 +31,10 @@ trial = [
     path("consent/<int:respondent_id>/", consent.practitioner_consent,
          name="practitioner_consent"),
     path("consent/<int:respondent_id>/withdraw/", consent.withdraw, name="withdraw_consent"),
-]
-# Research exports (issue 12): the download for analysts.
-trial += [path("research-export/", exports.research_export, name="research_export")]
-
-# Exchange with qualitative tools (REFI-QDA).
-trial += [
+    path("research-export/", exports.research_export, name="research_export"),
     path("refi-qda/", refi_qda.refi_qda, name="refi_qda"),
     path("refi-qda/codebook.qdc", refi_qda.refi_qda_codebook, name="refi_qda_codebook"),
     path("refi-qda/project.qdpx", refi_qda.refi_qda_project, name="refi_qda_project"),
-    # The framework matrix (issue 12).
     path("matrix/", matrix.framework_matrix, name="framework_matrix"),
     path("matrix/download/", matrix.matrix_download, name="matrix_download"),
     path("matrix/<int:respondent_id>/<int:theme_id>/", matrix.matrix_cell, name="matrix_cell"),
