@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from familyfeedback.accounts.models import Role, Team, User
 from familyfeedback.evaluation.models import (
+    Coding,
+    Document,
     ResearchQuestion,
     Trial,
     TrialPractitioner,
@@ -101,3 +103,15 @@ def service_teams(trial: Trial) -> list[Team]:
     return list(Team.objects.filter(Q(archived_on__isnull=True)
                                     | Q(pk__in=trial.teams.values("service_team")))
                 .order_by("name"))
+
+
+def get_document_for(user: User, trial_id: int, document_id: int) -> Document:
+    """A document of a trial the evaluator reaches, for coding."""
+    return get_object_or_404(
+        Document.objects.select_related("trial", "participant__team", "team"),
+        trial=get_trial_for(user, trial_id), pk=document_id)
+
+
+def get_coding_for(user: User, trial_id: int, coding_id: int) -> Coding:
+    return get_object_or_404(Coding.objects.select_related("document"),
+                             document__trial=get_trial_for(user, trial_id), pk=coding_id)

@@ -12,13 +12,16 @@ from django.utils import timezone
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, User
 from familyfeedback.casework.models import Administration
-from familyfeedback.evaluation import queries, randomisation
+from familyfeedback.evaluation import queries, randomisation, texts
 from familyfeedback.evaluation.models import (
     AdminRecord,
     Allocation,
+    Coding,
+    Document,
     Question,
     ResearchQuestion,
     Response,
+    Theme,
     TrainingRecord,
     Trial,
     TrialPerson,
@@ -395,3 +398,101 @@ def refresh_admin_data(actor: User | None, trial: Trial) -> dict[str, int]:
         counts = {"administrations": len(rows), "training": len(training)}
         audit.record(actor, "trial.admin_data", trial, {k: str(v) for k, v in counts.items()})
     return counts
+
+
+# Qualitative work: documents, the codebook and codings. Called by the framework matrix and the
+# REFI-QDA exchange too, so each checks its own rules.
+def log_view(actor: User, action: str, obj) -> None:
+    """A look at what participants said: a document's page."""
+    audit.record(actor, action, obj)
+
+
+def add_document(actor: User, trial: Trial, *, kind: str, title: str, text: str,
+                 participant: TrialPractitioner | None = None, team: TrialTeam | None = None,
+                 file_name: str = "") -> Document:
+    """An interview (with its participant) or observation notes (with the team observed)."""
+    title = title.strip()
+    if not title:
+        raise ValidationError("Enter a title for the document", code="no_title")
+    if kind == "interview":
+        if participant is None or participant.trial_id != trial.pk:
+            raise ValidationError("Choose the participant interviewed", code="no_participant")
+        if participant.practitioner_code in queries.withdrawn(trial, "interview"):
+            raise ValidationError(f"{participant.practitioner_code} has withdrawn from "
+                                  "interviews", code="withdrawn")
+        team = None
+    elif kind == "observation":
+        if team is None or team.trial_id != trial.pk:
+            raise ValidationError("Choose the team observed", code="no_team")
+        participant = None
+    else:
+        raise ValidationError("Choose an interview or observation notes", code="kind")
+    if not texts.paragraphs(text):
+        raise ValidationError("The document has no text in it", code="no_text")
+    with transaction.atomic():
+        document = Document.objects.create(trial=trial, kind=kind, title=title, text=text,
+                                           participant=participant, team=team,
+                                           file_name=file_name[:255], added_by=actor)
+        # No title or text: they may name someone.
+        audit.record(actor, "document.add", document,
+                     {"kind": kind, "paragraphs": str(len(texts.paragraphs(text)))})
+    return document
+
+
+def add_theme(actor: User, trial: Trial, *, name: str, description: str = "",
+              parent: Theme | None = None,
+              research_questions: list[ResearchQuestion] = ()) -> Theme:
+    """A theme of the codebook, or a sub-theme under `parent`; its name is one once under the
+    same parent, however it is written."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("Enter the theme's name", code="no_name")
+    if parent is not None and (parent.trial_id != trial.pk or parent.parent_id is not None):
+        raise ValidationError("Choose a theme of this codebook to put it under", code="parent")
+    if any(q.trial_id != trial.pk for q in research_questions):
+        raise ValidationError("Choose research questions of this trial", code="question")
+    try:
+        with transaction.atomic():
+            # Locked, so that two evaluators adding the same name at once cannot both pass the
+            # check (SQLite keeps two top-level themes of one name apart: NULL parents differ).
+            Trial.objects.select_for_update().get(pk=trial.pk)
+            if trial.themes.filter(parent=parent, name__iexact=name).exists():
+                raise IntegrityError
+            theme = Theme.objects.create(trial=trial, parent=parent, name=name,
+                                         description=description.strip())
+            theme.research_questions.set(research_questions)
+            audit.record(actor, "theme.add", theme, {"name": name})
+    except IntegrityError:
+        raise ValidationError(f"There is already a theme called {name} "
+                              f"{'under ' + parent.name if parent else 'in the codebook'}",
+                              code="duplicate") from None
+    return theme
+
+
+def code_passage(actor: User, document: Document, *, themes: list[Theme], start: int,
+                 end: int) -> list[Coding]:
+    """The evaluator's own codings of characters [start, end) of the document with each theme;
+    a passage already coded so by them is left as it is."""
+    if not themes:
+        raise ValidationError("Choose at least one theme", code="no_theme")
+    if any(t.trial_id != document.trial_id for t in themes):
+        raise ValidationError("Choose themes of this trial's codebook", code="theme")
+    if not 0 <= start < end <= len(document.text) or not document.text[start:end].strip():
+        raise ValidationError("The passage is not in the document: choose it again",
+                              code="out_of_range")
+    with transaction.atomic():
+        codings = [Coding.objects.get_or_create(document=document, theme=theme, coder=actor,
+                                                start=start, end=end)[0] for theme in themes]
+        audit.record_many(actor, [("coding.add", c, {"start": str(start), "end": str(end)})
+                                  for c in codings])
+    return codings
+
+
+def remove_coding(actor: User, coding: Coding) -> None:
+    """Only the evaluator who coded a passage removes their coding: each codes on their own."""
+    if coding.coder_id != actor.pk:
+        raise ValidationError("Only the evaluator who made a coding can remove it",
+                              code="not_yours")
+    with transaction.atomic():
+        audit.record(actor, "coding.remove", coding)
+        coding.delete()

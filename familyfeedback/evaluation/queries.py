@@ -2,8 +2,11 @@
 evaluation.access), so that views make no queries of their own."""
 
 from familyfeedback.evaluation.models import (
+    Coding,
+    Document,
     Question,
     ResearchQuestion,
+    Theme,
     Trial,
     TrialPractitioner,
     TrialTeam,
@@ -50,3 +53,18 @@ def withdrawn(trial: Trial, activity: str) -> set[str]:
     exported."""
     return set(trial.consents.filter(activity=activity, withdrawn_on__isnull=False)
                .values_list("practitioner__practitioner_code", flat=True))
+
+
+# Qualitative work.
+def documents(trial: Trial) -> list[Document]:
+    return list(trial.documents.select_related("participant__team", "team")
+                .defer("text"))
+
+
+def themes(trial: Trial) -> list[Theme]:
+    """The codebook: every theme and sub-theme, with its research questions."""
+    return list(trial.themes.prefetch_related("research_questions"))
+
+
+def codings_of(document: Document) -> list[Coding]:
+    return list(document.codings.select_related("theme", "coder"))

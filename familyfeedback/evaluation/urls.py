@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from familyfeedback.evaluation.views import analysis, power, survey, trials
+from familyfeedback.evaluation.views import analysis, power, qualitative, survey, trials
 
 trial = [
     path("", trials.trial, name="trial"),
@@ -15,6 +15,12 @@ trial = [
          name="research_question"),
     path("admin-data/", trials.refresh_admin_data, name="refresh_admin_data"),
     path("waves/<slug:kind>/open/", trials.open_wave, name="open_wave"),
+    # Qualitative work
+    path("documents/", qualitative.documents, name="documents"),
+    path("documents/<int:document_id>/", qualitative.document, name="document"),
+    path("documents/<int:document_id>/code/", qualitative.code_passage, name="code_passage"),
+    path("codings/<int:coding_id>/remove/", qualitative.remove_coding, name="remove_coding"),
+    path("codebook/", qualitative.codebook, name="codebook"),
 ]
 
 evaluation = [
