@@ -119,6 +119,11 @@ MATRIX: dict[str, Row] = {
     "research_question": only(EVALUATOR, why=EVALUATION),
     "refresh_admin_data": only(EVALUATOR, why=EVALUATION),
     "open_wave": only(EVALUATOR, why=EVALUATION),
+    "documents": only(EVALUATOR, why=EVALUATION),
+    "document": only(EVALUATOR, why=EVALUATION),
+    "code_passage": only(EVALUATOR, why=EVALUATION),
+    "remove_coding": only(EVALUATOR, why=EVALUATION + " (only the coder's own is removed)"),
+    "codebook": only(EVALUATOR, why=EVALUATION),
     "surveys": only(*SIGNED_IN, why=OWN + " (the surveys they are asked to answer)"),
     "survey_answer": only("practitioner", why="the respondent's own answers: the practitioner "
                                               "is the one asked"),

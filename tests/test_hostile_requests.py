@@ -43,6 +43,7 @@ from familyfeedback.accounts import actions, two_factor
 from familyfeedback.accounts.models import Membership, Team
 from familyfeedback.casework import actions as casework_actions
 from familyfeedback.casework.models import Administration, Session
+from familyfeedback.evaluation import actions as evaluation_actions
 from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.models import TrainingEvent
 from familyfeedback.lib.dateinput import DatePartsWidget
@@ -231,6 +232,7 @@ def made_objects(world, client) -> dict:
         {"question_id": "hours", "wave": "baseline", "text": "Hours a week", "kind": "number"},
         {"question_id": "comments", "wave": "baseline", "text": "Anything else?",
          "kind": "text"}])
+    document, coding = qualitative_objects(world, trial)
     today = timezone.localdate()
     client.force_login(world.practitioner)
     # The session goes through the record form, photo and all, as a practitioner records one.
@@ -271,10 +273,22 @@ def made_objects(world, client) -> dict:
         "family_id": [world.family.pk], "person_id": [world.family.people.first().pk],
         "episode_id": [closed.episodes.get().pk], "session_id": [record.session_id],
         "administration_id": [record.pk],
+        "document_id": [document.pk], "coding_id": [coding.pk],
         # A password reset link's account (its token, a survey link's, is not a reset token),
         # and the invitation's, beside the invitation's token.
         "uidb64": [urlsafe_base64_encode(force_bytes(world.practitioner.pk)), uidb64],
     }
+
+
+def qualitative_objects(world, trial):
+    """A transcript with one theme's coding of its first paragraph, by the evaluator."""
+    document = evaluation_actions.add_document(
+        world.evaluator, trial, kind="interview", title="Interview",
+        text="First answer.\n\nSecond answer.", participant=trial.practitioners.first())
+    theme = evaluation_actions.add_theme(world.evaluator, trial, name="Barriers")
+    [coding] = evaluation_actions.code_passage(world.evaluator, document, themes=[theme],
+                                               start=0, end=13)
+    return document, coding
 
 
 @dataclass
