@@ -120,6 +120,7 @@ MATRIX: dict[str, Row] = {
     "refresh_admin_data": only(EVALUATOR, why=EVALUATION),
     "open_wave": only(EVALUATOR, why=EVALUATION),
     "documents": only(EVALUATOR, why=EVALUATION),
+    "gather_open_text": only(EVALUATOR, why=EVALUATION),
     "document": only(EVALUATOR, why=EVALUATION),
     "code_passage": only(EVALUATOR, why=EVALUATION),
     "remove_coding": only(EVALUATOR, why=EVALUATION + " (only the coder's own is removed)"),

@@ -14,6 +14,7 @@ from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, Use
 from familyfeedback.casework.models import Administration
 from familyfeedback.evaluation import queries, randomisation, texts
 from familyfeedback.evaluation.models import (
+    WAVES,
     AdminRecord,
     Allocation,
     Coding,
@@ -496,3 +497,55 @@ def remove_coding(actor: User, coding: Coding) -> None:
     with transaction.atomic():
         audit.record(actor, "coding.remove", coding)
         coding.delete()
+
+
+@dataclass(frozen=True)
+class Gathered:
+    made: int  # documents new, or rebuilt while nothing in them was coded
+    extended: int  # coded documents with new answers added at their end
+    refused: list[str]  # titles of coded documents holding an answer since withdrawn
+
+
+def gather_open_text(actor: User, trial: Trial) -> Gathered:
+    """One document per free-text question and wave, one paragraph per answer, each begun with
+    the respondent's pseudonym; practitioners withdrawn from surveys are left out. A document
+    nobody has coded is written afresh. One that is coded keeps its text, so every coding's
+    offsets stay true, and only answers from those not yet in it are added at its end (an
+    answer changed since stays as first gathered); if someone in it has since withdrawn it is
+    left alone and named, for its codings to be removed first (then it is written afresh)."""
+    withdrawn = queries.withdrawn(trial, "surveys")
+    questions = {q.question_code: q for q in queries.custom_questions(trial) if q.kind == "text"}
+    grouped: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for wave, item, code, value in queries.text_answers(trial):
+        if code not in withdrawn and texts.one_paragraph(value):
+            grouped.setdefault((wave, item), []).append((code, texts.one_paragraph(value)))
+    made = extended = 0
+    refused = []
+    waves = dict(WAVES)
+    with transaction.atomic():
+        for (wave, item), answers in grouped.items():
+            document = queries.open_text_document(trial, wave, item)
+            if document is None:
+                question = questions[item]
+                document = Document(trial=trial, kind="open_text", wave=wave, question_code=item,
+                                    added_by=actor,
+                                    title=f"{item} ({waves[wave].lower()}): {question.text}"[:200])
+                made += 1
+            elif document.codings.exists():
+                if withdrawn & set(document.gathered_from):
+                    refused.append(document.title)
+                    continue
+                answers = [(c, a) for c, a in answers if c not in document.gathered_from]
+                if not answers:
+                    continue
+                answers = [(None, document.text)] + answers
+                extended += 1
+            else:
+                made += 1
+            document.text = "\n\n".join(a if c is None else f"{c}: {a}" for c, a in answers)
+            document.gathered_from = ([*document.gathered_from, *(c for c, _ in answers if c)]
+                                      if answers[0][0] is None else [c for c, _ in answers])
+            document.save()
+        audit.record(actor, "document.gather", trial, {
+            "made": str(made), "extended": str(extended), "refused": str(len(refused))})
+    return Gathered(made, extended, refused)

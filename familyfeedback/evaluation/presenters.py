@@ -8,7 +8,7 @@ from django.conf import settings
 from familyfeedback.casework.wording import current_pack
 from familyfeedback.evaluation import analysis, progress, queries, texts
 from familyfeedback.evaluation.access import service_teams
-from familyfeedback.evaluation.actions import Reminded, teams_values
+from familyfeedback.evaluation.actions import Gathered, Reminded, teams_values
 from familyfeedback.evaluation.forms import (
     CodingForm,
     DocumentForm,
@@ -238,3 +238,12 @@ def coding_choices(document: Document) -> dict:
     """What CodingForm chooses from: the codebook's themes and the document's paragraphs."""
     return {"themes": queries.themes(document.trial),
             "paragraphs": texts.paragraphs(document.text)}
+
+
+def gathered_text(done: Gathered) -> str:
+    text = (f"Open-text answers gathered: {done.made} documents written, {done.extended} coded "
+            "documents given new answers at their end")
+    if done.refused:
+        text += (f". Not changed, since someone in them has withdrawn from surveys: "
+                 f"{'; '.join(done.refused)}. Remove their codings, then gather again")
+    return text

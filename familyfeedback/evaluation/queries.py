@@ -68,3 +68,16 @@ def themes(trial: Trial) -> list[Theme]:
 
 def codings_of(document: Document) -> list[Coding]:
     return list(document.codings.select_related("theme", "coder"))
+
+
+def text_answers(trial: Trial) -> list[tuple[str, str, str, str]]:
+    """(wave, question code, pseudonym, answer) of every answer to the trial's free-text
+    questions, by pseudonym."""
+    codes = trial.custom_questions.filter(kind="text").values("question_code")
+    return list(trial.responses.filter(item__in=codes).exclude(value="")
+                .order_by("wave", "item", "respondent__practitioner_code")
+                .values_list("wave", "item", "respondent__practitioner_code", "value"))
+
+
+def open_text_document(trial: Trial, wave: str, question_code: str) -> Document | None:
+    return trial.documents.filter(kind="open_text", wave=wave, question_code=question_code).first()

@@ -2,6 +2,7 @@
 coding paragraphs or exact passages; with bad input refused in words, and evaluators only."""
 
 import io
+from datetime import date
 
 import docx
 import pytest
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from familyfeedback.accounts.models import AuditEntry, Role
 from familyfeedback.evaluation import texts
-from familyfeedback.evaluation.models import Coding, Document, Theme
+from familyfeedback.evaluation.models import Coding, Consent, Document, Response, Theme
 from tests import factories
 from tests.evaluation.builders import open_baseline
 
@@ -203,3 +204,69 @@ def test_nobody_but_an_evaluator_reaches_the_qualitative_pages(world, client, tr
                        {"paragraph": "1", "themes": [str(themes["Barriers"].pk)]}
                        ).status_code == 404
     assert Coding.objects.count() == 1 and Document.objects.count() == 1
+
+
+def comments_trial(world, client):
+    trial, _, _ = open_baseline(world, client, questions=[
+        {"question_id": "comments", "wave": "baseline", "text": "Anything else?", "kind": "text"}])
+    first, second = trial.practitioners.order_by("practitioner_code")[:2]
+    return trial, first, second
+
+
+def answer(trial, respondent, value):
+    Response.objects.update_or_create(trial=trial, respondent=respondent, wave="baseline",
+                                      item="comments", defaults={"value": value})
+
+
+def gather(client, trial):
+    return client.post(reverse("gather_open_text", args=[trial.pk]), follow=True)
+
+
+def test_open_text_answers_are_gathered_one_paragraph_each_without_the_withdrawn(world, client):
+    trial, first, second = comments_trial(world, client)
+    answer(trial, first, "Good training.\n\nMore time, please.")
+    answer(trial, second, "Too busy.")
+    Consent.objects.create(trial=trial, practitioner=second, activity="surveys",
+                           given_on=date(2026, 1, 1), information_sheet_version="1",
+                           withdrawn_on=date(2026, 2, 1))
+    page = gather(client, trial).content.decode()
+    document = Document.objects.get(kind="open_text")
+    assert document.text == f"{first.practitioner_code}: Good training.\nMore time, please."
+    assert document.gathered_from == [first.practitioner_code]
+    assert (document.wave, document.question_code) == ("baseline", "comments")
+    assert "1 documents written" in page
+    assert AuditEntry.objects.filter(action="document.gather").exists()
+
+
+def test_gathering_again_once_coded_only_adds_new_answers_at_the_end(world, client):
+    trial, first, second = comments_trial(world, client)
+    answer(trial, first, "Good training.")
+    gather(client, trial)
+    document = Document.objects.get(kind="open_text")
+    add_theme(client, trial, "Training")
+    theme = Theme.objects.get()
+    client.post(reverse("code_passage", args=[trial.pk, document.pk]),
+                {"paragraph": "1", "themes": [str(theme.pk)]})
+    coding = Coding.objects.get()
+    coded = document.text[coding.start:coding.end]
+    answer(trial, first, "Changed my mind.")
+    answer(trial, second, "Too busy.")
+    page = gather(client, trial).content.decode()
+    document.refresh_from_db()
+    assert document.text == (f"{first.practitioner_code}: Good training.\n\n"
+                             f"{second.practitioner_code}: Too busy.")
+    assert document.text[coding.start:coding.end] == coded
+    assert "1 coded documents given new answers" in page
+    # Someone in a coded document withdraws: it is left alone and named.
+    Consent.objects.create(trial=trial, practitioner=first, activity="surveys",
+                           given_on=date(2026, 1, 1), information_sheet_version="1",
+                           withdrawn_on=date(2026, 2, 1))
+    page = gather(client, trial).content.decode()
+    document.refresh_from_db()
+    assert first.practitioner_code in document.text
+    assert "Remove their codings, then gather again" in page
+    # With the codings removed it is written afresh, without them.
+    client.post(reverse("remove_coding", args=[trial.pk, coding.pk]))
+    gather(client, trial)
+    document.refresh_from_db()
+    assert document.text == f"{second.practitioner_code}: Too busy."

@@ -56,6 +56,14 @@ def code_passage(request: HttpRequest, trial_id: int, document_id: int) -> HttpR
 
 
 @require_POST
+def gather_open_text(request: HttpRequest, trial_id: int) -> HttpResponse:
+    trial = get_trial_for(request.user, trial_id)
+    messages.success(request, presenters.gathered_text(actions.gather_open_text(request.user,
+                                                                                 trial)))
+    return redirect("documents", trial_id=trial.pk)
+
+
+@require_POST
 def remove_coding(request: HttpRequest, trial_id: int, coding_id: int) -> HttpResponse:
     coding = get_coding_for(request.user, trial_id, coding_id)
     try:
