@@ -122,6 +122,7 @@ MATRIX: dict[str, Row] = {
     "documents": only(EVALUATOR, why=EVALUATION),
     "gather_open_text": only(EVALUATOR, why=EVALUATION),
     "document": only(EVALUATOR, why=EVALUATION),
+    "agreement": only(EVALUATOR, why=EVALUATION),
     "code_passage": only(EVALUATOR, why=EVALUATION),
     "remove_coding": only(EVALUATOR, why=EVALUATION + " (only the coder's own is removed)"),
     "codebook": only(EVALUATOR, why=EVALUATION),

@@ -328,3 +328,32 @@ class CodingForm(forms.Form):
         start, end = self.cleaned_data["span"]
         return {"themes": [self.theme_rows[pk] for pk in self.cleaned_data["themes"]],
                 "start": start, "end": end}
+
+
+class AgreementForm(forms.Form):
+    """The two evaluators whose codings of a document are compared."""
+
+    first = forms.TypedChoiceField(coerce=int, choices=(),
+                                   error_messages=_choose("Choose the first evaluator"))
+    second = forms.TypedChoiceField(coerce=int, choices=(),
+                                    error_messages=_choose("Choose the second evaluator"))
+
+    def __init__(self, *args, coders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.coders = {c.pk: c for c in coders}
+        for name in ("first", "second"):
+            self.fields[name].choices = [(pk, c.full_name or c.email)
+                                         for pk, c in self.coders.items()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("first") is not None and cleaned.get("first") == cleaned.get("second"):
+            self.add_error("second", "Choose two different evaluators")
+        return cleaned
+
+    def pair(self) -> tuple | None:
+        """The two compared: those chosen, or the first two who coded the document."""
+        if self.is_bound and self.is_valid():
+            return self.coders[self.cleaned_data["first"]], self.coders[self.cleaned_data["second"]]
+        coders = list(self.coders.values())
+        return (coders[0], coders[1]) if len(coders) >= 2 and not self.is_bound else None

@@ -10,6 +10,7 @@ from familyfeedback.evaluation import analysis, progress, queries, texts
 from familyfeedback.evaluation.access import service_teams
 from familyfeedback.evaluation.actions import Gathered, Reminded, teams_values
 from familyfeedback.evaluation.forms import (
+    AgreementForm,
     CodingForm,
     DocumentForm,
     QuestionForm,
@@ -28,7 +29,7 @@ from familyfeedback.evaluation.models import (
 )
 from familyfeedback.lib import formats, versions
 from familyfeedback.measures import surveys
-from familyfeedback.stats import cluster_power
+from familyfeedback.stats import agreement, cluster_power
 
 
 def trial_page(trial: Trial, allocation: Allocation | None, *,
@@ -247,3 +248,34 @@ def gathered_text(done: Gathered) -> str:
         text += (f". Not changed, since someone in them has withdrawn from surveys: "
                  f"{'; '.join(done.refused)}. Remove their codings, then gather again")
     return text
+
+
+def agreement_choices(document: Document) -> dict:
+    return {"coders": queries.coders_of(document)}
+
+
+def kappa_text(result: agreement.Kappa) -> str:
+    return result.why.capitalize() if result.kappa is None else f"{result.kappa:.2f}"
+
+
+def agreement_page(document: Document, form: AgreementForm) -> dict:
+    """Cohen's kappa between two evaluators' codings, per theme and overall, over paragraphs."""
+    themes = queries.themes(document.trial)
+    by_pk = {t.pk: t for t in themes}
+    pair = form.pair()
+    page = {"trial": document.trial, "document": document, "form": form, "pair": pair,
+            "rows": [], "overall": None}
+    if pair is None:
+        return page
+    codings = queries.codings_of(document)
+    spans = [(p.start, p.end) for p in texts.paragraphs(document.text)]
+    first, second = ([(c.theme_id, c.start, c.end) for c in codings if c.coder_id == who.pk]
+                     for who in pair)
+    result = agreement.paragraph_agreement(spans, list(by_pk), first, second)
+    page["rows"] = sorted(({"theme": theme_label(by_pk[pk], by_pk), "kappa": kappa_text(k),
+                            "agreed": k.agreed, "units": k.units, "both": k.both,
+                            "first_only": k.first_only, "second_only": k.second_only}
+                           for pk, k in result.by_theme.items()), key=lambda r: r["theme"])
+    page["overall"] = {"kappa": kappa_text(result.overall), "agreed": result.overall.agreed,
+                       "units": result.overall.units}
+    return page

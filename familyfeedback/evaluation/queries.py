@@ -81,3 +81,11 @@ def text_answers(trial: Trial) -> list[tuple[str, str, str, str]]:
 
 def open_text_document(trial: Trial, wave: str, question_code: str) -> Document | None:
     return trial.documents.filter(kind="open_text", wave=wave, question_code=question_code).first()
+
+
+def coders_of(document: Document) -> list:
+    """The evaluators who coded the document, in the order they first did."""
+    seen = {}
+    for coding in document.codings.select_related("coder").order_by("coded_at", "id"):
+        seen.setdefault(coding.coder_id, coding.coder)
+    return list(seen.values())

@@ -19,6 +19,7 @@ trial = [
     path("documents/", qualitative.documents, name="documents"),
     path("documents/gather/", qualitative.gather_open_text, name="gather_open_text"),
     path("documents/<int:document_id>/", qualitative.document, name="document"),
+    path("documents/<int:document_id>/agreement/", qualitative.agreement, name="agreement"),
     path("documents/<int:document_id>/code/", qualitative.code_passage, name="code_passage"),
     path("codings/<int:coding_id>/remove/", qualitative.remove_coding, name="remove_coding"),
     path("codebook/", qualitative.codebook, name="codebook"),

@@ -1,8 +1,10 @@
 """An evaluator codes a passage of an interview by selecting it with the mouse; the documents,
-document and codebook pages pass axe, empty, filled and with errors."""
+document, codebook and agreement pages pass axe, empty, filled and with errors."""
 
+from familyfeedback.accounts.models import Role
 from familyfeedback.evaluation import actions
 from familyfeedback.evaluation.models import Coding, Document
+from tests import factories
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.conftest import sign_in
 
@@ -72,3 +74,10 @@ def test_an_evaluator_selects_a_passage_with_the_mouse_and_codes_it(live_world, 
     assert coding.coder == evaluator
     assert page.get_by_text("“families”").is_visible()
     assert_no_axe_violations(page, "a document with a coded passage")
+
+    colleague = factories.user("evan@example.test", Role.EVALUATOR)
+    actions.code_passage(colleague, document, themes=[coding.theme], start=0, end=4)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Agreement between evaluators").click()
+    assert page.get_by_role("rowheader", name="Overall").is_visible()
+    assert_no_axe_violations(page, "the agreement between two evaluators")

@@ -270,3 +270,25 @@ def test_gathering_again_once_coded_only_adds_new_answers_at_the_end(world, clie
     gather(client, trial)
     document.refresh_from_db()
     assert document.text == f"{second.practitioner_code}: Too busy."
+
+
+def test_the_agreement_page_shows_kappa_per_theme_and_overall(world, client, trial, coded):
+    document, themes = coded
+    url = reverse("code_passage", args=[trial.pk, document.pk])
+    barriers = str(themes["Barriers"].pk)
+    colleague = Client()
+    colleague.force_login(factories.user("evan@example.test", Role.EVALUATOR))
+    # Barriers: me [T, T, F], colleague [T, F, F]: po 2/3, pe 2/3·1/3 + 1/3·2/3 = 4/9,
+    # kappa (6/9 − 4/9) / (5/9) = 0.4. Benefits: nobody, so it cannot be computed.
+    client.post(url, {"paragraph": "1", "themes": [barriers]})
+    client.post(url, {"paragraph": "2", "themes": [barriers]})
+    start = INTERVIEW.index("used")
+    colleague.post(url, {"start": str(start), "end": str(start + 4), "themes": [barriers]})
+    page = client.get(reverse("agreement", args=[trial.pk, document.pk])).content.decode()
+    barriers_row = page[page.index(">Barriers<"):page.index(">Benefits<")]
+    assert "0.40" in barriers_row and "2 of 3" in barriers_row
+    assert "Both coders gave every paragraph the same answer" in page
+    assert "Evan and" in page or "and Evan" in page
+    refused = client.get(reverse("agreement", args=[trial.pk, document.pk]),
+                         {"first": str(world.evaluator.pk), "second": str(world.evaluator.pk)})
+    assert "Choose two different evaluators" in refused.content.decode()

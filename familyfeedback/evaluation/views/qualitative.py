@@ -8,7 +8,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from familyfeedback.evaluation import actions, presenters
 from familyfeedback.evaluation.access import get_coding_for, get_document_for, get_trial_for
-from familyfeedback.evaluation.forms import CodingForm, DocumentForm, ThemeForm
+from familyfeedback.evaluation.forms import AgreementForm, CodingForm, DocumentForm, ThemeForm
+from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.sent import Sent, saved
 
 
@@ -86,3 +87,11 @@ def codebook(request: HttpRequest, trial_id: int) -> HttpResponse:
         return saved(request, f"Theme {sent.result.name} added", "codebook", trial_id=trial.pk)
     return render(request, "evaluation/codebook.html", {
         **presenters.codebook_page(trial, sent.form), "errors": sent.errors})
+
+
+@require_safe
+def agreement(request: HttpRequest, trial_id: int, document_id: int) -> HttpResponse:
+    document = get_document_for(request.user, trial_id, document_id)
+    form = AgreementForm(request.GET or None, **presenters.agreement_choices(document))
+    return render(request, "evaluation/agreement.html", {
+        **presenters.agreement_page(document, form), "errors": error_summary(form)})
