@@ -273,7 +273,7 @@ def made_objects(world, client) -> dict:
         "family_id": [world.family.pk], "person_id": [world.family.people.first().pk],
         "episode_id": [closed.episodes.get().pk], "session_id": [record.session_id],
         "administration_id": [record.pk],
-        "document_id": [document.pk], "coding_id": [coding.pk],
+        "document_id": [document.pk], "coding_id": [coding.pk], "theme_id": [coding.theme_id],
         # A password reset link's account (its token, a survey link's, is not a reset token),
         # and the invitation's, beside the invitation's token.
         "uidb64": [urlsafe_base64_encode(force_bytes(world.practitioner.pk)), uidb64],

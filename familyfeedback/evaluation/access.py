@@ -12,6 +12,7 @@ from familyfeedback.evaluation.models import (
     Coding,
     Document,
     ResearchQuestion,
+    Theme,
     Trial,
     TrialPractitioner,
     Wave,
@@ -115,3 +116,8 @@ def get_document_for(user: User, trial_id: int, document_id: int) -> Document:
 def get_coding_for(user: User, trial_id: int, coding_id: int) -> Coding:
     return get_object_or_404(Coding.objects.select_related("document"),
                              document__trial=get_trial_for(user, trial_id), pk=coding_id)
+
+
+def get_theme_for(user: User, trial_id: int, theme_id: int) -> Theme:
+    return get_object_or_404(Theme.objects.select_related("trial"),
+                             trial=get_trial_for(user, trial_id), pk=theme_id)

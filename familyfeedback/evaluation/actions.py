@@ -549,3 +549,37 @@ def gather_open_text(actor: User, trial: Trial) -> Gathered:
         audit.record(actor, "document.gather", trial, {
             "made": str(made), "extended": str(extended), "refused": str(len(refused))})
     return Gathered(made, extended, refused)
+
+
+def theme_values(theme: Theme) -> dict:
+    """What a theme's edit page shows, as its version compares it."""
+    return {"name": theme.name, "description": theme.description,
+            "research_questions": sorted(q.number for q in theme.research_questions.all())}
+
+
+def change_theme(actor: User, theme: Theme, *, name: str, description: str,
+                 research_questions: list[str], opened: dict) -> Theme:
+    """Rename, describe or relink a theme. `opened` is what it was when its page was drawn: if
+    another evaluator changed it since, EditConflict, and nothing is saved."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("Enter the theme's name", code="no_name")
+    questions = list(theme.trial.questions_asked.filter(number__in=research_questions))
+    with transaction.atomic():
+        theme = Theme.objects.select_for_update().get(pk=theme.pk)
+        now = theme_values(theme)
+        wanted = {"name": name, "description": description.strip(),
+                  "research_questions": sorted(q.number for q in questions)}
+        if versions.plain(now) == versions.plain(wanted):
+            return theme  # sent twice, or nothing changed
+        versions.check_unchanged(opened, now)
+        if (theme.trial.themes.filter(parent_id=theme.parent_id, name__iexact=name)
+                .exclude(pk=theme.pk).exists()):
+            raise ValidationError(f"There is already a theme called {name} there",
+                                  code="duplicate")
+        theme.name, theme.description = name, wanted["description"]
+        theme.save(update_fields=["name", "description"])
+        theme.research_questions.set(questions)
+        audit.record(actor, "theme.change", theme, audit.diff(
+            {k: str(v) for k, v in now.items()}, {k: str(v) for k, v in wanted.items()}))
+    return theme

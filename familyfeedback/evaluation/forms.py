@@ -357,3 +357,25 @@ class AgreementForm(forms.Form):
             return self.coders[self.cleaned_data["first"]], self.coders[self.cleaned_data["second"]]
         coders = list(self.coders.values())
         return (coders[0], coders[1]) if len(coders) >= 2 and not self.is_bound else None
+
+
+class ChangeThemeForm(versions.VersionedForm):
+    name = forms.CharField(max_length=120, error_messages={
+        "required": "Enter the theme's name",
+        "max_length": "The name must be 120 characters or fewer"})
+    description = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)
+    research_questions = forms.MultipleChoiceField(
+        required=False, choices=(),
+        error_messages=_choose("Choose research questions from the list"))
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.fields["research_questions"].choices = [(q.number, f"{q.number} {q.text}")
+                                                     for q in questions]
+
+    def clean_research_questions(self) -> list[str]:
+        return sorted(self.cleaned_data["research_questions"])
+
+    def after_conflict(self, conflict, labels):
+        return self.redrawn(conflict, self.shown(), labels, questions=self.questions)

@@ -279,3 +279,7 @@ def agreement_page(document: Document, form: AgreementForm) -> dict:
     page["overall"] = {"kappa": kappa_text(result.overall), "agreed": result.overall.agreed,
                        "units": result.overall.units}
     return page
+
+
+def theme_edit_choices(trial: Trial) -> dict:
+    return {"questions": queries.research_questions(trial)}

@@ -23,6 +23,7 @@ trial = [
     path("documents/<int:document_id>/code/", qualitative.code_passage, name="code_passage"),
     path("codings/<int:coding_id>/remove/", qualitative.remove_coding, name="remove_coding"),
     path("codebook/", qualitative.codebook, name="codebook"),
+    path("codebook/<int:theme_id>/", qualitative.change_theme, name="change_theme"),
 ]
 
 evaluation = [

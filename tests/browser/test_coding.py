@@ -1,5 +1,5 @@
 """An evaluator codes a passage of an interview by selecting it with the mouse; the documents,
-document, codebook and agreement pages pass axe, empty, filled and with errors."""
+document, codebook, theme and agreement pages pass axe, empty, filled and with errors."""
 
 from familyfeedback.accounts.models import Role
 from familyfeedback.evaluation import actions
@@ -48,6 +48,9 @@ def test_an_evaluator_selects_a_passage_with_the_mouse_and_codes_it(live_world, 
     with page.expect_navigation():
         page.get_by_role("button", name="Add theme").click()
     assert_no_axe_violations(page, "the codebook with a theme")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change Families' views").click()
+    assert_no_axe_violations(page, "a theme's edit page")
 
     page.goto(f"{live_server.url}/evaluation/{trial.pk}/documents/{document.pk}/")
     # Drag from just inside the word's first letter to just inside its last.

@@ -14,6 +14,7 @@ from familyfeedback.accounts.models import AuditEntry, Role
 from familyfeedback.evaluation import texts
 from familyfeedback.evaluation.models import Coding, Consent, Document, Response, Theme
 from tests import factories
+from tests.edit_pages import opened
 from tests.evaluation.builders import open_baseline
 
 INTERVIEW = "I used the ORS every week.\n\nThe families liked\nthe lines.\n\n\nIt took time."
@@ -292,3 +293,36 @@ def test_the_agreement_page_shows_kappa_per_theme_and_overall(world, client, tri
     refused = client.get(reverse("agreement", args=[trial.pk, document.pk]),
                          {"first": str(world.evaluator.pk), "second": str(world.evaluator.pk)})
     assert "Choose two different evaluators" in refused.content.decode()
+
+
+def test_a_theme_is_renamed_described_and_relinked(client, trial):
+    add_theme(client, trial, "Barriers")
+    add_theme(client, trial, "Time")
+    theme = Theme.objects.get(name="Barriers")
+    url = reverse("change_theme", args=[trial.pk, theme.pk])
+    assert client.post(url, {"name": "Obstacles", "description": "In the way",
+                             "research_questions": ["1.2", "1.1"],
+                             **opened(client, url)}).status_code == 302
+    theme.refresh_from_db()
+    assert (theme.name, theme.description) == ("Obstacles", "In the way")
+    assert sorted(theme.research_questions.values_list("number", flat=True)) == ["1.1", "1.2"]
+    assert AuditEntry.objects.filter(action="theme.change", object_id=theme.pk).exists()
+    page = client.post(url, {"name": "time", **opened(client, url)}).content.decode()
+    assert "There is already a theme called time there" in page
+
+
+def test_two_evaluators_changing_a_theme_at_once_overwrite_nothing(client, trial):
+    add_theme(client, trial, "Barriers")
+    theme = Theme.objects.get()
+    url = reverse("change_theme", args=[trial.pk, theme.pk])
+    colleague = Client()
+    colleague.force_login(factories.user("evan@example.test", Role.EVALUATOR))
+    mine, theirs = opened(client, url), opened(colleague, url)
+    assert colleague.post(url, {"name": "Obstacles", **theirs}).status_code == 302
+    response = client.post(url, {"name": "Barriers", "description": "Mine", **mine})
+    page = response.content.decode()
+    theme.refresh_from_db()
+    assert response.status_code == 200
+    assert (theme.name, theme.description) == ("Obstacles", "")
+    assert "Changed by someone else since you opened this page" in page
+    assert "Obstacles" in page and "Mine" in page

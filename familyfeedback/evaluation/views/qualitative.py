@@ -7,8 +7,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from familyfeedback.evaluation import actions, presenters
-from familyfeedback.evaluation.access import get_coding_for, get_document_for, get_trial_for
-from familyfeedback.evaluation.forms import AgreementForm, CodingForm, DocumentForm, ThemeForm
+from familyfeedback.evaluation.access import (
+    get_coding_for,
+    get_document_for,
+    get_theme_for,
+    get_trial_for,
+)
+from familyfeedback.evaluation.forms import (
+    AgreementForm,
+    ChangeThemeForm,
+    CodingForm,
+    DocumentForm,
+    ThemeForm,
+)
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.sent import Sent, saved
 
@@ -95,3 +106,22 @@ def agreement(request: HttpRequest, trial_id: int, document_id: int) -> HttpResp
     form = AgreementForm(request.GET or None, **presenters.agreement_choices(document))
     return render(request, "evaluation/agreement.html", {
         **presenters.agreement_page(document, form), "errors": error_summary(form)})
+
+
+THEME_LABELS = {"name": "Name", "description": "Description",
+                "research_questions": "Research questions"}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def change_theme(request: HttpRequest, trial_id: int, theme_id: int) -> HttpResponse:
+    theme = get_theme_for(request.user, trial_id, theme_id)
+    form = ChangeThemeForm(request.POST if request.method == "POST" else None,
+                           record=actions.theme_values(theme),
+                           **presenters.theme_edit_choices(theme.trial))
+    sent = Sent(form, lambda: actions.change_theme(request.user, theme, **form.edit()),
+                refused_on="name", labels=THEME_LABELS)
+    if sent.done:
+        return saved(request, f"Theme {sent.result.name} saved", "codebook", trial_id=trial_id)
+    return render(request, "evaluation/theme.html", {
+        "trial": theme.trial, "theme": theme, "form": sent.form, "changed": sent.changed,
+        "errors": sent.errors})
