@@ -43,7 +43,7 @@ from familyfeedback.accounts import actions, two_factor
 from familyfeedback.accounts.models import Membership, Team
 from familyfeedback.casework import actions as casework_actions
 from familyfeedback.casework.models import Administration, Session
-from familyfeedback.evaluation.models import Coding, Document, Theme
+from familyfeedback.evaluation import actions as evaluation_actions
 from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.models import TrainingEvent
 from familyfeedback.lib.dateinput import DatePartsWidget
@@ -232,6 +232,7 @@ def made_objects(world, client) -> dict:
         {"question_id": "hours", "wave": "baseline", "text": "Hours a week", "kind": "number"},
         {"question_id": "comments", "wave": "baseline", "text": "Anything else?",
          "kind": "text"}])
+    document, coding = qualitative_objects(world, trial, respondent)
     today = timezone.localdate()
     client.force_login(world.practitioner)
     # The session goes through the record form, photo and all, as a practitioner records one.
@@ -253,13 +254,6 @@ def made_objects(world, client) -> dict:
                                                       world.family.people.first())
     event = TrainingEvent.objects.create(kind="part_1", on=today - timedelta(days=1))
     event.invited_teams.set([world.team])
-    # The framework matrix's cell: a theme of the trial's codebook, and the respondent's
-    # interview coded under it.
-    theme = Theme.objects.create(trial=trial, name="Barriers")
-    interview = Document.objects.create(trial=trial, kind="interview", title="Interview",
-                                        participant=respondent, text="Never enough time.")
-    Coding.objects.create(document=interview, theme=theme, coder=world.evaluator, start=0,
-                          end=5)
     client.logout()
     invited = actions.create_first_administrator(email="new@example.test", full_name="New",
                                                  site="")
@@ -278,11 +272,24 @@ def made_objects(world, client) -> dict:
         "token": [respondent.link_token, invitation, feedback], "event_id": [event.pk],
         "family_id": [world.family.pk], "person_id": [world.family.people.first().pk],
         "episode_id": [closed.episodes.get().pk], "session_id": [record.session_id],
-        "administration_id": [record.pk], "theme_id": [theme.pk],
+        "administration_id": [record.pk],
+        "document_id": [document.pk], "coding_id": [coding.pk], "theme_id": [coding.theme_id],
         # A password reset link's account (its token, a survey link's, is not a reset token),
         # and the invitation's, beside the invitation's token.
         "uidb64": [urlsafe_base64_encode(force_bytes(world.practitioner.pk)), uidb64],
     }
+
+
+def qualitative_objects(world, trial, respondent):
+    """The respondent's interview with one theme's coding of its first paragraph, by the
+    evaluator: a document to code and a cell of the framework matrix."""
+    document = evaluation_actions.add_document(
+        world.evaluator, trial, kind="interview", title="Interview",
+        text="First answer.\n\nSecond answer.", participant=respondent)
+    theme = evaluation_actions.add_theme(world.evaluator, trial, name="Barriers")
+    [coding] = evaluation_actions.code_passage(world.evaluator, document, themes=[theme],
+                                               start=0, end=13)
+    return document, coding
 
 
 @dataclass

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from familyfeedback.accounts.models import Role, Team, User
 from familyfeedback.evaluation.models import (
+    Coding,
+    Document,
     ResearchQuestion,
     Theme,
     Trial,
@@ -112,3 +114,18 @@ def get_matrix_place_for(user: User, trial_id: int, respondent_id: int,
     theme = get_object_or_404(Theme.objects.select_related("parent"),
                               trial=participant.trial, pk=theme_id)
     return participant, theme
+def get_document_for(user: User, trial_id: int, document_id: int) -> Document:
+    """A document of a trial the evaluator reaches, for coding."""
+    return get_object_or_404(
+        Document.objects.select_related("trial", "participant__team", "team"),
+        trial=get_trial_for(user, trial_id), pk=document_id)
+
+
+def get_coding_for(user: User, trial_id: int, coding_id: int) -> Coding:
+    return get_object_or_404(Coding.objects.select_related("document"),
+                             document__trial=get_trial_for(user, trial_id), pk=coding_id)
+
+
+def get_theme_for(user: User, trial_id: int, theme_id: int) -> Theme:
+    return get_object_or_404(Theme.objects.select_related("trial"),
+                             trial=get_trial_for(user, trial_id), pk=theme_id)

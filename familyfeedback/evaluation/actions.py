@@ -15,12 +15,15 @@ from django.utils import timezone
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import JobTitle, Membership, Role, Team, User
 from familyfeedback.casework.models import Administration
-from familyfeedback.evaluation import queries, randomisation, refi_qda, research_export
+from familyfeedback.evaluation import queries, randomisation, refi_qda, research_export, texts
 from familyfeedback.evaluation.models import (
     CONSENT_ACTIVITIES,
+    WAVES,
     AdminRecord,
     Allocation,
+    Coding,
     Consent,
+    Document,
     Erasure,
     MatrixCell,
     Question,
@@ -645,3 +648,185 @@ def record_matrix_download(actor: User, trial: Trial, filters: dict) -> None:
     audit.record(actor, "matrix.download", trial, {
         "question": question.number if question is not None else "",
         "arm": filters["arm"], "role": filters["role"]})
+# Qualitative work: documents, the codebook and codings. Called by the framework matrix and the
+# REFI-QDA exchange too, so each checks its own rules.
+def log_view(actor: User, action: str, obj) -> None:
+    """A look at what participants said: a document's page."""
+    audit.record(actor, action, obj)
+
+
+def add_document(actor: User, trial: Trial, *, kind: str, title: str, text: str,
+                 participant: TrialPractitioner | None = None, team: TrialTeam | None = None,
+                 file_name: str = "") -> Document:
+    """An interview (with its participant) or observation notes (with the team observed)."""
+    title = title.strip()
+    if not title:
+        raise ValidationError("Enter a title for the document", code="no_title")
+    if kind == "interview":
+        if participant is None or participant.trial_id != trial.pk:
+            raise ValidationError("Choose the participant interviewed", code="no_participant")
+        if participant.practitioner_code in queries.withdrawn(trial, "interview"):
+            raise ValidationError(f"{participant.practitioner_code} has withdrawn from "
+                                  "interviews", code="withdrawn")
+        team = None
+    elif kind == "observation":
+        if team is None or team.trial_id != trial.pk:
+            raise ValidationError("Choose the team observed", code="no_team")
+        participant = None
+    else:
+        raise ValidationError("Choose an interview or observation notes", code="kind")
+    if not texts.paragraphs(text):
+        raise ValidationError("The document has no text in it", code="no_text")
+    with transaction.atomic():
+        document = Document.objects.create(trial=trial, kind=kind, title=title, text=text,
+                                           participant=participant, team=team,
+                                           file_name=file_name[:255], added_by=actor)
+        # No title or text: they may name someone.
+        audit.record(actor, "document.add", document,
+                     {"kind": kind, "paragraphs": str(len(texts.paragraphs(text)))})
+    return document
+
+
+def add_theme(actor: User, trial: Trial, *, name: str, description: str = "",
+              parent: Theme | None = None,
+              research_questions: list[ResearchQuestion] = ()) -> Theme:
+    """A theme of the codebook, or a sub-theme under `parent`; its name is one once under the
+    same parent, however it is written."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("Enter the theme's name", code="no_name")
+    if parent is not None and (parent.trial_id != trial.pk or parent.parent_id is not None):
+        raise ValidationError("Choose a theme of this codebook to put it under", code="parent")
+    if any(q.trial_id != trial.pk for q in research_questions):
+        raise ValidationError("Choose research questions of this trial", code="question")
+    try:
+        with transaction.atomic():
+            # Locked, so that two evaluators adding the same name at once cannot both pass the
+            # check (SQLite keeps two top-level themes of one name apart: NULL parents differ).
+            Trial.objects.select_for_update().get(pk=trial.pk)
+            if trial.themes.filter(parent=parent, name__iexact=name).exists():
+                raise IntegrityError
+            theme = Theme.objects.create(trial=trial, parent=parent, name=name,
+                                         description=description.strip())
+            theme.research_questions.set(research_questions)
+            audit.record(actor, "theme.add", theme, {"name": name})
+    except IntegrityError:
+        raise ValidationError(f"There is already a theme called {name} "
+                              f"{'under ' + parent.name if parent else 'in the codebook'}",
+                              code="duplicate") from None
+    return theme
+
+
+def code_passage(actor: User, document: Document, *, themes: list[Theme], start: int,
+                 end: int) -> list[Coding]:
+    """The evaluator's own codings of characters [start, end) of the document with each theme;
+    a passage already coded so by them is left as it is."""
+    if not themes:
+        raise ValidationError("Choose at least one theme", code="no_theme")
+    if any(t.trial_id != document.trial_id for t in themes):
+        raise ValidationError("Choose themes of this trial's codebook", code="theme")
+    if not 0 <= start < end <= len(document.text) or not document.text[start:end].strip():
+        raise ValidationError("The passage is not in the document: choose it again",
+                              code="out_of_range")
+    with transaction.atomic():
+        codings = [Coding.objects.get_or_create(document=document, theme=theme, coder=actor,
+                                                start=start, end=end)[0] for theme in themes]
+        audit.record_many(actor, [("coding.add", c, {"start": str(start), "end": str(end)})
+                                  for c in codings])
+    return codings
+
+
+def remove_coding(actor: User, coding: Coding) -> None:
+    """Only the evaluator who coded a passage removes their coding: each codes on their own."""
+    if coding.coder_id != actor.pk:
+        raise ValidationError("Only the evaluator who made a coding can remove it",
+                              code="not_yours")
+    with transaction.atomic():
+        audit.record(actor, "coding.remove", coding)
+        coding.delete()
+
+
+@dataclass(frozen=True)
+class Gathered:
+    made: int  # documents new, or rebuilt while nothing in them was coded
+    extended: int  # coded documents with new answers added at their end
+    refused: list[str]  # titles of coded documents holding an answer since withdrawn
+
+
+def gather_open_text(actor: User, trial: Trial) -> Gathered:
+    """One document per free-text question and wave, one paragraph per answer, each begun with
+    the respondent's pseudonym; practitioners withdrawn from surveys are left out. A document
+    nobody has coded is written afresh. One that is coded keeps its text, so every coding's
+    offsets stay true, and only answers from those not yet in it are added at its end (an
+    answer changed since stays as first gathered); if someone in it has since withdrawn it is
+    left alone and named, for its codings to be removed first (then it is written afresh)."""
+    withdrawn = queries.withdrawn(trial, "surveys")
+    questions = {q.question_code: q for q in queries.custom_questions(trial) if q.kind == "text"}
+    grouped: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for wave, item, code, value in queries.text_answers(trial):
+        if code not in withdrawn and texts.one_paragraph(value):
+            grouped.setdefault((wave, item), []).append((code, texts.one_paragraph(value)))
+    made = extended = 0
+    refused = []
+    waves = dict(WAVES)
+    with transaction.atomic():
+        for (wave, item), answers in grouped.items():
+            document = queries.open_text_document(trial, wave, item)
+            if document is None:
+                question = questions[item]
+                document = Document(trial=trial, kind="open_text", wave=wave, question_code=item,
+                                    added_by=actor,
+                                    title=f"{item} ({waves[wave].lower()}): {question.text}"[:200])
+                made += 1
+            elif document.codings.exists():
+                if withdrawn & set(document.gathered_from):
+                    refused.append(document.title)
+                    continue
+                answers = [(c, a) for c, a in answers if c not in document.gathered_from]
+                if not answers:
+                    continue
+                answers = [(None, document.text)] + answers
+                extended += 1
+            else:
+                made += 1
+            document.text = "\n\n".join(a if c is None else f"{c}: {a}" for c, a in answers)
+            document.gathered_from = ([*document.gathered_from, *(c for c, _ in answers if c)]
+                                      if answers[0][0] is None else [c for c, _ in answers])
+            document.save()
+        audit.record(actor, "document.gather", trial, {
+            "made": str(made), "extended": str(extended), "refused": str(len(refused))})
+    return Gathered(made, extended, refused)
+
+
+def theme_values(theme: Theme) -> dict:
+    """What a theme's edit page shows, as its version compares it."""
+    return {"name": theme.name, "description": theme.description,
+            "research_questions": sorted(q.number for q in theme.research_questions.all())}
+
+
+def change_theme(actor: User, theme: Theme, *, name: str, description: str,
+                 research_questions: list[str], opened: dict) -> Theme:
+    """Rename, describe or relink a theme. `opened` is what it was when its page was drawn: if
+    another evaluator changed it since, EditConflict, and nothing is saved."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("Enter the theme's name", code="no_name")
+    questions = list(theme.trial.questions_asked.filter(number__in=research_questions))
+    with transaction.atomic():
+        theme = Theme.objects.select_for_update().get(pk=theme.pk)
+        now = theme_values(theme)
+        wanted = {"name": name, "description": description.strip(),
+                  "research_questions": sorted(q.number for q in questions)}
+        if versions.plain(now) == versions.plain(wanted):
+            return theme  # sent twice, or nothing changed
+        versions.check_unchanged(opened, now)
+        if (theme.trial.themes.filter(parent_id=theme.parent_id, name__iexact=name)
+                .exclude(pk=theme.pk).exists()):
+            raise ValidationError(f"There is already a theme called {name} there",
+                                  code="duplicate")
+        theme.name, theme.description = name, wanted["description"]
+        theme.save(update_fields=["name", "description"])
+        theme.research_questions.set(questions)
+        audit.record(actor, "theme.change", theme, audit.diff(
+            {k: str(v) for k, v in now.items()}, {k: str(v) for k, v in wanted.items()}))
+    return theme

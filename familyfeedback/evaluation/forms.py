@@ -8,7 +8,7 @@ import math
 from django import forms
 from django.utils import timezone
 
-from familyfeedback.evaluation import refi_qda
+from familyfeedback.evaluation import refi_qda, texts
 from familyfeedback.evaluation.actions import teams_values
 from familyfeedback.evaluation.models import (
     ARM_CHOICES,
@@ -363,3 +363,176 @@ class MatrixCellForm(versions.VersionedForm):
                               widget=forms.Textarea, error_messages={
                                   "max_length": "The summary must be "
                                                 f"{MATRIX_SUMMARY_LENGTH:,} characters or fewer"})
+
+# Qualitative work.
+def _choose(message: str) -> dict:
+    return {"required": message, "invalid_choice": message}
+
+
+class DocumentForm(forms.Form):
+    """An uploaded interview transcript or observation notes, read into its text here."""
+
+    kind = forms.ChoiceField(choices=[("interview", "Interview transcript"),
+                                      ("observation", "Observation notes")],
+                             error_messages=_choose("Choose an interview or observation notes"))
+    title = forms.CharField(max_length=200, error_messages={
+        "required": "Enter a title for the document",
+        "max_length": "The title must be 200 characters or fewer"})
+    participant = forms.TypedChoiceField(coerce=int, required=False, choices=(),
+                                         error_messages=_choose("Choose the participant"))
+    team = forms.TypedChoiceField(coerce=int, required=False, choices=(),
+                                  error_messages=_choose("Choose the team observed"))
+    file = forms.FileField(error_messages={
+        "required": "Choose the file to upload", "empty": "The file is empty",
+        "invalid": "Choose the file to upload"})
+
+    def __init__(self, *args, participants, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participants = {p.pk: p for p in participants}
+        self.teams = {t.pk: t for t in teams}
+        self.fields["participant"].choices = [("", "")] + [(pk, pk) for pk in self.participants]
+        self.fields["team"].choices = [("", "")] + [(pk, pk) for pk in self.teams]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > texts.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file must be smaller than {texts.MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == "interview" and not cleaned.get("participant"):
+            self.add_error("participant", "Choose the participant interviewed")
+        if kind == "observation" and not cleaned.get("team"):
+            self.add_error("team", "Choose the team observed")
+        if cleaned.get("file"):
+            try:
+                cleaned["text"] = texts.read_upload(cleaned["file"].name, cleaned["file"].read())
+            except forms.ValidationError as error:
+                self.add_error("file", error)
+        return cleaned
+
+    def document(self) -> dict:
+        """The add_document action's keywords."""
+        data = self.cleaned_data
+        return {"kind": data["kind"], "title": data["title"], "text": data["text"],
+                "participant": self.participants.get(data.get("participant")),
+                "team": self.teams.get(data.get("team")), "file_name": data["file"].name}
+
+
+class ThemeForm(forms.Form):
+    name = forms.CharField(max_length=120, error_messages={
+        "required": "Enter the theme's name",
+        "max_length": "The name must be 120 characters or fewer"})
+    description = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)
+    parent = forms.TypedChoiceField(coerce=int, required=False, choices=(),
+                                    error_messages=_choose("Choose a theme to put it under"))
+    research_questions = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, choices=(),
+        error_messages=_choose("Choose research questions from the list"))
+
+    def __init__(self, *args, themes, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.themes = {t.pk: t for t in themes if t.parent_id is None}
+        self.questions = {q.pk: q for q in questions}
+        self.fields["parent"].choices = [("", "")] + [(pk, pk) for pk in self.themes]
+        self.fields["research_questions"].choices = [(pk, pk) for pk in self.questions]
+
+    def theme(self) -> dict:
+        data = self.cleaned_data
+        return {"name": data["name"], "description": data["description"],
+                "parent": self.themes.get(data.get("parent")),
+                "research_questions": [self.questions[pk] for pk in data["research_questions"]]}
+
+
+class CodingForm(forms.Form):
+    """Themes applied to a passage: a whole paragraph (the page without JavaScript), or the
+    characters [start, end) of a selection (coding.js)."""
+
+    themes = forms.TypedMultipleChoiceField(coerce=int, choices=(),
+                                            error_messages=_choose("Choose at least one theme"))
+    paragraph = forms.IntegerField(required=False, min_value=1, max_value=10**6,
+                                   error_messages=dict.fromkeys(
+                                       ("invalid", "min_value", "max_value"),
+                                       "Choose a paragraph of the document"))
+    start = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1,
+                               error_messages=dict.fromkeys(("invalid", "min_value", "max_value"),
+                                                            "The passage is not in the document"))
+    end = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1,
+                             error_messages=dict.fromkeys(("invalid", "min_value", "max_value"),
+                                                          "The passage is not in the document"))
+
+    def __init__(self, *args, themes, paragraphs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.theme_rows = {t.pk: t for t in themes}
+        self.paragraphs = {p.number: p for p in paragraphs}
+        self.fields["themes"].choices = [(pk, pk) for pk in self.theme_rows]
+
+    def clean(self):
+        cleaned = super().clean()
+        number, start, end = (cleaned.get(k) for k in ("paragraph", "start", "end"))
+        if start is not None and end is not None:
+            cleaned["span"] = (start, end)
+        elif number in self.paragraphs:
+            cleaned["span"] = (self.paragraphs[number].start, self.paragraphs[number].end)
+        elif not {"paragraph", "start", "end"} & set(self.errors):
+            self.add_error("paragraph", "Choose a paragraph of the document")
+        return cleaned
+
+    def coding(self) -> dict:
+        start, end = self.cleaned_data["span"]
+        return {"themes": [self.theme_rows[pk] for pk in self.cleaned_data["themes"]],
+                "start": start, "end": end}
+
+
+class AgreementForm(forms.Form):
+    """The two evaluators whose codings of a document are compared."""
+
+    first = forms.TypedChoiceField(coerce=int, choices=(),
+                                   error_messages=_choose("Choose the first evaluator"))
+    second = forms.TypedChoiceField(coerce=int, choices=(),
+                                    error_messages=_choose("Choose the second evaluator"))
+
+    def __init__(self, *args, coders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.coders = {c.pk: c for c in coders}
+        for name in ("first", "second"):
+            self.fields[name].choices = [(pk, c.full_name or c.email)
+                                         for pk, c in self.coders.items()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("first") is not None and cleaned.get("first") == cleaned.get("second"):
+            self.add_error("second", "Choose two different evaluators")
+        return cleaned
+
+    def pair(self) -> tuple | None:
+        """The two compared: those chosen, or the first two who coded the document."""
+        if self.is_bound and self.is_valid():
+            return self.coders[self.cleaned_data["first"]], self.coders[self.cleaned_data["second"]]
+        coders = list(self.coders.values())
+        return (coders[0], coders[1]) if len(coders) >= 2 and not self.is_bound else None
+
+
+class ChangeThemeForm(versions.VersionedForm):
+    name = forms.CharField(max_length=120, error_messages={
+        "required": "Enter the theme's name",
+        "max_length": "The name must be 120 characters or fewer"})
+    description = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)
+    research_questions = forms.MultipleChoiceField(
+        required=False, choices=(),
+        error_messages=_choose("Choose research questions from the list"))
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.fields["research_questions"].choices = [(q.number, f"{q.number} {q.text}")
+                                                     for q in questions]
+
+    def clean_research_questions(self) -> list[str]:
+        return sorted(self.cleaned_data["research_questions"])
+
+    def after_conflict(self, conflict, labels):
+        return self.redrawn(conflict, self.shown(), labels, questions=self.questions)

@@ -317,6 +317,9 @@ class Document(models.Model):
     # For gathered open-text answers: which question, in which wave.
     wave = models.CharField(max_length=20, choices=WAVES, blank=True)
     question_code = models.CharField(max_length=60, blank=True)
+    # For gathered answers: the pseudonyms whose answers are in the text, in its order, so that
+    # gathering again once it is coded only adds answers (evaluation.actions.gather_open_text).
+    gathered_from = models.JSONField(default=list, blank=True)
     text = models.TextField()
     file_name = models.CharField(max_length=255, blank=True)  # as uploaded, for the evaluator
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")

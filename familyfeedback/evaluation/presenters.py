@@ -13,17 +13,21 @@ from django.utils import timezone
 
 from familyfeedback.accounts.models import JobTitle
 from familyfeedback.casework.wording import current_pack
-from familyfeedback.evaluation import analysis, next_trial, progress, queries, refi_qda
+from familyfeedback.evaluation import analysis, next_trial, progress, queries, refi_qda, texts
 from familyfeedback.evaluation.access import service_teams
-from familyfeedback.evaluation.actions import Reminded, teams_values
+from familyfeedback.evaluation.actions import Gathered, Reminded, teams_values
 from familyfeedback.evaluation.forms import (
+    AgreementForm,
+    CodingForm,
     ConsentForm,
+    DocumentForm,
     MatrixFilterForm,
     OpenWaveForm,
     QuestionForm,
     RandomiseForm,
     RetentionForm,
     TeamsForm,
+    ThemeForm,
     WithdrawalForm,
 )
 from familyfeedback.evaluation.models import (
@@ -32,6 +36,7 @@ from familyfeedback.evaluation.models import (
     Allocation,
     Coding,
     Consent,
+    Document,
     Theme,
     Trial,
     TrialPractitioner,
@@ -41,7 +46,7 @@ from familyfeedback.lib import formats, versions
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.spreadsheet import xlsx_append
 from familyfeedback.measures import surveys
-from familyfeedback.stats import cluster_power
+from familyfeedback.stats import agreement, cluster_power
 
 
 def trial_page(trial: Trial, allocation: Allocation | None, *,
@@ -534,3 +539,129 @@ def matrix_workbook(matrix: dict) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+# Qualitative work.
+def participant_label(p: TrialPractitioner) -> str:
+    """How a participant is named to evaluators: pseudonym, role, team and arm."""
+    return (f"{p.practitioner_code}, {p.role.replace('_', ' ')}, {p.team.team_name}, "
+            f"{p.team.get_arm_display() or 'not randomised'}")
+
+
+def documents_page(trial: Trial, form: DocumentForm) -> dict:
+    return {
+        "trial": trial, "form": form,
+        "documents": [{"document": d, "about": participant_label(d.participant) if d.participant
+                       else (d.team.team_name if d.team else d.get_wave_display())}
+                      for d in queries.documents(trial)],
+        "participants": [{"value": "", "text": "Choose a participant"}] + [
+            {"value": p.pk, "text": participant_label(p),
+             "selected": str(form["participant"].value()) == str(p.pk)}
+            for p in queries.practitioners_in(trial)],
+        "teams": [{"value": "", "text": "Choose a team"}] + [
+            {"value": t.pk, "text": t.team_name, "selected": str(form["team"].value()) == str(t.pk)}
+            for t in queries.teams_in(trial)],
+        "max_mb": texts.MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+
+
+def theme_label(theme: Theme, by_pk: dict) -> str:
+    return f"{by_pk[theme.parent_id].name}: {theme.name}" if theme.parent_id else theme.name
+
+
+def document_page(document: Document, viewer, form: CodingForm | None = None) -> dict:
+    """The document's paragraphs, each with its codings (theme and coder), and the form that
+    codes a paragraph or a selected passage."""
+    themes = queries.themes(document.trial)
+    by_pk = {t.pk: t for t in themes}
+    codings = queries.codings_of(document)
+    rows = []
+    for paragraph in texts.paragraphs(document.text):
+        within = [c for c in codings if c.start < paragraph.end and c.end > paragraph.start]
+        rows.append({"paragraph": paragraph, "codings": [{
+            "coding": c, "theme": theme_label(c.theme, by_pk),
+            "coder": c.coder.full_name or c.coder.email, "mine": c.coder_id == viewer.pk,
+            "whole": (c.start, c.end) == (paragraph.start, paragraph.end),
+            "passage": document.text[c.start:c.end]} for c in within]})
+    chosen = [str(v) for v in (form["themes"].value() or [])] if form else []
+    return {
+        "trial": document.trial, "document": document, "paragraphs": rows, "form": form,
+        "about": participant_label(document.participant) if document.participant
+        else (document.team.team_name if document.team else ""),
+        "themes": [{"value": t.pk, "text": theme_label(t, by_pk), "checked": str(t.pk) in chosen}
+                   for t in sorted(themes, key=lambda t: theme_label(t, by_pk).lower())],
+    }
+
+
+def codebook_page(trial: Trial, form: ThemeForm) -> dict:
+    themes = queries.themes(trial)
+    chosen = [str(v) for v in (form["research_questions"].value() or [])]
+    return {
+        "trial": trial, "form": form,
+        "themes": [{"theme": t, "sub_themes": [s for s in themes if s.parent_id == t.pk]}
+                   for t in themes if t.parent_id is None],
+        "parents": [{"value": "", "text": "None: a theme of its own"}] + [
+            {"value": t.pk, "text": t.name, "selected": str(form["parent"].value()) == str(t.pk)}
+            for t in themes if t.parent_id is None],
+        "questions": [{"value": q.pk, "text": f"{q.number} {q.text}",
+                       "checked": str(q.pk) in chosen}
+                      for q in queries.research_questions(trial)],
+    }
+
+
+def document_choices(trial: Trial) -> dict:
+    """What DocumentForm chooses from: the trial's participants and teams."""
+    return {"participants": queries.practitioners_in(trial), "teams": queries.teams_in(trial)}
+
+
+def theme_choices(trial: Trial) -> dict:
+    """What ThemeForm chooses from: the codebook's themes and the trial's research questions."""
+    return {"themes": queries.themes(trial), "questions": queries.research_questions(trial)}
+
+
+def coding_choices(document: Document) -> dict:
+    """What CodingForm chooses from: the codebook's themes and the document's paragraphs."""
+    return {"themes": queries.themes(document.trial),
+            "paragraphs": texts.paragraphs(document.text)}
+
+
+def gathered_text(done: Gathered) -> str:
+    text = (f"Open-text answers gathered: {done.made} documents written, {done.extended} coded "
+            "documents given new answers at their end")
+    if done.refused:
+        text += (f". Not changed, since someone in them has withdrawn from surveys: "
+                 f"{'; '.join(done.refused)}. Remove their codings, then gather again")
+    return text
+
+
+def agreement_choices(document: Document) -> dict:
+    return {"coders": queries.coders_of(document)}
+
+
+def kappa_text(result: agreement.Kappa) -> str:
+    return result.why.capitalize() if result.kappa is None else f"{result.kappa:.2f}"
+
+
+def agreement_page(document: Document, form: AgreementForm) -> dict:
+    """Cohen's kappa between two evaluators' codings, per theme and overall, over paragraphs."""
+    themes = queries.themes(document.trial)
+    by_pk = {t.pk: t for t in themes}
+    pair = form.pair()
+    page = {"trial": document.trial, "document": document, "form": form, "pair": pair,
+            "rows": [], "overall": None}
+    if pair is None:
+        return page
+    codings = queries.codings_of(document)
+    spans = [(p.start, p.end) for p in texts.paragraphs(document.text)]
+    first, second = ([(c.theme_id, c.start, c.end) for c in codings if c.coder_id == who.pk]
+                     for who in pair)
+    result = agreement.paragraph_agreement(spans, list(by_pk), first, second)
+    page["rows"] = sorted(({"theme": theme_label(by_pk[pk], by_pk), "kappa": kappa_text(k),
+                            "agreed": k.agreed, "units": k.units, "both": k.both,
+                            "first_only": k.first_only, "second_only": k.second_only}
+                           for pk, k in result.by_theme.items()), key=lambda r: r["theme"])
+    page["overall"] = {"kappa": kappa_text(result.overall), "agreed": result.overall.agreed,
+                       "units": result.overall.units}
+    return page
+
+
+def theme_edit_choices(trial: Trial) -> dict:
+    return {"questions": queries.research_questions(trial)}

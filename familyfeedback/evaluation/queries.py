@@ -9,6 +9,7 @@ from django.utils import timezone
 from familyfeedback.evaluation.models import (
     Coding,
     Consent,
+    Document,
     Erasure,
     MatrixCell,
     Question,
@@ -173,3 +174,37 @@ def matrix_codings(trial: Trial, participants: list[TrialPractitioner], themes: 
                .select_related("document").order_by("document__title", "document_id", "start",
                                                     "end", "id"))
     return list(codings if with_text else codings.defer("document__text"))
+# Qualitative work.
+def documents(trial: Trial) -> list[Document]:
+    return list(trial.documents.select_related("participant__team", "team")
+                .defer("text"))
+
+
+def themes(trial: Trial) -> list[Theme]:
+    """The codebook: every theme and sub-theme, with its research questions."""
+    return list(trial.themes.prefetch_related("research_questions"))
+
+
+def codings_of(document: Document) -> list[Coding]:
+    return list(document.codings.select_related("theme", "coder"))
+
+
+def text_answers(trial: Trial) -> list[tuple[str, str, str, str]]:
+    """(wave, question code, pseudonym, answer) of every answer to the trial's free-text
+    questions, by pseudonym."""
+    codes = trial.custom_questions.filter(kind="text").values("question_code")
+    return list(trial.responses.filter(item__in=codes).exclude(value="")
+                .order_by("wave", "item", "respondent__practitioner_code")
+                .values_list("wave", "item", "respondent__practitioner_code", "value"))
+
+
+def open_text_document(trial: Trial, wave: str, question_code: str) -> Document | None:
+    return trial.documents.filter(kind="open_text", wave=wave, question_code=question_code).first()
+
+
+def coders_of(document: Document) -> list:
+    """The evaluators who coded the document, in the order they first did."""
+    seen = {}
+    for coding in document.codings.select_related("coder").order_by("coded_at", "id"):
+        seen.setdefault(coding.coder_id, coding.coder)
+    return list(seen.values())

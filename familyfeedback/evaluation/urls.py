@@ -6,6 +6,7 @@ from familyfeedback.evaluation.views import (
     exports,
     matrix,
     power,
+    qualitative,
     refi_qda,
     survey,
     trials,
@@ -38,6 +39,14 @@ trial = [
     path("matrix/", matrix.framework_matrix, name="framework_matrix"),
     path("matrix/download/", matrix.matrix_download, name="matrix_download"),
     path("matrix/<int:respondent_id>/<int:theme_id>/", matrix.matrix_cell, name="matrix_cell"),
+    path("documents/", qualitative.documents, name="documents"),
+    path("documents/gather/", qualitative.gather_open_text, name="gather_open_text"),
+    path("documents/<int:document_id>/", qualitative.document, name="document"),
+    path("documents/<int:document_id>/agreement/", qualitative.agreement, name="agreement"),
+    path("documents/<int:document_id>/code/", qualitative.code_passage, name="code_passage"),
+    path("codings/<int:coding_id>/remove/", qualitative.remove_coding, name="remove_coding"),
+    path("codebook/", qualitative.codebook, name="codebook"),
+    path("codebook/<int:theme_id>/", qualitative.change_theme, name="change_theme"),
 ]
 
 evaluation = [
