@@ -21,8 +21,6 @@ class Segment:
     height: float
     series: int
     pct: float
-    # Printed inside the segment when it is wide enough to hold it.
-    text: str
 
 
 @dataclass(frozen=True)
@@ -50,8 +48,7 @@ def stacked_bars(rows: list[str], series: list[str],
         for j, pct in enumerate(row):
             w = plot_w * pct / 100
             if w > 0:
-                segments.append(Segment(round(x, 1), top, round(w, 1), BAR, j, pct,
-                                        f"{pct:.0f}%" if w >= 36 else ""))
+                segments.append(Segment(round(x, 1), top, round(w, 1), BAR, j, pct))
             x += w
     ticks = [(round(LEFT + plot_w * f / 100, 1), f) for f in (0, 20, 40, 60, 80, 100)]
     return StackedBars(segments=segments, labels=labels, ticks=ticks, series=series,

@@ -36,7 +36,7 @@ FREQUENCY = {"freq_ors": "ORS", "freq_srs": "SRS"}
 ENGAGEMENT = "engagement"
 # Research questions (by number, as research_questions.DEFAULTS numbers them) and what answers
 # each from the data.
-FIDELITY, REACH, RESPONSIVENESS, IMPACTS, NEXT_TRIAL = "1.1", "1.4", "1.5", "2.1", "3.6"
+FIDELITY, REACH, RESPONSIVENESS, IMPACTS = "1.1", "1.4", "1.5", "2.1"
 OUTCOMES = ("wai", "proqol_cs")
 _markdown = MarkdownIt("commonmark", {"html": False})
 
@@ -446,7 +446,7 @@ def likert_appendices(data: dict, numbering: Numbering) -> list[dict]:
                                  for r in mine]))
         appendices.append({"id": f"appendix-{letter.lower()}", "letter": letter,
                            "title": f"Answers to the Likert questions of the {name.lower()} "
-                                    "survey", "items": items})
+                                    "survey", "parts": items})
     return appendices
 
 
@@ -454,9 +454,9 @@ def likert_appendices(data: dict, numbering: Numbering) -> list[dict]:
 # The report.
 
 
-def build(data: dict, *, next_trial: dict | None = None) -> dict:
-    """The report's context. `next_trial`: what next_trial.recommend gave, for section 3.6,
-    when it is wired in; without it the section has the evaluator's text only."""
+def build(data: dict) -> dict:
+    """The report's context. Section 3.6 (the next evaluation) has the evaluator's text; the
+    estimates for the next trial's size (next_trial.recommend) are to be placed in it."""
     numbering = Numbering()
     methods_tables = [data_collection_table(data, numbering), response_table(data, numbering)]
     chapters = []
@@ -471,9 +471,8 @@ def build(data: dict, *, next_trial: dict | None = None) -> dict:
                 "text": q["text"], "finding": rendered(q["finding"]),
                 "quotes": [{"text": quote["text"], "by": quote_by(quote)}
                            for quote in q["quotes"]],
-                "items": _section_items(q["number"], data, numbering),
+                "parts": _section_items(q["number"], data, numbering),
                 "flags": _flags(q["number"], data),
-                "next_trial": next_trial if q["number"] == NEXT_TRIAL else None,
             })
         if sections:
             chapters.append({"id": "chapter-" + str(len(chapters) + 1), "title": dimension,
