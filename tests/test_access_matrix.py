@@ -119,6 +119,10 @@ MATRIX: dict[str, Row] = {
     "research_question": only(EVALUATOR, why=EVALUATION),
     "refresh_admin_data": only(EVALUATOR, why=EVALUATION),
     "open_wave": only(EVALUATOR, why=EVALUATION),
+    "trial_report": only(EVALUATOR, why=EVALUATION),
+    "report_pdf": only(EVALUATOR, why=EVALUATION),
+    "report_finding": only(EVALUATOR, why=EVALUATION),
+    "report_limitations": only(EVALUATOR, why=EVALUATION),
     "surveys": only(*SIGNED_IN, why=OWN + " (the surveys they are asked to answer)"),
     "survey_answer": only("practitioner", why="the respondent's own answers: the practitioner "
                                               "is the one asked"),

@@ -6,11 +6,14 @@ import random
 from django.conf import settings
 
 from familyfeedback.casework.wording import current_pack
-from familyfeedback.evaluation import analysis, progress, queries
+from familyfeedback.evaluation import actions, analysis, progress, queries
 from familyfeedback.evaluation.access import service_teams
 from familyfeedback.evaluation.actions import Reminded, teams_values
 from familyfeedback.evaluation.forms import QuestionForm, RandomiseForm, TeamsForm
 from familyfeedback.evaluation.models import WAVES, Allocation, Trial, TrialPractitioner, Wave
+from familyfeedback.evaluation.report import output
+from familyfeedback.evaluation.report.presenter import quote_by
+from familyfeedback.evaluation.report.reading import quote_of
 from familyfeedback.lib import formats, versions
 from familyfeedback.measures import surveys
 from familyfeedback.stats import cluster_power
@@ -139,3 +142,31 @@ def survey_page(respondent: TrialPractitioner, wave: Wave) -> dict:
         "questions": queries.custom_questions(wave.trial, wave.kind),
         "given": queries.answers_given(respondent, wave.kind),
     }
+
+
+def report_page(trial: Trial) -> dict:
+    return {"trial": trial, "report": output.context(trial), "editable": True}
+
+
+def report_pdf(trial: Trial) -> bytes:
+    return output.pdf(trial)
+
+
+def finding_values(trial: Trial, question) -> dict:
+    """A report section's text and quotes as its page opens them (and its version compares)."""
+    return actions.finding_values(queries.finding_of(trial, question),
+                                  queries.quoted(question) if question else [])
+
+
+def quotable(trial: Trial, question) -> list:
+    return queries.quotable(trial, question)
+
+
+def finding_page(trial: Trial, question, form, changed: list, errors: list) -> dict:
+    """The page where the evaluator writes a report section (question None: the limitations)
+    and puts in order the coded passages quoted in it."""
+    return {"trial": trial, "question": question, "form": form, "changed": changed,
+            "errors": errors,
+            "quotes": [{"field": field, "quote": quote_of(coding),
+                        "by": quote_by(quote_of(coding)),
+                        "title": coding.document.title} for coding, field in form.quote_fields()]}

@@ -1,7 +1,11 @@
 """What the evaluation's pages read about a trial the evaluator has already been let into (see
 evaluation.access), so that views make no queries of their own."""
 
+from django.db.models import Q
+
 from familyfeedback.evaluation.models import (
+    Coding,
+    Finding,
     Question,
     ResearchQuestion,
     Trial,
@@ -50,3 +54,25 @@ def withdrawn(trial: Trial, activity: str) -> set[str]:
     exported."""
     return set(trial.consents.filter(activity=activity, withdrawn_on__isnull=False)
                .values_list("practitioner__practitioner_code", flat=True))
+
+
+# The report's pages: what an evaluator writes under a research question, and the coded passages
+# they may quote there.
+def finding_of(trial: Trial, question: ResearchQuestion | None) -> Finding | None:
+    """The evaluator's text under a research question, or with None the limitations."""
+    return trial.findings.filter(question=question).first()
+
+
+def quotable(trial: Trial, question: ResearchQuestion) -> list[Coding]:
+    """The trial's codings under a theme (or a sub-theme of one) linked to the question, and any
+    already quoted there, in document order."""
+    linked = (Q(theme__research_questions=question)
+              | Q(theme__parent__research_questions=question) | Q(quotes__question=question))
+    return list(Coding.objects.filter(linked, document__trial=trial).distinct()
+                .select_related("document__participant__team", "theme")
+                .order_by("document__title", "document_id", "start", "end", "id"))
+
+
+def quoted(question: ResearchQuestion) -> list[int]:
+    """The codings quoted under the question, in the report's order."""
+    return list(question.quotes.order_by("position", "id").values_list("coding_id", flat=True))

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from familyfeedback.evaluation.views import analysis, power, survey, trials
+from familyfeedback.evaluation.views import analysis, power, report, survey, trials
 
 trial = [
     path("", trials.trial, name="trial"),
@@ -15,6 +15,10 @@ trial = [
          name="research_question"),
     path("admin-data/", trials.refresh_admin_data, name="refresh_admin_data"),
     path("waves/<slug:kind>/open/", trials.open_wave, name="open_wave"),
+    path("report/", report.trial_report, name="trial_report"),
+    path("report/pdf/", report.report_pdf, name="report_pdf"),
+    path("report/sections/<number:number>/", report.report_finding, name="report_finding"),
+    path("report/limitations/", report.report_limitations, name="report_limitations"),
 ]
 
 evaluation = [
