@@ -19,7 +19,8 @@ Then times, in-process with time.perf_counter, `package_io.load(dir, trial)` (re
 one transaction) into a fresh trial each round, and `analysis.report(trial)` on that trial, then
 the evaluation report drawn from it as HTML and as PDF (evaluation.report.output; target for the
 seed-sized PDF under 10 s); and, for (1), the whole command line `python manage.py
-evaluation_report --trial NAME --format json` as a subprocess (wall clock, Python start-up included; target under 2 s), beside three floors:
+evaluation_report --trial NAME --format json` as a subprocess (wall clock, Python start-up
+included; target under 2 s), beside three floors:
 `python -c pass`, `python -c "import django; django.setup()"` and `python manage.py
 evaluation_report --help` (Django set up and the command's module imported, no query). The
 command skips Django's system checks (they import every URL and view). Its JSON is checked
