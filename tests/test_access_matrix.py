@@ -141,6 +141,10 @@ MATRIX: dict[str, Row] = {
     "remove_coding": only(EVALUATOR, why=EVALUATION + " (only the coder's own is removed)"),
     "codebook": only(EVALUATOR, why=EVALUATION),
     "change_theme": only(EVALUATOR, why=EVALUATION),
+    "trial_report": only(EVALUATOR, why=EVALUATION),
+    "report_pdf": only(EVALUATOR, why=EVALUATION),
+    "report_finding": only(EVALUATOR, why=EVALUATION),
+    "report_limitations": only(EVALUATOR, why=EVALUATION),
     "surveys": only(*SIGNED_IN, why=OWN + " (the surveys they are asked to answer)"),
     "survey_answer": only("practitioner", why="the respondent's own answers: the practitioner "
                                               "is the one asked"),

@@ -25,8 +25,10 @@ from familyfeedback.evaluation.models import (
     Consent,
     Document,
     Erasure,
+    Finding,
     MatrixCell,
     Question,
+    Quote,
     ResearchQuestion,
     Response,
     Theme,
@@ -830,3 +832,41 @@ def change_theme(actor: User, theme: Theme, *, name: str, description: str,
         audit.record(actor, "theme.change", theme, audit.diff(
             {k: str(v) for k, v in now.items()}, {k: str(v) for k, v in wanted.items()}))
     return theme
+# The report: what the evaluator writes under a research question, and the quotes picked.
+def finding_values(finding: Finding | None, quoted: list[int]) -> dict:
+    """What a finding's page shows, as its version compares it: the text, and the quoted
+    codings in order ("12,7")."""
+    return {"text": finding.text if finding else "", "quotes": ",".join(map(str, quoted))}
+
+
+def save_finding(actor: User, trial: Trial, question: ResearchQuestion | None, *, text: str,
+                 quotes: str, opened: dict, allowed: set[int]) -> Finding:
+    """The evaluator's text under `question` (None: the report's limitations) and, for a
+    question, the quotes in order: coding ids from `allowed` (the passages the page offered).
+    EditConflict if another evaluator saved it since the page was `opened`."""
+    picked = [int(pk) for pk in quotes.split(",") if pk]
+    if not set(picked) <= allowed or (question is None and picked):
+        raise ValidationError("Pick quotes only from the passages listed", code="not_quotable")
+    text = text.strip()
+    with transaction.atomic():
+        # The trial's row is the lock: a finding that does not exist yet cannot be locked.
+        Trial.objects.select_for_update().get(pk=trial.pk)
+        finding = Finding.objects.filter(trial=trial, question=question).first()
+        before = finding_values(finding, queries.quoted(question) if question else [])
+        after = {"text": text, "quotes": ",".join(map(str, picked))}
+        if versions.plain(before) == versions.plain(after):
+            return finding  # sent twice, or nothing changed
+        versions.check_unchanged(opened, before)
+        finding = finding or Finding(trial=trial, question=question)
+        finding.text, finding.updated_by = text, actor
+        finding.save()
+        if question is not None:
+            question.quotes.all().delete()
+            Quote.objects.bulk_create([Quote(question=question, coding_id=pk, position=place)
+                                       for place, pk in enumerate(picked, 1)])
+        # The text is the evaluator's own writing, kept in the finding; the log says what changed.
+        audit.record(actor, "report.finding", finding, {
+            "question": question.number if question else "limitations",
+            **({"text": "(changed)"} if before["text"] != text else {}),
+            **({"quotes": after["quotes"]} if before["quotes"] != after["quotes"] else {})})
+    return finding

@@ -322,3 +322,33 @@ def practitioner_scores(trial: Trial, measure: str) -> list[dict]:
              "score": value}
             for (code, arm, wave), values in sorted(scored.items()) if code == measure
             for pid, value in sorted(values.items())]
+def subscales(trial: Trial) -> list[dict]:
+    """Each measure's subscales (the working alliance's goal, task and bond) by arm and wave, over
+    respondents who answered every item of the subscale, for the report's tables (not part of the
+    package's JSON): measure, subscale, arm, wave, n, mean, sd, pct_at_max. Sorted like scales,
+    subscales in the measure's order."""
+    data = _Data(trial)
+    values: dict[tuple[str, str, str, str], list[float]] = defaultdict(list)
+    for code in MEASURES:
+        measure = get_survey_measure(code)
+        keys = set(measure.item_keys)
+        for (pid, wave), answers in data.answers.items():
+            own = {k: v for k, v in answers.items() if k in keys}
+            if data.arm(pid) not in ARMS or not own or not measure.subscales:
+                continue
+            for sub, value in score(measure, own).subscales.items():
+                key = (code, sub, data.arm(pid), wave)
+                values.setdefault(key, [])
+                if value is not None:
+                    values[key].append(value)
+    rows = []
+    for (code, sub, arm, wave), found in values.items():
+        subscale = get_survey_measure(code).subscale(sub)
+        d = descriptives(found)
+        fc = floor_ceiling(found, float(subscale.possible_min), float(subscale.possible_max))
+        rows.append({"measure": code, "subscale": sub, "arm": arm, "wave": wave, "n": d.n,
+                     "mean": d.mean, "sd": d.sd, "pct_at_max": fc.pct_at_max})
+    order = {(m, s.code): i for m in MEASURES for i, s in
+             enumerate(get_survey_measure(m).subscales)}
+    return sorted(rows, key=lambda r: (r["measure"], r["arm"], r["wave"],
+                                       order[(r["measure"], r["subscale"])]))

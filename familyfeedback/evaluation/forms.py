@@ -536,3 +536,54 @@ class ChangeThemeForm(versions.VersionedForm):
 
     def after_conflict(self, conflict, labels):
         return self.redrawn(conflict, self.shown(), labels, questions=self.questions)
+
+# The report: the evaluator's text under a research question (or the limitations) and the
+# order of the quotes picked for it.
+FINDING_LENGTH = 20_000
+MOST_QUOTES = 99
+
+
+class FindingForm(versions.VersionedForm):
+    """`codings`: the passages the page offers to quote; each has a box for its place in the
+    report (blank: not quoted). `record`: the finding as the page opened it."""
+
+    text = forms.CharField(required=False, max_length=FINDING_LENGTH, widget=forms.Textarea,
+                           error_messages={"max_length": f"The text must be {FINDING_LENGTH:,} "
+                                                         "characters or fewer"})
+
+    def __init__(self, *args, codings: list = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codings = list(codings)
+        for coding in self.codings:
+            self.fields[f"quote_{coding.pk}"] = forms.IntegerField(
+                required=False, min_value=1, max_value=MOST_QUOTES, error_messages={
+                    "invalid": "Enter the quote's place as a number, like 1, or leave it blank",
+                    "min_value": "Enter a place from 1, or leave it blank to leave it out",
+                    "max_value": f"Enter a place up to {MOST_QUOTES}"})
+
+    def quote_fields(self) -> list[tuple]:
+        """(coding, its bound field) for each passage offered."""
+        return [(coding, self[f"quote_{coding.pk}"]) for coding in self.codings]
+
+    def typed(self) -> dict:
+        """The text, and the quotes as the coding ids in their places ("12,7"), ties kept in
+        the order the page lists them."""
+        places = [(self.cleaned_data[f"quote_{c.pk}"], i, c.pk)
+                  for i, c in enumerate(self.codings)
+                  if self.cleaned_data.get(f"quote_{c.pk}") is not None]
+        return {"text": self.cleaned_data["text"],
+                "quotes": ",".join(str(pk) for _, _, pk in sorted(places))}
+
+    def shown(self) -> dict:
+        return {"text": self.cleaned_data["text"]}
+
+    def after_conflict(self, conflict: versions.EditConflict,
+                       labels: dict[str, str]) -> tuple[list[dict], "FindingForm"]:
+        changed, form = self.redrawn(conflict, self.typed(), labels, codings=self.codings)
+        form.initial.update(quote_places(form.initial["quotes"]))
+        return changed, form
+
+
+def quote_places(quotes: str) -> dict[str, int]:
+    """The quote boxes' values for quotes given as "12,7": coding 12 first, 7 second."""
+    return {f"quote_{pk}": place for place, pk in enumerate(filter(None, quotes.split(",")), 1)}

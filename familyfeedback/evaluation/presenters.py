@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from familyfeedback.accounts.models import JobTitle
 from familyfeedback.casework.wording import current_pack
-from familyfeedback.evaluation import analysis, next_trial, progress, queries, refi_qda, texts
+from familyfeedback.evaluation import (
+    actions,
+    analysis,
+    next_trial,
+    progress,
+    queries,
+    refi_qda,
+    texts,
+)
 from familyfeedback.evaluation.access import service_teams
 from familyfeedback.evaluation.actions import Gathered, Reminded, teams_values
 from familyfeedback.evaluation.forms import (
@@ -42,6 +50,9 @@ from familyfeedback.evaluation.models import (
     TrialPractitioner,
     Wave,
 )
+from familyfeedback.evaluation.report import output
+from familyfeedback.evaluation.report.presenter import quote_by
+from familyfeedback.evaluation.report.reading import quote_of
 from familyfeedback.lib import formats, versions
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.spreadsheet import xlsx_append
@@ -665,3 +676,29 @@ def agreement_page(document: Document, form: AgreementForm) -> dict:
 
 def theme_edit_choices(trial: Trial) -> dict:
     return {"questions": queries.research_questions(trial)}
+def report_page(trial: Trial) -> dict:
+    return {"trial": trial, "report": output.context(trial), "editable": True}
+
+
+def report_pdf(trial: Trial) -> bytes:
+    return output.pdf(trial)
+
+
+def finding_values(trial: Trial, question) -> dict:
+    """A report section's text and quotes as its page opens them (and its version compares)."""
+    return actions.finding_values(queries.finding_of(trial, question),
+                                  queries.quoted(question) if question else [])
+
+
+def quotable(trial: Trial, question) -> list:
+    return queries.quotable(trial, question)
+
+
+def finding_page(trial: Trial, question, form, changed: list, errors: list) -> dict:
+    """The page where the evaluator writes a report section (question None: the limitations)
+    and puts in order the coded passages quoted in it."""
+    return {"trial": trial, "question": question, "form": form, "changed": changed,
+            "errors": errors,
+            "quotes": [{"field": field, "quote": quote_of(coding),
+                        "by": quote_by(quote_of(coding)),
+                        "title": coding.document.title} for coding, field in form.quote_fields()]}

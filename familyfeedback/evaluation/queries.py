@@ -11,6 +11,7 @@ from familyfeedback.evaluation.models import (
     Consent,
     Document,
     Erasure,
+    Finding,
     MatrixCell,
     Question,
     ResearchQuestion,
@@ -208,3 +209,23 @@ def coders_of(document: Document) -> list:
     for coding in document.codings.select_related("coder").order_by("coded_at", "id"):
         seen.setdefault(coding.coder_id, coding.coder)
     return list(seen.values())
+# The report's pages: what an evaluator writes under a research question, and the coded passages
+# they may quote there.
+def finding_of(trial: Trial, question: ResearchQuestion | None) -> Finding | None:
+    """The evaluator's text under a research question, or with None the limitations."""
+    return trial.findings.filter(question=question).first()
+
+
+def quotable(trial: Trial, question: ResearchQuestion) -> list[Coding]:
+    """The trial's codings under a theme (or a sub-theme of one) linked to the question, and any
+    already quoted there, in document order."""
+    linked = (Q(theme__research_questions=question)
+              | Q(theme__parent__research_questions=question) | Q(quotes__question=question))
+    return list(Coding.objects.filter(linked, document__trial=trial).distinct()
+                .select_related("document__participant__team", "theme")
+                .order_by("document__title", "document_id", "start", "end", "id"))
+
+
+def quoted(question: ResearchQuestion) -> list[int]:
+    """The codings quoted under the question, in the report's order."""
+    return list(question.quotes.order_by("position", "id").values_list("coding_id", flat=True))

@@ -8,6 +8,7 @@ from familyfeedback.evaluation.views import (
     power,
     qualitative,
     refi_qda,
+    report,
     survey,
     trials,
 )
@@ -47,6 +48,10 @@ trial = [
     path("codings/<int:coding_id>/remove/", qualitative.remove_coding, name="remove_coding"),
     path("codebook/", qualitative.codebook, name="codebook"),
     path("codebook/<int:theme_id>/", qualitative.change_theme, name="change_theme"),
+    path("report/", report.trial_report, name="trial_report"),
+    path("report/pdf/", report.report_pdf, name="report_pdf"),
+    path("report/sections/<number:number>/", report.report_finding, name="report_finding"),
+    path("report/limitations/", report.report_limitations, name="report_limitations"),
 ]
 
 evaluation = [
