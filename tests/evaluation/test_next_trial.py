@@ -16,9 +16,10 @@ import math
 
 import pytest
 
-from familyfeedback.evaluation import analysis
+from familyfeedback.evaluation import actions, analysis
 from familyfeedback.evaluation.models import Response, Trial, TrialPractitioner, TrialTeam
 from familyfeedback.evaluation.next_trial import recommend
+from familyfeedback.evaluation.report import presenter, reading
 from familyfeedback.stats.cluster_power import clusters_needed, mdes
 from tests.evaluation.test_analysis import wai_answers
 
@@ -184,3 +185,21 @@ def test_a_measure_the_analysis_does_not_score_is_refused(pilot):
 def test_the_result_is_plain_json_with_no_nan(pilot):
     text = json.dumps(recommend(pilot), allow_nan=False)
     assert json.loads(text)["measure_name"]
+
+
+def test_the_reports_section_3_6_sizes_the_next_trial_from_the_pilot(pilot):
+    actions.add_default_questions(pilot)
+    report = presenter.build(reading.read(pilot))
+    [section] = [s for chapter in report["chapters"] for s in chapter["sections"]
+                 if s["number"] == "3.6"]
+    [plan] = section["parts"]
+    assert plan["caption"] == ("Teams the next trial needs to detect an effect of 0.5 SD on "
+                               "working alliance (80% power, 5% two-sided), with 2.7 "
+                               "practitioners a team")
+    k = clusters_needed(0.5, M, ICC, method="t", correlation=R)
+    assert ["estimate (0.49)", "estimate (0.96)", k, 2 * k] in plan["rows"]
+    assert len(plan["rows"]) == 9
+    assert plan["note"].startswith("Estimated from this pilot's working alliance scores: ICC "
+                                   "0.49 (95% CI ")
+    assert "r = 0.96" in plan["note"] and "8 practitioners" in plan["note"]
+    assert any("from 4 clusters" in note for note in section["notes"])

@@ -36,7 +36,7 @@ FREQUENCY = {"freq_ors": "ORS", "freq_srs": "SRS"}
 ENGAGEMENT = "engagement"
 # Research questions (by number, as research_questions.DEFAULTS numbers them) and what answers
 # each from the data.
-FIDELITY, REACH, RESPONSIVENESS, IMPACTS = "1.1", "1.4", "1.5", "2.1"
+FIDELITY, REACH, RESPONSIVENESS, IMPACTS, NEXT = "1.1", "1.4", "1.5", "2.1", "3.6"
 OUTCOMES = ("wai", "proqol_cs")
 _markdown = MarkdownIt("commonmark", {"html": False})
 
@@ -406,6 +406,7 @@ def _section_items(number_: str, data: dict, numbering: Numbering) -> list[dict]
         REACH: (training_table, reach_figure),
         RESPONSIVENESS: (engagement_table,),
         IMPACTS: (alliance_table, compassion_table, change_table),
+        NEXT: (next_trial_table,),
     }.get(number_, ())
     return [item for item in (make(data, numbering) for make in makers) if item]
 
@@ -414,6 +415,38 @@ def _flags(number_: str, data: dict) -> list[str]:
     if number_ != IMPACTS:
         return []
     return [f["text"] for f in ceiling_flags(data["analysis"]) if f["measure"] in OUTCOMES]
+
+
+SCENARIO_NAMES = {"low": "lower end", "estimate": "estimate", "high": "upper end",
+                  "weakest": "weakest", "strongest": "strongest"}
+
+
+def next_trial_table(data: dict, numbering: Numbering) -> dict | None:
+    """Section 3.6 from the data: the teams the next trial needs at the pilot's ICC and
+    baseline-endline correlation and at their intervals' ends (next_trial.recommend)."""
+    plan = data["next_trial"]
+    if not plan["scenarios"]:
+        return None
+    icc, r = plan["icc"], plan["correlation"]
+    pct = f"{plan['confidence']:.0%}"
+    estimates = (f"Estimated from this pilot's {plan['measure_name'].lower()} scores: ICC "
+                 f"{icc['estimate']:.2f} ({pct} CI {icc['ci_low']:.2f} to {icc['ci_high']:.2f}) "
+                 f"at baseline over {plan['clusters']} units and {plan['people']} "
+                 "practitioners")
+    if r["ci_low"] is not None:
+        estimates += (f"; baseline-endline correlation r = {r['estimate']:.2f} ({pct} CI "
+                      f"{r['ci_low']:.2f} to {r['ci_high']:.2f}, {r['n_pairs']} practitioners)")
+    rows = [[f"{SCENARIO_NAMES[s['icc_at']]} ({s['icc']:.2f})",
+             "not adjusted" if s["correlation_at"] is None
+             else f"{SCENARIO_NAMES[s['correlation_at']]} ({s['correlation']:.2f})",
+             s["clusters_per_arm"], s["teams"]] for s in plan["scenarios"]]
+    return table(numbering, "3",
+                 f"Teams the next trial needs to detect an effect of {plan['effect']:g} SD on "
+                 f"{plan['measure_name'].lower()} ({plan['power']:.0%} power, "
+                 f"{plan['alpha']:.0%} two-sided), with {number(plan['per_cluster'])} "
+                 "practitioners a team",
+                 ["ICC", "Baseline-endline correlation", "Teams per arm", "Teams in all"], rows,
+                 first_numeric=2, note=estimates + ".")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -455,8 +488,8 @@ def likert_appendices(data: dict, numbering: Numbering) -> list[dict]:
 
 
 def build(data: dict) -> dict:
-    """The report's context. Section 3.6 (the next evaluation) has the evaluator's text; the
-    estimates for the next trial's size (next_trial.recommend) are to be placed in it."""
+    """The report's context. Section 3.6 (the next evaluation) has the evaluator's text and the
+    next trial's size worked out from this pilot (next_trial.recommend)."""
     numbering = Numbering()
     methods_tables = [data_collection_table(data, numbering), response_table(data, numbering)]
     chapters = []
@@ -473,6 +506,7 @@ def build(data: dict) -> dict:
                            for quote in q["quotes"]],
                 "parts": _section_items(q["number"], data, numbering),
                 "flags": _flags(q["number"], data),
+                "notes": data["next_trial"]["notes"] if q["number"] == NEXT else [],
             })
         if sections:
             chapters.append({"id": "chapter-" + str(len(chapters) + 1), "title": dimension,

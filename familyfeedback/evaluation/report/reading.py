@@ -9,7 +9,7 @@ import json
 from collections import defaultdict
 from importlib import metadata
 
-from familyfeedback.evaluation import analysis
+from familyfeedback.evaluation import analysis, next_trial
 from familyfeedback.evaluation.models import Coding, Finding, Quote, ResearchQuestion, Trial
 from familyfeedback.implementation.figures import COMPLETED
 
@@ -92,6 +92,7 @@ def read(trial: Trial) -> dict:
         .values_list("text", flat=True).first() or "",
         "interviews": trial.documents.filter(kind="interview").count(),
         "observations": trial.documents.filter(kind="observation").count(),
+        "next_trial": next_trial.recommend(trial),
     }
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return {**data, "digest": hashlib.sha256(canonical.encode()).hexdigest(),
