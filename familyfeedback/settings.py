@@ -348,8 +348,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
                              "filters": ["paths"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # django-axes tells of every sign-in at INFO; failures still reach WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # django-axes tells of every sign-in at INFO; failures still reach WARNING. WeasyPrint tells
+    # of every step of a PDF at INFO and warns of each CSS property it does not draw (GOV.UK
+    # Frontend's screen styles): only its errors say something is wrong with a report.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 # Research exports (docs/formats/research-export.md). Counts from 1 to one below this in the

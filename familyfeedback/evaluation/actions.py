@@ -653,7 +653,7 @@ def record_matrix_download(actor: User, trial: Trial, filters: dict) -> None:
 # Qualitative work: documents, the codebook and codings. Called by the framework matrix and the
 # REFI-QDA exchange too, so each checks its own rules.
 def log_view(actor: User, action: str, obj) -> None:
-    """A look at what participants said: a document's page."""
+    """A look at what participants said: a document's page, the framework matrix, a cell."""
     audit.record(actor, action, obj)
 
 

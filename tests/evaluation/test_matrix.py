@@ -244,6 +244,15 @@ def test_an_evaluator_writes_a_summary_and_it_is_audited_without_its_words(qual,
     assert "Summary saved for P001 on Time" in page and "Never enough time." in page
 
 
+def test_reading_the_matrix_and_a_cells_excerpts_is_audited(qual, evaluator, world):
+    evaluator.get(reverse("framework_matrix", args=[qual.trial.pk]))
+    evaluator.get(cell_url(qual))
+    reads = AuditEntry.objects.filter(action__in=["matrix.view", "matrix_cell.view"])
+    assert [(e.action, e.object_id, e.actor) for e in reads.order_by("id")] == [
+        ("matrix.view", qual.trial.pk, world.evaluator),
+        ("matrix_cell.view", qual.p001.pk, world.evaluator)]
+
+
 def test_two_evaluators_writing_one_cell_never_overwrite_each_other(qual, evaluator):
     url = cell_url(qual)
     colleague = Client()

@@ -16,6 +16,7 @@ from familyfeedback.lib.sent import Sent, saved
 @require_safe
 def framework_matrix(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
+    actions.log_view(request.user, "matrix.view", trial)
     form = presenters.matrix_filters(trial, request.GET)
     return render(request, "evaluation/matrix.html", presenters.matrix_page(trial, form))
 
@@ -40,6 +41,8 @@ def matrix_cell(request: HttpRequest, trial_id: int, respondent_id: int,
     """One participant on one theme: the passages coded there and the evaluator's summary. The
     matrix's filters ride along in the query string, to go back to the matrix as it was."""
     participant, theme = get_matrix_place_for(request.user, trial_id, respondent_id, theme_id)
+    if request.method != "POST":
+        actions.log_view(request.user, "matrix_cell.view", participant)
     form = MatrixCellForm(request.POST if request.method == "POST" else None,
                           record=actions.matrix_cell_values(participant, theme))
     sent = Sent(form, lambda: actions.save_matrix_summary(request.user, participant, theme,
