@@ -195,9 +195,11 @@ def methods(data: dict) -> list[str]:
         said.append(f"Units were allocated by {allocation['method']} randomisation in the ratio "
                     f"{allocation['ratio']} with seed {allocation['seed']}; the SHA-256 digest of "
                     f"the allocation list is {allocation['digest']}.")
-    else:
+    elif any(t["arm"] for t in teams):
         said.append("The arms came with the imported data: the allocation was not made in "
                     "Family Feedback, so its seed and digest are not recorded here.")
+    else:
+        said.append("The units have not been randomised yet.")
     asked, responses = _asked(data), _responses(data)
     for wave, name in WAVES:
         arms = [a for a in ARMS if wave in asked[a]]
@@ -209,9 +211,9 @@ def methods(data: dict) -> list[str]:
         said.append(f"{name} survey ({' and '.join(arms)} arm{'s' if len(arms) > 1 else ''}): "
                     f"{answered} of {of} practitioners answered ({pct(answered, of)}%).")
     records = sum(r["completions"] for r in data["analysis"]["usage_by_month"])
-    said.append(f"Admin data: {records} completed ORS and SRS. Qualitative data: "
-                f"{data['interviews']} interview transcripts and {data['observations']} "
-                "observation notes.")
+    said.append(f"Admin data: ORS and SRS completed {records} times. Qualitative data: "
+                f"interview transcripts {data['interviews']}, observation notes "
+                f"{data['observations']}.")
     said.append("Intention to treat: every practitioner counts in the arm of their team, "
                 "whether or not they were trained, used the tools or answered every wave.")
     return said
