@@ -17,8 +17,16 @@ from pathlib import Path
 from django.db import transaction
 
 from familyfeedback.accounts import audit
+from familyfeedback.evaluation import queries
 from familyfeedback.evaluation.actions import add_default_questions
-from familyfeedback.evaluation.models import AdminRecord, Trial, TrialPractitioner, TrialTeam
+from familyfeedback.evaluation.models import (
+    AdminRecord,
+    Response,
+    TrainingRecord,
+    Trial,
+    TrialPractitioner,
+    TrialTeam,
+)
 from familyfeedback.evaluation.package_read import (
     TABLES,
     Package,
@@ -126,15 +134,26 @@ def load(directory: Path, trial_name: str, *, dry_run: bool = False) -> tuple[Tr
     return trial, added
 
 
+# What a practitioner withdrew from stays out of the package, as it stays out of the analysis:
+# the table's rows, whose practitioner it is, and the consent activity that covers them.
+WITHDRAWN_FROM = {Response: ("respondent__practitioner_code", "surveys"),
+                  AdminRecord: ("practitioner__practitioner_code", "admin_data"),
+                  TrainingRecord: ("practitioner__practitioner_code", "admin_data")}
+
+
 def export_package(trial: Trial, directory: Path) -> dict[str, int]:
     """Write the trial's data as the six package files; rows written, by file. Audited: teams.csv
-    reveals the allocation."""
+    reveals the allocation. Leaves out what anyone withdrew from (WITHDRAWN_FROM)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = {}
     for table in TABLES:
         lookups = [lookup for _, lookup in table.columns]
-        rows = table.model.objects.filter(trial=trial).order_by(*table.order).values_list(*lookups)
+        rows = table.model.objects.filter(trial=trial)
+        if table.model in WITHDRAWN_FROM:
+            whose, activity = WITHDRAWN_FROM[table.model]
+            rows = rows.exclude(**{f"{whose}__in": queries.withdrawn(trial, activity)})
+        rows = rows.order_by(*table.order).values_list(*lookups)
         with (directory / table.file).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow([column for column, _ in table.columns])

@@ -1,6 +1,7 @@
 """Consent per evaluation activity, recorded from the signed form, and withdrawal: the analysis
 leaves out what a practitioner withdrew from."""
 
+import csv
 from datetime import date, timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familyfeedback.accounts.models import AuditEntry
-from familyfeedback.evaluation import actions, analysis
+from familyfeedback.evaluation import actions, analysis, package_io
 from familyfeedback.evaluation.models import Consent
 from tests.evaluation.builders import open_baseline
 from tests.evaluation.test_analysis import build_trial
@@ -123,6 +124,32 @@ def test_a_practitioner_withdrawn_from_surveys_is_absent_from_the_survey_analysi
     assert set(after) == set(before)
     assert all(list(a[0]) == list(b[0]) for a, b in zip(after.values(), before.values(),
                                                         strict=True) if a and b)
+
+
+def test_what_a_practitioner_withdrew_from_is_left_out_of_the_package_export(db, tmp_path):
+    trial = build_trial()
+    package_io.export_package(trial, tmp_path / "before")
+    _withdraw(trial, "P01", "surveys")
+    package_io.export_package(trial, tmp_path / "after")
+
+    def whose(folder: str, file: str, column: str) -> set[str]:
+        with (tmp_path / folder / file).open(encoding="utf-8") as handle:
+            return {row[column] for row in csv.DictReader(handle)}
+
+    assert "P01" in whose("before", "responses.csv", "respondent_id")
+    assert "P01" not in whose("after", "responses.csv", "respondent_id")
+    assert whose("after", "responses.csv", "respondent_id") == (
+        whose("before", "responses.csv", "respondent_id") - {"P01"})
+    # Surveys only: their admin data and their place in the trial stay.
+    assert whose("after", "administrations.csv", "practitioner_id") == whose(
+        "before", "administrations.csv", "practitioner_id")
+    assert "P01" in whose("after", "practitioners.csv", "practitioner_id")
+    assert "P01" in whose("after", "administrations.csv", "practitioner_id")
+    assert "P01" in whose("after", "training.csv", "practitioner_id")
+    _withdraw(trial, "P01", "admin_data")
+    package_io.export_package(trial, tmp_path / "last")
+    assert "P01" not in whose("last", "administrations.csv", "practitioner_id")
+    assert "P01" not in whose("last", "training.csv", "practitioner_id")
 
 
 def test_a_practitioner_withdrawn_from_admin_data_is_absent_from_usage_and_reach(db):
