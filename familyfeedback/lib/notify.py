@@ -19,8 +19,9 @@ def can_send(how: str) -> bool:
 
 
 def send(how: str, to: str, personalisation: dict, reference: str) -> str:
-    """Send by "sms" (to a phone number) or "email" (to an address); Notify's id for the
-    notification. Raises NotSent with the reason, in words a practitioner can act on."""
+    """Send by "sms" (to a phone number), or "email" or "survey" (an evaluation's survey email)
+    to an address; Notify's id for the notification. Raises NotSent with the reason, in words a
+    practitioner can act on."""
     if not can_send(how):
         raise NotSent("Sending by text message or email is not set up in this service. Show the "
                       "QR code or the link instead")
@@ -41,7 +42,8 @@ def send(how: str, to: str, personalisation: dict, reference: str) -> str:
 
 def _template(how: str) -> str:
     return {"sms": settings.NOTIFY_SMS_TEMPLATE_ID,
-            "email": settings.NOTIFY_EMAIL_TEMPLATE_ID}.get(how, "")
+            "email": settings.NOTIFY_EMAIL_TEMPLATE_ID,
+            "survey": settings.NOTIFY_SURVEY_TEMPLATE_ID}.get(how, "")
 
 
 def _reason(status: int) -> str:
