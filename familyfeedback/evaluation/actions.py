@@ -177,14 +177,21 @@ def _personalisation(trial: Trial, link: str, wave: str) -> dict[str, str]:
 def _survey_mail(not_done: str) -> Iterator[Callable[[str, _SurveyEmail], None]]:
     """How the evaluation's survey emails go: by GOV.UK Notify when the service has its survey
     template, otherwise by the configured mail over one connection. Gives send(address, email),
-    which raises _NotTaken, saying who did not take it, for an email that did not go. A mail
-    server that cannot be reached is a ValidationError before any send, ending with not_done."""
+    which raises _NotTaken, saying who did not take it, for an email that did not go; once Notify
+    refuses for a reason not about one address, the rest are not tried. A mail server that
+    cannot be reached is a ValidationError before any send, ending with not_done."""
     if notify.can_send("survey"):
+        refused_all = False
+
         def by_notify(to: str, email: _SurveyEmail) -> None:
-            try:
-                notify.send("survey", to, email.personalisation, email.reference)
-            except notify.NotSent:  # its reason speaks of QR codes, for practitioners
-                raise _NotTaken("GOV.UK Notify did not take the email") from None
+            nonlocal refused_all
+            if not refused_all:
+                try:
+                    notify.send("survey", to, email.personalisation, email.reference)
+                    return
+                except notify.NotSent as error:  # its reason speaks of QR codes: not ours
+                    refused_all = not error.only_this_address
+            raise _NotTaken("GOV.UK Notify did not take the email")
         yield by_notify
         return
     try:

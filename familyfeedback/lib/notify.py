@@ -10,7 +10,11 @@ TIMEOUT = 10
 
 
 class NotSent(Exception):
-    pass
+    def __init__(self, reason: str, status: int = 0):
+        super().__init__(reason)
+        # Only a 400 is about this one number or address: after any other refusal (the key, too
+        # many, no answer) a batch of sends would only wait on each of the rest in turn.
+        self.only_this_address = status == 400
 
 
 def can_send(how: str) -> bool:
@@ -34,7 +38,7 @@ def send(how: str, to: str, personalisation: dict, reference: str) -> str:
             sent = client.send_email_notification(to, _template(how), personalisation,
                                                   reference)
     except APIError as error:  # a refusal, no answer, or an answer that is not Notify's
-        raise NotSent(_reason(error.status_code)) from None
+        raise NotSent(_reason(error.status_code), error.status_code) from None
     if not isinstance(sent, dict) or not sent.get("id"):
         raise NotSent(_reason(502))
     return str(sent["id"])
