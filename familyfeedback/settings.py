@@ -314,15 +314,19 @@ FEEDBACK_LINK_HOURS = env_int("FF_FEEDBACK_LINK_HOURS", 24, minimum=1)
 NOTIFY_API_KEY = env_str("FF_NOTIFY_API_KEY", "")
 NOTIFY_SMS_TEMPLATE_ID = env_str("FF_NOTIFY_SMS_TEMPLATE_ID", "")
 NOTIFY_EMAIL_TEMPLATE_ID = env_str("FF_NOTIFY_EMAIL_TEMPLATE_ID", "")
+# With this template too, an evaluation's survey reminders and new survey links go by Notify
+# rather than the mail server; it has ((link)), ((trial)), ((wave)) and ((days)).
+NOTIFY_SURVEY_TEMPLATE_ID = env_str("FF_NOTIFY_SURVEY_TEMPLATE_ID", "")
 NOTIFY_BASE_URL = env_str("FF_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 # A Notify key is its name, the service id and the secret: the client reads the two ids from its
 # end, and a key pasted short would fail only at the first send.
 if NOTIFY_API_KEY and not re.fullmatch(r".+-[0-9a-f-]{36}-[0-9a-f-]{36}", NOTIFY_API_KEY):
     raise ImproperlyConfigured("FF_NOTIFY_API_KEY must be the whole key GOV.UK Notify gave: "
                                "its name, then the service id and the secret")
-if NOTIFY_API_KEY and not (NOTIFY_SMS_TEMPLATE_ID or NOTIFY_EMAIL_TEMPLATE_ID):
-    raise ImproperlyConfigured("FF_NOTIFY_API_KEY is set: set FF_NOTIFY_SMS_TEMPLATE_ID or "
-                               "FF_NOTIFY_EMAIL_TEMPLATE_ID too")
+if NOTIFY_API_KEY and not (NOTIFY_SMS_TEMPLATE_ID or NOTIFY_EMAIL_TEMPLATE_ID
+                           or NOTIFY_SURVEY_TEMPLATE_ID):
+    raise ImproperlyConfigured("FF_NOTIFY_API_KEY is set: set FF_NOTIFY_SMS_TEMPLATE_ID, "
+                               "FF_NOTIFY_EMAIL_TEMPLATE_ID or FF_NOTIFY_SURVEY_TEMPLATE_ID too")
 
 # Photos of children's drawn faces. Never served as public files: a view checks access first.
 MEDIA_ROOT = VAR_DIR / "media"

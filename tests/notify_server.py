@@ -17,6 +17,7 @@ SECRET = "0d3c9a27-7d55-4c0e-8f5b-2b7f31a0c9de"
 API_KEY = f"family_feedback_test-{SERVICE_ID}-{SECRET}"
 SMS_TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 EMAIL_TEMPLATE = "a9f3e1c4-0b6d-4a35-9e9a-3f1f6c2d7b40"
+SURVEY_TEMPLATE = "5c2e8d1a-7f40-4b9e-a6d3-0e8b1f2c4a97"
 
 
 class FakeNotify:
@@ -99,6 +100,7 @@ def use_notify(settings, url: str) -> None:
     settings.NOTIFY_API_KEY = API_KEY
     settings.NOTIFY_SMS_TEMPLATE_ID = SMS_TEMPLATE
     settings.NOTIFY_EMAIL_TEMPLATE_ID = EMAIL_TEMPLATE
+    settings.NOTIFY_SURVEY_TEMPLATE_ID = SURVEY_TEMPLATE
     settings.NOTIFY_BASE_URL = url
 
 

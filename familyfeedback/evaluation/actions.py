@@ -2,6 +2,8 @@
 
 import secrets
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -42,7 +44,7 @@ from familyfeedback.evaluation.models import (
 from familyfeedback.evaluation.progress import not_answered
 from familyfeedback.evaluation.research_questions import DEFAULTS
 from familyfeedback.implementation.models import Attendance
-from familyfeedback.lib import versions
+from familyfeedback.lib import notify, versions
 from familyfeedback.lib.mail import MailServerUnreachable, open_connection
 from familyfeedback.measures import surveys
 
@@ -154,6 +156,63 @@ def _link_text(site_url: str, respondent: TrialPractitioner) -> str:
     return "the Surveys page of Family Feedback"
 
 
+@dataclass(frozen=True)
+class _SurveyEmail:
+    subject: str
+    body: str  # the mail's words: Notify's template has its own
+    personalisation: dict[str, str]  # for Notify's template: the link, trial and wave, no name
+    reference: str  # Notify keeps it: ids only
+
+
+class _NotTaken(Exception):
+    pass
+
+
+def _personalisation(trial: Trial, link: str, wave: str) -> dict[str, str]:
+    return {"link": link, "trial": trial.name, "wave": wave,
+            "days": str(settings.SURVEY_LINK_DAYS)}
+
+
+@contextmanager
+def _survey_mail(not_done: str) -> Iterator[Callable[[str, _SurveyEmail], None]]:
+    """How the evaluation's survey emails go: by GOV.UK Notify when the service has its survey
+    template, otherwise by the configured mail over one connection. Gives send(address, email),
+    which raises _NotTaken, saying who did not take it, for an email that did not go; once Notify
+    refuses for a reason not about one address, the rest are not tried. A mail server that
+    cannot be reached is a ValidationError before any send, ending with not_done."""
+    if notify.can_send("survey"):
+        refused_all = False
+
+        def by_notify(to: str, email: _SurveyEmail) -> None:
+            nonlocal refused_all
+            if not refused_all:
+                try:
+                    notify.send("survey", to, email.personalisation, email.reference)
+                    return
+                except notify.NotSent as error:  # its reason speaks of QR codes: not ours
+                    refused_all = not error.only_this_address
+            raise _NotTaken("GOV.UK Notify did not take the email")
+        yield by_notify
+        return
+    try:
+        connection = open_connection()
+    except MailServerUnreachable as error:
+        raise ValidationError(f"{error}. {not_done}", code="no_mail_server") from None
+    with connection:
+        def by_mail(to: str, email: _SurveyEmail) -> None:
+            try:
+                send_mail(email.subject, email.body, None, [to], connection=connection)
+            except OSError:  # smtplib's: this address refused, or the server went away
+                raise _NotTaken("The mail server did not take the email") from None
+        yield by_mail
+
+
+def _open_waves_text(trial: Trial) -> str:
+    """The waves taking answers now, as a new link's email names them."""
+    names = [label.lower() for kind, label in WAVES if queries.open_wave(trial, kind)]
+    return " and ".join(names) or "next"
+
+
 def revoke_survey_link(actor: User, respondent: TrialPractitioner) -> None:
     """The practitioner's personal link stops working now, in every browser it was followed
     in; they can still answer by signing in."""
@@ -170,27 +229,23 @@ def reissue_survey_link(actor: User, respondent: TrialPractitioner, site_url: st
     if respondent.user is None or not respondent.user.email:
         raise ValidationError(f"{respondent.practitioner_code} has no account here to email a "
                               "new link to", code="no_email")
-    try:
-        connection = open_connection()
-    except MailServerUnreachable as error:
-        raise ValidationError(f"{error}. The link was not changed: try again later",
-                              code="no_mail_server") from None
-    with connection:
+    trial, waves = respondent.trial, _open_waves_text(respondent.trial)
+    with _survey_mail("The link was not changed: try again later") as send:
         try:
             with transaction.atomic():
                 _replace_link(respondent)
-                send_mail(f"Family Feedback: your new link to the {respondent.trial.name} "
-                          "surveys",
-                          f"Your personal link to the surveys for {respondent.trial.name} has "
-                          "been replaced, and the old one no longer works. You can answer at "
-                          f"{_link_text(site_url, respondent)}. A personal link works for "
-                          f"{settings.SURVEY_LINK_DAYS} days.",
-                          None, [respondent.user.email], connection=connection)
+                link = _link_text(site_url, respondent)
+                send(respondent.user.email, _SurveyEmail(
+                    f"Family Feedback: your new link to the {trial.name} surveys",
+                    f"Your personal link to the surveys for {trial.name} has been replaced, "
+                    f"and the old one no longer works. You can answer at {link}. A personal "
+                    f"link works for {settings.SURVEY_LINK_DAYS} days.",
+                    _personalisation(trial, link, waves), f"survey-link-{respondent.pk}"))
                 audit.record(actor, "survey_link.reissue", respondent)
-        except OSError:  # smtplib's: the server refused the address or went away
+        except _NotTaken as error:
             respondent.refresh_from_db(fields=["link_token", "link_issued_at"])
-            raise ValidationError("The mail server did not take the email. The link was not "
-                                  "changed: try again later", code="not_sent") from None
+            raise ValidationError(f"{error}. The link was not changed: try again later",
+                                  code="not_sent") from None
 
 
 def reveal_allocation(actor: User, trial: Trial) -> Allocation | None:
@@ -306,8 +361,9 @@ class Reminded:
 
 def remind_non_responders(actor: User, trial: Trial, kind: str, site_url: str) -> Reminded:
     """Email each practitioner asked in an open wave who has not answered, with their personal
-    link. Raises ValidationError, having sent nothing, when the wave is not open or the mail
-    server cannot be reached; the audit entry counts only the emails the server took."""
+    link (by Notify or the mail, as _survey_mail chooses). Raises ValidationError, having sent
+    nothing, when the wave is not open or the mail server cannot be reached; the audit entry
+    counts only the emails the server or Notify took."""
     wave = queries.open_wave(trial, kind)
     if wave is None:
         raise ValidationError("That survey wave is not open", code="not_open")
@@ -316,14 +372,10 @@ def remind_non_responders(actor: User, trial: Trial, kind: str, site_url: str) -
     if not to_remind:
         audit.record(actor, "wave.remind", wave, {"sent": "0"})
         return Reminded(0, 0)
-    try:
-        connection = open_connection()
-    except MailServerUnreachable as error:
-        raise ValidationError(f"{error}. No reminder was sent: try again later, or ask your "
-                              "administrator to check the email settings",
-                              code="no_mail_server") from None
     sent = failed = renewed = 0
-    with connection:
+    named = wave.get_kind_display().lower()
+    with _survey_mail("No reminder was sent: try again later, or ask your administrator to "
+                      "check the email settings") as send:
         for respondent in to_remind:
             if respondent.link_has_run_out():
                 # Run out, not revoked: a reminder with a dead link would help nobody.
@@ -331,12 +383,14 @@ def remind_non_responders(actor: User, trial: Trial, kind: str, site_url: str) -
                 renewed += 1
             link = _link_text(site_url, respondent)
             try:
-                send_mail(f"Family Feedback: the {wave.get_kind_display().lower()} survey",
-                          f"Please answer the {wave.get_kind_display().lower()} survey for "
-                          f"{trial.name}. It takes about 15 minutes and your answers are kept "
-                          f"under a code, not your name. You can answer at {link}.",
-                          None, [respondent.user.email], connection=connection)
-            except OSError:  # smtplib's errors: this address refused, or the server went away
+                send(respondent.user.email, _SurveyEmail(
+                    f"Family Feedback: the {named} survey",
+                    f"Please answer the {named} survey for {trial.name}. It takes about 15 "
+                    "minutes and your answers are kept under a code, not your name. You can "
+                    f"answer at {link}.",
+                    _personalisation(trial, link, named),
+                    f"survey-reminder-{respondent.pk}-{wave.kind}"))
+            except _NotTaken:
                 failed += 1
             else:
                 sent += 1

@@ -10,7 +10,11 @@ TIMEOUT = 10
 
 
 class NotSent(Exception):
-    pass
+    def __init__(self, reason: str, status: int = 0):
+        super().__init__(reason)
+        # Only a 400 is about this one number or address: after any other refusal (the key, too
+        # many, no answer) a batch of sends would only wait on each of the rest in turn.
+        self.only_this_address = status == 400
 
 
 def can_send(how: str) -> bool:
@@ -19,8 +23,9 @@ def can_send(how: str) -> bool:
 
 
 def send(how: str, to: str, personalisation: dict, reference: str) -> str:
-    """Send by "sms" (to a phone number) or "email" (to an address); Notify's id for the
-    notification. Raises NotSent with the reason, in words a practitioner can act on."""
+    """Send by "sms" (to a phone number), or "email" or "survey" (an evaluation's survey email)
+    to an address; Notify's id for the notification. Raises NotSent with the reason, in words a
+    practitioner can act on."""
     if not can_send(how):
         raise NotSent("Sending by text message or email is not set up in this service. Show the "
                       "QR code or the link instead")
@@ -33,7 +38,7 @@ def send(how: str, to: str, personalisation: dict, reference: str) -> str:
             sent = client.send_email_notification(to, _template(how), personalisation,
                                                   reference)
     except APIError as error:  # a refusal, no answer, or an answer that is not Notify's
-        raise NotSent(_reason(error.status_code)) from None
+        raise NotSent(_reason(error.status_code), error.status_code) from None
     if not isinstance(sent, dict) or not sent.get("id"):
         raise NotSent(_reason(502))
     return str(sent["id"])
@@ -41,7 +46,8 @@ def send(how: str, to: str, personalisation: dict, reference: str) -> str:
 
 def _template(how: str) -> str:
     return {"sms": settings.NOTIFY_SMS_TEMPLATE_ID,
-            "email": settings.NOTIFY_EMAIL_TEMPLATE_ID}.get(how, "")
+            "email": settings.NOTIFY_EMAIL_TEMPLATE_ID,
+            "survey": settings.NOTIFY_SURVEY_TEMPLATE_ID}.get(how, "")
 
 
 def _reason(status: int) -> str:
