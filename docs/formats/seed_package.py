@@ -67,7 +67,8 @@ QUESTIONS = [
 WAI = {("comparison", "baseline"): (66.3, 7.0), ("comparison", "endline"): (66.9, 4.2),
        ("intervention", "baseline"): (69.2, 5.1), ("intervention", "endline"): (70.5, 3.9)}
 # Compassion satisfaction (10-50): the seed gives only bands ("between 41 and 42", "above 42")
-# and one mean, 41.6; the SDs are not published, so 4.0 is assumed.
+# and one mean, 41.6; the SDs are not published, so 4.0 is a starting point (changed() moves
+# them a little to meet the seed's t-tests).
 PROQOL = {("comparison", "baseline"): (41.5, 4.0), ("comparison", "endline"): (41.4, 4.0),
           ("intervention", "baseline"): (42.6, 4.0), ("intervention", "endline"): (41.6, 4.0)}
 # Post-training IAM and FIM, mean of the four items (1-5), section 1.6.
@@ -105,6 +106,63 @@ def fit(n: int, mean: float, sd: float, lo: int, hi: int, scale: int, places: in
             values[i] += 1
             values[j] -= 1
     raise ValueError(f"no values with mean {mean} and SD {sd}")
+
+
+def _paired(scores: dict, pids: list[str]) -> list[int]:
+    return [scores[p, "endline"] - scores[p, "baseline"] for p in pids
+            if (p, "baseline") in scores and (p, "endline") in scores]
+
+
+def _t(changes: list[int]) -> float:
+    return statistics.mean(changes) / (statistics.stdev(changes) / len(changes) ** 0.5)
+
+
+def _pooled_t(one: list[int], two: list[int]) -> float:
+    pooled = ((len(one) - 1) * statistics.variance(one) + (len(two) - 1)
+              * statistics.variance(two)) / (len(one) + len(two) - 2)
+    return (statistics.mean(one) - statistics.mean(two)) / (
+        pooled * (1 / len(one) + 1 / len(two))) ** 0.5
+
+
+def changed(scores: dict, by_wave: dict) -> dict:
+    """Compassion scores moved one point at a time until the paired and between-arm t-tests are
+    the seed's (t(16) = 1.01, p = .325; t(15) = 0.20, p = .846; t(31) = 0.59, p = .558: both arms
+    fell a little, the intervention more) while every mean stays as published. The ranges are
+    the t values that round to the seed's; a p then differs from the seed's by less than .01,
+    as near as the seed's own rounding of t allows."""
+    pids = {arm: [p["id"] for p in by_wave[arm, "endline"]] for arm in ("intervention",
+                                                                         "comparison")}
+    targets = {"intervention": (-1.0149, -1.0051), "comparison": (-0.2049, -0.1951),
+               "between": (-0.5949, -0.5851)}
+
+    def loss(now: dict) -> float:
+        changes = {arm: _paired(now, pids[arm]) for arm in pids}
+        found = {arm: _t(c) for arm, c in changes.items()}
+        found["between"] = _pooled_t(changes["intervention"], changes["comparison"])
+        miss = sum(max(lo - found[k], found[k] - hi, 0) for k, (lo, hi) in targets.items())
+        for (arm, wave), (mean, _) in PROQOL.items():
+            got = statistics.mean(now[p["id"], wave] for p in by_wave[arm, wave])
+            miss += 10 * max(abs(got - mean) - 0.04, 0)
+        return miss
+
+    best = loss(scores)
+    groups = [[(p["id"], wave) for p in by_wave[arm, wave]] for arm, wave in PROQOL]
+    for _ in range(100000):
+        if best == 0:
+            return scores
+        # A point from one person to another in the same arm and wave keeps the mean; one
+        # person alone moves it.
+        up, down = rng.sample(rng.choice(groups), 2)
+        trial = {**scores, up: scores[up] + 1}
+        if rng.random() < 0.7:
+            trial[down] -= 1
+        if not all(10 <= trial[k] <= 50 for k in (up, down)):
+            continue
+        # Now and then a slightly worse step, so that the search does not stop a hair short.
+        now = loss(trial)
+        if now <= best or (now < best + 0.02 and rng.random() < 0.05):
+            scores, best = trial, now
+    raise ValueError("no compassion scores with the seed's t-tests")
 
 
 def items(total: int, count: int, lo: int, hi: int) -> list[int]:
@@ -170,11 +228,14 @@ def responses(parts: list[dict]) -> list[list]:
         for pid, total in zip(who, fit(len(who), mean, sd, 12, 84, 1, 1), strict=True):
             for k, scored in enumerate(items(total, 12, 1, 7), start=1):
                 answer(pid, wave, f"wai_{k}", 8 - scored if k in (4, 10) else scored)
+    compassion = {}
     for (arm, wave), (mean, sd) in PROQOL.items():
         who = [p["id"] for p in by_wave[arm, wave]]
-        for pid, total in zip(who, fit(len(who), mean, sd, 10, 50, 1, 1), strict=True):
-            for k, value in enumerate(items(total, 10, 1, 5), start=1):
-                answer(pid, wave, f"proqol_cs_{k}", value)
+        compassion.update(zip(((pid, wave) for pid in who),
+                              fit(len(who), mean, sd, 10, 50, 1, 1), strict=True))
+    for (pid, wave), total in sorted(changed(compassion, by_wave).items()):
+        for k, value in enumerate(items(total, 10, 1, 5), start=1):
+            answer(pid, wave, f"proqol_cs_{k}", value)
     trained = [p["id"] for p in by_wave["intervention", "post_training"]]
     for measure, (mean, sd) in IMPLEMENTATION.items():
         for pid, total in zip(trained, fit(len(trained), mean, sd, 4, 20, 4, 2), strict=True):
