@@ -2,6 +2,8 @@
 with the ordinary command, and the report built from it shows the seed report's published
 figures: each expected value below is transcribed from the seed table named beside it."""
 
+import csv
+import io
 import re
 import subprocess
 import sys
@@ -166,6 +168,18 @@ def test_compassion_and_the_survey_counts_are_the_seeds(trial):
     assert counts["one_day", "intervention"] == {"Yes": 12, "No": 4}
     # Seed Table F.1: much harder 1, harder 3, neither 10, easier 1, much easier 2.
     assert list(counts["ease", "intervention"].values()) == [1, 3, 10, 1, 2]
+
+
+def test_a_second_import_changes_nothing_and_every_person_is_a_pseudonym(trial):
+    out = io.StringIO()
+    call_command("import_evaluation", str(SEED), "--trial", "Seed", stdout=out)
+    assert "Nothing changed" in out.getvalue()
+    with (SEED / "administrations.csv").open(encoding="utf-8", newline="") as handle:
+        people = {(row["person_id"], row["practitioner_id"]) for row in csv.DictReader(handle)}
+    assert all(re.fullmatch(r"Y\d{3}", person) and re.fullmatch(r"S\d{3}", practitioner)
+               for person, practitioner in people)
+    assert all(re.fullmatch(r"S\d{3}", code) for code in
+               trial.practitioners.values_list("practitioner_code", flat=True))
 
 
 def test_the_generator_makes_the_committed_package(tmp_path):
