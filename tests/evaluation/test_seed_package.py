@@ -66,6 +66,9 @@ def test_data_collection_by_team_is_the_seeds(report):
     assert [row[:7] for row in rows_of(report, "Table 2.1")] == [
         *[["Intervention", team, "Yes", "Yes", "Yes", "Yes", "Yes"] for team in ("I1", "I2", "I3")],
         *[["Comparison", team, "Yes", "No", "No", "Not asked", "Yes"] for team in ("C1", "C2")]]
+    # Seed "Sample": five teams, two of them grouped, so four units randomised two and two.
+    assert report["methods"][0].startswith("The trial had 5 teams with 54 practitioners, in 4 "
+                                           "randomisation units (I2 and I3 were randomised")
 
 
 def test_frequency_of_use_is_the_seeds(report):
