@@ -102,8 +102,10 @@ def restore(path: Path, *, by: str, force: bool = False) -> dict:
 
 
 def holds_data() -> bool:
+    """Whether any of the service's own tables has a row; a database never migrated has none."""
+    tables = set(connection.introspection.table_names())
     return any(model.objects.exists() for model in apps.get_models()
-               if model._meta.app_label in DATA_APPS)
+               if model._meta.app_label in DATA_APPS and model._meta.db_table in tables)
 
 
 def row_counts(cursor=None) -> dict[str, int]:
