@@ -170,3 +170,12 @@ def test_a_backup_taken_while_another_session_writes_is_of_one_consistent_moment
     assert failures == []
     assert manifest["database"] == connection.vendor
     assert manifest["tables"] == before
+
+
+def test_a_folder_that_cannot_be_written_or_a_missing_archive_is_a_sentence(db, tmp_path):
+    occupied = tmp_path / "a-file"
+    occupied.write_text("not a folder")
+    with pytest.raises(CommandError, match=f"Could not write to {occupied}: File exists"):
+        call_command("backup", str(occupied))
+    with pytest.raises(CommandError, match="There is no file .*missing.tar"):
+        call_command("restore", str(tmp_path / "missing.tar"))

@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from familyfeedback.accounts.backups import BackupError, back_up
-from familyfeedback.lib.commands import who_runs
+from familyfeedback.lib.commands import sentences, who_runs
 from familyfeedback.lib.csvfiles import printable
 
 
@@ -20,11 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("directory", type=Path, help="the folder to write the archive into")
 
     def handle(self, *args, directory: Path, **options):
-        try:
+        with sentences(BackupError, f"Could not write to {directory}"):
             path = back_up(directory, by=who_runs())
-        except BackupError as error:
-            raise CommandError(printable(str(error))) from None
-        except OSError as error:
-            raise CommandError(printable(f"Could not write to {directory}: "
-                                         f"{error.strerror or error}")) from None
         self.stdout.write(printable(f"Wrote the backup {path}"))

@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from familyfeedback.accounts.backups import BackupError, restore
-from familyfeedback.lib.commands import who_runs
+from familyfeedback.lib.commands import sentences, who_runs
 from familyfeedback.lib.csvfiles import printable
 
 
@@ -21,13 +21,8 @@ class Command(BaseCommand):
                             help="replace the data the database already holds")
 
     def handle(self, *args, file: Path, force: bool, **options):
-        try:
+        with sentences(BackupError, f"Could not restore {file}"):
             manifest = restore(file, by=who_runs(), force=force)
-        except BackupError as error:
-            raise CommandError(printable(str(error))) from None
-        except OSError as error:
-            raise CommandError(printable(f"Could not restore {file}: "
-                                         f"{error.strerror or error}")) from None
         self.stdout.write(printable(f"Restored the backup made at {manifest['made_at']}: "
                                     f"{sum(manifest['tables'].values())} rows in "
                                     f"{len(manifest['tables'])} tables"))
