@@ -1,4 +1,3 @@
-import getpass
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from familyfeedback.evaluation import actions
 from familyfeedback.evaluation.models import Trial
 from familyfeedback.evaluation.research_export import KEY_BYTES, ExportError, read_key
+from familyfeedback.lib.commands import sentences, who_runs
 from familyfeedback.lib.csvfiles import printable
 
 
@@ -37,22 +37,10 @@ class Command(BaseCommand):
         found = Trial.objects.filter(name=trial).first()
         if found is None:
             raise CommandError(printable(f"There is no trial called {trial}"))
-        try:
+        with sentences(ExportError, f"Could not write to {directory}"):
             key = read_key(key_file, directory)
             written = actions.export_research(None, found, key, directory, force=force,
-                                              by=_who())
-        except ExportError as error:
-            raise CommandError(printable(str(error))) from None
-        except OSError as error:
-            raise CommandError(printable(f"Could not write to {directory}: "
-                                         f"{error.strerror or error}")) from None
+                                              by=who_runs())
         self.stdout.write(printable(f"Wrote {len(written)} files for trial {trial} to "
                                     f"{directory}"))
 
-
-def _who() -> str:
-    """The account running the command, for the audit trail: a command has no signed-in user."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name and no password-file entry, as in some containers
-        return "unknown"
