@@ -81,11 +81,12 @@ $(ASSETS_STAMP): node_modules/.package-lock.json
 	cp $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.js build/govuk/
 	@touch $@
 
-# The Debian libraries WeasyPrint draws the evaluation report's PDF with, and pdftotext, with
-# which the tests read that PDF back. Installed when missing (as root, as on these machines and in
-# CI); anyone else is told the one command to run.
+# The Debian libraries WeasyPrint draws the evaluation report's PDF with; pdftotext, with
+# which the tests read that PDF back; pg_dump and pg_restore, with which `backup` and `restore`
+# copy a PostgreSQL database. Installed when missing (as root, as on these machines and in CI);
+# anyone else is told the one command to run.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	poppler-utils
+	poppler-utils postgresql-client
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
