@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "familyfeedback.casework",
     "familyfeedback.implementation",
     "familyfeedback.evaluation",
+    "familyfeedback.privacy",
     "familyfeedback.demo",
 ]
 
@@ -365,3 +366,30 @@ LOGGING = {
 # unset, the download says so and export_research --key-file is the way.
 RESEARCH_EXPORT_SUPPRESS_BELOW = env_int("FF_EXPORT_SUPPRESS_BELOW", 5)
 RESEARCH_EXPORT_KEY_FILE = env_str("FF_RESEARCH_EXPORT_KEY_FILE", "")
+
+# Retention (privacy.retention, docs/security.md). A family is removed this many years after its
+# last period of support closed, unless it is under a legal hold; a child's drawn-face photo may
+# go sooner (0: kept as long as its record). Audit entries keep who did what for ever, but the
+# values inside them are emptied after FF_RETAIN_AUDIT_VALUES_YEARS. Sign-in records (django-axes:
+# addresses and the emails tried) go after FF_RETAIN_SIGN_IN_DAYS.
+RETAIN_CLOSED_FAMILY_YEARS = env_int("FF_RETAIN_CLOSED_FAMILY_YEARS", 6, minimum=0)
+RETAIN_PICTURES_MONTHS = env_int("FF_RETAIN_PICTURES_MONTHS", 0, minimum=0)
+RETAIN_AUDIT_VALUES_YEARS = env_int("FF_RETAIN_AUDIT_VALUES_YEARS", 7, minimum=1)
+RETAIN_SIGN_IN_DAYS = env_int("FF_RETAIN_SIGN_IN_DAYS", 90, minimum=1)
+# Erasure on request is refused while a family is under a legal hold, while its support is open,
+# and for this many years after it closed (a statutory duty to keep the record; 0: none).
+ERASURE_DUTY_YEARS = env_int("FF_ERASURE_DUTY_YEARS", 0, minimum=0)
+
+# Unusual viewing: more than FF_BULK_VIEW_FAMILIES different families opened by one person within
+# FF_BULK_VIEW_MINUTES raises one alert to the data protection contact.
+BULK_VIEW_FAMILIES = env_int("FF_BULK_VIEW_FAMILIES", 50, minimum=1)
+BULK_VIEW_MINUTES = env_int("FF_BULK_VIEW_MINUTES", 60, minimum=1)
+DATA_PROTECTION_EMAIL = env_str("FF_DATA_PROTECTION_EMAIL", "")
+
+# The audit chain's key (accounts.audit): unset, one derived from SECRET_KEY. Someone holding
+# only a copy of the database cannot forge the chain without it.
+AUDIT_CHAIN_KEY = env_str("FF_AUDIT_CHAIN_KEY", "")
+
+# Rate limits per signed-in person (lib/rate_limits.py): searches a minute, exports an hour.
+SEARCHES_PER_MINUTE = env_int("FF_SEARCHES_PER_MINUTE", 60, minimum=1)
+EXPORTS_PER_HOUR = env_int("FF_EXPORTS_PER_HOUR", 30, minimum=1)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("familyfeedback.implementation.urls")),
     path("", include("familyfeedback.evaluation.urls")),
     path("", include("familyfeedback.accounts.urls")),
+    path("", include("familyfeedback.privacy.urls")),
 ]
 
 handler404 = "familyfeedback.lib.error_pages.not_found"

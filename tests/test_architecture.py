@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "familyfeedback"
 
 # Lowest first: a module imports only from its own layer and those before it.
 LAYERS = ["measures", "stats", "lib", "accounts", "casework", "implementation", "evaluation",
-          "demo"]
+          "privacy", "demo"]
 PURE = {"measures", "stats"}
 MAX_VIEW_LINES = 30
 RELATED_QUERIES = {"all", "filter", "get", "exclude", "count", "first", "exists", "values_list",

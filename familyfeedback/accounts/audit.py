@@ -1,6 +1,7 @@
 """The one way to write to the audit log."""
 
 from django.db import models
+from django.utils import timezone
 
 from familyfeedback.accounts.models import AuditEntry, User
 
@@ -20,6 +21,13 @@ def record_many(actor: User | None,
                    object_id=obj.pk if obj is not None else None, changes=changes or {})
         for action, obj, changes in entries
     ])
+
+
+def redact(entries: models.QuerySet) -> int:
+    """Empty the values inside these entries (privacy.purge, when the records they are about
+    are removed): the one change an entry ever takes. Who did what, when, to which row, stays."""
+    return models.QuerySet.update(entries.filter(redacted_at__isnull=True),
+                                  changes={}, redacted_at=timezone.now())
 
 
 def diff(before: dict, after: dict) -> dict:

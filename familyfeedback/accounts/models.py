@@ -209,6 +209,16 @@ class AuditEntry(models.Model):
     # Old and new values of what changed, e.g. {"item_2": ["4.0", "6.0"]}; plus context such as a
     # correction's reason.
     changes = models.JSONField(default=dict, blank=True)
+    # The hash chain (accounts.audit): an entry is sealed just after its transaction commits, in
+    # the order entries are sealed. `position` is its place in the chain, `changes_digest` the
+    # SHA-256 of its changes, and `entry_hash` an HMAC over the entry and the hash before it, so
+    # a removed or altered entry breaks the chain (manage.py verify_audit).
+    position = models.BigIntegerField(null=True, blank=True, unique=True)
+    changes_digest = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, blank=True)
+    # When a purge emptied `changes` of personal values (privacy.purge). The digest stays, so
+    # the chain still holds; only this one change is ever made to an entry.
+    redacted_at = models.DateTimeField(null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -226,3 +236,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit entries are never deleted")
+
+
+class AuditSeal(models.Model):
+    """The end of the audit chain: the last sealed entry's position and hash. One row."""
+
+    position = models.BigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)

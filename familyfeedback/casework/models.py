@@ -24,6 +24,10 @@ class Family(models.Model):
     key_worker = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="families"
     )
+    # A legal hold (court proceedings, a complaint, an inquiry): while the reason is set, no
+    # retention rule removes the family and erasure is refused (privacy.retention).
+    legal_hold_reason = models.CharField(max_length=300, blank=True)
+    legal_hold_since = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]

@@ -10,6 +10,7 @@ from familyfeedback.casework.models import (
     AlertAcknowledgement,
     Episode,
     Family,
+    FeedbackLink,
     Person,
     Session,
 )
@@ -236,3 +237,33 @@ def waiting_sessions(user, families: QuerySet[Family]) -> list[Session]:
     return list(Session.objects.filter(practitioner=user, stage=Session.Stage.STARTED,
                                        family__in=families)
                 .select_related("family").order_by("date", "pk"))
+
+
+def family_records(family_ids) -> dict[str, list[int]]:
+    """Every row of these families' that the audit log names, by the object_type it names it
+    with: the family itself, its episodes, people, sessions, ratings, alert notes and links.
+    The "who viewed this child" page, subject access and the purge all read a family's trail
+    through this one list, so a new kind of family record is added here once."""
+    families = Family.objects.filter(pk__in=family_ids)
+    people = Person.objects.filter(family__in=families)
+    sessions = Session.objects.filter(family__in=families)
+    found = {
+        "family": families,
+        "episode": Episode.objects.filter(family__in=families),
+        "person": people,
+        "session": sessions,
+        "administration": Administration.objects.filter(session__in=sessions),
+        "alertacknowledgement": AlertAcknowledgement.objects.filter(person__in=people),
+        "feedbacklink": FeedbackLink.objects.filter(session__in=sessions),
+    }
+    return {kind: list(rows.values_list("pk", flat=True)) for kind, rows in found.items()}
+
+
+def trail_filter(records: dict[str, list[int]]) -> Q:
+    """The audit entries about any of these records (family_records' shape)."""
+    match = Q(pk__in=[])
+    for kind, ids in records.items():
+        if ids:
+            match |= Q(object_type=kind, object_id__in=ids)
+    return match
+
