@@ -244,3 +244,20 @@ class AuditSeal(models.Model):
     position = models.BigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64, blank=True)
     sealed_at = models.DateTimeField(null=True, blank=True)
+
+
+class BulkViewAlert(models.Model):
+    """One alert to the data protection contact: this person opened more families than the
+    setting allows within the window. One per person per window, so a long run of views raises
+    one email, not hundreds."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    window_minutes = models.PositiveIntegerField()
+    families = models.PositiveIntegerField()
+    # Where the alert went: the address in FF_DATA_PROTECTION_EMAIL at the time, or blank when
+    # none is set (then it is on the administrators' page only).
+    sent_to = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]

@@ -1,5 +1,4 @@
-"""What the data protection duties keep of their own: what was removed and why, and the alerts
-raised about unusual viewing.
+"""What the data protection duties keep of their own: what was removed, when and why.
 
 The app sits above every other (it reads and removes their records); nothing imports it but the
 URL table, its commands and its tests.
@@ -28,20 +27,3 @@ class Tombstone(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-
-
-class BulkViewAlert(models.Model):
-    """One alert to the data protection contact: this person opened more families than the
-    setting allows within the window. One per person per window, so a long run of views raises
-    one email, not hundreds."""
-
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    raised_at = models.DateTimeField()
-    window_minutes = models.PositiveIntegerField()
-    families = models.PositiveIntegerField()
-    # Where the alert went: the address in FF_DATA_PROTECTION_EMAIL at the time, or blank when
-    # none is set (then it is on the administrators' page only).
-    sent_to = models.CharField(max_length=254, blank=True)
-
-    class Meta:
-        ordering = ["-raised_at", "-id"]
