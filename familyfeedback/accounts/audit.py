@@ -1,9 +1,15 @@
-"""The one way to write to the audit log."""
+"""The one way to write to the audit log, and the hash chain that shows it was not changed."""
 
-from django.db import models
+import hashlib
+import json
+from datetime import UTC
+
+from django.conf import settings
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from familyfeedback.accounts.models import AuditEntry, User
+from familyfeedback.accounts.models import AuditEntry, AuditSeal, User
 
 
 def record(actor: User | None, action: str, obj: models.Model | None,
@@ -21,6 +27,7 @@ def record_many(actor: User | None,
                    object_id=obj.pk if obj is not None else None, changes=changes or {})
         for action, obj, changes in entries
     ])
+    _seal_after_commit()
 
 
 def redact(entries: models.QuerySet) -> int:
@@ -41,3 +48,105 @@ def diff(before: dict, after: dict) -> dict:
 
 def _plain(value):
     return None if value is None else str(value)
+
+
+# The hash chain ------------------------------------------------------------------------------
+# An entry is inserted unsealed (no position, no hash) with the write it records, and sealed
+# just after that transaction commits, in a short transaction of its own that holds the seal's
+# lock: so the chain never waits on a long write, and entries join it in the order they
+# committed. A seal takes every unsealed entry, so one whose process died before sealing joins
+# the next.
+
+_CHAIN_PURPOSE = "familyfeedback.accounts.audit.chain"
+SEAL_ID = 1
+
+
+def changes_digest(changes: dict) -> str:
+    """SHA-256 of the changes as canonical JSON: the same values give the same digest, however
+    the database hands the keys back."""
+    canonical = json.dumps(changes, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def entry_hash(previous: str, entry: AuditEntry, digest: str) -> str:
+    """HMAC over the entry and the hash before it, keyed by AUDIT_CHAIN_KEY (or a key derived
+    from SECRET_KEY): a copy of the database alone cannot forge it."""
+    message = json.dumps([
+        previous, entry.position, entry.at.astimezone(UTC).isoformat(), entry.actor_id,
+        entry.action, entry.object_type, entry.object_id, digest,
+    ])
+    return salted_hmac(_CHAIN_PURPOSE, message, secret=settings.AUDIT_CHAIN_KEY or None,
+                       algorithm="sha256").hexdigest()
+
+
+def seal() -> int:
+    """Give every unsealed entry its place in the chain; how many were sealed. The one place
+    entries are updated besides redact(): through the base QuerySet, past AuditQuerySet's
+    refusal, and on PostgreSQL past the trigger only because it sets nothing but the chain's
+    fields of entries not yet sealed."""
+    with transaction.atomic():
+        end = AuditSeal.objects.select_for_update().filter(pk=SEAL_ID).first()
+        if end is None:  # the first seal, or after a restore of a database without one
+            end, _ = AuditSeal.objects.select_for_update().get_or_create(pk=SEAL_ID)
+        pending = list(AuditEntry.objects.filter(position__isnull=True).order_by("id"))
+        if not pending:
+            return 0
+        for entry in pending:
+            end.position += 1
+            entry.position = end.position
+            entry.changes_digest = changes_digest(entry.changes)
+            entry.entry_hash = entry_hash(end.entry_hash, entry, entry.changes_digest)
+            end.entry_hash = entry.entry_hash
+        models.QuerySet(AuditEntry).bulk_update(
+            pending, ["position", "changes_digest", "entry_hash"])
+        end.sealed_at = timezone.now()
+        end.save()
+    return len(pending)
+
+
+def _seal_after_commit() -> None:
+    """Seal once the transaction commits (at once outside one), however many entries it wrote:
+    one seal waiting in this transaction is enough. A failing seal never undoes the write it
+    follows: the next seal, or verify_audit, takes those entries too."""
+    waiting = transaction.get_connection().run_on_commit  # (savepoints, callback, robust)
+    if not any(callback is seal for _, callback, _ in waiting):
+        transaction.on_commit(seal, robust=True)
+
+
+class Break(Exception):
+    """Where the chain is broken, in a sentence."""
+
+
+def verify() -> tuple[int, AuditSeal]:
+    """Walk the chain from its first entry: (entries checked, the seal), or Break naming the
+    first place it fails. Positions run on without a gap, each hash recomputes from the entry
+    and the one before it, each unredacted entry's changes match its digest, and the last
+    entry is the one the seal names."""
+    end = AuditSeal.objects.filter(pk=SEAL_ID).first() or AuditSeal(position=0)
+    previous, expected = "", 1
+    for entry in AuditEntry.objects.filter(position__isnull=False).order_by("position").iterator(
+            chunk_size=2000):
+        if entry.position != expected:
+            raise Break(_missing(expected, entry.position - 1))
+        if entry_hash(previous, entry, entry.changes_digest) != entry.entry_hash:
+            raise Break(f"Entry at position {entry.position:,} (id {entry.pk}) was changed, moved "
+                        "or put in after it was sealed")
+        if entry.redacted_at is None and changes_digest(entry.changes) != entry.changes_digest:
+            raise Break(f"Entry at position {entry.position:,} (id {entry.pk}) was changed after "
+                        "it was sealed: its changes are not the ones sealed")
+        previous, expected = entry.entry_hash, expected + 1
+    checked = expected - 1
+    if checked < end.position:
+        raise Break(_missing(checked + 1, end.position) + ": the seal ends at position "
+                    f"{end.position:,}")
+    if checked > end.position or previous != end.entry_hash:
+        raise Break(f"The seal does not match the last entry (position {checked:,}): the seal "
+                    "was changed, or entries were put in after it")
+    return checked, end
+
+
+def _missing(first: int, last: int) -> str:
+    if first == last:
+        return f"The entry at position {first:,} is missing: it was removed after it was sealed"
+    return (f"The entries at positions {first:,} to {last:,} are missing: they were removed "
+            "after they were sealed")

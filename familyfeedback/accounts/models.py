@@ -227,6 +227,9 @@ class AuditEntry(models.Model):
         indexes = [
             # The audit page filters one object's history.
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            # Counting the families one person opened within the last hour (bulk viewing,
+            # accounts.bulk_views), on every family page.
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
         ]
 
     def save(self, *args, **kwargs):
