@@ -14,7 +14,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from familyfeedback.accounts import two_factor
 from familyfeedback.accounts.invitations import tokens
-from familyfeedback.accounts.models import AuditEntry, Membership, Role, Team, User
+from familyfeedback.accounts.models import (
+    AuditEntry,
+    BulkViewAlert,
+    Membership,
+    Role,
+    Team,
+    User,
+)
 
 
 def require_administrator(user: User) -> None:
@@ -26,6 +33,12 @@ def audit_entries_for(user: User) -> QuerySet[AuditEntry]:
     """The whole log, for administrators."""
     require_administrator(user)
     return AuditEntry.objects.select_related("actor")
+
+
+def bulk_view_alerts_for(user: User) -> QuerySet[BulkViewAlert]:
+    """The alerts of unusual viewing, for administrators beside the log."""
+    require_administrator(user)
+    return BulkViewAlert.objects.select_related("user")
 
 
 def signing_in(request) -> User:

@@ -66,6 +66,19 @@ class PeopleFilterForm(forms.Form):
                 if name not in self.errors}
 
 
+class AuditFilterForm(forms.Form):
+    """The audit log's filter: one person's entries (the link in a bulk-viewing alert). Anything
+    it cannot read is ignored, never an error page."""
+
+    actor = forms.ModelChoiceField(queryset=User.objects.all(), required=False)
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in self.fields
+                if name not in self.errors}
+
+
 class RolesForm(versions.VersionedForm):
     """A person's roles. They travel in the page's version as their values, comma-separated
     (actions.roles_version), and are shown in words after a conflict."""

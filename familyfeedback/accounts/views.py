@@ -10,8 +10,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from familyfeedback.accounts import throttle, two_factor
-from familyfeedback.accounts.access import audit_entries_for
+from familyfeedback.accounts.access import audit_entries_for, bulk_view_alerts_for
+from familyfeedback.accounts.forms import AuditFilterForm
 from familyfeedback.lib.errors import error_summary
+
+# How many alerts of unusual viewing, newest first, the audit log page shows above the log.
+ALERTS_SHOWN = 10
 
 
 def attempted_email(request, credentials) -> str:
@@ -91,5 +95,14 @@ def health(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
-    page = Paginator(audit_entries_for(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit_log.html", {"page": page})
+    entries = audit_entries_for(request.user)
+    filters = AuditFilterForm(request.GET).filters()
+    actor = filters.get("actor")
+    if actor is not None:
+        entries = entries.filter(actor=actor)
+    page = Paginator(entries, 50).get_page(filters.get("page"))
+    return render(request, "accounts/audit_log.html", {
+        "page": page, "actor": actor, "others": f"actor={actor.pk}&" if actor else "",
+        "alerts": bulk_view_alerts_for(request.user)[:ALERTS_SHOWN],
+        "limit": settings.BULK_VIEW_FAMILIES, "minutes": settings.BULK_VIEW_MINUTES,
+        "sent_to": settings.DATA_PROTECTION_EMAIL})

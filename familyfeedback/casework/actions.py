@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from familyfeedback import measures
-from familyfeedback.accounts import audit
+from familyfeedback.accounts import audit, bulk_views
 from familyfeedback.accounts.models import Membership, Team, User
 from familyfeedback.casework import trajectories
 from familyfeedback.casework.access import key_workers_for
@@ -486,8 +486,11 @@ def install_text_pack(actor: User | None, data: dict, pack: measures.TextPack) -
 
 def log_view(actor: User, action: str, obj) -> None:
     """A look at identifiable data: the family page, a session, a person's details, a record, a
-    child's picture, a closure summary or the record form with the family's names."""
+    child's picture, a closure summary or the record form with the family's names. Opening a
+    family also counts towards unusual viewing (accounts.bulk_views)."""
     audit.record(actor, action, obj)
+    if isinstance(obj, Family):
+        bulk_views.check(actor)
 
 
 CASE_REFERENCE_TAKEN = ("A family with this case reference is already recorded in the service. "
