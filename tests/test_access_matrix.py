@@ -89,6 +89,9 @@ MATRIX: dict[str, Row] = {
     "feedback_thanks": public("the thank-you after a self-completion link; it shows nothing"),
     "session_family_picture": only(*FAMILY_TEAM, why=TEAM_WORK + ", shown to the family"),
     "family_picture_print": only(*FAMILY_TEAM, why=TEAM_WORK + ", printed for the family"),
+    "family_trail": only("manager", why="the family's team manager only: who viewed or changed "
+                                        "the family's records, which its practitioners do not "
+                                        "see"),
     "start_session": only(*FAMILY_TEAM, why=TEAM_WORK),
     "session_rate": only(*FAMILY_TEAM, why=TEAM_WORK + " (the family rates on their tablet)"),
     "session_hand_over": only(*FAMILY_TEAM, why=TEAM_WORK),

@@ -107,6 +107,24 @@ def get_family_for(user: User, family_id: int) -> Family:
                              pk=family_id)
 
 
+def manages_team_of(user: User, family: Family) -> bool:
+    """Whether this person is a team manager who manages the family's team now."""
+    return user.has_role(Role.TEAM_MANAGER) and Membership.objects.filter(
+        user=user, team=family.team_id, kind=Membership.Kind.MANAGER,
+        ended_on__isnull=True).exists()
+
+
+def get_family_trail_for(user: User, family_id: int) -> Family:
+    """A family whose record of access (who viewed or changed what) this person may read: its
+    team's manager's, as the one who answers for the team's handling of it. Its practitioners
+    are refused like anyone else (they reach the family, not its trail); administrators read
+    the whole audit log instead."""
+    family = get_family_for(user, family_id)
+    if not manages_team_of(user, family):
+        raise Http404("No such page")
+    return family
+
+
 def get_person_for(user: User, person_id: int) -> Person:
     people = Person.objects.filter(_visible(user, "family"))
     return get_object_or_404(people.select_related("family", "family__team"), pk=person_id)

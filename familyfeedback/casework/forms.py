@@ -691,3 +691,21 @@ class SendLinkForm(forms.Form):
         data = self.cleaned_data
         return {"how": data["how"], "send_token": data["send_token"],
                 "to": data["phone"] if data["how"] == "sms" else data["email"]}
+
+
+class TrailFilterForm(forms.Form):
+    """The record of access's filter: one person of the family, or everyone. Anything it cannot
+    read (a person of another family, a page past the end) is ignored, never an error page."""
+
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False,
+                                    empty_label="Everyone in the family")
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, data, *, family):
+        super().__init__(data)
+        self.fields["person"].queryset = family.people.order_by("first_name", "last_name")
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in self.fields
+                if name not in self.errors}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from markupsafe import Markup
 
 from familyfeedback import measures
+from familyfeedback.accounts import presenters as account_words
 from familyfeedback.accounts.models import Membership
 from familyfeedback.accounts.two_factor import qr_svg
 from familyfeedback.casework import alerts, queries, trajectories
@@ -17,7 +18,7 @@ from familyfeedback.casework.charts import Chart, FamilyChart, build_chart, buil
 from familyfeedback.casework.models import Administration, Family, Person, Session
 from familyfeedback.casework.trajectories import Curves, expected_range
 from familyfeedback.casework.wording import text_pack_status
-from familyfeedback.lib import languages, notify
+from familyfeedback.lib import formats, languages, notify
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.measures import family as family_rule
 
@@ -458,3 +459,46 @@ def session_page(session: Session) -> dict:
         # Once the start ratings are in, the family looks at their picture together.
         "picture": session_picture(session) if session.stage == Session.Stage.STARTED else None,
     }
+
+
+@dataclass
+class TrailRow:
+    at: object
+    who: str
+    roles: str
+    what: str
+    about: str
+
+
+def trail_rows(entries, subjects: dict) -> list[TrailRow]:
+    """The record of access's lines: who, in which role, did what to which of the family's
+    records, in plain words (accounts.presenters' wording of actions, shared with the audit
+    log); `subjects` from queries.trail_subjects."""
+    rows = []
+    for entry in entries:
+        who, roles = account_words.actor_words(entry)
+        rows.append(TrailRow(at=entry.at, who=who, roles=roles,
+                             what=account_words.action_words(entry.action),
+                             about=_about(entry.object_type,
+                                          subjects.get((entry.object_type, entry.object_id)))))
+    return rows
+
+
+def _about(kind: str, record) -> str:
+    """Which person or session an entry is about: never more than its name and date."""
+    if record is None:  # removed between reading the trail and reading its records
+        return "A record since removed"
+    if kind == "family":
+        return "The family"
+    if kind == "episode":
+        return f"Support from {formats.date_long(record.opened_on)}"
+    if kind == "person":
+        return str(record)
+    if kind == "session":
+        return f"Session on {formats.date_long(record.date)}"
+    if kind == "administration":
+        return (f"{record.person}'s {record.measure}, session on "
+                f"{formats.date_long(record.session.date)}")
+    if kind == "feedbacklink":
+        return f"{record.person}, session on {formats.date_long(record.session.date)}"
+    return str(record.person)  # an alert's acknowledgement

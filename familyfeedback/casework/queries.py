@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Query
 from django.db.models.functions import Lower
 from django.http import Http404
 
+from familyfeedback.accounts.models import AuditEntry
 from familyfeedback.casework.models import (
     Administration,
     AlertAcknowledgement,
@@ -267,3 +268,40 @@ def trail_filter(records: dict[str, list[int]]) -> Q:
             match |= Q(object_type=kind, object_id__in=ids)
     return match
 
+
+
+def person_records(person: Person) -> dict[str, list[int]]:
+    """A person's own rows that the audit log names (family_records' shape): their details,
+    ratings, alert notes and links; not the sessions they shared with the family."""
+    return {
+        "person": [person.pk],
+        "administration": list(person.administrations.values_list("pk", flat=True)),
+        "alertacknowledgement": list(person.acknowledgements.values_list("pk", flat=True)),
+        "feedbacklink": list(person.feedback_links.values_list("pk", flat=True)),
+    }
+
+
+def family_trail(family: Family, person: Person | None = None) -> QuerySet[AuditEntry]:
+    """Every view and change of the family's records (or of one person's), newest first."""
+    records = person_records(person) if person else family_records([family.pk])
+    return AuditEntry.objects.filter(trail_filter(records)).select_related("actor")
+
+
+def trail_subjects(entries) -> dict[tuple[str, int], object]:
+    """The records these entries are about, by (object_type, object_id), with what a label of
+    each needs: one query per kind on the page, however long the trail. A record since removed
+    is simply not there."""
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        wanted.setdefault(entry.object_type, set()).add(entry.object_id)
+    kinds = {
+        "family": Family.objects.all(),
+        "episode": Episode.objects.all(),
+        "person": Person.objects.all(),
+        "session": Session.objects.all(),
+        "administration": Administration.objects.select_related("person", "session"),
+        "alertacknowledgement": AlertAcknowledgement.objects.select_related("person"),
+        "feedbacklink": FeedbackLink.objects.select_related("person", "session"),
+    }
+    return {(kind, row.pk): row for kind, rows in kinds.items() if wanted.get(kind)
+            for row in rows.filter(pk__in=wanted[kind])}

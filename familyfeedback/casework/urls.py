@@ -11,6 +11,7 @@ from familyfeedback.casework.views import (
     support,
     tablet,
     teams,
+    trail,
 )
 
 team = [
@@ -23,6 +24,7 @@ one_family = [
     path("", family.family, name="family"),
     path("transfer/", families.transfer_family, name="transfer_family"),
     path("people/new/", family.add_person, name="add_person"),
+    path("record-of-access/", trail.family_trail, name="family_trail"),
     path("close/", support.close_support, name="close_support"),
     path("reopen/", support.reopen_support, name="reopen_support"),
     path("sessions/new/", sessions.record_session, name="record_session"),

@@ -3,7 +3,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from familyfeedback.casework import actions
-from familyfeedback.casework.access import get_family_for, get_person_for, get_session_for
+from familyfeedback.casework.access import (
+    get_family_for,
+    get_person_for,
+    get_session_for,
+    manages_team_of,
+)
 from familyfeedback.casework.forms import AcknowledgeForm, EditPersonForm, PersonForm
 from familyfeedback.casework.presenters import (
     PERSON_LABELS,
@@ -19,7 +24,8 @@ from familyfeedback.lib.sent import Sent, saved
 def family(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
     actions.log_view(request.user, "family.view", family)
-    return render(request, "casework/family.html", family_page(family))
+    return render(request, "casework/family.html", {
+        **family_page(family), "sees_trail": manages_team_of(request.user, family)})
 
 
 @require_POST
