@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from familyfeedback.accounts.models import BulkViewAlert
 from familyfeedback.casework.models import Administration, Session
 from tests import factories
 from tests.browser.axe import assert_no_axe_violations
@@ -161,17 +162,42 @@ def test_the_add_and_edit_person_pages_are_accessible_with_and_without_errors(
     assert_no_axe_violations(page, "the edit-person page with errors")
 
 
+def test_the_record_of_access_is_accessible_to_the_familys_manager(
+        family_with_sessions, live_world, live_server, page):
+    """Given a family with sessions its practitioner recorded,
+    When its team manager follows the family page's link to the record of access, and shows
+    one person's entries only,
+    Then axe finds no violation on either."""
+    family, _, adult = family_with_sessions
+    sign_in(page, live_server, live_world.manager)
+    visit(page, live_server, f"/families/{family.pk}/")
+    page.get_by_role("link", name="See who viewed or changed this family's records").click()
+    page.wait_for_url(f"{live_server.url}/families/{family.pk}/record-of-access/")
+    assert page.locator("main table tbody tr").count() > 1
+    assert_no_axe_violations(page, "the record of access")
+    page.get_by_label("Show what was opened or changed about").select_option(str(adult.pk))
+    submit(page, "Show")
+    assert page.get_by_text(f"about {adult}").is_visible()
+    assert_no_axe_violations(page, "the record of access for one person")
+
+
 def test_the_audit_log_is_accessible_to_an_administrator(family_with_sessions, live_world,
                                                          live_server, page):
-    """Given some audited changes,
-    When the administrator signs in and reads the audit log,
+    """Given some audited changes, and an alert of unusual viewing,
+    When the administrator signs in and reads the audit log, and one person's entries,
     Then axe finds no violation on their home page or the log."""
+    BulkViewAlert.objects.create(user=live_world.practitioner, raised_at=timezone.now(),
+                                 window_minutes=60, families=51)
     sign_in(page, live_server, live_world.administrator)
     assert_no_axe_violations(page, "the administrator's home page")
     page.get_by_role("link", name="Read the audit log").click()
     page.wait_for_url(f"{live_server.url}/audit/")
     assert page.locator("main table tbody tr").count() > 0
+    assert page.get_by_role("heading", name="Unusual viewing").is_visible()
     assert_no_axe_violations(page, "the audit log")
+    page.get_by_role("link", name="see their entries").click()
+    assert page.get_by_role("heading", name=f"Entries by {live_world.practitioner}").is_visible()
+    assert_no_axe_violations(page, "the audit log filtered to one person")
 
 
 @pytest.mark.parametrize("persona", ["evaluator", "data_team"])
