@@ -231,3 +231,17 @@ def test_the_database_refuses_changing_an_unsealed_entry_other_than_by_sealing_i
     entry.refresh_from_db()
     assert entry.action == ("family.view" if connection.vendor == "postgresql"
                             else "session.view")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_seal_leaves_the_connection_waiting_for_the_disc_as_before(world):
+    """The seal's own commit does not wait for the disc; every other commit still does."""
+    setting = ("SHOW synchronous_commit" if connection.vendor == "postgresql"
+               else "PRAGMA synchronous")
+    with connection.cursor() as cursor:
+        cursor.execute(setting)
+        before = cursor.fetchone()
+        audit.record(world.practitioner, "family.view", world.family)
+        assert AuditEntry.objects.get().position == 1
+        cursor.execute(setting)
+        assert cursor.fetchone() == before
