@@ -165,7 +165,8 @@ def test_a_truncated_log_is_found_by_the_seal(chain):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"TRUNCATE {TABLE}")  # past the row trigger: docs/security.md
+            # Past the row trigger: docs/decisions/0023-the-audit-chain.md
+            cursor.execute(f"TRUNCATE {TABLE}")
         else:
             cursor.execute(f"DELETE FROM {TABLE}")
     assert broken().startswith(f"The entries at positions 1 to {len(chain)} are missing")

@@ -2,7 +2,7 @@
 DELETE, and every UPDATE but the two the application makes (sealing an entry into the hash chain,
 and redacting its values). SQLite has no trigger: the test runner empties its tables with DELETE,
 and a SQLite file is protected by who may write to it. TRUNCATE is not a row trigger's to refuse:
-the application's role should not hold it (docs/security.md), and verify_audit notices a
+the application's role should not hold it (docs/decisions/0023-the-audit-chain.md), and verify_audit notices a
 truncated log, since the seal remembers how long it was."""
 
 from django.db import migrations, models
