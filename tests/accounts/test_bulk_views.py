@@ -8,7 +8,7 @@ from django.utils import timezone
 from familyfeedback.accounts import bulk_views
 from familyfeedback.accounts.models import BulkViewAlert
 from tests import factories
-from tests.mail_server import no_mail_server  # noqa: F401 (fixture)
+from tests.mail_server import no_mail_server, smtp_inbox  # noqa: F401 (fixtures)
 
 CONTACT = "dpo@council.example.test"
 
@@ -102,6 +102,14 @@ def test_a_mail_server_that_is_down_never_stops_the_family_page(
         no_mail_server):  # noqa: F811
     open_families(signed_in(world.practitioner), families, django_capture_on_commit_callbacks)
     assert BulkViewAlert.objects.get().sent_to == ""
+
+
+def test_the_alert_reaches_a_real_mail_server(
+        world, families, limits, signed_in, django_capture_on_commit_callbacks,
+        smtp_inbox):  # noqa: F811
+    open_families(signed_in(world.practitioner), families, django_capture_on_commit_callbacks)
+    assert smtp_inbox.recipients() == [CONTACT]
+    assert BulkViewAlert.objects.get().sent_to == CONTACT
 
 
 def test_administrators_see_the_alerts_and_follow_one_to_the_persons_entries(
