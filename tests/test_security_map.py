@@ -78,3 +78,13 @@ def test_every_test_the_page_names_exists(capsys):
 def test_a_made_up_test_name_would_be_caught():
     assert "test_every_test_the_page_names_exists" in functions_in("tests/test_security_map.py")
     assert "test_nothing_by_this_name" not in functions_in("tests/test_security_map.py")
+
+
+def test_the_counts_at_the_end_are_those_of_the_rows():
+    written = {cells[0]: [int(n) for n in cells[1:]] for cells in (
+        [cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines())
+        if len(cells) == 4 and cells[0] in STATUSES}
+    counted = Counter((row[3], row[1]) for row in rows())
+    assert written == {status: [counted[status, "1"], counted[status, "2"],
+                                counted[status, "1"] + counted[status, "2"]]
+                       for status in STATUSES}
