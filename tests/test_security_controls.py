@@ -1,15 +1,21 @@
 """Controls docs/security.md claims that no other test proves: cookies, headers, how passwords
 are stored and which ones are taken, and methods a page must refuse."""
+import io
 import re
+import zipfile
 
+import docx
+import pytest
 from django.conf import global_settings
 from django.contrib.auth.hashers import make_password
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 import familyfeedback.settings as project
 from familyfeedback.accounts import actions
 from familyfeedback.accounts.models import Role, User
+from familyfeedback.evaluation import texts
 from tests import factories
 
 
@@ -86,3 +92,38 @@ def test_a_long_password_of_any_characters_is_taken_and_checked_exactly_as_typed
         assert sign_in(client, "nia@example.test", wrong).status_code == 200
     client.logout()
     assert sign_in(client, "nia@example.test", password).status_code == 302
+
+
+def word_file_with(document_xml: bytes | None = None,
+                   extra: dict[str, bytes] | None = None) -> bytes:
+    """A real .docx from python-docx, with its main part replaced or members added."""
+    out = io.BytesIO()
+    docx.Document().save(out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source:
+        parts = {item.filename: source.read(item) for item in source.infolist()}
+    if document_xml is not None:
+        parts["word/document.xml"] = document_xml
+    parts.update(extra or {})
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return packed.getvalue()
+
+
+def test_a_word_document_cannot_read_a_server_file_through_an_entity(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SERVER SECRET")
+    document = (
+        f'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>Before &x; after</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+    text = texts.read_upload("a.docx", word_file_with(document))
+    assert text.startswith("Before") and "SERVER SECRET" not in text
+
+
+def test_a_word_document_that_unpacks_past_the_limit_is_refused_before_it_is_read():
+    padding = b" " * (texts.MAX_UNPACKED_BYTES + 1)  # compresses to about 50 kB
+    with pytest.raises(ValidationError, match="too large to read"):
+        texts.read_upload("a.docx", word_file_with(extra={"word/padding.xml": padding}))
