@@ -193,6 +193,9 @@ MATRIX: dict[str, Row] = {
     "edit_team": only(ADMINISTRATOR, why=ADMINISTRATION),
     "team_managers": only(ADMINISTRATOR, why=ADMINISTRATION),
     "archive_team": only(ADMINISTRATOR, why=ADMINISTRATION),
+    # Privacy
+    "subject_access": only(ADMINISTRATOR, why="a person's subject access request, answered by "
+                                              "an administrator; the export is audited"),
 }
 
 
