@@ -57,7 +57,9 @@ def environment(**options) -> Environment:
         ]
     )
     options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n"]
-    env = Environment(**options)
+    # Always escaped, whatever TEMPLATES says: a value marks itself safe (Markup) or is escaped.
+    options.pop("autoescape", None)
+    env = Environment(autoescape=True, **options)
     # {{ _("...") }} and {% trans %} in the family's pages, translated by Django for the language
     # active when the page is drawn; new style, so a translation is escaped like any value.
     env.install_gettext_translations(translation, newstyle=True)

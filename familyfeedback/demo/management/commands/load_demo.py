@@ -54,5 +54,6 @@ def browser_url(address: str) -> str:
         raise CommandError(f"{address!r} is not a port or a host:port as runserver takes")
     host, port = match["addr"] or "127.0.0.1", match["port"]
     # Served on every interface: this machine reaches it at its loopback address.
-    host = {"0.0.0.0": "127.0.0.1", "0": "127.0.0.1", "[::]": "[::1]"}.get(host, host)
+    # Reads runserver's address to print a link: this binds nothing.
+    host = {"0.0.0.0": "127.0.0.1", "0": "127.0.0.1", "[::]": "[::1]"}.get(host, host)  # nosec B104
     return f"http://{host}:{port}"
