@@ -108,10 +108,11 @@ def _write_seals(entries: list[AuditEntry]) -> None:
     CASE over every entry in Python, which made sealing an import's thousands of entries take
     seconds. Through the cursor, past AuditQuerySet's refusal of updates."""
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    # The only interpolated name is the model's own table; every value is a parameter.
+    sql = f"UPDATE {table} SET position = %s, changes_digest = %s, entry_hash = %s WHERE id = %s"  # nosec B608
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {table} SET position = %s, changes_digest = %s, entry_hash = %s "
-            "WHERE id = %s",
+            sql,
             [(e.position, e.changes_digest, e.entry_hash, e.pk) for e in entries])
 
 
