@@ -293,3 +293,31 @@ def _assert_not_in_the_files(words: dict[str, str]) -> None:
     data = name.read_bytes()
     found["file"] = [w for w in words.values() if w.encode() in data]
     assert found == {**({"wal": []} if wal.exists() else {}), "file": []}
+
+
+def test_old_pictures_go_but_not_a_held_familys_and_a_family_never_supported_is_kept(
+        world, settings):
+    settings.RETAIN_PICTURES_MONTHS = 6
+    media = Path(settings.MEDIA_ROOT)
+    kept = seed_family(world, name="Held", words=words_for("Hp"), closed_years_ago=0)
+    going = seed_family(world, name="Open", words=words_for("Op"), closed_years_ago=0)
+    for family in (kept, going):
+        Episode.objects.filter(family=family).update(opened_on=years_ago(2), closed_on=None)
+        Session.objects.filter(family=family).update(date=years_ago(1))
+    Family.objects.filter(pk=kept.pk).update(legal_hold_reason="Complaint")
+    never = Family.objects.create(name="Never supported", case_reference="NS-1", team=world.team)
+    rating = Administration.objects.exclude(picture="").get(session__family=going)
+
+    output = run()
+
+    assert "  1 casework.Administration.picture" in output
+    rating.refresh_from_db()
+    assert rating.picture.name == "" and rating.notes  # the picture, not the rating
+    files = [p for p in media.rglob("*") if p.is_file()]
+    assert [Administration.objects.filter(picture=f"pictures/{p.name}",
+                                          session__family=kept).exists() for p in files] == [True]
+    assert Family.objects.filter(pk__in=[never.pk, kept.pk, going.pk]).count() == 3
+    assert AuditEntry.objects.filter(action="administration.picture_purge",
+                                     object_id=rating.pk).exists()
+    assert [(t.rule, t.removed_ids) for t in Tombstone.objects.all()] == [
+        ("pictures", [rating.pk])]
