@@ -95,13 +95,17 @@ def _database(url: str) -> dict:
         config["ENGINE"] = "familyfeedback.lib.owner_only_sqlite"
         # WAL lets readers carry on while one writer writes; IMMEDIATE takes the write lock at
         # BEGIN so two writers queue on the busy timeout instead of failing with "database is
-        # locked" when one tries to upgrade a read lock.
+        # locked" when one tries to upgrade a read lock. secure_delete zeroes what a delete or
+        # an update frees instead of leaving it in the file: a purged family's names and notes
+        # must not stay readable in the database's bytes (privacy.purge then checkpoints the
+        # WAL, which holds the pages as they were).
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                "PRAGMA secure_delete=ON;"
             ),
         }
         # Tests use a file too, not memory: WAL, locking and the browser tests' second thread

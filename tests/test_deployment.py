@@ -120,7 +120,7 @@ def test_each_timer_runs_a_command_that_exists():
     timers = sorted(DEPLOY.glob("familyfeedback-*.timer"))
     named = [re.search(r"^Unit=familyfeedback-job@(\w+)\.service$", timer.read_text(), re.M)[1]
              for timer in timers]
-    assert {"send_reminders", "fit_trajectories", "clearsessions"} <= set(named)
+    assert {"send_reminders", "fit_trajectories", "clearsessions", "purge_expired"} <= set(named)
     assert [name for name in named if name not in get_commands()] == []
 
 

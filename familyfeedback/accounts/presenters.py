@@ -66,6 +66,7 @@ ACTION_WORDS = {
     "administration.correct": "Corrected a rating",
     "administration.view": "Opened a rating",
     "administration.view_picture": "Opened a child's drawn face",
+    "administration.picture_purge": "Removed a child's drawn face: its time was up",
     "alert.acknowledge": "Acknowledged an alert",
     "episode.open": "Opened a period of support",
     "episode.close": "Closed support",
