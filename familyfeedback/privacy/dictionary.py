@@ -62,31 +62,30 @@ def held(purpose: str, rule: str, *subjects: str, personal: str = "", special: s
     return Entry(purpose, rule, subjects, classes, kept or {})
 
 
-# Each app's title and why its records exist, in INSTALLED_APPS order.
+# Each app's title and why its records exist: the service's own first, as a reader wants them.
 APPS = {
-    "auth": ("Django's permissions", "Django's own permission tables. The service decides "
-             "access by roles and teams, so they stay empty but for Django's list."),
-    "contenttypes": ("Django's model list", "Django's list of the kinds of record."),
-    "sessions": ("Sign-in sessions", "To keep a person signed in between pages."),
-    "axes": ("Sign-in attempts", "To slow and refuse someone guessing passwords, and to show "
-             "an administrator who tried to sign in from where."),
-    "otp_totp": ("Two-factor authentication", "To ask for a code from an authenticator app "
-                 "after the password."),
-    "otp_static": ("Recovery codes", "To let a person who lost their authenticator app sign "
-                   "in once with a recovery code."),
-    "accounts": ("Staff, teams and the audit log", "To know who works here, which team's "
-                 "families they may see, and who did what and when."),
     "casework": ("Families and their ratings", "The service's case work: the families a team "
                  "supports, their sessions, and the ratings family members give of how things "
                  "are going, so the practitioner and the family can see progress and act on "
                  "alerts."),
+    "accounts": ("Staff, teams and the audit log", "To know who works here, which team's "
+                 "families they may see, and who did what and when."),
     "implementation": ("Training and supervision", "To let managers see whether the approach "
                        "is really happening: training, supervision notes, reminders."),
     "evaluation": ("Evaluations", "Evaluations of the approach, with practitioners' consent: "
                    "randomisation, surveys, interviews and their coding, the analysis and its "
                    "report. Family members and practitioners appear only by pseudonym."),
     "privacy": ("Data protection", "To prove what was removed under the retention rules."),
-    "demo": ("Demonstration", "The demonstration service."),
+    "sessions": ("Sign-in sessions", "To keep a person signed in between pages."),
+    "axes": ("Sign-in attempts", "To slow and refuse someone guessing passwords, and to keep "
+             "evidence of who tried to sign in, from where, if an account is attacked."),
+    "otp_totp": ("Two-factor authentication", "To ask for a code from an authenticator app "
+                 "after the password."),
+    "otp_static": ("Recovery codes", "To let a person who lost their authenticator app sign "
+                   "in once with a recovery code."),
+    "auth": ("Django's permissions", "Django's own permission tables. The service decides "
+             "access by roles and teams, so they stay empty but for Django's list."),
+    "contenttypes": ("Django's model list", "Django's list of the kinds of record."),
 }
 
 AXES_PERSONAL = "user_agent ip_address username"  # the email tried, from where, with what
@@ -115,10 +114,10 @@ DICTIONARY = {
         operational=f"{AXES_OPERATIONAL} failures_since_start"),
     "axes.AccessAttemptExpiration": held("When a counted attempt stops counting.", "sign_in",
                                          operational="access_attempt expires_at"),
-    "axes.AccessFailureLog": held("Each failed sign-in, for an administrator to review.",
+    "axes.AccessFailureLog": held("Each failed sign-in, as evidence of an attack.",
                                   "sign_in", SIGNING_IN, personal=AXES_PERSONAL,
                                   operational=f"{AXES_OPERATIONAL} locked_out"),
-    "axes.AccessLog": held("Each sign-in and sign-out, for an administrator to review.",
+    "axes.AccessLog": held("Each sign-in and sign-out, as evidence of an attack.",
                            "sign_in", SIGNING_IN, personal=AXES_PERSONAL,
                            operational=f"{AXES_OPERATIONAL} logout_time "
                                        "session_hash"),
@@ -379,7 +378,7 @@ class App:
 
 
 def catalogue() -> list[App]:
-    """Every model, by app in INSTALLED_APPS order, with its fields in words under each class."""
+    """Every model, by app in APPS order, with its fields in words under each class."""
     by_app: dict[str, list[Record]] = {}
     for model in every_model():
         entry = DICTIONARY[model._meta.label]
