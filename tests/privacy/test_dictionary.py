@@ -40,6 +40,7 @@ def test_every_rule_named_exists():
     named = {rule for entry in DICTIONARY.values()
              for rule in [entry.rule, *entry.field_rules.values()]}
     assert named <= RULES.keys()
+    assert dictionary.unknown_rules() == []
     assert dictionary.unknown_rules({"casework.Person": held("x", "for_ever")}) == [
         "casework.Person: no rule 'for_ever'"]
 
@@ -64,6 +65,16 @@ def test_a_new_model_or_field_is_reported_until_it_is_classed():
                                                     operational="id carernote user")}
         assert unclassed(everything, partly) == ["privacy.CarerNote.words: no class",
                                                  "privacy.CarerNote.readers: no class"]
+
+
+def test_a_model_in_an_app_that_had_none_needs_the_apps_purpose_too():
+    with isolate_apps("familyfeedback.demo"):
+        class Visitor(models.Model):
+            class Meta:
+                app_label = "demo"
+
+        assert unclassed([*dictionary.every_model(), Visitor]) == [
+            "demo.Visitor: not in the dictionary", "demo: an app with no purpose"]
 
 
 PERSON_PERSONAL = " ".join(
