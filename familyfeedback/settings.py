@@ -392,6 +392,10 @@ ERASURE_DUTY_YEARS = env_int("FF_ERASURE_DUTY_YEARS", 0, minimum=0)
 BULK_VIEW_FAMILIES = env_int("FF_BULK_VIEW_FAMILIES", 50, minimum=1)
 BULK_VIEW_MINUTES = env_int("FF_BULK_VIEW_MINUTES", 60, minimum=1)
 DATA_PROTECTION_EMAIL = env_str("FF_DATA_PROTECTION_EMAIL", "")
+# Who the record of processing (manage.py record_of_processing) names: the council that is the
+# controller, and its data protection officer or contact, reached at FF_DATA_PROTECTION_EMAIL.
+CONTROLLER_NAME = env_str("FF_CONTROLLER_NAME", "")
+DATA_PROTECTION_CONTACT = env_str("FF_DATA_PROTECTION_CONTACT", "")
 
 # The audit chain's key (accounts.audit): unset, one derived from SECRET_KEY. Someone holding
 # only a copy of the database cannot forge the chain without it.

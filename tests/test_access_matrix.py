@@ -196,6 +196,7 @@ MATRIX: dict[str, Row] = {
     # Privacy
     "subject_access": only(ADMINISTRATOR, why="a person's subject access request, answered by "
                                               "an administrator; the export is audited"),
+    "data_dictionary": only(ADMINISTRATOR, why=ADMINISTRATION),
 }
 
 

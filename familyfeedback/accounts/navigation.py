@@ -23,6 +23,7 @@ ITEMS = (
     ("Email reminders", "reminders", {"reminders"}, FAMILY_ROLES),
     ("Administration", "people", ADMINISTRATION, {Role.ADMINISTRATOR}),
     ("Audit log", "audit_log", {"audit_log"}, {Role.ADMINISTRATOR}),
+    ("Data dictionary", "data_dictionary", {"data_dictionary"}, {Role.ADMINISTRATOR}),
 )
 
 

@@ -11,7 +11,7 @@ EXPECTED = {
                 "Email reminders"],
     "data_team": ["Is it happening?", "Training"],
     "evaluator": ["Trials"],
-    "administrator": ["Administration", "Audit log"],
+    "administrator": ["Administration", "Audit log", "Data dictionary"],
 }
 
 

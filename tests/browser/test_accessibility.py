@@ -200,6 +200,21 @@ def test_the_audit_log_is_accessible_to_an_administrator(family_with_sessions, l
     assert_no_axe_violations(page, "the audit log filtered to one person")
 
 
+def test_the_data_dictionary_is_accessible_and_fits_a_phone(live_world, live_server, page):
+    """Given an administrator,
+    When they follow the link to what the service holds, on a wide screen and on a phone,
+    Then axe finds no violation, and at 320 pixels nothing runs off the side."""
+    sign_in(page, live_server, live_world.administrator)
+    page.get_by_role("link", name="See what the service holds").click()
+    page.wait_for_url(f"{live_server.url}/privacy/data-dictionary/")
+    assert page.get_by_role("heading", name="Data dictionary", level=1).is_visible()
+    assert page.get_by_role("heading", name="casework.Person Person").is_visible()
+    assert_no_axe_violations(page, "the data dictionary")
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_no_axe_violations(page, "the data dictionary on a phone")
+
+
 @pytest.mark.parametrize("persona", ["evaluator", "data_team"])
 def test_the_home_page_is_accessible_to_people_who_do_not_work_with_families(
         persona, live_world, live_server, page):
