@@ -37,14 +37,16 @@ clock = timezone.now
 class Limit:
     setting: str  # the setting that says how many
     window: timedelta
-    done: str  # "{n} searches in a minute": what the person did, in words
-    again: str  # what they may do when the window ends
+    one: str  # one of what is counted, and many: "search", "searches"
+    many: str
+    period: str  # the window in words
+    again: str  # what the person may do when it ends
 
 
 LIMITS = {
-    "search": Limit("SEARCHES_PER_MINUTE", timedelta(minutes=1), "{n} searches in a minute",
-                    "search again"),
-    "export": Limit("EXPORTS_PER_HOUR", timedelta(hours=1), "{n} downloads in an hour",
+    "search": Limit("SEARCHES_PER_MINUTE", timedelta(minutes=1), "search", "searches",
+                    "a minute", "search again"),
+    "export": Limit("EXPORTS_PER_HOUR", timedelta(hours=1), "download", "downloads", "an hour",
                     "download again"),
 }
 
@@ -56,8 +58,9 @@ class RateLimited(Exception):
         self.kind, self.allowed, self.until = kind, allowed, until
         self.retry_after = max(1, ceil((until - now).total_seconds()))
         limit = LIMITS[kind]
-        self.message = (f"You have made {limit.done.format(n=allowed)}, the most allowed. You "
-                        f"can {limit.again} in {wait_text(until - now)}.")
+        made = f"{allowed} {limit.one if allowed == 1 else limit.many} in {limit.period}"
+        self.message = (f"You have made {made}, the most allowed. You can {limit.again} in "
+                        f"{wait_text(until - now)}.")
         self.when = datetime_local(until)
         super().__init__(self.message)
 

@@ -129,7 +129,7 @@ def test_each_download_past_the_limit_is_refused_with_429_saying_when(
     assert "Content-Disposition" not in refused
     assert ("You have made 2 downloads in an hour, the most allowed. You can download again in "
             "40 minutes.") in refused.text
-    assert "You can try again from 5 January 2026 at 11:00am." in refused.text
+    assert "That is from 5 January 2026 at 11:00am." in refused.text
     at(MONDAY + timedelta(minutes=40))
     assert getattr(client, method)(url).status_code != 429
 
