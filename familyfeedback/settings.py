@@ -401,6 +401,7 @@ DATA_PROTECTION_CONTACT = env_str("FF_DATA_PROTECTION_CONTACT", "")
 # only a copy of the database cannot forge the chain without it.
 AUDIT_CHAIN_KEY = env_str("FF_AUDIT_CHAIN_KEY", "")
 
-# Rate limits per signed-in person (lib/rate_limits.py): searches a minute, exports an hour.
+# Rate limits per signed-in person (accounts/rate_limits.py): searches a minute, downloads of
+# identifiable data an hour, counted in fixed windows in the database.
 SEARCHES_PER_MINUTE = env_int("FF_SEARCHES_PER_MINUTE", 60, minimum=1)
 EXPORTS_PER_HOUR = env_int("FF_EXPORTS_PER_HOUR", 30, minimum=1)

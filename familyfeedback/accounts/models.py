@@ -264,3 +264,21 @@ class BulkViewAlert(models.Model):
 
     class Meta:
         ordering = ["-raised_at", "-id"]
+
+
+class RateCount(models.Model):
+    """How many searches or exports one person has made in one fixed window (accounts.rate_limits).
+    In the database, so that every app server counts against the same limit; one row per person,
+    kind and window, raised by a single INSERT ... ON CONFLICT so that two requests at once
+    cannot both read the old count."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10)
+    window_start = models.DateTimeField()
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "window_start"],
+                                    name="rate_count_once_per_window"),
+        ]

@@ -4,12 +4,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from familyfeedback.accounts import rate_limits
 from familyfeedback.accounts.access import require_administrator
 from familyfeedback.casework.actions import log_view
 from familyfeedback.privacy import subject_access as sar
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limits.limited("export", methods={"POST"})
 def subject_access(request: HttpRequest, person_id: int) -> HttpResponse:
     """GET says what the download holds (and names the person, so it is a look at them); the
     button POSTs, because making the export is recorded: a link followed, or prefetched, must

@@ -81,8 +81,10 @@ def new_context(browser):
     yield make
     for context in opened:
         context.close()
-    # A 404 page is expected where a test asks for one; the browser reports it as a console error.
-    unexpected = [e for e in console_errors if "status of 404" not in e]
+    # A 404 or 429 page is expected where a test asks for one; the browser reports it as a console
+    # error.
+    unexpected = [e for e in console_errors
+                  if "status of 404" not in e and "status of 429" not in e]
     assert unexpected == [], unexpected
 
 

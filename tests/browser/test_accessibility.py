@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from familyfeedback.accounts import rate_limits
 from familyfeedback.accounts.models import BulkViewAlert
 from familyfeedback.casework.models import Administration, Session
 from tests import factories
@@ -234,6 +235,37 @@ def test_the_page_not_found_is_accessible(live_world, live_server, page):
     visit(page, live_server, f"/families/{live_world.other_family.pk}/", status=404)
     assert page.get_by_role("heading", name="Page not found").is_visible()
     assert_no_axe_violations(page, "the page-not-found page")
+
+
+def test_the_pages_refusing_too_many_searches_or_downloads_are_accessible(
+        live_world, live_server, page, new_context, settings, monkeypatch):
+    """Given a practitioner allowed one search a minute and a manager one download an hour,
+    When each asks once more,
+    Then the search page says there is a problem, keeping the words, and the download a page
+    saying when to try again, both answered 429; axe finds no violation on either."""
+    settings.SEARCHES_PER_MINUTE = 1
+    settings.EXPORTS_PER_HOUR = 1
+    # Both requests in one minute, however slow the browser.
+    now = timezone.now()
+    monkeypatch.setattr(rate_limits, "clock", lambda: now)
+    sign_in(page, live_server, live_world.practitioner)
+    for _ in range(2):
+        visit(page, live_server, "/families/find/")
+        page.get_by_label("Find a family").fill("Ashdown")
+        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+            submit(page, "Search")
+    assert answer.value.status == 429
+    assert_error_summary_shows(page, "You have made 1 search in a minute")
+    assert page.get_by_label("Find a family").input_value() == "Ashdown"
+    assert_no_axe_violations(page, "the search refused for too many searches")
+
+    rate_limits.check_rate(live_world.manager, "export")
+    manager_page = new_context().new_page()
+    sign_in(manager_page, live_server, live_world.manager)
+    visit(manager_page, live_server, "/dashboards/coverage.csv", status=429)
+    heading = manager_page.get_by_role("heading", name="Sorry, you cannot do that again yet")
+    assert heading.is_visible()
+    assert_no_axe_violations(manager_page, "the download refused for too many downloads")
 
 
 def test_each_face_radio_is_named_by_its_word_alone(live_world, live_server, page):

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from familyfeedback.accounts import rate_limits
 from familyfeedback.casework import actions, queries
 from familyfeedback.casework.access import (
     can_see_family,
@@ -63,8 +64,11 @@ def find_family(request: HttpRequest) -> HttpResponse:
     (docs/decisions/0017-finding-a-family.md)."""
     get_teams_for(request.user)
     form = FindFamilyForm(request.POST or None)
-    found = None
+    found = refusal = None
     if request.method == "POST" and form.is_valid():
-        found = queries.found_families(families_for(request.user), form.cleaned_data["words"])
-    return render(request, "casework/find_family.html", {
-        "form": form, "found": found, "errors": error_summary(form)})
+        refusal = rate_limits.refused_on(form, "words", request.user, "search")
+        if refusal is None:
+            found = queries.found_families(families_for(request.user),
+                                           form.cleaned_data["words"])
+    return rate_limits.answered(render(request, "casework/find_family.html", {
+        "form": form, "found": found, "errors": error_summary(form)}), refusal)

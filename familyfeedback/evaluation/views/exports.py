@@ -5,11 +5,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from familyfeedback.accounts import rate_limits
 from familyfeedback.evaluation import actions
 from familyfeedback.evaluation.access import get_trial_for
 
 
 @require_POST
+@rate_limits.limited("export")
 def research_export(request: HttpRequest, trial_id: int) -> HttpResponse:
     """The trial's research export as a zip (docs/formats/research-export.md). A POST: it is
     audited, and a link followed by accident, or by another site, must not make one."""

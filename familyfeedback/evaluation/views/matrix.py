@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from familyfeedback.accounts import rate_limits
 from familyfeedback.evaluation import actions, presenters
 from familyfeedback.evaluation.access import get_matrix_place_for, get_trial_for
 from familyfeedback.evaluation.forms import MatrixCellForm
@@ -22,6 +23,7 @@ def framework_matrix(request: HttpRequest, trial_id: int) -> HttpResponse:
 
 
 @require_safe
+@rate_limits.limited("export")
 def matrix_download(request: HttpRequest, trial_id: int) -> HttpResponse:
     """The matrix as filtered, as an Excel workbook; refused filters show the page's messages."""
     trial = get_trial_for(request.user, trial_id)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
+from familyfeedback.accounts import rate_limits
 from familyfeedback.evaluation import actions, presenters
 from familyfeedback.evaluation.access import get_trial_for
 from familyfeedback.evaluation.forms import RefiQdaForm
@@ -33,11 +34,13 @@ def refi_qda(request: HttpRequest, trial_id: int) -> HttpResponse:
 
 
 @require_safe
+@rate_limits.limited("export")
 def refi_qda_codebook(request: HttpRequest, trial_id: int) -> HttpResponse:
     return _download(request, get_trial_for(request.user, trial_id), "codebook")
 
 
 @require_safe
+@rate_limits.limited("export")
 def refi_qda_project(request: HttpRequest, trial_id: int) -> HttpResponse:
     return _download(request, get_trial_for(request.user, trial_id), "project")
 

@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from familyfeedback.accounts import rate_limits
 from familyfeedback.evaluation import actions, presenters
 from familyfeedback.evaluation.access import get_research_question_for, get_trial_for
 from familyfeedback.evaluation.forms import FindingForm, quote_places
@@ -18,6 +19,7 @@ def trial_report(request: HttpRequest, trial_id: int) -> HttpResponse:
 
 
 @require_safe
+@rate_limits.limited("export")
 def report_pdf(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
     response = HttpResponse(presenters.report_pdf(trial), content_type="application/pdf")

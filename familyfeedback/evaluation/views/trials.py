@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from familyfeedback.accounts import rate_limits
 from familyfeedback.evaluation import actions, presenters
 from familyfeedback.evaluation.access import (
     get_research_question_for,
@@ -202,6 +203,7 @@ def set_retention(request: HttpRequest, trial_id: int) -> HttpResponse:
 
 
 @require_safe
+@rate_limits.limited("export")
 def survey_links_csv(request: HttpRequest, trial_id: int) -> HttpResponse:
     trial = get_trial_for(request.user, trial_id)
     rows = actions.export_survey_links(request.user, trial, settings.SITE_URL)

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from familyfeedback.accounts import rate_limits
 from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.access import dashboard_teams
 from familyfeedback.implementation.forms import period_asked
@@ -29,6 +30,7 @@ def dashboards(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@rate_limits.limited("export")
 def download(request: HttpRequest, key: str, kind: str) -> HttpResponse:
     teams = list(dashboard_teams(request.user))
     period = period_asked(request.GET, timezone.localdate())
