@@ -158,6 +158,10 @@ DICTIONARY = {
         "An alert that one person opened unusually many families, for the data protection "
         "contact.", "audit_values", STAFF, personal="sent_to",
         operational="id user raised_at window_minutes families"),
+    "accounts.RateCount": held(
+        "How many searches or downloads one person made in a minute or an hour, to refuse a "
+        "script copying the records out.", "rate_count", STAFF,
+        operational="id user kind window_start used"),
     # casework ---------------------------------------------------------------------------------
     # Why a family is held (court proceedings, a complaint) is about the family's case itself.
     "casework.Family": held(

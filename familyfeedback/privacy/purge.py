@@ -22,7 +22,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from familyfeedback.accounts import audit
-from familyfeedback.accounts.models import AuditEntry
+from familyfeedback.accounts.models import AuditEntry, RateCount
+from familyfeedback.accounts.rate_limits import LIMITS
 from familyfeedback.casework.models import Administration, Episode, Family
 from familyfeedback.evaluation import actions as evaluation_actions
 from familyfeedback.evaluation import queries as evaluation_queries
@@ -62,6 +63,9 @@ def find(now: datetime) -> list[Finding]:
     sessions = list(SignInSession.objects.filter(expire_date__lt=now)
                     .values_list("session_key", flat=True))
     trials = evaluation_queries.trials_due_for_erasure(today)
+    ended = list(RateCount.objects.filter(
+        window_start__lt=now - max(limit.window for limit in LIMITS.values()))
+        .values_list("pk", flat=True))
     return [
         Finding(RULES["closed_family"], planned.counts(), families, _remove_families),
         Finding(RULES["pictures"], _counted("casework.Administration.picture", pictures),
@@ -69,12 +73,14 @@ def find(now: datetime) -> list[Finding]:
         Finding(RULES["audit_values"], _counted(erasure.AUDIT_VALUES, entries), entries,
                 _redact_entries),
         Finding(RULES["sign_in"], {model._meta.label: len(ids) for model, ids in sign_ins.items()
-                                   if ids}, list(sign_ins.items()), _remove_sign_ins),
+                                   if ids}, list(sign_ins.items()), _remove_rows),
         Finding(RULES["session"], _counted("sessions.Session", sessions), sessions,
                 _remove_sessions),
         Finding(RULES["trial"],
                 _trial_counts(trials, planned.rows.get(TrialPerson._meta.label, [])),
                 [trial for trial, _ in trials], _erase_trials),
+        Finding(RULES["rate_count"], _counted("accounts.RateCount", ended), [(RateCount, ended)],
+                _remove_rows),
     ]
 
 
@@ -198,9 +204,9 @@ def _redact_entries(finding: Finding, now: datetime) -> list[Tombstone]:
         return _tombstones(finding, [(erasure.AUDIT_VALUES, ids)])
 
 
-# sign_in, session, trial ---------------------------------------------------------------------
+# sign_in, session, trial, rate_count --------------------------------------------------------------
 
-def _remove_sign_ins(finding: Finding, now: datetime) -> list[Tombstone]:
+def _remove_rows(finding: Finding, now: datetime) -> list[Tombstone]:
     with transaction.atomic():
         removed = []
         for model, ids in finding.targets:

@@ -39,6 +39,8 @@ _DESCRIPTIONS = {
                         "is deactivated, not removed, because the records they made name them"),
     "session": lambda: "Removed when the sign-in session ends (at most 8 hours)",
     "service": lambda: "Kept while the service runs: it holds no personal data",
+    "rate_count": lambda: ("Removed once its minute or hour has ended: at the person's next "
+                           "search or download, or by the nightly purge"),
     "tombstone": lambda: "Kept: it says what was removed and holds no personal data",
 }
 
@@ -51,6 +53,7 @@ RULES = {rule.key: rule for rule in [
     Rule("account", "Staff accounts, roles and team memberships"),
     Rule("session", "Sign-in sessions"),
     Rule("service", "The service's own settings and measures"),
+    Rule("rate_count", "Counts of a person's searches and downloads, for the rate limits"),
     Rule("tombstone", "Tombstones of removed records"),
 ]}
 

@@ -22,7 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from familyfeedback.accounts import audit
-from familyfeedback.accounts.models import AuditEntry
+from familyfeedback.accounts.models import AuditEntry, RateCount
 from familyfeedback.casework import actions
 from familyfeedback.casework.models import (
     Administration,
@@ -180,6 +180,10 @@ def test_the_dry_run_reports_what_the_real_run_removes_and_a_second_run_removes_
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(days=91))
     SignInSession.objects.create(session_key="k" * 32, session_data="",
                                  expire_date=timezone.now() - timedelta(hours=1))
+    for ended in (True, False):  # an hour's window that has ended, and this minute's
+        RateCount.objects.create(user=world.practitioner, kind="export" if ended else "search",
+                                 window_start=timezone.now() - timedelta(hours=2 if ended else 0),
+                                 used=3)
     Trial.objects.filter(name="Ripple pilot").update(retention_date=timezone.localdate())
     rows = {model: model.objects.count() for model in (Family, Person, Administration,
                                                         AccessAttempt, SignInSession,
@@ -206,6 +210,8 @@ def test_the_dry_run_reports_what_the_real_run_removes_and_a_second_run_removes_
     assert reported[("audit_values", "accounts.AuditEntry.changes")] == 1
     assert reported[("sign_in", "axes.AccessAttempt")] == 1
     assert reported[("session", "sessions.Session")] == 1
+    assert reported[("rate_count", "accounts.RateCount")] == 1
+    assert list(RateCount.objects.values_list("kind", flat=True)) == ["search"]
     # The trial's pseudonym of the expired family went with the family; the rest with the trial.
     assert reported[("trial", "evaluation: family members")] == 2
     assert set(Family.objects.values_list("pk", flat=True)) == {
@@ -213,7 +219,7 @@ def test_the_dry_run_reports_what_the_real_run_removes_and_a_second_run_removes_
     assert not Family.objects.filter(pk=expired.pk).exists()
 
     again = run()
-    assert again.count("nothing due") == 6
+    assert again.count("nothing due") == 7
     assert again.endswith("Nothing is due: nothing was removed.\n")
     assert sum(left.values()) == sum(t.count for t in Tombstone.objects.all())
     call_command("verify_audit", stdout=io.StringIO())  # the chain holds after the redactions
