@@ -18,7 +18,14 @@ from pathlib import Path
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -47,31 +54,44 @@ def move(path: Path, *, by: str,
         raise MoveError(f"This service is using {connection.display_name}, not PostgreSQL: set "
                         "DATABASE_URL to the new PostgreSQL database (postgres://...) and run "
                         "this again")
+    try:
+        connection.ensure_connection()
+    except DatabaseError as error:
+        raise MoveError(f"Could not open the PostgreSQL database: {_first_line(error)}") from None
     with _opened(path) as source:
         _refuse_other_migrations(source, path)
         _refuse_data()
         call_command("migrate", interactive=False, verbosity=0)
         models = _models()
-        with transaction.atomic(using=SOURCE), transaction.atomic(), \
-                connection.cursor() as cursor, source.cursor() as reading:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            # Names of our own tables, quoted: nothing from outside gets into the SQL.
-            cursor.execute("TRUNCATE " + ", ".join(map(connection.ops.quote_name,  # nosec B608
-                                                       FILLED_BY_MIGRATE)) + " CASCADE")
-            for model in models:
-                _copy(model, cursor)
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(sql)
-            before, after = row_counts(reading), row_counts(cursor)
-            counts = [(table, before.get(table, 0), after.get(table, 0))
-                      for table in sorted(before.keys() | after.keys())]
-            show(counts)
-            differ = [table for table, there, here in counts if there != here]
-            if differ:
-                raise MoveError(f"The row counts differ in {', '.join(differ)}: nothing was "
-                                "copied, and the PostgreSQL database is as empty as it was")
+        try:
+            counts = _copy_all(source, models, show)
+        except IntegrityError as error:  # a deferred foreign key, checked at the commit
+            raise MoveError(f"PostgreSQL refused the copy ({_first_line(error)}): nothing was "
+                            "copied, and the PostgreSQL database is as empty as it was") from None
     audit.record(None, "database.moved", None, {
         "by": by, "from": path.name, "rows": str(sum(here for _, _, here in counts))})
+    return counts
+
+
+def _copy_all(source, models: list, show) -> list[tuple[str, int, int]]:
+    with transaction.atomic(using=SOURCE), transaction.atomic(), \
+            connection.cursor() as cursor, source.cursor() as reading:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        # Names of our own tables, quoted: nothing from outside gets into the SQL.
+        cursor.execute("TRUNCATE " + ", ".join(map(connection.ops.quote_name,  # nosec B608
+                                                   FILLED_BY_MIGRATE)) + " CASCADE")
+        for model in models:
+            _copy(model, cursor)
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+        before, after = row_counts(reading), row_counts(cursor)
+        counts = [(table, before.get(table, 0), after.get(table, 0))
+                  for table in sorted(before.keys() | after.keys())]
+        show(counts)
+        differ = [table for table, there, here in counts if there != here]
+        if differ:
+            raise MoveError(f"The row counts differ in {', '.join(differ)}: nothing was "
+                            "copied, and the PostgreSQL database is as empty as it was")
     return counts
 
 
@@ -160,7 +180,25 @@ def _copy(model, cursor) -> None:
         batch.append([field.get_db_prep_save(value, connection)
                       for field, value in zip(fields, row, strict=True)])
         if len(batch) == BATCH:
-            cursor.executemany(sql, batch)
+            _insert(cursor, sql, batch, model)
             batch = []
     if batch:
-        cursor.executemany(sql, batch)
+        _insert(cursor, sql, batch, model)
+
+
+def _insert(cursor, sql: str, batch: list, model) -> None:
+    """SQLite keeps what PostgreSQL refuses (a text longer than its column, say): said in a
+    sentence, and the whole copy undone."""
+    try:
+        with transaction.atomic():  # a savepoint: the transaction stays usable to roll back
+            cursor.executemany(sql, batch)
+    except DatabaseError as error:
+        raise MoveError(f"PostgreSQL refused a row of {model._meta.db_table} "
+                        f"({_first_line(error)}): nothing was copied, and the PostgreSQL "
+                        "database is as empty as it was. Correct that row in the pilot and "
+                        "run this again") from None
+
+
+def _first_line(error: Exception) -> str:
+    """The database's message without its DETAIL lines, which can quote a row's values."""
+    return (str(error).strip().splitlines() or ["no message"])[0]

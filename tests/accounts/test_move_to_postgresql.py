@@ -4,8 +4,8 @@ demo service, with rows added in every app the demo leaves empty (Django's, axes
 a picture, a tombstone).
 
 Both passes of the suite reach PostgreSQL: the PostgreSQL pass on its own server; the SQLite pass
-on FF_TEST_POSTGRESQL_URL, or else the local server CI starts (.ci/run). Each move goes into a
-database of its own, made and dropped here."""
+on FF_TEST_POSTGRESQL_URL (`make test` sets it to DATABASE_URL), or else on the local server CI
+starts (.ci/run). Each move goes into a database of its own, made and dropped here."""
 
 import hashlib
 import os
@@ -256,16 +256,32 @@ def test_a_database_holding_data_is_refused_and_left_as_it_was(moved, pilot):
         assert connection.execute("SELECT COUNT(*) FROM accounts_user").fetchone() == (users,)
 
 
-def test_a_database_migrated_but_never_used_is_moved_into(tmp_path):
+def test_a_row_postgresql_refuses_undoes_the_copy_and_a_migrated_database_is_moved_into(
+        tmp_path):
     var = tmp_path / "var"
     var.mkdir()
     source = var / "small.sqlite3"
     made = manage("migrate", "--noinput", "-v0", database=f"sqlite:///{source}", var=var)
     assert made.returncode == 0, made.stderr
+    # SQLite keeps a name longer than its column allows; PostgreSQL does not.
     with sqlite3.connect(source) as pilot:
-        pilot.execute("INSERT INTO accounts_team (name) VALUES ('Only team')")
+        pilot.execute("INSERT INTO accounts_team (name) VALUES (?)", ["N" * 101])
+    pilot.close()
+    # Migrated as the service's start does, and never used.
     target = new_database()
     assert manage("migrate", "--noinput", "-v0", database=target, var=var).returncode == 0
+
+    result = manage("move_to_postgresql", str(source), database=target, var=var)
+    assert refused(result) == (
+        "PostgreSQL refused a row of accounts_team (value too long for type character "
+        "varying(100)): nothing was copied, and the PostgreSQL database is as empty as it was. "
+        "Correct that row in the pilot and run this again")
+    with psycopg.connect(target) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM accounts_team").fetchone() == (0,)
+
+    with sqlite3.connect(source) as pilot:
+        pilot.execute("UPDATE accounts_team SET name = 'Only team'")
+    pilot.close()
     result = manage("move_to_postgresql", str(source), database=target, var=var)
     assert result.returncode == 0, result.stderr
     with psycopg.connect(target) as connection:
@@ -323,9 +339,14 @@ def test_files_that_are_not_a_pilots_database_are_refused(tmp_path, pilot):
                               var=pilot)) == sentence
 
 
-def test_a_service_not_on_postgresql_is_refused(pilot, tmp_path):
-    result = manage("move_to_postgresql", str(pilot / "familyfeedback.sqlite3"),
+def test_a_service_not_on_postgresql_or_a_database_not_there_is_refused(pilot, tmp_path):
+    file = str(pilot / "familyfeedback.sqlite3")
+    result = manage("move_to_postgresql", file,
                     database=f"sqlite:///{tmp_path / 'other.sqlite3'}", var=pilot)
     assert refused(result) == (
         "This service is using SQLite, not PostgreSQL: set DATABASE_URL to the new PostgreSQL "
         "database (postgres://...) and run this again")
+    missing = urlunsplit(urlsplit(server_url())._replace(path=f"/ff_move_{os.getpid()}_none"))
+    sentence = refused(manage("move_to_postgresql", file, database=missing, var=pilot))
+    assert sentence.startswith("Could not open the PostgreSQL database: ")
+    assert f'database "ff_move_{os.getpid()}_none" does not exist' in sentence
