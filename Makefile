@@ -34,7 +34,9 @@ test: system $(TEST_STAMP) assets
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory security
 	@echo "== Test suite on SQLite"
-	DATABASE_URL= $(BIN)/pytest
+	@# Moving a pilot to PostgreSQL is tested in this pass too, on DATABASE_URL's server (or on
+	@# the local one CI starts, when it is not set).
+	DATABASE_URL= FF_TEST_POSTGRESQL_URL="$${FF_TEST_POSTGRESQL_URL:-$$DATABASE_URL}" $(BIN)/pytest
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== Test suite on PostgreSQL"; $(BIN)/pytest; \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \

@@ -109,14 +109,16 @@ def holds_data() -> bool:
 
 
 def row_counts(cursor=None) -> dict[str, int]:
-    """Every table's row count, in the caller's transaction if it passes its cursor."""
+    """Every table's row count, in the caller's transaction (and database) if it passes its
+    cursor."""
     if cursor is None:
         with connection.cursor() as cursor:
             return row_counts(cursor)
+    database = cursor.db  # the service's database, or another the caller opened
     counts = {}
-    for table in sorted(connection.introspection.table_names(cursor)):
+    for table in sorted(database.introspection.table_names(cursor)):
         # The database's own table names, quoted: nothing from outside gets into the SQL.
-        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # nosec B608
+        cursor.execute(f"SELECT COUNT(*) FROM {database.ops.quote_name(table)}")  # nosec B608
         counts[table] = cursor.fetchone()[0]
     return counts
 
