@@ -14,7 +14,7 @@ from familyfeedback.accounts.models import User
 from familyfeedback.casework import actions as casework_actions
 from familyfeedback.casework.models import Family, Person
 from familyfeedback.lib import versions
-from familyfeedback.privacy import queries
+from familyfeedback.privacy import erasure, queries
 
 HOLD_FIELDS = ("legal_hold_reason", "legal_hold_since")
 
@@ -72,7 +72,8 @@ def rectify_person(actor: User, person: Person, *, reason: str, opened: dict,
 def erase_family(actor: User, family: Family, *, reason: str, today: date | None = None) -> None:
     """Erase the family's records on request (Article 17), when the rules allow it now: asked
     again here, on the locked row, because a hold may have been set or support reopened since
-    the page was drawn."""
+    the page was drawn. privacy.erasure removes them and leaves the tombstones, with the
+    reason, and audits it as family.erase."""
     if not reason.strip():
         raise ValidationError("Give the reason for the erasure", code="no_reason")
     with transaction.atomic():
@@ -80,4 +81,5 @@ def erase_family(actor: User, family: Family, *, reason: str, today: date | None
         refused = queries.erasure_refusal(current, today)
         if refused:
             raise ValidationError(refused, code="erasure_refused")
-        raise NotImplementedError("privacy.erasure has not landed yet")
+        erasure.erase_families([current], rule=erasure.ERASURE, actor=actor,
+                               reason=reason.strip())

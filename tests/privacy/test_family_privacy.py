@@ -265,6 +265,8 @@ def test_erasure_allowed_removes_the_family_and_leaves_a_tombstone_with_the_reas
     assert stone.rule == "erasure" and stone.reason == "DPO-2026-014"
     assert stone.removed_ids == [family_id] and stone.by == world.administrator
     assert "Ashdown" not in str(Tombstone.objects.values())
+    assert AuditEntry.objects.filter(action="family.erase", object_id=family_id,
+                                     actor=world.administrator).exists()
     assert Family.objects.filter(pk=world.other_family.pk).exists()
 
 
