@@ -123,6 +123,13 @@ def test_a_legal_hold_is_set_with_its_reason_and_lifted_each_audited(admin, worl
     lifted = AuditEntry.objects.get(action="family.lift_legal_hold")
     assert lifted.changes["legal_hold_reason"] == ["Care proceedings ZC25C00123", ""]
 
+    # The family's manager, in its record of access, reads who looked at it here and held it.
+    admin.force_login(world.manager)
+    trail = admin.get(reverse("family_trail", args=[family.pk])).content.decode()
+    for words in ("Opened the family&#39;s privacy page", "Set or changed a legal hold",
+                  "Lifted a legal hold"):
+        assert words in trail
+
 
 def test_a_hold_needs_its_reason(admin, world):
     version = opened(admin, page_url(world.family))
