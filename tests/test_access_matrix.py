@@ -59,6 +59,8 @@ TEAM_WORK = "the family's own team only: its practitioners and its manager (ADR 
 EVALUATION = "the evaluator's, who runs the trial; nobody else sees even that it exists"
 ADMINISTRATION = "the service's own records: administrators only"
 OWN = "a signed-in person's own list or choice: what is on it is theirs"
+PRIVACY = ("a family's requests to correct or erase their records, and legal holds, answered by "
+           "an administrator; every look and change is audited")
 
 # Who may reach each page, for the objects of tests/test_hostile_requests.py: the World's family
 # and its records (in the practitioner's team), the trial the evaluator runs, a training event
@@ -197,6 +199,12 @@ MATRIX: dict[str, Row] = {
     "subject_access": only(ADMINISTRATOR, why="a person's subject access request, answered by "
                                               "an administrator; the export is audited"),
     "data_dictionary": only(ADMINISTRATOR, why=ADMINISTRATION),
+    "privacy_find_family": only(ADMINISTRATOR, why=PRIVACY),
+    "family_privacy": only(ADMINISTRATOR, why=PRIVACY),
+    "set_legal_hold": only(ADMINISTRATOR, why=PRIVACY),
+    "lift_legal_hold": only(ADMINISTRATOR, why=PRIVACY),
+    "erase_family": only(ADMINISTRATOR, why=PRIVACY),
+    "rectify_person": only(ADMINISTRATOR, why=PRIVACY),
 }
 
 

@@ -6,10 +6,11 @@ from familyfeedback.accounts import two_factor
 from familyfeedback.accounts.models import FAMILY_ROLES, Role
 
 FIGURES = {Role.TEAM_MANAGER, Role.DATA_TEAM}
-# The administrator's pages of people and teams, under one item.
+# The administrator's pages of people, teams and families' records, under one item.
 ADMINISTRATION = {"people", "invite", "person", "teams", "new_team", "edit_team", "archive_team",
                   "team_managers", "join_team", "move_team", "switch_off_account",
-                  "switch_on_account", "reset_sign_in"}
+                  "switch_on_account", "reset_sign_in", "privacy_find_family", "family_privacy",
+                  "rectify_person", "subject_access"}
 
 # (text, page, the pages it is the current item for, who sees it), in the order shown.
 ITEMS = (

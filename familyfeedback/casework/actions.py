@@ -416,9 +416,11 @@ def add_person(actor: User, family: Family, **values) -> Person:
     return person
 
 
-def update_person(actor: User, person: Person, *, opened: dict, **values) -> Person:
+def update_person(actor: User, person: Person, *, opened: dict, reason: str = "",
+                  **values) -> Person:
     """Change a person's details. `opened` is what they were when the page was drawn: if
-    someone changed them since, EditConflict, and nothing is saved."""
+    someone changed them since, EditConflict, and nothing is saved. `reason`, when given (an
+    administrator's rectification), is recorded with the change."""
     born = values.get("date_of_birth", person.date_of_birth)
     if born != person.date_of_birth:
         check_date_of_birth(person, born)
@@ -428,12 +430,12 @@ def update_person(actor: User, person: Person, *, opened: dict, **values) -> Per
         if versions.plain(before) == versions.plain({**before, **values}):
             return current  # sent twice, or nothing changed
         versions.check_unchanged(opened, before)
-        change_person(actor, current, values)
+        change_person(actor, current, values, reason=reason)
     return current
 
 
 def change_person(actor: User | None, person: Person, values: dict, *,
-                  action: str = "person.update") -> None:
+                  action: str = "person.update", reason: str = "") -> None:
     """Save new details checked by the caller (the date of birth with check_date_of_birth),
     recompute the ages stored on the person's records, and log what changed, with names and
     the date of birth recorded as "(changed)", never their values. Call inside a transaction."""
@@ -451,7 +453,8 @@ def change_person(actor: User | None, person: Person, values: dict, *,
     for key in _IDENTIFYING & changes.keys():
         changes[key] = ["(changed)", "(changed)"]
     if changes:
-        audit.record(actor, action, person, changes)
+        audit.record(actor, action, person,
+                     {**changes, "reason": reason.strip()} if reason.strip() else changes)
 
 
 def check_date_of_birth(person: Person, born: date) -> None:

@@ -21,6 +21,7 @@ from familyfeedback.evaluation.models import (
     TrialTeam,
     Wave,
 )
+from familyfeedback.lib.dates import years_after
 
 
 def teams_in(trial: Trial) -> list[TrialTeam]:
@@ -83,13 +84,6 @@ def consents_by_practitioner(trial: Trial) -> dict[int, dict[str, Consent]]:
 RETENTION_YEARS = 2
 
 
-def _years_after(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February, in a year that has none
-        return day.replace(year=day.year + years, day=28)
-
-
 def retention_date(trial: Trial) -> date | None:
     """When the trial's research data are due to be erased: its own date, or two years after
     its last wave closed (closed by hand, or its closing date); None while a wave has no end."""
@@ -98,7 +92,7 @@ def retention_date(trial: Trial) -> date | None:
     ends = [w.closed_on or w.closes_on for w in trial.waves.filter(is_open=True)]
     if not ends or None in ends:
         return None
-    return _years_after(max(ends), RETENTION_YEARS)
+    return years_after(max(ends), RETENTION_YEARS)
 
 
 def erasure(trial: Trial) -> Erasure | None:
