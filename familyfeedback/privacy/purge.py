@@ -28,9 +28,10 @@ from familyfeedback.casework.models import Administration, Episode, Family
 from familyfeedback.evaluation import actions as evaluation_actions
 from familyfeedback.evaluation import queries as evaluation_queries
 from familyfeedback.evaluation.models import TrialPerson
+from familyfeedback.lib.dates import months_after
 from familyfeedback.privacy import erasure
 from familyfeedback.privacy.models import Tombstone
-from familyfeedback.privacy.retention import RULES, Rule, months_before
+from familyfeedback.privacy.retention import RULES, Rule
 
 SIGN_IN_RECORDS = (AccessAttempt, AccessFailureLog, AccessLog)
 
@@ -133,7 +134,7 @@ def _expired_families(today: date) -> list[int]:
     count from (a family is opened with one, so this is a record added by hand or half-imported),
     and guessing a date would remove a family nobody chose to remove; erasure from the page is
     the way for one that should go."""
-    cutoff = months_before(today, 12 * settings.RETAIN_CLOSED_FAMILY_YEARS)
+    cutoff = months_after(today, -12 * settings.RETAIN_CLOSED_FAMILY_YEARS)
     open_support = Episode.objects.filter(family=models.OuterRef("pk"), closed_on__isnull=True)
     return list(Family.objects.filter(legal_hold_reason="")
                 .annotate(last_closed=Max("episodes__closed_on"))
@@ -158,7 +159,7 @@ def _pictures_due(today: date):
     if not settings.RETAIN_PICTURES_MONTHS:
         return Administration.objects.none()
     return (Administration.objects.exclude(picture="")
-            .filter(session__date__lt=months_before(today, settings.RETAIN_PICTURES_MONTHS),
+            .filter(session__date__lt=months_after(today, -settings.RETAIN_PICTURES_MONTHS),
                     session__family__legal_hold_reason=""))
 
 
@@ -188,7 +189,7 @@ def _remove_pictures(finding: Finding, now: datetime) -> list[Tombstone]:
 # audit_values --------------------------------------------------------------------------------
 
 def _old_audit_entries(now: datetime, redacted_with_families: list[int]) -> list[int]:
-    cutoff = months_before(timezone.localdate(now), 12 * settings.RETAIN_AUDIT_VALUES_YEARS)
+    cutoff = months_after(timezone.localdate(now), -12 * settings.RETAIN_AUDIT_VALUES_YEARS)
     # An entry whose values are already empty has nothing to redact: only the mark would
     # change, and the report would count it every night.
     return list(AuditEntry.objects.filter(at__date__lt=cutoff, redacted_at__isnull=True)

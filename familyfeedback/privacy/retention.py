@@ -2,9 +2,7 @@
 dictionary names a rule for every model; the purge applies them; the record of processing
 describes them. A rule's key is what a tombstone records."""
 
-import calendar
 from dataclasses import dataclass
-from datetime import date
 
 from django.conf import settings
 
@@ -57,9 +55,3 @@ RULES = {rule.key: rule for rule in [
     Rule("tombstone", "Tombstones of removed records"),
 ]}
 
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` earlier (a year is 12), or that month's last day where it has no
-    such day: six years before 29 February is 28 February."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

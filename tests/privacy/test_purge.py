@@ -36,8 +36,8 @@ from familyfeedback.casework.models import (
 from familyfeedback.casework.queries import family_records, trail_filter
 from familyfeedback.evaluation.models import Trial, TrialPerson
 from familyfeedback.lib import versions
+from familyfeedback.lib.dates import months_after
 from familyfeedback.privacy.models import Tombstone
-from familyfeedback.privacy.retention import months_before
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -64,7 +64,7 @@ def run(*args) -> str:
 
 
 def years_ago(years: int, days: int = 0):
-    return months_before(timezone.localdate(), 12 * years) - timedelta(days=days)
+    return months_after(timezone.localdate(), -12 * years) - timedelta(days=days)
 
 
 def seed_family(world, *, name: str, words: dict[str, str], closed_years_ago: int) -> Family:
