@@ -25,6 +25,7 @@ from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import AuditEntry, RateCount
 from familyfeedback.accounts.rate_limits import LIMITS
 from familyfeedback.casework.models import Administration, Episode, Family
+from familyfeedback.casework.queries import family_records, trail_filter
 from familyfeedback.evaluation import actions as evaluation_actions
 from familyfeedback.evaluation import queries as evaluation_queries
 from familyfeedback.evaluation.models import TrialPerson
@@ -45,6 +46,7 @@ class Finding:
     counts: dict[str, int]
     targets: list = field(default_factory=list)
     remove: Callable[["Finding", datetime], list[Tombstone]] | None = None
+    kept: list[str] = field(default_factory=list)  # what the rule would take but leaves, and why
 
     @property
     def total(self) -> int:
@@ -63,7 +65,7 @@ def find(now: datetime) -> list[Finding]:
         for model in SIGN_IN_RECORDS}
     sessions = list(SignInSession.objects.filter(expire_date__lt=now)
                     .values_list("session_key", flat=True))
-    trials = evaluation_queries.trials_due_for_erasure(today)
+    trials, held_trials = _trials_without_holds(evaluation_queries.trials_due_for_erasure(today))
     ended = list(RateCount.objects.filter(
         window_start__lt=now - max(limit.window for limit in LIMITS.values()))
         .values_list("pk", flat=True))
@@ -79,7 +81,9 @@ def find(now: datetime) -> list[Finding]:
                 _remove_sessions),
         Finding(RULES["trial"],
                 _trial_counts(trials, planned.rows.get(TrialPerson._meta.label, [])),
-                [trial for trial, _ in trials], _erase_trials),
+                [trial for trial, _ in trials], _erase_trials,
+                [f"{trial.name} is left for now: a family member in it is under a legal hold"
+                 for trial in held_trials]),
         Finding(RULES["rate_count"], _counted("accounts.RateCount", ended), [(RateCount, ended)],
                 _remove_rows),
     ]
@@ -188,18 +192,31 @@ def _remove_pictures(finding: Finding, now: datetime) -> list[Tombstone]:
 
 # audit_values --------------------------------------------------------------------------------
 
+def _held_families():
+    return Family.objects.exclude(legal_hold_reason="")
+
+
+def _unheld(entries):
+    """Less the entries about a held family's records: a hold keeps its trail as it is."""
+    held = list(_held_families().values_list("pk", flat=True))
+    return entries.exclude(trail_filter(family_records(held))) if held else entries
+
+
 def _old_audit_entries(now: datetime, redacted_with_families: list[int]) -> list[int]:
     cutoff = months_after(timezone.localdate(now), -12 * settings.RETAIN_AUDIT_VALUES_YEARS)
     # An entry whose values are already empty has nothing to redact: only the mark would
     # change, and the report would count it every night.
-    return list(AuditEntry.objects.filter(at__date__lt=cutoff, redacted_at__isnull=True)
-                .exclude(changes={}).exclude(pk__in=redacted_with_families)
+    return list(_unheld(AuditEntry.objects.filter(at__date__lt=cutoff, redacted_at__isnull=True)
+                        .exclude(changes={}).exclude(pk__in=redacted_with_families))
                 .order_by("pk").values_list("pk", flat=True))
 
 
 def _redact_entries(finding: Finding, now: datetime) -> list[Tombstone]:
     with transaction.atomic():
-        entries = AuditEntry.objects.filter(pk__in=finding.targets, redacted_at__isnull=True)
+        # Held families locked and read again: a hold set since the entries were found wins.
+        list(_held_families().select_for_update().values_list("pk", flat=True))
+        entries = _unheld(AuditEntry.objects.filter(pk__in=finding.targets,
+                                                    redacted_at__isnull=True))
         ids = list(entries.order_by("pk").values_list("pk", flat=True))
         audit.redact(AuditEntry.objects.filter(pk__in=ids))
         return _tombstones(finding, [(erasure.AUDIT_VALUES, ids)])
@@ -227,6 +244,17 @@ def _remove_sessions(finding: Finding, now: datetime) -> list[Tombstone]:
                 if count else [])
 
 
+def _trials_without_holds(trials) -> tuple[list, list]:
+    """The trials due, split into those to erase and those holding a pseudonym of a member of a
+    held family. Evaluation's erasure takes a trial's research data whole (a partial one would
+    be marked erased and never finished), so such a trial waits, whole, until the hold is
+    lifted, and the report says so."""
+    held = set(TrialPerson.objects.filter(person__family__in=_held_families())
+               .values_list("trial_id", flat=True))
+    return ([(trial, due) for trial, due in trials if trial.pk not in held],
+            [trial for trial, _ in trials if trial.pk in held])
+
+
 def _trial_counts(trials, purged_pseudonyms: list[int]) -> dict[str, int]:
     """What evaluation's erasure will count, less the family members' pseudonyms that go
     with their families first (closed_family, which counts them)."""
@@ -243,7 +271,15 @@ def _erase_trials(finding: Finding, now: datetime) -> list[Tombstone]:
     left = []
     for trial in finding.targets:  # evaluation's own erasure, one transaction a trial
         try:
-            record = evaluation_actions.erase_research_data(None, trial, timezone.localdate(now))
+            with transaction.atomic():
+                # Held families locked: a hold set on a member's family since it was found wins.
+                if TrialPerson.objects.filter(
+                        trial=trial, person__family__in=list(
+                            _held_families().select_for_update().values_list("pk", flat=True))
+                        ).exists():
+                    continue
+                record = evaluation_actions.erase_research_data(None, trial,
+                                                                timezone.localdate(now))
         except ValidationError:  # erased, or its date moved, since it was found
             continue
         left += Tombstone.objects.bulk_create([

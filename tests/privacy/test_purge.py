@@ -115,14 +115,17 @@ def seed_family(world, *, name: str, words: dict[str, str], closed_years_ago: in
     return family
 
 
-def entry_from_years_ago(years: int, actor, action: str, changes: dict) -> None:
+def entry_from_years_ago(years: int, actor, action: str, changes: dict,
+                         about=("person", 0)) -> AuditEntry:
     """An entry written long ago (a service in use for years): inserted as it was then, its
     time the one given rather than now, and sealed into the chain as entries are."""
     entry = AuditEntry(at=timezone.now() - timedelta(days=366 * years), actor=actor,
-                       action=action, object_type="person", object_id=0, changes=changes)
+                       action=action, object_type=about[0], object_id=about[1], changes=changes)
     fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
     AuditEntry.objects._insert([entry], fields=fields, raw=True)  # raw: keeps `at` as given
     audit.seal()
+    return AuditEntry.objects.filter(action=action, object_type=about[0],
+                                     object_id=about[1]).latest("pk")
 
 
 def words_for(tag: str) -> dict[str, str]:
@@ -212,8 +215,12 @@ def test_the_dry_run_reports_what_the_real_run_removes_and_a_second_run_removes_
     assert reported[("session", "sessions.Session")] == 1
     assert reported[("rate_count", "accounts.RateCount")] == 1
     assert list(RateCount.objects.values_list("kind", flat=True)) == ["search"]
-    # The trial's pseudonym of the expired family went with the family; the rest with the trial.
-    assert reported[("trial", "evaluation: family members")] == 2
+    # The trial's pseudonym of the expired family went with the family; the trial waits, whole,
+    # because the held family has a member in it.
+    assert not any(rule == "trial" for rule, _ in reported)
+    assert "  kept: Ripple pilot is left for now: a family member in it is under a legal hold\n" \
+        in report
+    assert TrialPerson.objects.filter(person__family=held).count() == 1
     assert set(Family.objects.values_list("pk", flat=True)) == {
         world.family.pk, world.other_family.pk, held.pk, recent.pk}
     assert not Family.objects.filter(pk=expired.pk).exists()
@@ -230,7 +237,7 @@ def _counts(report: str) -> dict[tuple[str, str], int]:
     for line in report.splitlines():
         if not line.startswith("  "):
             rule = line.split(":", 1)[0]
-        elif line.strip() != "nothing due":
+        elif line.strip() != "nothing due" and not line.startswith("  kept: "):
             count, record_type = line.split(maxsplit=1)
             counts[(rule, record_type)] = int(count.replace(",", ""))
     return counts
@@ -327,3 +334,38 @@ def test_old_pictures_go_but_not_a_held_familys_and_a_family_never_supported_is_
                                      object_id=rating.pk).exists()
     assert [(t.rule, t.removed_ids) for t in Tombstone.objects.all()] == [
         ("pictures", [rating.pk])]
+
+
+def test_a_legal_hold_keeps_its_familys_old_audit_values_and_its_trial_until_lifted(world):
+    held = seed_family(world, name="Held", words=words_for("Lh"), closed_years_ago=7)
+    Family.objects.filter(pk=held.pk).update(legal_hold_reason="Care proceedings",
+                                             legal_hold_since=timezone.localdate())
+    adult = held.people.order_by("date_of_birth").first()
+    about_held = entry_from_years_ago(8, world.practitioner, "person.update",
+                                      {"first_name": ["Old", "LhOldNameXq"]},
+                                      about=("person", adult.pk))
+    about_nobody = entry_from_years_ago(8, world.practitioner, "person.view", {"search": "Xy"})
+    trial = Trial.objects.get(name="Ripple pilot")
+    Trial.objects.filter(pk=trial.pk).update(retention_date=timezone.localdate())
+
+    output = run()
+
+    about_held.refresh_from_db()
+    about_nobody.refresh_from_db()
+    assert (about_held.changes, about_held.redacted_at) == (
+        {"first_name": ["Old", "LhOldNameXq"]}, None)
+    assert about_nobody.changes == {} and about_nobody.redacted_at
+    assert TrialPerson.objects.filter(person=adult).exists()
+    assert not trial.erasures.exists()
+    assert "  kept: Ripple pilot is left for now: a family member in it is under a legal hold" \
+        in output
+    assert not Tombstone.objects.filter(rule="trial").exists()
+
+    Family.objects.filter(pk=held.pk).update(legal_hold_reason="", legal_hold_since=None)
+    output = run()
+
+    assert "kept:" not in output
+    assert trial.erasures.exists()
+    assert not Family.objects.filter(pk=held.pk).exists()
+    about_held.refresh_from_db()
+    assert about_held.changes == {} and about_held.redacted_at

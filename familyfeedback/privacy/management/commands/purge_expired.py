@@ -43,3 +43,5 @@ class Command(BaseCommand):
             self.stdout.write("  nothing due")
         for record_type, count in finding.counts.items():
             self.stdout.write(f"  {count:,} {record_type}")
+        for why in finding.kept:
+            self.stdout.write(f"  kept: {why}")
