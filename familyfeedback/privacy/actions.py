@@ -17,6 +17,16 @@ from familyfeedback.lib import versions
 from familyfeedback.privacy import erasure, queries
 
 HOLD_FIELDS = ("legal_hold_reason", "legal_hold_since")
+ERASED = "These records have already been erased"
+
+
+def _locked(family: Family) -> Family:
+    """The family's row, locked; refused plainly when it went meanwhile (the same erasure sent
+    twice, or the family erased from another page)."""
+    current = Family.objects.select_for_update().filter(pk=family.pk).first()
+    if current is None:
+        raise ValidationError(ERASED, code="erased")
+    return current
 
 
 def hold_of(family: Family) -> dict:
@@ -27,7 +37,7 @@ def hold_of(family: Family) -> dict:
 def _change_hold(actor: User, family: Family, action: str, after_of, opened: dict) -> Family:
     """`after_of(before)`: the hold wanted, from the hold the locked row has."""
     with transaction.atomic():
-        current = Family.objects.select_for_update().get(pk=family.pk)
+        current = _locked(family)
         before = hold_of(current)
         after = after_of(before)
         if versions.plain(before) == versions.plain(after):
@@ -77,7 +87,7 @@ def erase_family(actor: User, family: Family, *, reason: str, today: date | None
     if not reason.strip():
         raise ValidationError("Give the reason for the erasure", code="no_reason")
     with transaction.atomic():
-        current = Family.objects.select_for_update().get(pk=family.pk)
+        current = _locked(family)
         refused = queries.erasure_refusal(current, today)
         if refused:
             raise ValidationError(refused, code="erasure_refused")

@@ -33,7 +33,8 @@ class LiftHoldForm(versions.VersionedForm):
 
 class ErasureForm(forms.Form):
     """The reason goes into the tombstone, which holds no personal data: so not the name of
-    anyone in the family (`names`)."""
+    anyone in the family (`names`), nor the family's or a person's reference (`references`),
+    which would lead back to them in the case system."""
 
     reason = forms.CharField(max_length=300, error_messages={
         "required": "Give the reason for the erasure, for example the request's reference",
@@ -41,9 +42,10 @@ class ErasureForm(forms.Form):
     confirm = forms.BooleanField(error_messages={
         "required": "Confirm that the family's records are to be erased for good"})
 
-    def __init__(self, *args, names: list[str], **kwargs):
+    def __init__(self, *args, names: list[str], references: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.names = [name for name in names if len(name.strip()) > 1]
+        self.references = [ref.strip().casefold() for ref in references if ref.strip()]
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
@@ -52,6 +54,10 @@ class ErasureForm(forms.Form):
             raise ValidationError("The reason is kept after the records are gone, so it must not "
                                   "name anyone in the family: give the request's reference "
                                   "instead", code="names_someone")
+        if any(ref in reason.casefold() for ref in self.references):
+            raise ValidationError("The reason is kept after the records are gone, so it must not "
+                                  "hold the family's case reference or a person's reference: "
+                                  "give the request's reference instead", code="has_reference")
         return reason
 
 

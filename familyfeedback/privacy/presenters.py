@@ -34,3 +34,9 @@ def family_page(family: Family, people: list[Person], episodes: list[Episode], *
 def names_in(family: Family, people: list[Person]) -> list[str]:
     """Every name an erasure's reason must not contain: the family's and each person's."""
     return [family.name] + [name for p in people for name in (p.first_name, p.last_name) if name]
+
+
+def references_in(family: Family, people: list[Person]) -> list[str]:
+    """Every reference an erasure's reason must not contain: the family's case reference and
+    each person's, which the case system still links to them."""
+    return [family.case_reference] + [p.reference for p in people if p.reference]

@@ -1,6 +1,7 @@
 """A family's privacy page, for administrators: find it by its case reference, hold its records,
 correct a person's details, erase the family's records when the law allows."""
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -75,8 +76,7 @@ def lift_legal_hold(request: HttpRequest, family_id: int) -> HttpResponse:
 @require_POST
 def erase_family(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
-    form = ErasureForm(request.POST, names=presenters.names_in(
-        family, casework_queries.people_of(family)))
+    form = _erasure_form(family, casework_queries.people_of(family), request.POST)
     sent = Sent(form, lambda: actions.erase_family(request.user, family,
                                                    reason=form.cleaned_data["reason"]))
     if sent.done:
@@ -107,7 +107,11 @@ def _family_page(request: HttpRequest, family: Family, *, hold_form=None, erasur
     """The page as it is now (read again: a colleague may have changed it since the form was
     sent), with the form that was sent, if any, as it came back. It names the family's people,
     so each drawing of it is a look at the family."""
-    family.refresh_from_db()
+    try:
+        family.refresh_from_db()
+    except Family.DoesNotExist:  # erased meanwhile, from another page
+        messages.info(request, actions.ERASED)
+        return redirect("privacy_find_family")
     people = casework_queries.people_of(family)
     log_view(request.user, "family.view_privacy", family)
     hold = actions.hold_of(family)
@@ -116,5 +120,10 @@ def _family_page(request: HttpRequest, family: Family, *, hold_form=None, erasur
     return render(request, "privacy/family.html", presenters.family_page(
         family, people, casework_queries.episodes_of(family),
         refusal=queries.erasure_refusal(family), hold_form=hold_form,
-        erasure_form=erasure_form or ErasureForm(names=presenters.names_in(family, people)),
+        erasure_form=erasure_form or _erasure_form(family, people),
         changed=changed or [], errors=errors or []))
+
+
+def _erasure_form(family: Family, people, data=None) -> ErasureForm:
+    return ErasureForm(data, names=presenters.names_in(family, people),
+                       references=presenters.references_in(family, people))

@@ -6,12 +6,13 @@ support or the retention duty applies, and otherwise done, leaving a tombstone w
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from familyfeedback.accounts.models import AuditEntry
 from familyfeedback.casework.models import Episode, Family, Person
-from familyfeedback.privacy import erasure_rules
+from familyfeedback.privacy import actions, erasure_rules
 from familyfeedback.privacy.models import Tombstone
 from tests.edit_pages import opened, version_in
 
@@ -257,6 +258,17 @@ def test_erasure_needs_a_reason_without_a_name_and_the_confirmation(admin, world
     assert_nothing_removed(world.family)
 
 
+def test_erasure_refuses_a_reason_holding_the_familys_or_a_persons_reference(admin, world):
+    close_support(world.family, 30)
+    Person.objects.filter(pk=world.family.people.first().pk).update(reference="NHS-99-x")
+    url = reverse("erase_family", args=[world.family.pk])
+    for reason in (f"DPO request for {world.family.case_reference.lower()}",
+                   f"ref{world.family.case_reference.upper()}/2", "DPO 14 (nhs-99-X)"):
+        page = admin.post(url, {"reason": reason, "confirm": "on"}).content.decode()
+        assert "must not hold the family&#39;s case reference or a person&#39;s reference" in page
+    assert_nothing_removed(world.family)
+
+
 def test_erasure_allowed_removes_the_family_and_leaves_a_tombstone_with_the_reason(admin,
                                                                                    world):
     close_support(world.family, 30)
@@ -275,6 +287,23 @@ def test_erasure_allowed_removes_the_family_and_leaves_a_tombstone_with_the_reas
     assert AuditEntry.objects.filter(action="family.erase", object_id=family_id,
                                      actor=world.administrator).exists()
     assert Family.objects.filter(pk=world.other_family.pk).exists()
+
+
+def test_an_erasure_sent_twice_or_a_family_erased_meanwhile_is_refused_plainly(admin, world):
+    close_support(world.family, 30)
+    url = reverse("erase_family", args=[world.family.pk])
+    assert erase(admin, world.family).status_code == 302
+    # The second post: the family is gone, so the page is not there; no error page.
+    assert admin.post(url, {"reason": "DPO-2026-014", "confirm": "on"}).status_code == 404
+    # A page drawn before the erasure still holds the family: its writes say so, plainly.
+    stale = world.family
+    for write in (lambda: actions.erase_family(world.administrator, stale, reason="DPO-1"),
+                  lambda: actions.set_legal_hold(world.administrator, stale,
+                                                 legal_hold_reason="Court", opened={}),
+                  lambda: actions.lift_legal_hold(world.administrator, stale, opened={})):
+        with pytest.raises(ValidationError, match="These records have already been erased"):
+            write()
+    assert Tombstone.objects.filter(record_type="casework.Family").count() == 1
 
 
 # Rectification ----------------------------------------------------------------------------------
