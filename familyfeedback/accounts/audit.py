@@ -47,6 +47,14 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
+def withheld(changes: dict, keys) -> dict:
+    """A diff with the values of these keys recorded as "(changed)": the log says that a name
+    or another identifying value changed, never the value (ADR 0006: the log is no second copy
+    of personal data)."""
+    return {key: ["(changed)", "(changed)"] if key in keys else value
+            for key, value in changes.items()}
+
+
 def _plain(value):
     return None if value is None else str(value)
 

@@ -36,7 +36,7 @@ from familyfeedback.lib import notify, versions
 PERSON_FIELDS = ("first_name", "last_name", "date_of_birth", "preferred_language",
                  "needs_interpreter")
 # Identifying values never go into the audit log: it records that a name changed, not the name.
-_IDENTIFYING = {"first_name", "last_name", "date_of_birth"}
+IDENTIFYING = {"first_name", "last_name", "date_of_birth"}
 
 
 @dataclass
@@ -449,9 +449,8 @@ def change_person(actor: User | None, person: Person, values: dict, *,
         for record in person.administrations.select_related("session"):
             record.age = measures.age_on(person.date_of_birth, record.session.date)
             record.save(update_fields=["age"])
-    changes = audit.diff(before, {key: getattr(person, key) for key in PERSON_FIELDS})
-    for key in _IDENTIFYING & changes.keys():
-        changes[key] = ["(changed)", "(changed)"]
+    changes = audit.withheld(audit.diff(before, {key: getattr(person, key)
+                                                 for key in PERSON_FIELDS}), IDENTIFYING)
     if changes:
         audit.record(actor, action, person,
                      {**changes, "reason": reason.strip()} if reason.strip() else changes)

@@ -305,9 +305,7 @@ def _write(plan: _Plan, actor: User | None) -> None:
         for key, value in changes.items():
             setattr(family, key, value)
         family.save(update_fields=[key.removesuffix("_id") for key in changes])
-        logged = audit.diff(before, changes)
-        if "name" in logged:
-            logged["name"] = ["(changed)", "(changed)"]
+        logged = audit.withheld(audit.diff(before, changes), {"name"})
         entries.append(("family.import_update", family, {
             key.removesuffix("_id"): value for key, value in logged.items()}))
     audit.record_many(actor, entries)

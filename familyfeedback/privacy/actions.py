@@ -46,7 +46,9 @@ def _change_hold(actor: User, family: Family, action: str, after_of, opened: dic
         for key, value in after.items():
             setattr(current, key, value)
         current.save(update_fields=list(HOLD_FIELDS))
-        audit.record(actor, action, current, audit.diff(before, after))
+        # The reason is special category (the dictionary): that it changed, not what it says.
+        audit.record(actor, action, current,
+                     audit.withheld(audit.diff(before, after), {"legal_hold_reason"}))
     return current
 
 

@@ -113,7 +113,10 @@ def test_a_legal_hold_is_set_with_its_reason_and_lifted_each_audited(admin, worl
     assert family.legal_hold_since == timezone.localdate()
     entry = AuditEntry.objects.get(action="family.legal_hold")
     assert entry.actor == world.administrator and entry.object_id == family.pk
-    assert entry.changes["legal_hold_reason"] == ["", "Care proceedings ZC25C00123"]
+    # Special category: recorded as changed, never in clear (ADR 0006).
+    assert entry.changes == {"legal_hold_reason": ["(changed)", "(changed)"],
+                             "legal_hold_since": [None, timezone.localdate().isoformat()]}
+    assert "ZC25C00123" not in str(AuditEntry.objects.values_list("changes", flat=True))
 
     page = admin.get(page_url(family)).content.decode()
     assert "Lift the legal hold" in page and "Care proceedings ZC25C00123" in page
@@ -122,7 +125,7 @@ def test_a_legal_hold_is_set_with_its_reason_and_lifted_each_audited(admin, worl
     family.refresh_from_db()
     assert family.legal_hold_reason == "" and family.legal_hold_since is None
     lifted = AuditEntry.objects.get(action="family.lift_legal_hold")
-    assert lifted.changes["legal_hold_reason"] == ["Care proceedings ZC25C00123", ""]
+    assert lifted.changes["legal_hold_reason"] == ["(changed)", "(changed)"]
 
     # The family's manager, in its record of access, reads who looked at it here and held it.
     admin.force_login(world.manager)
