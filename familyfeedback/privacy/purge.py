@@ -138,21 +138,26 @@ def _expired_families(today: date) -> list[int]:
     count from (a family is opened with one, so this is a record added by hand or half-imported),
     and guessing a date would remove a family nobody chose to remove; erasure from the page is
     the way for one that should go."""
+    return list(_expired(today).order_by("pk").values_list("pk", flat=True))
+
+
+def _expired(today: date):
     cutoff = months_after(today, -12 * settings.RETAIN_CLOSED_FAMILY_YEARS)
     open_support = Episode.objects.filter(family=models.OuterRef("pk"), closed_on__isnull=True)
-    return list(Family.objects.filter(legal_hold_reason="")
-                .annotate(last_closed=Max("episodes__closed_on"))
-                .filter(last_closed__lt=cutoff).exclude(models.Exists(open_support))
-                .order_by("pk").values_list("pk", flat=True))
+    return (Family.objects.filter(legal_hold_reason="")
+            .annotate(last_closed=Max("episodes__closed_on"))
+            .filter(last_closed__lt=cutoff).exclude(models.Exists(open_support)))
 
 
 def _remove_families(finding: Finding, now: datetime) -> list[Tombstone]:
+    today = timezone.localdate(now)
     left = []
     for family_id in finding.targets:  # one transaction each: a crash loses no family half-done
         try:
-            left += erasure.erase_families(Family.objects.filter(pk=family_id),
-                                           rule=finding.rule.key)
-        except ValidationError:  # put under a legal hold since it was found: the hold wins
+            left += erasure.erase_families(
+                Family.objects.filter(pk=family_id), rule=finding.rule.key,
+                still_due=lambda family: _expired(today).filter(pk=family.pk).exists())
+        except ValidationError:  # held, reopened or changed since it was found: kept tonight
             continue
     return left
 
@@ -186,7 +191,7 @@ def _remove_pictures(finding: Finding, now: datetime) -> list[Tombstone]:
         tombstone = Tombstone.objects.create(
             rule=finding.rule.key, record_type=erasure.PICTURES, count=len(due),
             removed_ids=[rating.pk for rating in due])
-        transaction.on_commit(lambda: erasure.delete_files(names))
+        transaction.on_commit(lambda: erasure.delete_files(names), robust=True)
     return [tombstone]
 
 

@@ -104,3 +104,25 @@ def test_a_removal_rolled_back_keeps_the_rows_and_the_files(
     assert (settings.MEDIA_ROOT / rating.picture.name).exists()
     assert not AuditEntry.objects.filter(redacted_at__isnull=False).exists()
     assert not Tombstone.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_picture_file_that_cannot_be_removed_leaves_the_others_going_and_is_counted(
+        world, settings, caplog):
+    first = rated_with_picture(world, world.family)
+    second = Administration.objects.filter(session=first.session, pk__gt=first.pk).first()
+    second.picture.save("face.png", ContentFile(PNG))
+    stuck = settings.MEDIA_ROOT / first.picture.name
+    stuck.unlink()  # a directory with something in it where the file was: it cannot be deleted
+    stuck.mkdir()
+    (stuck / "inside").write_bytes(b"x")
+    going = settings.MEDIA_ROOT / second.picture.name
+    assert first.pk < second.pk and going.exists()
+
+    erase_families([world.family], rule="closed_family")
+
+    assert not Family.objects.filter(pk=world.family.pk).exists()
+    assert not going.exists()
+    assert stuck.exists()
+    assert "1 picture file(s) of removed records could not be deleted" in caplog.text
+    assert first.picture.name not in caplog.text and "Traceback" not in caplog.text

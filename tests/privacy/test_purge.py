@@ -37,6 +37,7 @@ from familyfeedback.casework.queries import family_records, trail_filter
 from familyfeedback.evaluation.models import Trial, TrialPerson
 from familyfeedback.lib import versions
 from familyfeedback.lib.dates import months_after
+from familyfeedback.privacy import purge
 from familyfeedback.privacy.models import Tombstone
 from tests import factories
 
@@ -369,3 +370,16 @@ def test_a_legal_hold_keeps_its_familys_old_audit_values_and_its_trial_until_lif
     assert not Family.objects.filter(pk=held.pk).exists()
     about_held.refresh_from_db()
     assert about_held.changes == {} and about_held.redacted_at
+
+
+def test_a_family_reopened_after_it_was_found_is_kept(world):
+    family = seed_family(world, name="Reopened", words=words_for("Ro"), closed_years_ago=7)
+    now = timezone.now()
+    findings = purge.find(now)
+    assert findings[0].targets == [family.pk]
+    Episode.objects.create(family=family, opened_on=timezone.localdate())  # support again
+
+    assert purge.remove(findings[0], now) == []
+
+    assert Family.objects.filter(pk=family.pk).exists()
+    assert not Tombstone.objects.exists()
