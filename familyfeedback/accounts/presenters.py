@@ -52,6 +52,8 @@ ACTION_WORDS = {
     "family.view_privacy": "Opened the family's privacy page",
     "family.legal_hold": "Set or changed a legal hold",
     "family.lift_legal_hold": "Lifted a legal hold",
+    "family.erase": "Erased the family's records on request",
+    "family.purge": "Removed the family's records under a retention rule",
     "person.create": "Added a person",
     "person.import": "Added a person from the case system",
     "person.import_update": "Updated a person from the case system",

@@ -54,4 +54,3 @@ RULES = {rule.key: rule for rule in [
     Rule("rate_count", "Counts of a person's searches and downloads, for the rate limits"),
     Rule("tombstone", "Tombstones of removed records"),
 ]}
-

@@ -2,6 +2,7 @@
 field cannot be held without someone saying what it is; the record of processing is drawn from
 it and the committed copy is what the command prints; administrators alone read it on a page."""
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -149,6 +150,13 @@ def test_the_record_names_the_controller_and_contact_and_each_duty(settings):
 def test_the_record_is_refused_while_something_is_unclassed(monkeypatch):
     monkeypatch.delitem(DICTIONARY, "casework.Person")
     with pytest.raises(CommandError, match="casework.Person: not in the dictionary"):
+        call(["record_of_processing"])
+
+
+def test_the_record_is_refused_while_a_rule_is_unknown(monkeypatch):
+    monkeypatch.setitem(DICTIONARY, "casework.Person",
+                        dataclasses.replace(DICTIONARY["casework.Person"], rule="forever"))
+    with pytest.raises(CommandError, match="casework.Person: no rule 'forever'"):
         call(["record_of_processing"])
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familyfeedback.accounts.models import AuditEntry
+from familyfeedback.accounts.presenters import action_words
 from familyfeedback.casework.models import Episode, Family, Person
 from familyfeedback.privacy import actions, erasure_rules
 from familyfeedback.privacy.models import Tombstone
@@ -289,6 +290,10 @@ def test_erasure_allowed_removes_the_family_and_leaves_a_tombstone_with_the_reas
     assert "Ashdown" not in str(Tombstone.objects.values())
     assert AuditEntry.objects.filter(action="family.erase", object_id=family_id,
                                      actor=world.administrator).exists()
+    # The audit log's pages say it in words.
+    assert [action_words(a) for a in ("family.erase", "family.purge")] == [
+        "Erased the family's records on request",
+        "Removed the family's records under a retention rule"]
     assert Family.objects.filter(pk=world.other_family.pk).exists()
 
 
