@@ -5,7 +5,7 @@ Each rule is found once, with what earlier rules will already remove left out (a
 pictures and audit entries are counted under closed_family, not again), so a dry run's counts are
 the real run's. Each removal is its own transaction (a family's, or a rule's), re-checked under
 lock: a crash leaves whole families and whole rules done or not, and the next night's run finds
-what is left. A second run finds nothing.
+what is left. A second run finds nothing. What the files keep afterwards: vacuum().
 """
 
 from collections.abc import Callable
@@ -96,17 +96,26 @@ def remove(finding: Finding, now: datetime) -> list[Tombstone]:
     return finding.remove(finding, now)
 
 
-def vacuum(findings: list[Finding]) -> None:
-    """After a real run, outside any transaction: the removed rows' bytes are not left on disc.
-    PostgreSQL keeps a removed row's old version in its table until VACUUM; SQLite zeroes it as
-    it deletes (secure_delete, settings), but the WAL holds the pages as they were until it is
-    checkpointed, so it is checkpointed and cut to nothing."""
+def vacuum(findings: list[Finding]) -> str | None:
+    """After a real run, outside any transaction: make the removed rows' bytes go from the
+    database's files, as far as each database allows; a line for the report when it could not
+    finish. SQLite zeroes a row as it deletes it (secure_delete, settings), but the WAL holds
+    the pages as they were until it is checkpointed, so it is checkpointed and cut to nothing;
+    a reader still open (a backup, a page being drawn) leaves it busy, and the next night's run
+    finishes it. PostgreSQL keeps a removed row's old version in its table until VACUUM, which
+    frees its space for reuse: the bytes stay on disc until PostgreSQL writes over them (VACUUM
+    FULL, which locks the table, rewrites it without them: docs/deployment.md)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for table in _tables(findings):
                 cursor.execute(f"VACUUM {connection.ops.quote_name(table)}")
         elif connection.vendor == "sqlite":
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, _, _ = cursor.fetchone()
+            if busy:
+                return ("The database's write-ahead log could not be emptied: something was "
+                        "reading it. It still holds removed values until the next run empties it.")
+    return None
 
 
 def _tables(findings: list[Finding]) -> list[str]:

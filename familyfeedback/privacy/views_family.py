@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from familyfeedback.accounts import rate_limits
 from familyfeedback.accounts.access import require_administrator
 from familyfeedback.casework import queries as casework_queries
 from familyfeedback.casework.actions import PERSON_FIELDS, log_view
@@ -29,16 +30,21 @@ NOT_FOUND = ("No family in the service has this case reference. Check it against
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def find_family(request: HttpRequest) -> HttpResponse:
-    """A POST, so that the reference stays out of URLs and access logs (docs/decisions/0017)."""
+    """A POST, so that the reference stays out of URLs and access logs (docs/decisions/0017);
+    counted as a search, like casework's, so that no script runs through every reference."""
     require_administrator(request.user)
     form = FindByReferenceForm(request.POST or None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
-        found = queries.family_with_reference(form.cleaned_data["case_reference"])
-        if found is not None:
-            return redirect("family_privacy", family_id=found.pk)
-        form.add_error("case_reference", NOT_FOUND)
-    return render(request, "privacy/find_family.html", {
-        "form": form, "errors": error_summary(form), "title": "Find a family's records"})
+        refusal = rate_limits.refused_on(form, "case_reference", request.user, "search")
+        if refusal is None:
+            found = queries.family_with_reference(form.cleaned_data["case_reference"])
+            if found is not None:
+                return redirect("family_privacy", family_id=found.pk)
+            form.add_error("case_reference", NOT_FOUND)
+    return rate_limits.answered(render(request, "privacy/find_family.html", {
+        "form": form, "errors": error_summary(form), "title": "Find a family's records"}),
+        refusal)
 
 
 @require_safe

@@ -57,6 +57,20 @@ def test_the_search_past_the_limit_is_refused_with_429_keeping_the_words(
     assert refused["Cache-Control"] == "private, no-store"
 
 
+def test_finding_a_family_by_reference_on_the_privacy_page_is_counted_as_a_search(
+        world, signed_in, settings, at):
+    settings.SEARCHES_PER_MINUTE = 2
+    client = signed_in(world.administrator)
+    url = reverse("privacy_find_family")
+    for reference in ("NOBODY-1", world.family.case_reference):
+        assert client.post(url, {"case_reference": reference}).status_code in (200, 302)
+    refused = client.post(url, {"case_reference": world.family.case_reference})
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "40"
+    assert "You have made 2 searches in a minute, the most allowed." in refused.text
+    assert f'value="{world.family.case_reference}"' in refused.text
+
+
 def test_a_new_minute_lets_the_person_search_again(world, signed_in, settings, at):
     settings.SEARCHES_PER_MINUTE = 1
     client = signed_in(world.practitioner)

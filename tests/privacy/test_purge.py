@@ -8,6 +8,7 @@ PostgreSQL's VACUUM runs only outside a transaction."""
 
 import io
 import shutil
+import sqlite3
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -383,3 +384,20 @@ def test_a_family_reopened_after_it_was_found_is_kept(world):
 
     assert Family.objects.filter(pk=family.pk).exists()
     assert not Tombstone.objects.exists()
+
+
+def test_a_wal_still_being_read_is_said_in_the_report(world):
+    if connection.vendor != "sqlite":  # PostgreSQL has no WAL of the database's own to empty
+        assert "write-ahead log" not in run()
+        return
+    seed_family(world, name="Read", words=words_for("Wl"), closed_years_ago=7)
+    reader = sqlite3.connect(connection.settings_dict["NAME"])
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM casework_family").fetchone()
+        output = run()
+    finally:
+        reader.close()
+    assert "The database's write-ahead log could not be emptied: something was reading it." \
+        in output
+    assert "write-ahead log" not in run()

@@ -31,7 +31,8 @@ class Command(BaseCommand):
             self.stdout.write("Nothing is due: nothing was removed.")
             return
         tombstones = [t for finding in findings for t in purge.remove(finding, now)]
-        purge.vacuum(findings)
+        if unfinished := purge.vacuum(findings):
+            self.stdout.write(unfinished)
         removed = sum(t.count for t in tombstones)
         self.stdout.write(f"Removed {removed:,} in all, leaving {len(tombstones):,} "
                           f"tombstone{'' if len(tombstones) == 1 else 's'}.")
