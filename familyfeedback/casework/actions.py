@@ -30,7 +30,12 @@ from familyfeedback.casework.models import (
     Person,
     Session,
 )
-from familyfeedback.casework.queries import current_episode, episode_records, open_family_counts
+from familyfeedback.casework.queries import (
+    current_episode,
+    episode_records,
+    family_with_reference,
+    open_family_counts,
+)
 from familyfeedback.lib import notify, versions
 
 PERSON_FIELDS = ("first_name", "last_name", "date_of_birth", "preferred_language",
@@ -503,7 +508,7 @@ CASE_REFERENCE_TAKEN = ("A family with this case reference is already recorded i
 def check_case_reference(case_reference: str) -> None:
     """A case reference names one family in the whole service, however it is written. The
     message says nothing of the other family: not its name, nor its team."""
-    if Family.objects.filter(case_reference__iexact=case_reference.strip()).exists():
+    if family_with_reference(case_reference) is not None:
         raise ValidationError(CASE_REFERENCE_TAKEN, code="case_reference_taken")
 
 

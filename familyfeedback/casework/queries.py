@@ -240,6 +240,12 @@ def waiting_sessions(user, families: QuerySet[Family]) -> list[Session]:
                 .select_related("family").order_by("date", "pk"))
 
 
+def family_with_reference(case_reference: str) -> Family | None:
+    """The one family with this case reference, however it was written (a reference names one
+    family in the whole service, in any case: casework.models)."""
+    return Family.objects.filter(case_reference__iexact=case_reference.strip()).first()
+
+
 def family_records(family_ids) -> dict[str, list[int]]:
     """Every row of these families' that the audit log names, by the object_type it names it
     with: the family itself, its episodes, people, sessions, ratings, alert notes and links.

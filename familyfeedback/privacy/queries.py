@@ -9,12 +9,6 @@ from familyfeedback.casework.models import Family
 from familyfeedback.privacy import erasure_rules
 
 
-def family_with_reference(case_reference: str) -> Family | None:
-    """The one family with this case reference, however it was written (a reference names one
-    family in the whole service, in any case: casework.models)."""
-    return Family.objects.filter(case_reference__iexact=case_reference.strip()).first()
-
-
 def erasure_refusal(family: Family, today: date | None = None) -> str | None:
     """Why this family's records may not be erased now (erasure_rules), or None."""
     return erasure_rules.refusal(

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from familyfeedback.accounts import rate_limits
 from familyfeedback.accounts.access import require_administrator
 from familyfeedback.casework import queries as casework_queries
-from familyfeedback.casework.actions import PERSON_FIELDS, log_view
+from familyfeedback.casework.actions import log_view
 from familyfeedback.casework.models import Family
-from familyfeedback.casework.presenters import PERSON_LABELS
+from familyfeedback.casework.views.family import person_details_page
 from familyfeedback.lib.errors import error_summary
 from familyfeedback.lib.sent import Sent, saved
 from familyfeedback.privacy import actions, presenters, queries
@@ -38,7 +38,7 @@ def find_family(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         refusal = rate_limits.refused_on(form, "case_reference", request.user, "search")
         if refusal is None:
-            found = queries.family_with_reference(form.cleaned_data["case_reference"])
+            found = casework_queries.family_with_reference(form.cleaned_data["case_reference"])
             if found is not None:
                 return redirect("family_privacy", family_id=found.pk)
             form.add_error("case_reference", NOT_FOUND)
@@ -94,18 +94,11 @@ def erase_family(request: HttpRequest, family_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def rectify_person(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id)
-    if request.method == "GET":
-        log_view(request.user, "person.view", person)
-    details = {key: getattr(person, key) for key in PERSON_FIELDS}
-    form = RectifyPersonForm(request.POST or None, record=details)
-    sent = Sent(form, lambda: actions.rectify_person(request.user, person, **form.edit()),
-                refused_on="date_of_birth", labels=PERSON_LABELS)
-    if sent.done:
-        return saved(request, f"{person.first_name}'s details corrected", "family_privacy",
-                     family_id=person.family_id)
-    return render(request, "privacy/rectify_person.html", {
-        "family": person.family, "person": person, "form": sent.form, "changed": sent.changed,
-        "title": f"Correct {person.first_name}'s details", "errors": sent.errors})
+    return person_details_page(
+        request, person, RectifyPersonForm,
+        lambda values: actions.rectify_person(request.user, person, **values),
+        done="corrected", to="family_privacy", template="privacy/rectify_person.html",
+        title="Correct")
 
 
 def _family_page(request: HttpRequest, family: Family, *, hold_form=None, erasure_form=None,

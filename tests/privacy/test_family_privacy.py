@@ -340,6 +340,16 @@ def test_an_administrator_corrects_a_persons_details_with_the_reason_recorded(ad
     assert entry.changes == {"last_name": ["(changed)", "(changed)"], "reason": "DPO-2026-020"}
 
 
+def test_a_corrected_first_name_is_the_one_the_message_uses(admin, world):
+    person = world.family.people.first()
+    url = reverse("rectify_person", args=[person.pk])
+    version = opened(admin, url)
+    page = admin.post(url, {**rectify_data(person, first_name="Rowanne"), **version},
+                      follow=True).content.decode()
+    assert "Rowanne&#39;s details corrected" in page
+    assert f"{person.first_name}&#39;s details" not in page
+
+
 def test_a_correction_needs_its_reason_and_never_overwrites_a_colleagues(admin, world):
     person = world.family.people.first()
     url = reverse("rectify_person", args=[person.pk])

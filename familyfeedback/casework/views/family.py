@@ -60,18 +60,29 @@ def add_person(request: HttpRequest, family_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit_person(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id)
+    return person_details_page(
+        request, person, EditPersonForm,
+        lambda values: actions.update_person(request.user, person, **values),
+        done="saved", to="family", template="casework/person_form.html", title="Change")
+
+
+def person_details_page(request: HttpRequest, person, form_class, change, *, done: str, to: str,
+                        template: str, title: str) -> HttpResponse:
+    """A person's details page, here and on the privacy pages (a correction, with its reason):
+    the form as opened, `change(values)` when sent, a colleague's change meanwhile shown, and
+    the message worded from the person as saved (a corrected name is the one to read)."""
     if request.method == "GET":
         actions.log_view(request.user, "person.view", person)
     details = {key: getattr(person, key) for key in actions.PERSON_FIELDS}
-    form = EditPersonForm(request.POST or None, record=details)
-    sent = Sent(form, lambda: actions.update_person(request.user, person, **form.edit()),
-                refused_on="date_of_birth", labels=PERSON_LABELS)
+    form = form_class(request.POST or None, record=details)
+    sent = Sent(form, lambda: change(form.edit()), refused_on="date_of_birth",
+                labels=PERSON_LABELS)
     if sent.done:
-        return saved(request, f"{person.first_name}'s details saved",
-                     "family", family_id=person.family_id)
-    return render(request, "casework/person_form.html", {
+        return saved(request, f"{sent.result.first_name}'s details {done}", to,
+                     family_id=person.family_id)
+    return render(request, template, {
         "family": person.family, "form": sent.form, "person": person, "changed": sent.changed,
-        "title": f"Change {person.first_name}'s details", "errors": sent.errors,
+        "title": f"{title} {person.first_name}'s details", "errors": sent.errors,
     })
 
 
