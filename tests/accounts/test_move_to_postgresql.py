@@ -38,6 +38,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.base import ContentFile
 from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
+from familyfeedback.accounts import rate_limits
 from familyfeedback.accounts.models import AuditEntry, User
 from familyfeedback.casework.models import Administration
 from familyfeedback.privacy.models import Tombstone
@@ -69,6 +70,7 @@ tombstone = Tombstone.objects.create(rule="test", record_type="family", count=1,
                                      removed_ids=[1, 2], reason="Ünïcode reason")
 Tombstone.objects.filter(pk=tombstone.pk).update(
     at=datetime.datetime(2025, 5, 6, 7, 8, 9, 123456, tzinfo=datetime.UTC))
+rate_limits.check_rate(person, "export")
 record = Administration.objects.order_by("pk").first()
 record.picture.save("moved-drawing.png", ContentFile(bytes.fromhex("{PNG.hex()}")))
 # Last: an entry whose process stopped before it could seal it into the hash chain.
