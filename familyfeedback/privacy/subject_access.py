@@ -56,6 +56,7 @@ COVERED = {
     "casework.Session": "sessions: those they were at, with the session's notes",
     "casework.Administration": "ratings: every record, with its picture under pictures/",
     "casework.AlertAcknowledgement": "alert_notes",
+    "casework.AlertState": "alerts: worked out from their ratings, as the stored ones are",
     "casework.FeedbackLink": "self_completion_links (never the token's hash)",
     "evaluation.TrialPerson": "trial_pseudonyms: the code that stands for them in a trial",
 }
