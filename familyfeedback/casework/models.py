@@ -256,8 +256,9 @@ class InstalledTextPack(models.Model):
 
 class AlertAcknowledgement(models.Model):
     """A practitioner's note of what they did about an alert. Alerts are worked out from the
-    scores each time; an acknowledged one (same person, rule and date of the score that raised
-    it) leaves the caseload but stays on the record. A later score can raise it again."""
+    scores (and stored for the lists: AlertState); an acknowledged one (same person, rule and
+    date of the score that raised it) leaves the caseload but stays on the record. A later score
+    can raise it again."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="acknowledgements")
     code = models.CharField(max_length=40)
