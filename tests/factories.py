@@ -6,6 +6,7 @@ import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -83,7 +84,8 @@ def family(team: Team, key_worker: User | None = None, ages=(35, 9), opened_days
     for n, age in enumerate(ages):
         Person.objects.create(family=made, first_name=f"Person{n + 1}", last_name="Test",
                               date_of_birth=born(age))
-    alerts.store([made.pk])  # as actions.open_family does
+    with transaction.atomic():
+        alerts.store([made.pk])  # as actions.open_family does
     return made
 
 

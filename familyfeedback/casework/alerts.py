@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -211,10 +212,16 @@ def store(family_ids: Iterable[int], *, today: date | None = None,
           curves: Curves | None = None) -> None:
     """Work out the alerts of everyone in these families again and keep them. Every write that
     changes what a person's alerts could be calls this inside its own transaction, so that what
-    the lists read is never older than the scores."""
+    the lists read is never older than the scores. Locks the families' rows."""
     today = today or timezone.localdate()
     curves = curves or trajectories.latest()
     for batch in _batches(family_ids):
+        # Two writes to one family at once (PostgreSQL): the second waits here for the first to
+        # commit and then reads both's scores, so neither's is left out of what is stored. NO
+        # KEY: a write's new session already holds a KEY SHARE lock on its family, which a
+        # plain FOR UPDATE would wait on, deadlocking two recordings.
+        list(Family.objects.select_for_update(no_key=True).filter(pk__in=batch).order_by("pk")
+             .values_list("pk", flat=True))
         AlertState.objects.bulk_create(worked_out(batch, today, curves), update_conflicts=True,
                                        unique_fields=["person"], update_fields=STORED_FIELDS)
 
@@ -232,7 +239,8 @@ def current(rows, today: date | None = None) -> list[AlertState]:
     due = {row.family_id for row in found if row.changes_on and row.changes_on <= today}
     if not due:
         return [row for row in found if row.act_now or row.talk_about_it]
-    store(due, today=today)
+    with transaction.atomic():
+        store(due, today=today)
     return list(rows.filter(LISTED))
 
 
