@@ -56,12 +56,14 @@ COVERED = {
     "casework.Session": "sessions: those they were at, with the session's notes",
     "casework.Administration": "ratings: every record, with its picture under pictures/",
     "casework.AlertAcknowledgement": "alert_notes",
-    "casework.AlertState": "alerts: worked out from their ratings, as the stored ones are",
     "casework.FeedbackLink": "self_completion_links (never the token's hash)",
     "evaluation.TrialPerson": "trial_pseudonyms: the code that stands for them in a trial",
 }
 # Linked models the export leaves out, and why.
-LEFT_OUT: dict[str, str] = {}
+LEFT_OUT: dict[str, str] = {
+    "casework.AlertState": "a copy, kept for the lists, of the alerts their ratings raise: the "
+                           "export's alerts are worked out from the ratings themselves",
+}
 # Records that name a person's rows by id without a relation, so uncovered() cannot see them:
 # each is either read here by another route or holds nothing of theirs.
 UNLINKED = {
