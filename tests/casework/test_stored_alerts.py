@@ -270,8 +270,8 @@ def test_a_caseload_reads_its_alerts_in_one_query(world):
         (adult(world).pk, "reliable_deterioration")]
     # The same alerts as working them out from the records.
     worked_out = alerts.listed(alerts.outstanding(
-        queries.people_in(families), queries.open_episode_records(families), TODAY,
-        trajectories.latest()))
+        [p for f in families for p in f.people.all()], queries.open_episode_records(families),
+        TODAY, trajectories.latest()))
     assert [(i.person.pk, i.alert) for i in raised] == [(i.person.pk, i.alert)
                                                         for i in worked_out]
 
