@@ -12,7 +12,10 @@ ranges), then times in-process, with time.perf_counter, the reads the caseload p
       families = queries.caseload(their 30 families) is loaded once beforehand;
   (b) (a) plus alerts.outstanding(people, records, today, trajectories.latest());
   (c) the whole service's open families (1,500 families, about 3,100 people), as (a);
-  (d) (c) plus outstanding for everyone, as (b).
+  (d) (c) plus outstanding for everyone, as (b);
+  (e) and (f): the caseload's and the whole service's listed alerts as stored (alerts.stored,
+      ADR 0025), which is what the caseload, the supervision page and the dashboards now read;
+      checked equal to listed(outstanding(...)) before timing.
 
 The cases take turns in each round. The ratios b/a and d/c are the price of the alerts (target:
 at most 1.5). It also prints the share of the service's people in each alert tier (a person counts
@@ -44,6 +47,8 @@ CASES = (
     ("b", "(b) caseload of 30: scores + alerts", "a"),
     ("c", "(c) whole service: scores", None),
     ("d", "(d) whole service: scores + alerts", "c"),
+    ("e", "(e) caseload of 30: stored alerts", "a"),
+    ("f", "(f) whole service: stored alerts", "c"),
 )
 TARGET_RATIO = 1.5
 
@@ -153,12 +158,19 @@ class Bench:
         people = [person for family in families for person in family.people.all()]
         return alerts.outstanding(people, records, self.today, trajectories.latest())
 
+    def stored(self, which: str):
+        from familyfeedback.casework import alerts
+
+        return alerts.stored(self.families[which], self.today)
+
     def calls(self) -> dict:
         return {
             "a": lambda: self.scores("caseload"),
             "b": lambda: self.alerts("caseload"),
             "c": lambda: self.scores("service"),
             "d": lambda: self.alerts("service"),
+            "e": lambda: self.stored("caseload"),
+            "f": lambda: self.stored("service"),
         }
 
     def run(self) -> None:
@@ -182,9 +194,15 @@ class Bench:
             print(f"   ({key}){label}: {found[key]}", flush=True)
             if len(codes) < 4 or not raised:
                 raise SystemExit(f"({key}): too few kinds of alert to be a fair test: {codes}")
+            if self.listed(raised) != self.listed(self.stored(which)):
+                raise SystemExit(f"({key}): the stored alerts differ from the rules' answer")
         if label and found != self.alert_counts:
             raise SystemExit(f"the fixes change the alerts: {found} != {self.alert_counts}")
         self.alert_counts = self.alert_counts or found
+
+    @staticmethod
+    def listed(raised) -> list:
+        return [(item.person.pk, item.alert) for item in raised if item.tier.listed]
 
     def count_tiers(self) -> None:
         """Each of the service's people in their most urgent tier, or in none."""

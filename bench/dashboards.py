@@ -323,7 +323,7 @@ class Bench:
         from familyfeedback.implementation import dashboard
 
         if alerts:
-            return dashboard.build(self.teams[scope], self.start, self.end, with_alerts=True)
+            return dashboard.build(self.teams[scope], self.start, self.end)
         return [table for key in dashboard.KEYS if key != "alerts"
                 for table in dashboard.build(self.teams[scope], self.start, self.end, only=key)]
 

@@ -6,6 +6,7 @@ import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -14,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from familyfeedback import measures
 from familyfeedback.accounts import two_factor
 from familyfeedback.accounts.models import Membership, Role, Team, User
-from familyfeedback.casework import actions
+from familyfeedback.casework import actions, alerts
 from familyfeedback.casework.models import Episode, Family, Person
 
 PASSWORD = "correct horse battery staple"
@@ -83,6 +84,8 @@ def family(team: Team, key_worker: User | None = None, ages=(35, 9), opened_days
     for n, age in enumerate(ages):
         Person.objects.create(family=made, first_name=f"Person{n + 1}", last_name="Test",
                               date_of_birth=born(age))
+    with transaction.atomic():
+        alerts.store([made.pk])  # as actions.open_family does
     return made
 
 
@@ -90,7 +93,8 @@ def lines(*values) -> dict[str, Decimal]:
     return {f"item_{i}": Decimal(str(v)) for i, v in enumerate(values, start=1)}
 
 
-def session(actor: User, fam: Family, on: date, scores: dict[int, tuple] | None = None):
+def session(actor: User, fam: Family, on: date, scores: dict[int, tuple] | None = None,
+            another_session: bool = False):
     """Record a session through the real write function. scores: person id -> (ORS items, SRS
     items); everyone in the family is present and completes both."""
     people = list(fam.people.all())
@@ -106,4 +110,5 @@ def session(actor: User, fam: Family, on: date, scores: dict[int, tuple] | None 
                 items={} if faces else lines(*items), face="happy" if faces else "",
             ))
     return actions.record_session(actor, fam, token=uuid.uuid4(), on=on, kind="home_visit",
-                                  present=people, entries=entries)[0]
+                                  present=people, entries=entries,
+                                  another_session=another_session)[0]

@@ -17,9 +17,8 @@ from django.utils import timezone
 from familyfeedback import measures
 from familyfeedback.accounts import audit, bulk_views
 from familyfeedback.accounts.models import Membership, Team, User
-from familyfeedback.casework import trajectories
+from familyfeedback.casework import alerts, trajectories
 from familyfeedback.casework.access import key_workers_for
-from familyfeedback.casework.alerts import person_alerts
 from familyfeedback.casework.models import (
     Administration,
     AlertAcknowledgement,
@@ -140,6 +139,7 @@ def record_session(
             for administration in administrations:
                 administration.session = session
             Administration.objects.bulk_create(administrations)
+            alerts.store([family.pk])
             audit.record_many(actor, [
                 ("session.create", session, {
                     "date": on.isoformat(), "kind": kind, "present": sorted(present_ids),
@@ -183,6 +183,7 @@ def give_rating(actor: User | None, session: Session,
         administration.session = session
         saving.append(administration)
         administration.save()
+        alerts.store([session.family_id])
         audit.record(actor, "administration.create", administration,
                      score_snapshot(administration))
     return administration, True
@@ -212,6 +213,7 @@ def finish_session(actor: User, session: Session,
         for administration in added:
             administration.session = session
         Administration.objects.bulk_create(added)
+        alerts.store([session.family_id])
         session.stage = Session.Stage.COMPLETE
         session.save(update_fields=["stage"])
         audit.record_many(actor, [
@@ -409,6 +411,7 @@ def correct_administration(
             return current  # sent twice, or nothing changed: nothing to save or log
         versions.check_unchanged(opened, before)
         current.save()
+        alerts.store([current.person.family_id])
         audit.record(actor, "administration.correct", current,
                      {**changes, "reason": reason.strip()})
     return current
@@ -417,6 +420,7 @@ def correct_administration(
 def add_person(actor: User, family: Family, **values) -> Person:
     with transaction.atomic():
         person = Person.objects.create(family=family, **values)
+        alerts.store([family.pk])
         audit.record(actor, "person.create", person, {"family": family.pk})
     return person
 
@@ -454,6 +458,7 @@ def change_person(actor: User | None, person: Person, values: dict, *,
         for record in person.administrations.select_related("session"):
             record.age = measures.age_on(person.date_of_birth, record.session.date)
             record.save(update_fields=["age"])
+        alerts.store([person.family_id])  # the cut-off goes by their age
     changes = audit.withheld(audit.diff(before, {key: getattr(person, key)
                                                  for key in PERSON_FIELDS}), IDENTIFYING)
     if changes:
@@ -544,6 +549,7 @@ def open_family(actor: User | None, *, name: str, case_reference: str, team, key
                                            key_worker=key_worker)
             episode = Episode.objects.create(family=family, opened_on=opened_on)
             made = Person.objects.bulk_create([Person(family=family, **p) for p in people])
+            alerts.store([family.pk])
             audit.record_many(actor, [
                 ("family.create", family, {"team": team.pk,
                                            "key_worker": key_worker and key_worker.pk}),
@@ -604,6 +610,7 @@ def close_support(actor: User, family: Family, *, on: date, note: str = "") -> E
         episode.closed_on = on
         episode.closing_note = note.strip()
         episode.save(update_fields=["closed_on", "closing_note"])
+        alerts.store([family.pk])
         audit.record(actor, "episode.close", episode, {"closed_on": on.isoformat()})
     return episode
 
@@ -627,9 +634,11 @@ def reopen_support(actor: User, family: Family, *, on: date) -> tuple[Episode, b
             closed = {"closed_on": previous.closed_on.isoformat()}
             previous.closed_on, previous.closing_note = None, ""
             previous.save(update_fields=["closed_on", "closing_note"])
+            alerts.store([family.pk])
             audit.record(actor, "episode.undo_close", previous, closed)
             return previous, False
         episode = Episode.objects.create(family=family, opened_on=on)
+        alerts.store([family.pk])
         audit.record(actor, "episode.open", episode, {"opened_on": on.isoformat()})
     return episode, True
 
@@ -641,7 +650,7 @@ def acknowledge_alert(actor: User, person: Person, *, code: str, fired_on: date,
         raise ValidationError("Say what you did or will do about this alert", code="no_note")
     episode = current_episode(person.family)
     records = episode_records(episode) if episode else []
-    raised = {(a.code.value, a.on) for a in person_alerts(
+    raised = {(a.code.value, a.on) for a in alerts.person_alerts(
         person, [r for r in records if r.person_id == person.pk], timezone.localdate(),
         trajectories.latest())}
     if (code, fired_on) not in raised:
@@ -653,6 +662,7 @@ def acknowledge_alert(actor: User, person: Person, *, code: str, fired_on: date,
             defaults={"note": note.strip(), "by": actor},
         )
         if created:
+            alerts.store([person.family_id])
             audit.record(actor, "alert.acknowledge", acknowledgement,
                          {"code": code, "fired_on": fired_on.isoformat()})
     return acknowledgement
@@ -679,3 +689,13 @@ def archive_team(actor: User, team: Team) -> None:
         current.save(update_fields=["archived_on"])
         audit.record(actor, "team.archive", current, {"memberships_ended": str(ended)})
     team.archived_on = current.archived_on
+
+
+def rebuild_alerts(actor: User | None, *, fix: bool) -> list[str]:
+    """Compare every person's stored alerts with what the rules say now (ADR 0025) and, with
+    fix, store the rules' answer where they differ; returns each difference in plain English."""
+    with transaction.atomic():
+        found = alerts.differences(fix=fix)
+        if fix and found:
+            audit.record(actor, "alerts.rebuild", None, {"people": len(found)})
+    return found

@@ -24,6 +24,7 @@ from django.db.models.functions import Lower
 
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import Team, User
+from familyfeedback.casework import alerts
 from familyfeedback.casework.access import key_workers_by_team
 from familyfeedback.casework.actions import PERSON_FIELDS, change_person, check_date_of_birth
 from familyfeedback.casework.models import Episode, Family, Person
@@ -309,5 +310,6 @@ def _write(plan: _Plan, actor: User | None) -> None:
         entries.append(("family.import_update", family, {
             key.removesuffix("_id"): value for key, value in logged.items()}))
     audit.record_many(actor, entries)
+    alerts.store({person.family_id for person in people})
     for person, details in plan.person_changes:
         change_person(actor, person, details, action="person.import_update")

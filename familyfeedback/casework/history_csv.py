@@ -26,6 +26,7 @@ from django.db.models.functions import Lower
 from familyfeedback import measures
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import Membership, User
+from familyfeedback.casework import alerts
 from familyfeedback.casework.actions import score_snapshot
 from familyfeedback.casework.administrations_csv import ITEMS, STATUSES
 from familyfeedback.casework.models import (
@@ -418,5 +419,7 @@ def _write(plan: _Plan, actor: User | None) -> None:
             ))
     present.objects.bulk_create(links)
     Administration.objects.bulk_create(administrations)
+    alerts.store({family_id for family_id, _, _ in plan.groups}
+                 | {episode.family_id for episode in plan.extend})
     entries.extend(("administration.create", a, score_snapshot(a)) for a in administrations)
     audit.record_many(actor, entries)

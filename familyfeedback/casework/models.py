@@ -256,8 +256,9 @@ class InstalledTextPack(models.Model):
 
 class AlertAcknowledgement(models.Model):
     """A practitioner's note of what they did about an alert. Alerts are worked out from the
-    scores each time; an acknowledged one (same person, rule and date of the score that raised
-    it) leaves the caseload but stays on the record. A later score can raise it again."""
+    scores (and stored for the lists: AlertState); an acknowledged one (same person, rule and
+    date of the score that raised it) leaves the caseload but stays on the record. A later score
+    can raise it again."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="acknowledgements")
     code = models.CharField(max_length=40)
@@ -271,6 +272,37 @@ class AlertAcknowledgement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "code", "fired_on"],
                                     name="acknowledge_an_alert_once"),
+        ]
+
+
+class AlertState(models.Model):
+    """One person's alerts now, as the pure rules work them out from their current period of
+    support, less those acknowledged: kept so that the caseload, the supervision page and the
+    dashboards read one indexed row per person instead of working out every family's alerts on
+    each view (ADR 0025). Every write that changes a person's alerts stores it again in its own
+    transaction (casework.alerts.store); `rebuild_alerts --check` says where it has drifted."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, primary_key=True,
+                                  related_name="alert_state")
+    # The person's family, so that a caseload's or a team's rows come from one indexed query.
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="+")
+    act_now = models.PositiveSmallIntegerField(default=0)
+    talk_about_it = models.PositiveSmallIntegerField(default=0)
+    for_the_record = models.PositiveSmallIntegerField(default=0)
+    # The outstanding alerts in the rules' order: [{"code", "on", "reason"}]. None once support
+    # has closed: a family whose support has closed needs no new conversation.
+    alerts = models.JSONField(default=list)
+    # The birthday on which the person's cut-off changes (an adolescent turning 18): their alerts
+    # are worked out again when it comes, as they would have been on a page that day.
+    changes_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The lists show the first two tiers only: most people have nothing on them.
+            models.Index(fields=["family"], name="alert_state_listed",
+                         condition=Q(act_now__gt=0) | Q(talk_about_it__gt=0)),
+            models.Index(fields=["changes_on"], name="alert_state_changes_on",
+                         condition=Q(changes_on__isnull=False)),
         ]
 
 

@@ -386,11 +386,10 @@ def record_session_page(family: Family, page, same_day, *, photos_sent: bool) ->
     }
 
 
-def caseload_alerts(families: list[Family], records: list[Administration]) -> tuple[dict, int]:
-    """The alerts a caseload lists (the first two tiers), by family, and how many there are;
-    `records` are the families' open-episode records."""
-    raised = alerts.listed(alerts.outstanding(queries.people_in(families), records,
-                                              timezone.localdate(), trajectories.latest()))
+def caseload_alerts(families: list[Family]) -> tuple[dict, int]:
+    """The alerts a caseload lists (the first two tiers), by family, and how many there are, as
+    stored (ADR 0025)."""
+    raised = alerts.stored(families)
     return alerts.for_caseload(raised), len(raised)
 
 

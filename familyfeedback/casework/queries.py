@@ -29,11 +29,6 @@ def families_by_reference(references, *, lock: bool = False) -> dict[str, Family
     return {family.reference: family for family in found}
 
 
-def people_in(families: list[Family]) -> list[Person]:
-    """Everyone in these families (prefetched by `caseload`)."""
-    return [person for family in families for person in family.people.all()]
-
-
 def people_of(family: Family) -> list[Person]:
     return list(family.people.all())
 

@@ -120,6 +120,12 @@ def fit() -> TrajectoryFit:
                             trajectories=c.trajectories, observations=c.observations)
             for measure, c in fitted
         ])
+        # The below-expected rule reads the newest fit: every stored alert is worked out again
+        # with it, in the same transaction. (alerts reads this module's curves, hence the late
+        # import.)
+        from familyfeedback.casework import alerts
+
+        alerts.store_everyone()
     return run
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from familyfeedback import measures
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import JobTitle, Membership, Role, RoleGrant, Team, User
+from familyfeedback.casework import alerts
 from familyfeedback.casework.models import (
     Administration,
     Family,
@@ -111,6 +112,7 @@ def load_demo(password: str, today: date, seed: int = 2022) -> dict[str, int]:
                 Membership.objects.create(user=worker, team=team)
                 workers[team.pk].append(worker)
         counts = _families(rng, teams, workers, today)
+        alerts.store_everyone(today)  # the families are bulk-created, not recorded one by one
         counts["training records"] = _training(rng, teams, workers, today)
         trial = load_trial(rng, named[LOGINS[3].email], seed)
         counts["trial responses"] = trial.responses.count()

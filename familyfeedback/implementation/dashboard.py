@@ -1,16 +1,13 @@
 """The manager's and data team's dashboard: each figure as a table (and a chart where one helps),
 laid out once here so that the page, the CSV and the XLSX downloads show the same numbers."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils import timezone
-
 from familyfeedback import measures
 from familyfeedback.accounts.models import JobTitle, Team
-from familyfeedback.casework import alerts, queries, trajectories
-from familyfeedback.casework.models import AlertAcknowledgement, Family, NotAdministeredReason
+from familyfeedback.casework import alerts, queries
+from familyfeedback.casework.models import AlertAcknowledgement, AlertState, NotAdministeredReason
 from familyfeedback.implementation import figures, training
 from familyfeedback.implementation.access import team_practitioners
 from familyfeedback.implementation.models import Attendance
@@ -40,18 +37,13 @@ def percent(part: int, whole: int) -> str:
 
 KEYS = ("usage", "reach", "per_person", "roles", "coverage", "languages", "not_administered",
         "alerts")
-# The alerts table works out every open family's alerts (a second for two teams, several for a
-# whole service: bench/dashboards.py), so the page shows it only when asked.
-ON_REQUEST = {"alerts"}
 
 
-def build(teams: list[Team], start: date, end: date, only: str | None = None,
-          with_alerts: bool = False) -> list[Table]:
-    """The page's tables (the alerts too when asked), or only the one named, for a download."""
+def build(teams: list[Team], start: date, end: date, only: str | None = None) -> list[Table]:
+    """The page's tables, or only the one named, for a download."""
     if only is not None:
         return [BUILDERS[only](teams, start, end)]
-    return [BUILDERS[key](teams, start, end) for key in KEYS
-            if key not in ON_REQUEST or with_alerts]
+    return [BUILDERS[key](teams, start, end) for key in KEYS]
 
 
 @dataclass
@@ -178,14 +170,14 @@ def _not_administered(teams, start, end) -> Table:
 
 
 def alert_table(teams: list[Team], start: date, end: date) -> Table:
-    families = queries.caseload(Family.objects.filter(team__in=teams))
-    raised = alerts.listed(alerts.outstanding([p for f in families for p in f.people.all()],
-                                              queries.open_episode_records(families),
-                                              timezone.localdate(), trajectories.latest()))
+    # As stored (ADR 0025): one indexed query over the teams' people with something listed.
+    rows = alerts.current(AlertState.objects.filter(family__team__in=teams)
+                          .only("person", "family", "act_now", "talk_about_it", "changes_on"))
     done = AlertAcknowledgement.objects.filter(person__family__team__in=teams,
                                                at__date__gte=start, at__date__lte=end).count()
     table = Table("alerts", "Alerts", ["", "Number"])
-    tiers = Counter(item.tier for item in raised)
+    tiers = {measures.Tier.ACT_NOW: sum(row.act_now for row in rows),
+             measures.Tier.TALK_ABOUT_IT: sum(row.talk_about_it for row in rows)}
     table.rows = [[f"Outstanding now: {tier.label.lower()}", tiers[tier]]
                   for tier in measures.Tier if tier.listed]
     table.rows.append(["Acknowledged in the period", done])

@@ -76,7 +76,6 @@ class Period:
     form: PeriodForm
     start: date
     end: date
-    with_alerts: bool
     # The query the download links carry: the period shown (the default one when the typed is
     # wrong).
     query: str
@@ -91,5 +90,5 @@ def period_asked(query, today: date) -> Period:
     if form.is_bound and form.is_valid():
         start = form.cleaned_data["start"] or start
         end = form.cleaned_data["end"] or end
-    return Period(form, start, end, with_alerts="alerts" in query,
+    return Period(form, start, end,
                   query="" if form.errors else query.urlencode())

@@ -24,7 +24,7 @@ from django.urls import reverse
 
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import CASEWORK_ROLES, FAMILY_ROLES, Role, User
-from familyfeedback.casework import alerts, queries, trajectories
+from familyfeedback.casework import alerts, queries
 from familyfeedback.casework.access import families_for
 from familyfeedback.implementation import figures
 from familyfeedback.implementation.access import dashboard_teams, team_practitioners
@@ -85,16 +85,13 @@ class PractitionerDigest:
         return sum(len(f.alerts) for f in self.families)
 
 
-def practitioner_digest(user: User, today: date,
-                        curves: trajectories.Curves) -> PractitionerDigest | None:
+def practitioner_digest(user: User, today: date) -> PractitionerDigest | None:
     """The families this practitioner is key worker for, with support open, where someone's
     rating is overdue or an alert is not yet acknowledged; None when there are none."""
     families = queries.caseload(families_for(user).filter(key_worker=user))
     if not families:
         return None
-    people = [person for family in families for person in family.people.all()]
-    raised = alerts.for_caseload(alerts.outstanding(
-        people, queries.open_episode_records(families), today, curves))
+    raised = alerts.for_caseload(alerts.stored(families, today))
     overdue: dict[int, list[tuple[str, date]]] = {}
     for family, person, since in queries.overdue_people(families, today, settings.SCHEDULE):
         overdue.setdefault(family.pk, []).append((person.first_name, since))
@@ -204,12 +201,11 @@ def _claim(user: User, week: str) -> bool:
     return created
 
 
-def digests_for(user: User, today: date,
-                curves: trajectories.Curves) -> list[tuple[str, tuple[str, str]]]:
+def digests_for(user: User, today: date) -> list[tuple[str, tuple[str, str]]]:
     """(whose, (subject, body)) of each email this user gets: a practitioner's, a manager's, or
     both for someone who holds both roles; none when they have nothing to report."""
     found = []
-    if user.has_role(*CASEWORK_ROLES) and (digest := practitioner_digest(user, today, curves)):
+    if user.has_role(*CASEWORK_ROLES) and (digest := practitioner_digest(user, today)):
         found.append(("practitioner", practitioner_email(user, digest, today)))
     if user.has_role(Role.TEAM_MANAGER) and (usage := manager_digest(user, today)):
         found.append(("manager", manager_email(user, usage, today)))
@@ -224,7 +220,6 @@ def send_all(today: date, dry_run: bool = False) -> Outcome:
     opted_out = set(ReminderPreference.objects.filter(opted_out=True)
                     .values_list("user_id", flat=True))
     done = set(ReminderSent.objects.filter(week=week).values_list("user_id", flat=True))
-    curves = trajectories.latest()
     connection = None
     try:
         for user in recipients():
@@ -234,7 +229,7 @@ def send_all(today: date, dry_run: bool = False) -> Outcome:
             if user.pk in done:
                 outcome.add("already_sent")
                 continue
-            messages = digests_for(user, today, curves)
+            messages = digests_for(user, today)
             if not messages:
                 outcome.add("nothing_to_report")
                 continue

@@ -197,6 +197,12 @@ DICTIONARY = {
     "casework.AlertAcknowledgement": held(
         "What a practitioner did about an alert a rating raised.", "closed_family", FAMILIES,
         special="code note", operational="id person fired_on by at"),
+    # Worked out from the ratings, and as telling as they are (ADR 0025).
+    "casework.AlertState": held(
+        "A person's outstanding alerts, kept so that the lists of alerts are quick to read.",
+        "closed_family", FAMILIES,
+        special="act_now talk_about_it for_the_record alerts",
+        operational="person family changes_on"),
     # The rows the curves came from, by id alone, so that a fit can be checked.
     "casework.TrajectoryFit": held(
         "A fit of the expected trajectories that alerts compare ratings with.", "service",

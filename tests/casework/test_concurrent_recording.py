@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from familyfeedback.casework import alerts
 from familyfeedback.casework.models import Administration, Session
 from tests import factories
 from tests.casework.forms_data import record_session_post
@@ -49,6 +50,8 @@ def test_two_practitioners_recording_at_once_are_both_saved(transactional_db, wo
     assert Session.objects.filter(family=world.family).count() == 2 * ROUNDS
     assert Session.objects.filter(practitioner=second).count() == ROUNDS
     assert Administration.objects.filter(session__family=world.family).count() == 2 * ROUNDS * 8
+    # Each write stored the family's alerts after the other's had committed (ADR 0025).
+    assert alerts.differences() == []
 
 
 def test_the_same_form_sent_twice_at_the_same_moment_records_once(transactional_db, world):

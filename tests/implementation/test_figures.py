@@ -177,12 +177,11 @@ def test_a_period_ending_before_it_starts_is_refused(world, client):
     assert "The end date must be the same as or after the start date" in page
 
 
-def test_the_alerts_are_counted_only_when_asked(service, client, world):
+def test_the_alerts_table_is_on_the_page_without_asking(service, client, world):
     client.force_login(world.manager)
     page = client.get(reverse("dashboards")).content.decode()
-    assert "Outstanding now" not in page and "Count the alerts outstanding" in page
-    counted = client.get(reverse("dashboards"), {"alerts": "1"}).content.decode()
-    assert "Outstanding now" in counted and "Acknowledged in the period" in counted
+    assert "Outstanding now" in page and "Acknowledged in the period" in page
+    assert "Count the alerts outstanding" not in page
 
 
 def given(session_on: date, person, tool: str, **marks) -> None:

@@ -30,7 +30,7 @@ def _caseload(request: HttpRequest) -> tuple[list, bool]:
 def my_families(request: HttpRequest) -> HttpResponse:
     families, show_all = _caseload(request)
     records = queries.open_episode_records(families)
-    listed, alert_count = caseload_alerts(families, records)
+    listed, alert_count = caseload_alerts(families)
     return render(request, "casework/my_families.html", {
         "families": families,
         "latest": latest_ors_totals(records),

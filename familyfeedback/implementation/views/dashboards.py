@@ -22,9 +22,7 @@ def dashboards(request: HttpRequest) -> HttpResponse:
     period = period_asked(request.GET, timezone.localdate())
     return render(request, "implementation/dashboards.html", {
         "teams": teams, "form": period.form, "start": period.start, "end": period.end,
-        "tables": dashboard.build(teams, period.start, period.end,
-                                  with_alerts=period.with_alerts),
-        "alerts_shown": period.with_alerts,
+        "tables": dashboard.build(teams, period.start, period.end),
         "errors": error_summary(period.form), "query": period.query,
     })
 

@@ -39,7 +39,7 @@ def supervision(request: HttpRequest, practitioner_id: int) -> HttpResponse:
         return saved(request, "Note saved for the next supervision",
                      "supervision", practitioner_id=practitioner.pk)
     families = queries.caseload(families_for(request.user).filter(key_worker=practitioner))
-    listed, alert_count = caseload_alerts(families, queries.open_episode_records(families))
+    listed, alert_count = caseload_alerts(families)
     return render(request, "implementation/supervision.html", {
         "practitioner": practitioner, "families": families,
         "alerts": listed, "alert_count": alert_count,
