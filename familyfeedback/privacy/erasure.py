@@ -17,6 +17,7 @@ from django.db.models.deletion import Collector
 
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import AuditEntry, User
+from familyfeedback.casework.actions import touch_families
 from familyfeedback.casework.models import Administration, Family
 from familyfeedback.casework.queries import family_records, trail_filter
 from familyfeedback.privacy.models import Tombstone
@@ -88,6 +89,7 @@ def erase_families(families, *, rule: str, actor: User | None = None,
                 "legal hold: nothing was removed", code="legal_hold")
         plan = removal([family.pk for family in locked])
         audit.redact(AuditEntry.objects.filter(pk__in=plan.audit_entries))
+        touch_families([family.pk for family in locked])
         Family.objects.filter(pk__in=[family.pk for family in locked]).delete()
         tombstones = Tombstone.objects.bulk_create([
             Tombstone(rule=rule, record_type=record_type, count=count,
