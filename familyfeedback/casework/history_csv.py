@@ -26,7 +26,7 @@ from django.db.models.functions import Lower
 from familyfeedback import measures
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import Membership, User
-from familyfeedback.casework.actions import score_snapshot
+from familyfeedback.casework.actions import score_snapshot, touch
 from familyfeedback.casework.administrations_csv import ITEMS, STATUSES
 from familyfeedback.casework.models import (
     Administration,
@@ -418,5 +418,6 @@ def _write(plan: _Plan, actor: User | None) -> None:
             ))
     present.objects.bulk_create(links)
     Administration.objects.bulk_create(administrations)
+    touch(on for _, on, _ in plan.groups)
     entries.extend(("administration.create", a, score_snapshot(a)) for a in administrations)
     audit.record_many(actor, entries)

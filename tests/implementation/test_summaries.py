@@ -18,10 +18,12 @@ from familyfeedback.implementation.forms import default_period
 from familyfeedback.lib import versions
 from familyfeedback.privacy.erasure import ERASURE, erase_families
 from tests import factories
+from tests.casework import test_import_history
 from tests.implementation import test_figures
 from tests.implementation.test_figures import D1, D2, month_start, record
 
 service = test_figures.service  # the hand-made service whose figures test_figures works out
+people = test_import_history.people  # the world's families' people, with case-system references
 
 BOTH = {"ORS": "completed", "SRS": "completed"}
 
@@ -96,6 +98,18 @@ def test_after_writes_the_next_refresh_counts_only_their_months_and_agrees_again
     summaries.refresh()
     figures = assert_summed_equals_counted(both, start, end)
     assert sum(row["completions"] for row in figures["usage"]) == 2 + 2 * family.people.count()
+
+
+def test_an_imported_history_marks_the_months_it_adds_to(tmp_path, world, people, monkeypatch):
+    summaries.refresh()
+    monkeypatch.chdir(tmp_path)
+    test_import_history.run(tmp_path, test_import_history.good_file(people))
+    on = (test_import_history.EARLY, test_import_history.MIDDLE, test_import_history.LATE)
+    months = sorted({day.replace(day=1) for day in on})
+    assert summaries.refresh() == months
+    figures = assert_summed_equals_counted([world.team.pk, world.other_team.pk], months[0],
+                                           timezone.localdate())
+    assert sum(row["completions"] for row in figures["usage"]) == 7
 
 
 def test_refresh_all_counts_every_month_again(service):
