@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
@@ -176,23 +176,28 @@ def _count_month(month: date) -> None:
         model.objects.filter(month=month).delete()
     records = figures.casework_facts().filter(on__gte=month, on__lte=month_end(month))
     completed = records.filter(status=figures.COMPLETED)
-    UsageMonth.objects.bulk_create([
-        UsageMonth(team_id=row["team_key"], month=month, tool=row["tool"],
-                   practitioner_id=row["practitioner_key"], completions=row["n"])
-        for row in completed.values("team_key", "tool", "practitioner_key")
-        .annotate(n=Count("pk")).order_by()], batch_size=5000)
-    ReachMonth.objects.bulk_create([
-        ReachMonth(team_id=row["team_key"], month=month, tool=row["tool"],
-                   person_id=row["person_key"], adult=row["adult"], completions=row["n"])
-        for row in completed.values("team_key", "tool", "person_key", "adult")
-        .annotate(n=Count("pk")).order_by()], batch_size=5000)
-    ReasonMonth.objects.bulk_create([
-        ReasonMonth(team_id=row["team_key"], month=month, reason=row["reason"],
-                    count=row["n"])
-        for row in records.exclude(status=figures.COMPLETED).values("team_key", "reason")
-        .annotate(n=Count("pk")).order_by()])
+    _insert(UsageMonth, month, {"team_id": "team_key", "tool": "tool",
+                                "practitioner_id": "practitioner_key"}, completed)
+    _insert(ReachMonth, month, {"team_id": "team_key", "tool": "tool", "person_id": "person_key",
+                                "adult": "adult"}, completed)
+    _insert(ReasonMonth, month, {"team_id": "team_key", "reason": "reason"},
+            records.exclude(status=figures.COMPLETED))
     sessions = Session.objects.filter(date__gte=month, date__lte=month_end(month))
-    CoverageMonth.objects.bulk_create([
+    CoverageMonth.objects.bulk_create([  # a row per team: a few
         CoverageMonth(team_id=row["team_key"], month=month, attendances=row["attendances"],
                       ors=row["ors"], srs=row["srs"])
         for row in figures.coverage_counts(sessions, ["team_key"])])
+
+
+def _insert(model, month: date, columns: dict[str, str], records) -> None:
+    """INSERT ... SELECT of the records counted by the columns' keys: the counts never pass
+    through Python (a national month is some 100,000 rows of ReachMonth)."""
+    counted = records.values(*columns.values()).annotate(n=Count("pk")).order_by()
+    sql, params = counted.query.sql_with_params()
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(name).column) for name in
+                      [*columns, "count" if model is ReasonMonth else "completions", "month"])
+    # Our own table and column names, and the ORM's own query; the values are parameters.
+    insert = f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT *, %s FROM ({sql}) t"  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.execute(insert, [connection.ops.adapt_datefield_value(month), *params])
