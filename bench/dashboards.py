@@ -18,11 +18,14 @@ for it (figures.casework_facts() filtered to the teams and period, by_team=True)
 
     usage_by_month, reach, completions_per_person, not_administered, coverage, used_tools
 
-each beside ONE hand-written SQL aggregate (cursor.execute) that returns the same numbers; the
-script checks that they are equal before timing. Then the whole `dashboard.build()`, its
+each beside ONE hand-written SQL aggregate (cursor.execute) that returns the same numbers, and
+beside the same figure summed from the monthly summaries (implementation/summaries.py, refreshed
+in full once the service is built, timed); the script checks that all three are equal before
+timing. Then the whole `dashboard.build()`, its
 `alert_table()` alone, and build() without the alert table, against the six hand-written
-aggregates run one after another. Ratio = ORM median / SQL median (target <= 1.5, and p50 under
-150 ms; at national scale under 1 s).
+aggregates run one after another, and build() from the summaries ("sum" columns). Ratio = ORM
+median / SQL median (target <= 1.5, and p50 under 150 ms; at national scale under 1 s). The
+summaries' full refresh and the refresh of one month written (this month) are timed once each.
 
 SQLite always (a fresh file, var/bench_dashboards.sqlite3); PostgreSQL as well when --postgres URL
 is given or DATABASE_URL is a postgres URL (a dedicated database, ff_bench_dashboards, dropped and
@@ -121,7 +124,8 @@ def summary(results: list[dict], args) -> str:
 
 def table(results: list[dict], target_ms: float) -> str:
     header = (f"{'database':<10} {'scope':<21} {'figure':<30} {'ORM p50':>8} {'p90':>8} "
-              f"{'SQL p50':>8} {'p90':>8} {'ratio':>5} {'q':>3}  targets")
+              f"{'SQL p50':>8} {'p90':>8} {'ratio':>5} {'q':>3} {'sum p50':>8} {'p90':>8}  "
+              "targets")
     rows = []
     for result in results:
         rows += ["", result["database"], *harness.ruled(header)]
@@ -131,7 +135,7 @@ def table(results: list[dict], target_ms: float) -> str:
                 case = cases.get(f"{scope}:{key}")
                 if case is None:
                     continue
-                orm, sql = case["orm"], case.get("sql")
+                orm, sql, summed = case["orm"], case.get("sql"), case.get("summed")
                 ratio = orm["median_ms"] / sql["median_ms"] if sql else None
                 verdict = []
                 if key != "alerts" and key != "build":
@@ -143,7 +147,12 @@ def table(results: list[dict], target_ms: float) -> str:
                     f"{orm['median_ms']:>8.1f} {orm['p90_ms']:>8.1f} "
                     + (f"{sql['median_ms']:>8.1f} {sql['p90_ms']:>8.1f} {ratio:>5.2f}"
                        if sql else f"{'':>8} {'':>8} {'':>5}")
-                    + f" {orm['queries']:>3}  {', '.join(verdict)}")
+                    + f" {orm['queries']:>3} "
+                    + (f"{summed['median_ms']:>8.1f} {summed['p90_ms']:>8.1f}" if summed
+                       else f"{'':>8} {'':>8}")
+                    + f"  {', '.join(verdict)}"
+                    + (f"; sum {'ok' if summed['median_ms'] < target_ms else 'SLOW'}"
+                       if summed and key != "build" else ""))
     rows.append("")
     for result in results:
         rows.append(harness.ran_on(result))
@@ -174,6 +183,7 @@ def worker(args) -> int:
         data += f"; generated and loaded in {took:.0f} s"
         print(f"   built the service in {took:.1f} s: {data}", flush=True)
     bench = Bench(args)
+    bench.refresh(everything=not args.reuse)
     cases = bench.run()
     if args.explain:
         bench.explain()
@@ -312,6 +322,41 @@ class Bench:
         function = getattr(figures, dict(FIGURES)[key])
         return function(facts, by_team=several)
 
+    def counted(self, scope: str, summed: bool):
+        from familyfeedback.implementation import summaries
+
+        ids = [t.pk for t in self.teams[scope]]
+        return (summaries.Summed if summed else summaries.Raw)(ids, self.start, self.end)
+
+    def summed(self, scope: str, key: str):
+        """The figure summed from the summaries, as dashboard.build() reads it above
+        FF_SUMMARIES_ABOVE."""
+        counted = self.counted(scope, summed=True)
+        several = len(self.teams[scope]) > 1
+        if key == "used_tools":
+            return counted.used_tools()
+        return getattr(counted, dict(FIGURES)[key])(several)
+
+    def refresh(self, everything: bool) -> None:
+        """Brings the summaries up to date (all of them once the service is built), then times
+        the refresh of one month written: this month, as after a day's sessions."""
+        from django.utils import timezone
+
+        from familyfeedback.casework.models import TouchedMonth
+        from familyfeedback.implementation import summaries
+
+        start = time.perf_counter()
+        months = summaries.refresh(everything=everything)
+        took = time.perf_counter() - start
+        TouchedMonth.objects.create(month=timezone.localdate().replace(day=1))
+        start = time.perf_counter()
+        summaries.refresh()
+        one = time.perf_counter() - start
+        rows = {model.__name__: model.objects.count() for model in summaries.SUMMARIES}
+        self.notes.append(f"summaries: refresh of {len(months)} months {took:.1f} s, of this "
+                          f"month alone {one:.1f} s; rows {rows}")
+        print(f"   {self.notes[-1]}", flush=True)
+
     def sql(self, scope: str, key: str):
         ids = [t.pk for t in self.teams[scope]]
         return hand_written(key, ids, self.start, self.end)
@@ -319,13 +364,17 @@ class Bench:
     def all_sql(self, scope: str):
         return [self.sql(scope, key) for key, _ in FIGURES]
 
-    def build(self, scope: str, alerts: bool = True):
+    def build(self, scope: str, alerts: bool = True, summed: bool = False):
+        """The dashboard's tables, counted from the records (whatever FF_SUMMARIES_ABOVE says)
+        or summed from the summaries."""
         from familyfeedback.implementation import dashboard
 
+        counted = self.counted(scope, summed)
         if alerts:
-            return dashboard.build(self.teams[scope], self.start, self.end)
+            return dashboard.build(self.teams[scope], self.start, self.end, counted=counted)
         return [table for key in dashboard.KEYS if key != "alerts"
-                for table in dashboard.build(self.teams[scope], self.start, self.end, only=key)]
+                for table in dashboard.build(self.teams[scope], self.start, self.end, only=key,
+                                             counted=counted)]
 
     def alert_table(self, scope: str):
         from familyfeedback.implementation import dashboard
@@ -339,9 +388,12 @@ class Bench:
             for key, _ in FIGURES:
                 calls[f"{scope}:{key}"] = {
                     "orm": lambda s=scope, k=key: self.orm(s, k),
-                    "sql": lambda s=scope, k=key: self.sql(s, k)}
-            calls[f"{scope}:figures"] = {"orm": lambda s=scope: self.build(s, alerts=False),
-                                         "sql": lambda s=scope: self.all_sql(s)}
+                    "sql": lambda s=scope, k=key: self.sql(s, k),
+                    "summed": lambda s=scope, k=key: self.summed(s, k)}
+            calls[f"{scope}:figures"] = {
+                "orm": lambda s=scope: self.build(s, alerts=False),
+                "sql": lambda s=scope: self.all_sql(s),
+                "summed": lambda s=scope: self.build(s, alerts=False, summed=True)}
             if self.alerts_for(scope):
                 calls[f"{scope}:alerts"] = {"orm": lambda s=scope: self.alert_table(s),
                                             "sql": None}
@@ -363,13 +415,21 @@ class Bench:
                 if mine != theirs:
                     raise SystemExit(f"{scope} {key}: the hand-written SQL disagrees with the "
                                      f"figure:\n SQL {mine[:5]}\n ORM {theirs[:5]}")
+                summed = normal(key, self.summed(scope, key))
+                if summed != mine:
+                    raise SystemExit(f"{scope} {key}: the summaries disagree with the "
+                                     f"hand-written SQL:\n SQL {mine[:5]}\n sum {summed[:5]}")
                 if not mine:
                     raise SystemExit(f"{scope} {key}: empty, not a fair test")
                 sizes[key] = len(mine)
             alerts = self.alerts_for(scope)
             tables = {t.key: len(t.rows) for t in self.build(scope, alerts=alerts)}
+            if ([t.rows for t in self.build(scope, alerts=False)]
+                    != [t.rows for t in self.build(scope, alerts=False, summed=True)]):
+                raise SystemExit(f"{scope}: build() from the summaries shows other tables")
             alerts = dict(self.alert_table(scope).rows) if alerts else "not timed"
-            line = (f"{scope}: figures equal to the hand-written SQL (rows {sizes}); build() "
+            line = (f"{scope}: figures and summaries equal to the hand-written SQL (rows "
+                    f"{sizes}); build() "
                     f"table rows {tables}; alerts {alerts}")
             print(f"   {line}", flush=True)
             if line not in self.notes:

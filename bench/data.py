@@ -225,6 +225,12 @@ class Loader:
             return
         table = model._meta.db_table
         self.counts[model.__name__] += len(rows)
+        # Columns added since (a legal hold, a rating's channel) take their defaults, as a form
+        # leaving them alone would.
+        rest = [f for f in model._meta.concrete_fields if not f.null and f.column not in columns]
+        columns = (*columns, *(f.column for f in rest))
+        defaults = tuple(f.get_default() for f in rest)
+        rows = [(*row, *defaults) for row in rows]
         with self.connection.cursor() as cursor:
             if self.sqlite:
                 marks = ", ".join(["%s"] * len(columns))

@@ -124,6 +124,14 @@ def _database(url: str) -> dict:
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'familyfeedback.sqlite3'}")
 DATABASES = {"default": _database(DATABASE_URL)}
+# A read replica for the dashboards and the analysis (familyfeedback/reporting.py): their reads go
+# there, everything else and every write to the primary. PostgreSQL does the replication.
+if REPORTING_DATABASE_URL := env_str("FF_REPORTING_DATABASE_URL", ""):
+    DATABASES["reporting"] = {**_database(REPORTING_DATABASE_URL), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["familyfeedback.reporting.Router"]
+# The dashboards sum their figures from the monthly summaries (implementation/summaries.py) once
+# the last refresh counted more records than this; below it they count the records themselves.
+SUMMARIES_ABOVE = env_int("FF_SUMMARIES_ABOVE", 1_000_000, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The dashboards' covering index names extra columns that only PostgreSQL stores; on SQLite the
 # index keeps its keys, which is what we want there.

@@ -28,6 +28,7 @@ from familyfeedback.casework.models import (
     InstalledTextPack,
     Person,
     Session,
+    TouchedMonth,
 )
 from familyfeedback.casework.queries import (
     current_episode,
@@ -140,6 +141,7 @@ def record_session(
                 administration.session = session
             Administration.objects.bulk_create(administrations)
             alerts.store([family.pk])
+            touch([on])
             audit.record_many(actor, [
                 ("session.create", session, {
                     "date": on.isoformat(), "kind": kind, "present": sorted(present_ids),
@@ -184,6 +186,7 @@ def give_rating(actor: User | None, session: Session,
         saving.append(administration)
         administration.save()
         alerts.store([session.family_id])
+        touch([session.date])
         audit.record(actor, "administration.create", administration,
                      score_snapshot(administration))
     return administration, True
@@ -216,6 +219,7 @@ def finish_session(actor: User, session: Session,
         alerts.store([session.family_id])
         session.stage = Session.Stage.COMPLETE
         session.save(update_fields=["stage"])
+        touch([session.date])
         audit.record_many(actor, [
             ("session.finish", session, {}),
             *[("administration.create", a, score_snapshot(a)) for a in added],
@@ -459,11 +463,26 @@ def change_person(actor: User | None, person: Person, values: dict, *,
             record.age = measures.age_on(person.date_of_birth, record.session.date)
             record.save(update_fields=["age"])
         alerts.store([person.family_id])  # the cut-off goes by their age
+        touch(person.administrations.values_list("session__date", flat=True))
     changes = audit.withheld(audit.diff(before, {key: getattr(person, key)
                                                  for key in PERSON_FIELDS}), IDENTIFYING)
     if changes:
         audit.record(actor, action, person,
                      {**changes, "reason": reason.strip()} if reason.strip() else changes)
+
+
+def touch(dates) -> None:
+    """Marks the months of these session dates for the dashboards' next summary refresh. Call
+    inside the write's transaction, so that the mark and the records commit together."""
+    months = sorted({on.replace(day=1) for on in dates})
+    TouchedMonth.objects.bulk_create([TouchedMonth(month=month) for month in months])
+
+
+def touch_families(family_ids: list[int]) -> None:
+    """Marks every month in which these families had a session: their team changed, or they
+    are being removed."""
+    touch(Session.objects.filter(family_id__in=family_ids).order_by()
+          .values_list("date", flat=True).distinct())
 
 
 def check_date_of_birth(person: Person, born: date) -> None:
@@ -586,6 +605,8 @@ def transfer_family(actor: User, family: Family, *, team, key_worker: User | Non
         versions.check_unchanged(opened, placement(current))
         current.team, current.key_worker = team, key_worker
         current.save(update_fields=["team", "key_worker"])
+        if before["team"] != after["team"]:
+            touch_families([current.pk])
         action = "family.transfer" if before["team"] != after["team"] else "family.key_worker"
         audit.record(actor, action, current, audit.diff(before, after))
     return current

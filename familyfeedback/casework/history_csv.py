@@ -27,7 +27,7 @@ from familyfeedback import measures
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import Membership, User
 from familyfeedback.casework import alerts
-from familyfeedback.casework.actions import score_snapshot
+from familyfeedback.casework.actions import score_snapshot, touch
 from familyfeedback.casework.administrations_csv import ITEMS, STATUSES
 from familyfeedback.casework.models import (
     Administration,
@@ -421,5 +421,6 @@ def _write(plan: _Plan, actor: User | None) -> None:
     Administration.objects.bulk_create(administrations)
     alerts.store({family_id for family_id, _, _ in plan.groups}
                  | {episode.family_id for episode in plan.extend})
+    touch(on for _, on, _ in plan.groups)
     entries.extend(("administration.create", a, score_snapshot(a)) for a in administrations)
     audit.record_many(actor, entries)

@@ -380,3 +380,12 @@ class FeedbackLink(models.Model):
         if self.expires_at <= (now or timezone.now()):
             return "expired"
         return None
+
+
+class TouchedMonth(models.Model):
+    """A month whose records were written since the dashboards' summaries were last refreshed
+    (implementation.summaries). Written in the same transaction as the records, one row per
+    write rather than one per month: a refresh removes only the rows it read, so a write that
+    commits while a refresh runs leaves its own row for the next refresh."""
+
+    month = models.DateField()  # the first day

@@ -4,11 +4,13 @@ laid out once here so that the page, the CSV and the XLSX downloads show the sam
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
+
 from familyfeedback import measures
 from familyfeedback.accounts.models import JobTitle, Team
 from familyfeedback.casework import alerts, queries
 from familyfeedback.casework.models import AlertAcknowledgement, AlertState, NotAdministeredReason
-from familyfeedback.implementation import figures, training
+from familyfeedback.implementation import figures, summaries, training
 from familyfeedback.implementation.access import team_practitioners
 from familyfeedback.implementation.models import Attendance
 from familyfeedback.lib.barchart import BarChart, bar_chart
@@ -39,18 +41,35 @@ KEYS = ("usage", "reach", "per_person", "roles", "coverage", "languages", "not_a
         "alerts")
 
 
-def build(teams: list[Team], start: date, end: date, only: str | None = None) -> list[Table]:
+def counts(teams: list[Team], start: date, end: date) -> summaries.Raw | summaries.Summed:
+    """Where the figures are counted: the records, or the summaries (whose `refreshed` the page
+    shows)."""
+    return summaries.counts([t.pk for t in teams], start, end, timezone.localdate())
+
+
+def build(teams: list[Team], start: date, end: date, only: str | None = None,
+          counted=None) -> list[Table]:
     """The page's tables, or only the one named, for a download."""
+    scope = _Scope(teams, start, end, counted or counts(teams, start, end))
     if only is not None:
-        return [BUILDERS[only](teams, start, end)]
-    return [BUILDERS[key](teams, start, end) for key in KEYS]
+        return [BUILDERS[only](scope)]
+    return [BUILDERS[key](scope) for key in KEYS]
 
 
 @dataclass
 class _Scope:
-    names: dict
-    several: bool
-    facts: object
+    teams: list[Team]
+    start: date
+    end: date
+    counts: summaries.Raw | summaries.Summed
+
+    @property
+    def names(self) -> dict:
+        return {t.pk: t.name for t in self.teams}
+
+    @property
+    def several(self) -> bool:
+        return len(self.teams) > 1
 
     @property
     def team_col(self) -> list[str]:
@@ -60,15 +79,8 @@ class _Scope:
         return [self.names[row["team_key"]]] if self.several else []
 
 
-def _scope(teams: list[Team], start: date, end: date) -> _Scope:
-    names = {t.pk: t.name for t in teams}
-    return _Scope(names, len(teams) > 1, figures.casework_facts().filter(
-        team_key__in=list(names), on__gte=start, on__lte=end))
-
-
-def _usage(teams, start, end) -> Table:
-    scope = _scope(teams, start, end)
-    usage_rows = figures.usage_by_month(scope.facts, by_team=scope.several)
+def _usage(scope: _Scope) -> Table:
+    usage_rows = scope.counts.usage_by_month(scope.several)
     usage = Table("usage", "Use of the ORS and SRS by month", [
         *scope.team_col, "Month", "ORS completed", "Practitioners using the ORS",
         "SRS completed", "Practitioners using the SRS"])
@@ -90,12 +102,11 @@ def _usage(teams, start, end) -> Table:
     return usage
 
 
-def _reach(teams, start, end) -> Table:
-    scope = _scope(teams, start, end)
+def _reach(scope: _Scope) -> Table:
     reach = Table("reach", "Children and adults who completed each tool", [
         *scope.team_col, "Tool", "Children", "Adults"])
     people: dict[tuple, dict] = {}
-    for row in figures.reach(scope.facts, by_team=scope.several):
+    for row in scope.counts.reach(scope.several):
         people.setdefault((row.get("team_key"), row["measure"]), {"row": row})[
             row["person_group"]] = row["people"]
     for (_, measure), counts in people.items():
@@ -104,23 +115,21 @@ def _reach(teams, start, end) -> Table:
     return reach
 
 
-def _per_person(teams, start, end) -> Table:
-    scope = _scope(teams, start, end)
+def _per_person(scope: _Scope) -> Table:
     per_person = Table("per_person", "Completions per person", [
         *scope.team_col, "Tool", "Mean", "Fewest", "Most"])
-    for row in figures.completions_per_person(scope.facts, by_team=scope.several):
+    for row in scope.counts.completions_per_person(scope.several):
         per_person.rows.append([*scope.team(row), row["measure"], round(row["mean"], 1),
                                 row["min"], row["max"]])
     return per_person
 
 
-def _roles(teams, start, end) -> Table:
-    scope = _scope(teams, start, end)
-    staff = team_practitioners(teams)
+def _roles(scope: _Scope) -> Table:
+    staff = team_practitioners(scope.teams)
     register = Attendance.objects.filter(user__in=staff).values_list(
         "user_id", "event__kind", "attended")
     trained = training.trained(training.Attended(*row) for row in register)
-    users = figures.used_tools(scope.facts)
+    users = scope.counts.used_tools()
     roles = Table("roles", "Practitioners trained and using the tools, by role", [
         "Role", "Practitioners", "Trained", "Used the tools"])
     for row in training.by_role([(u.pk, u.job_title or "other") for u in staff], trained, users):
@@ -132,21 +141,18 @@ def _roles(teams, start, end) -> Table:
     return roles
 
 
-def _coverage(teams, start, end) -> Table:
-    scope = _scope(teams, start, end)
-    sessions = queries.sessions_between(list(scope.names), start, end)
+def _coverage(scope: _Scope) -> Table:
     cover = Table("coverage", "People at sessions who completed the ORS and the SRS", [
         *scope.team_col, "Month", "People at sessions", "ORS at the start", "SRS at the end"])
-    for row in figures.coverage(sessions, by_team=scope.several):
+    for row in scope.counts.coverage(scope.several):
         cover.rows.append([*scope.team(row), month_name(row["month"]), row["attendances"],
                            percent(row["ors"], row["attendances"]),
                            percent(row["srs"], row["attendances"])])
     return cover
 
 
-def _languages(teams, start, end) -> Table:
-    scope = _scope(teams, start, end)
-    sessions = queries.sessions_between(list(scope.names), start, end)
+def _languages(scope: _Scope) -> Table:
+    sessions = queries.sessions_between(list(scope.names), scope.start, scope.end)
     table = Table("languages", "Sessions in another language or with an interpreter", [
         *scope.team_col, "Sessions", "In another language than English",
         "With an interpreter or read aloud", "Either"])
@@ -158,11 +164,10 @@ def _languages(teams, start, end) -> Table:
     return table
 
 
-def _not_administered(teams, start, end) -> Table:
-    scope = _scope(teams, start, end)
+def _not_administered(scope: _Scope) -> Table:
     reasons = Table("not_administered", "Why a tool was not administered", [
         *scope.team_col, "Reason", "Times"])
-    for row in figures.not_administered(scope.facts, by_team=scope.several):
+    for row in scope.counts.not_administered(scope.several):
         reasons.rows.append([*scope.team(row), REASON_NAMES.get(row["reason"], row["reason"]),
                              row["count"]])
     return reasons
@@ -189,5 +194,5 @@ def alert_table(teams: list[Team], start: date, end: date) -> Table:
 BUILDERS = {
     "usage": _usage, "reach": _reach, "per_person": _per_person, "roles": _roles,
     "coverage": _coverage, "languages": _languages, "not_administered": _not_administered,
-    "alerts": alert_table,
+    "alerts": lambda scope: alert_table(scope.teams, scope.start, scope.end),
 }

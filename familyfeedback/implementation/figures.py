@@ -45,13 +45,13 @@ def _month_text(value) -> str:
     return value if isinstance(value, str) else value.strftime("%Y-%m")
 
 
-def _group(by_team: bool, *names: str) -> list[str]:
+def group(by_team: bool, *names: str) -> list[str]:
     return ["team_key", *names] if by_team else list(names)
 
 
 def usage_by_month(facts: QuerySet, by_team: bool = False) -> list[dict]:
     """Figure 3.2: completions and practitioners completing, by month and tool."""
-    keys = _group(by_team, "month", "tool")
+    keys = group(by_team, "month", "tool")
     rows = (facts.filter(status=COMPLETED).annotate(month=_month("on"))
             .values(*keys)
             .annotate(completions=Count("pk"),
@@ -65,7 +65,7 @@ def usage_by_month(facts: QuerySet, by_team: bool = False) -> list[dict]:
 
 def reach(facts: QuerySet, by_team: bool = False) -> list[dict]:
     """Figure 3.3: distinct children and adults who completed each tool."""
-    keys = _group(by_team, "tool", "adult")
+    keys = group(by_team, "tool", "adult")
     rows = (facts.filter(status=COMPLETED).values(*keys)
             .annotate(people=Count("person_key", distinct=True)).order_by(*keys))
     return [{**({"team_key": row["team_key"]} if by_team else {}), "measure": row["tool"],
@@ -75,10 +75,15 @@ def reach(facts: QuerySet, by_team: bool = False) -> list[dict]:
 
 def completions_per_person(facts: QuerySet, by_team: bool = False) -> list[dict]:
     """Completions per person (mean, min, max) over people with at least one completion."""
-    keys = _group(by_team, "tool", "person_key")
+    keys = group(by_team, "tool", "person_key")
+    return per_person_rows(by_team, keys, facts.filter(status=COMPLETED).values(*keys)
+                           .annotate(n=Count("pk")).order_by())
+
+
+def per_person_rows(by_team: bool, keys: list[str], rows) -> list[dict]:
+    """Mean, fewest and most from rows of (team, tool, person, n): n completions each."""
     counts: dict[tuple, list[int]] = defaultdict(list)
-    for row in (facts.filter(status=COMPLETED).values(*keys)
-                .annotate(n=Count("pk")).order_by()):
+    for row in rows:
         counts[tuple(row[k] for k in keys[:-1])].append(row["n"])
     result = []
     for group, ns in sorted(counts.items()):
@@ -91,7 +96,7 @@ def completions_per_person(facts: QuerySet, by_team: bool = False) -> list[dict]
 
 def not_administered(facts: QuerySet, by_team: bool = False) -> list[dict]:
     """Why a tool was not administered, counted: the barriers, as data."""
-    keys = _group(by_team, "reason")
+    keys = group(by_team, "reason")
     return list(facts.exclude(status=COMPLETED).values(*keys)
                 .annotate(count=Count("pk")).order_by(*keys))
 
@@ -104,7 +109,13 @@ def coverage(sessions: QuerySet, by_team: bool = True) -> list[dict]:
     only ever written for the people at it, one per person and tool (casework's constraint), so
     the completed records are the attendances that completed. Exists subqueries per attendance
     made PostgreSQL read every completed record in the database."""
-    keys = _group(by_team, "month")
+    return [{**row, "month": _month_text(row["month"])}
+            for row in coverage_counts(sessions, group(by_team, "month"))]
+
+
+def coverage_counts(sessions: QuerySet, keys: list[str]) -> list[dict]:
+    """coverage()'s counts grouped by keys (of team_key and month), the month as the database
+    gives it."""
     attended = (Session.present.through.objects.filter(session__in=sessions)
                 .annotate(month=_month("session__date"),
                           team_key=F("session__family__team_id"))
@@ -120,8 +131,7 @@ def coverage(sessions: QuerySet, by_team: bool = True) -> list[dict]:
     result = []
     for row in attended:
         counts = done.get(tuple(row[k] for k in keys), {})
-        result.append({**row, "month": _month_text(row["month"]),
-                       "ors": counts.get("ors", 0), "srs": counts.get("srs", 0)})
+        result.append({**row, "ors": counts.get("ors", 0), "srs": counts.get("srs", 0)})
     return result
 
 

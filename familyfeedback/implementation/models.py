@@ -69,3 +69,67 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "week"], name="reminder_once_a_week"),
         ]
+
+
+class SummaryRefresh(models.Model):
+    """When the dashboards' summaries were last refreshed, and how many records there were: the
+    dashboards read the summaries only when that is over settings.SUMMARIES_ABOVE (one row)."""
+
+    at = models.DateTimeField()
+    administrations = models.PositiveIntegerField()
+
+
+# The summaries, per team and month, from which the dashboards' figures are summed exactly
+# (implementation.summaries). Plain ids rather than foreign keys: a refresh rewrites whole
+# months, and a removed family's rows go with its months' next refresh.
+class UsageMonth(models.Model):
+    """Completed records by team, month, tool and the session's practitioner."""
+
+    team_id = models.IntegerField()
+    month = models.DateField()
+    tool = models.CharField(max_length=3)
+    practitioner_id = models.IntegerField(null=True)
+    completions = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "team_id"], name="usagemonth_month_team")]
+
+
+class ReachMonth(models.Model):
+    """Completed records by team, month, tool, person and whether they were an adult on the
+    day: distinct people over several months need the person."""
+
+    team_id = models.IntegerField()
+    month = models.DateField()
+    tool = models.CharField(max_length=3)
+    person_id = models.IntegerField()
+    adult = models.BooleanField()
+    completions = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "team_id"], name="reachmonth_month_team")]
+
+
+class CoverageMonth(models.Model):
+    """People at sessions, and of them those who completed the ORS and the SRS."""
+
+    team_id = models.IntegerField()
+    month = models.DateField()
+    attendances = models.PositiveIntegerField()
+    ors = models.PositiveIntegerField()
+    srs = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "team_id"], name="coveragemonth_month_team")]
+
+
+class ReasonMonth(models.Model):
+    """Records not administered, by team, month and reason."""
+
+    team_id = models.IntegerField()
+    month = models.DateField()
+    reason = models.CharField(max_length=20)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "team_id"], name="reasonmonth_month_team")]

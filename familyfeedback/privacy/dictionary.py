@@ -217,6 +217,9 @@ DICTIONARY = {
         "closed_family",
         operational="id session person tool token_hash created_by created_at expires_at "
                     "used_at send_token sent_by notification_id sent_at"),
+    "casework.TouchedMonth": held(
+        "A month whose records changed since the dashboards' summaries were counted.",
+        "service", operational="id month"),
     # implementation ---------------------------------------------------------------------------
     "implementation.TrainingEvent": held(
         "A training event, who ran it and which teams were invited.", "account", STAFF,
@@ -234,6 +237,24 @@ DICTIONARY = {
                                               "account", operational="id user opted_out"),
     "implementation.ReminderSent": held("Which weekly reminder was sent, so none goes twice.",
                                         "account", operational="id user week sent_at"),
+    # The dashboards' summaries: counts by team and month, counted again from the records when
+    # a month is written, so a removed family's counts go at the next refresh.
+    "implementation.SummaryRefresh": held(
+        "When the dashboards' summaries were last counted, and over how many records.",
+        "service", operational="id at administrations"),
+    "implementation.UsageMonth": held(
+        "Completed ratings by team, month, tool and practitioner.", "closed_family", STAFF,
+        operational="id team_id month tool practitioner_id completions"),
+    "implementation.ReachMonth": held(
+        "Completed ratings by team, month, tool and family member (by id alone).",
+        "closed_family", FAMILIES,
+        operational="id team_id month tool person_id adult completions"),
+    "implementation.CoverageMonth": held(
+        "People at sessions and the ratings they completed, by team and month.",
+        "closed_family", operational="id team_id month attendances ors srs"),
+    "implementation.ReasonMonth": held(
+        "Why ratings were not given, counted by team and month.", "closed_family",
+        operational="id team_id month reason count"),
     # evaluation: everything goes on the trial's retention date -------------------------------
     "evaluation.Trial": held("An evaluation and its protocol.", "trial",
                              operational="id name protocol_note created_at created_by "

@@ -20,6 +20,7 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
 from familyfeedback.accounts import audit
 from familyfeedback.accounts.models import AuditEntry, User
+from familyfeedback.casework.actions import touch_families
 from familyfeedback.casework.models import Administration, Family, Person, Session
 from familyfeedback.casework.queries import family_records, trail_filter
 from familyfeedback.privacy.models import Tombstone
@@ -121,6 +122,7 @@ def _erase_locked(ids, *, rule, actor, reason, still_due) -> list[Tombstone]:
         raise ValidationError(f"Records elsewhere still need these families' ({', '.join(kinds)})"
                               ": nothing was removed", code="protected") from None
     audit.redact(AuditEntry.objects.filter(pk__in=plan.audit_entries))
+    touch_families(family_ids)
     Family.objects.filter(pk__in=family_ids).delete()
     # Deferred constraints checked now, so a row that appeared meanwhile refuses the removal
     # here rather than at the commit.

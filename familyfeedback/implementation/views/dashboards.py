@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from familyfeedback import reporting
 from familyfeedback.accounts import rate_limits
 from familyfeedback.implementation import dashboard
 from familyfeedback.implementation.access import dashboard_teams
@@ -17,18 +18,22 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_safe
+@reporting.reads()
 def dashboards(request: HttpRequest) -> HttpResponse:
     teams = list(dashboard_teams(request.user))
     period = period_asked(request.GET, timezone.localdate())
+    counted = dashboard.counts(teams, period.start, period.end)
     return render(request, "implementation/dashboards.html", {
         "teams": teams, "form": period.form, "start": period.start, "end": period.end,
-        "tables": dashboard.build(teams, period.start, period.end),
+        "tables": dashboard.build(teams, period.start, period.end, counted=counted),
+        "refreshed": counted.refreshed,
         "errors": error_summary(period.form), "query": period.query,
     })
 
 
 @require_safe
 @rate_limits.limited("export")
+@reporting.reads()
 def download(request: HttpRequest, key: str, kind: str) -> HttpResponse:
     teams = list(dashboard_teams(request.user))
     period = period_asked(request.GET, timezone.localdate())
