@@ -5,8 +5,8 @@ builds the same one, and inserted in bulk (bench/README.md says which bench uses
   plus finished families for the expected ranges (bench/alerts.py);
 - build_council(size): a council's two years of history, 300,000 administrations (or any size),
   with the training register (bench/dashboards.py);
-- build_family_pages(): one practitioner's family of four with 20 sessions, and its twin for the
-  record-session POST (bench/record_session.py);
+- build_family_pages(): one practitioner's family of four with 20 sessions, its twin for the
+  record-session POST, and the same family with 200 sessions (bench/record_session.py);
 - build_package(): an evaluation package's six CSV files (bench/evaluation.py);
 - build_onboarding_staff() and write_families_file(): a service's teams and practitioners, and
   the case system's export of its open families, one row per person (bench/import_families.py
@@ -172,9 +172,11 @@ def build_caseloads(plan: Caseloads) -> str:
 
 
 def build_family_pages(today: date):
-    """(practitioner, page family, post family): a family of four with 20 sessions, whose page
-    is timed, and its twin, which the timed POSTs go to, so that the page is the same in every
-    round. Made through the tests' factories: a few rows, written as the app writes them."""
+    """(practitioner, page family, post family, long family): a family of four with 20
+    sessions, whose page is timed, and its twin, which the timed POSTs go to, so that the page is
+    the same in every round; and the same family of four seen every other day for 200 sessions,
+    whose page is timed beside the first. Made through the tests' factories: a few rows, written
+    as the app writes them."""
     from familyfeedback.accounts.models import Team
     from tests import factories
 
@@ -188,7 +190,16 @@ def build_family_pages(today: date):
             on = today - timedelta(days=190 - 9 * n)
             scores = {p.pk: ((4 + n % 5, 5, 6, 5), (9, 9, 8.5, 9)) for p in family.people.all()}
             factories.session(user, family, on, scores)
-    return user, page_family, post_family
+    long_family = factories.family(team, user, ages=ages, name="Ashdown cousins",
+                                   opened_days_ago=2 * LONG_SESSIONS + 10)
+    for n in range(LONG_SESSIONS):
+        scores = {p.pk: ((4 + n % 5, 5, 6, 5), (9, 9, 8.5, 9)) for p in long_family.people.all()}
+        factories.session(user, long_family, today - timedelta(days=2 * (LONG_SESSIONS - n)),
+                          scores)
+    return user, page_family, post_family, long_family
+
+
+LONG_SESSIONS = 200
 
 
 # ---------------------------------------------------------------------------------------------

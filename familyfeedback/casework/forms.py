@@ -693,6 +693,16 @@ class SendLinkForm(forms.Form):
                 "to": data["phone"] if data["how"] == "sms" else data["email"]}
 
 
+class SessionsPageForm(forms.Form):
+    """Which page of the family's sessions to show. Anything it cannot read is ignored (the
+    newest sessions are shown), never an error page."""
+
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def page_number(self) -> int | None:
+        return self.cleaned_data["page"] if self.is_valid() else None
+
+
 class TrailFilterForm(forms.Form):
     """The record of access's filter: one person of the family, or everyone. Anything it cannot
     read (a person of another family, a page past the end) is ignored, never an error page."""

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.utils import timezone
 from markupsafe import Markup
 
@@ -20,6 +21,7 @@ from familyfeedback.casework.trajectories import Curves, expected_range
 from familyfeedback.casework.wording import text_pack_status
 from familyfeedback.lib import formats, languages, notify
 from familyfeedback.lib.errors import error_summary
+from familyfeedback.lib.pages import pagination
 from familyfeedback.measures import family as family_rule
 
 DIRECTION_TEXT = {"up": "Up", "down": "Down", "same": "No change"}
@@ -220,9 +222,15 @@ def administration_labels(words) -> dict[str, str]:
     return {**{item.key: item.label for item in words.items}, "face": "Face chosen"}
 
 
-def family_page(family: Family, acknowledge_form=None) -> dict:
+# The sessions table's page: a family seen weekly for years has hundreds of sessions, and the
+# page stays as quick as with a few (bench/record_session.py); the charts still draw them all.
+SESSIONS_PER_PAGE = 20
+
+
+def family_page(family: Family, acknowledge_form=None, sessions_page: int | None = None) -> dict:
     """Everything the family page shows: each person's progress and charts, the alerts by tier,
-    what was acknowledged, the periods of support and the sessions."""
+    what was acknowledged, the periods of support and one page of the sessions (the newest by
+    default; a page past the end shows the last)."""
     people = queries.people_of(family)
     episode = queries.current_episode(family)
     records = queries.episode_records(episode) if episode else []
@@ -242,7 +250,9 @@ def family_page(family: Family, acknowledge_form=None) -> dict:
         if episode and episode.is_open else [],
         "acknowledged": queries.acknowledgements(people),
         "acknowledge_form": acknowledge_form,
-        "sessions": queries.family_sessions(family),
+        "sessions": (sessions := Paginator(queries.family_sessions(family),
+                                           SESSIONS_PER_PAGE).get_page(sessions_page)),
+        "session_pages": pagination(sessions, "Pages of the sessions", anchor="sessions"),
         "rc_note": thresholds_note(),
         "today": today,
         "text_pack": text_pack_status(),

@@ -110,13 +110,13 @@ def open_episode_records(families) -> list[Administration]:
     ))
 
 
-def family_sessions(family: Family) -> list[Session]:
+def family_sessions(family: Family) -> QuerySet[Session]:
+    """The family's sessions, newest first, for the table that pages them: who was there is
+    fetched for the page shown, not for every session."""
     present = Prefetch("present", queryset=Person.objects.only("id", "first_name"))
-    return list(
-        family.sessions.select_related("practitioner")
-        .only("id", "family", "date", "kind", "practitioner__full_name", "practitioner__email")
-        .prefetch_related(present)
-    )
+    return (family.sessions.select_related("practitioner")
+            .only("id", "family", "date", "kind", "practitioner__full_name", "practitioner__email")
+            .prefetch_related(present))
 
 
 def acknowledgements(people: list[Person]) -> list[AlertAcknowledgement]:
@@ -285,7 +285,9 @@ def person_records(person: Person) -> dict[str, list[int]]:
 def family_trail(family: Family, person: Person | None = None) -> QuerySet[AuditEntry]:
     """Every view and change of the family's records (or of one person's), newest first."""
     records = person_records(person) if person else family_records([family.pk])
-    return AuditEntry.objects.filter(trail_filter(records)).select_related("actor")
+    # Each line names its actor's roles: fetched for the page at once, not a query a line.
+    return (AuditEntry.objects.filter(trail_filter(records)).select_related("actor")
+            .prefetch_related("actor__role_grants"))
 
 
 def trail_subjects(entries) -> dict[tuple[str, int], object]:

@@ -443,12 +443,12 @@ def refresh_admin_data(actor: User | None, trial: Trial) -> dict[str, int]:
                .order_by("session__date", "pk"))
     with transaction.atomic():
         pseudonyms = dict(trial.people.values_list("person_id", "code"))
-        rows = []
+        rows, new_people = [], []
         for record in records:
             code = pseudonyms.get(record.person_id)
             if code is None:
                 code = f"F{len(pseudonyms) + 1:04d}"
-                TrialPerson.objects.create(trial=trial, person_id=record.person_id, code=code)
+                new_people.append(TrialPerson(trial=trial, person_id=record.person_id, code=code))
                 pseudonyms[record.person_id] = code
             practitioner = practitioners[record.session.practitioner_id]
             rows.append(AdminRecord(
@@ -459,6 +459,8 @@ def refresh_admin_data(actor: User | None, trial: Trial) -> dict[str, int]:
                 measure=record.measure, tool=record.tool, item_1=record.item_1,
                 item_2=record.item_2, item_3=record.item_3, item_4=record.item_4,
                 status=record.status, reason=record.reason))
+        # The people first seen in this refresh, at once: a first refresh meets them all.
+        TrialPerson.objects.bulk_create(new_people, batch_size=2000)
         trial.admin_records.all().delete()
         AdminRecord.objects.bulk_create(rows, batch_size=2000)
         training = [

@@ -42,6 +42,11 @@ class Member:
     measure: str
     ratings: tuple[Rating, ...]
 
+    def __hash__(self) -> int:
+        # Members key the dicts of ratings by session: hashing every rating each time made a
+        # family seen for years quadratic. Equal members have equal keys, so this agrees with ==.
+        return hash((self.key, self.measure))
+
 
 @dataclass(frozen=True)
 class Spread:

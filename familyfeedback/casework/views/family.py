@@ -9,7 +9,12 @@ from familyfeedback.casework.access import (
     get_session_for,
     manages_team_of,
 )
-from familyfeedback.casework.forms import AcknowledgeForm, EditPersonForm, PersonForm
+from familyfeedback.casework.forms import (
+    AcknowledgeForm,
+    EditPersonForm,
+    PersonForm,
+    SessionsPageForm,
+)
 from familyfeedback.casework.presenters import (
     PERSON_LABELS,
     family_page,
@@ -24,8 +29,10 @@ from familyfeedback.lib.sent import Sent, saved
 def family(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
     actions.log_view(request.user, "family.view", family)
+    page = SessionsPageForm(request.GET).page_number()
     return render(request, "casework/family.html", {
-        **family_page(family), "sees_trail": manages_team_of(request.user, family)})
+        **family_page(family, sessions_page=page),
+        "sees_trail": manages_team_of(request.user, family)})
 
 
 @require_POST
