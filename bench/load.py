@@ -100,6 +100,8 @@ def parser() -> argparse.ArgumentParser:
                        help="seconds each person waits between pages, from-to (default 5-15)")
     found.add_argument("--size", type=int, default=None,
                        help="administrations in the council (default 300,000, a council)")
+    found.add_argument("--postgres-only", action="store_true",
+                       help="with --postgres: leave SQLite out (a run takes minutes)")
     found.add_argument("--results", type=Path, default=RESULTS,
                        help="where the table and the JSON are written (default bench/results)")
     found.add_argument("--swarm", help=argparse.SUPPRESS)  # the locust child: its plan file
@@ -143,6 +145,8 @@ def main() -> int:
     args.results.mkdir(parents=True, exist_ok=True)
     status = 0
     for label, url in harness.bench_targets(SQLITE_PATH, args.postgres, PG_BENCH_DB):
+        if args.postgres_only and label == "SQLite":
+            continue
         print(f"== {label}: building the service", flush=True)
         built = harness.run_child(__file__, label, url, harness.forwarded(sys.argv[1:]))
         if built is None:
