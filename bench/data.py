@@ -6,7 +6,8 @@ builds the same one, and inserted in bulk (bench/README.md says which bench uses
 - build_council(size): a council's two years of history, 300,000 administrations (or any size),
   with the training register (bench/dashboards.py);
 - build_family_pages(): one practitioner's family of four with 20 sessions, its twin for the
-  record-session POST, and the same family with 200 sessions (bench/record_session.py);
+  record-session POST, and the same family with 200 sessions (bench/record_session.py); and
+  session_form(), what that POST sends (also bench/load.py's);
 - build_package(): an evaluation package's six CSV files (bench/evaluation.py);
 - build_onboarding_staff() and write_families_file(): a service's teams and practitioners, and
   the case system's export of its open families, one row per person (bench/import_families.py
@@ -202,6 +203,41 @@ def build_family_pages(today: date):
 LONG_SESSIONS = 200
 
 
+def session_form(people, on: date) -> dict:
+    """What the record-session form sends for a session on `on` with these people (each with pk
+    and date_of_birth) when every form is completed, a fresh token each time (the record-session
+    and load benches)."""
+    from familyfeedback import measures
+
+    data = {
+        "token": str(uuid.uuid4()),
+        "date-day": str(on.day),
+        "date-month": str(on.month),
+        "date-year": str(on.year),
+        "kind": "home_visit",
+        "present": [str(p.pk) for p in people],
+        "notes": "",
+        # The benches record the same day for the same family again and again: each POST says,
+        # as the page's "Yes, save it as another session" button does, that this is one more.
+        "another_session": "on",
+    }
+    for person in people:
+        age = measures.age_on(person.date_of_birth, on)
+        for tool in ("ORS", "SRS"):
+            measure = measures.measure_for(tool, age)
+            prefix = f"p{person.pk}-{tool.lower()}"
+            data[f"{prefix}-status"] = "completed"
+            data[f"{prefix}-shown_measure"] = measure.code
+            data[f"{prefix}-notes"] = ""
+            if measure.kind == "faces":
+                data[f"{prefix}-face"] = "happy"
+            else:
+                # The marks, as the page sends them: the lines only fill these boxes.
+                for i, item in enumerate(measure.items):
+                    data[f"{prefix}-{item.key}"] = f"{6 + i * 0.7:.1f}"
+    return data
+
+
 # ---------------------------------------------------------------------------------------------
 # A council, for the dashboards bench.
 
@@ -395,7 +431,7 @@ def build_council(size: int) -> str:
                 ids["family"] += 1
                 family_id = ids["family"]
                 families.append((family_id, f"Family {family_id:06d}", f"BENCH-{family_id}",
-                                 team.pk, key_worker))
+                                 team.pk, key_worker, ""))
                 started, length = plans[n]
                 last = started + timedelta(weeks=max(1, round(length * stretch)) - 1)
                 ids["episode"] += 1
@@ -409,7 +445,7 @@ def build_council(size: int) -> str:
                     born = started - timedelta(days=age * 365 + rng.randint(0, 364))
                     folk.append((ids["person"], born))
                     people.append((ids["person"], family_id, f"P{k + 1}", "Bench", born,
-                                   "English", False, ""))
+                                   "en", "", False, ""))
                 on = started
                 while on < window:
                     on += timedelta(days=8)
@@ -421,7 +457,7 @@ def build_council(size: int) -> str:
                     sessions.append((session_id, family_id, on, "home_visit", by, "", False,
                                      uuid.UUID(int=rng.getrandbits(128), version=4),
                                      datetime.combine(on, datetime.min.time(), UTC)
-                                     + timedelta(hours=15)))
+                                     + timedelta(hours=15), "complete"))
                     here = [p for p in folk if rng.random() < ATTENDANCE] or folk[:1]
                     for person_id, born in here:
                         ids["present"] += 1
@@ -438,28 +474,30 @@ def build_council(size: int) -> str:
                                 records.append((ids["record"], session_id, person_id, tool,
                                                 measure_cache[key], "not_administered", None,
                                                 None, None, None, None, age, "", "", reason,
-                                                "Bench" if reason == "other" else "", ""))
+                                                "Bench" if reason == "other" else "", "",
+                                                "practitioner", "en", False))
                             else:
                                 code, i1, i2, i3, i4, total, face = rng.choice(pool[(tool, age)])
                                 records.append((ids["record"], session_id, person_id, tool,
                                                 code, "completed", i1, i2, i3, i4, total, age,
-                                                face, "", "", "", ""))
+                                                face, "", "", "", "", "practitioner", "en",
+                                                False))
                     on += timedelta(days=7 + rng.choice((0, 0, 0, 0, 1, -1, 7)))
-            loader.insert(Family, ("id", "name", "case_reference", "team_id", "key_worker_id"),
-                          families)
+            loader.insert(Family, ("id", "name", "case_reference", "team_id", "key_worker_id",
+                                   "legal_hold_reason"), families)
             loader.insert(Episode, ("id", "family_id", "opened_on", "closed_on",
                                     "closing_note"), episodes)
             loader.insert(Person, ("id", "family_id", "first_name", "last_name",
-                                   "date_of_birth", "preferred_language", "needs_interpreter",
-                                   "reference"), people)
+                                   "date_of_birth", "preferred_language", "language_to_check",
+                                   "needs_interpreter", "reference"), people)
             loader.insert(Session, ("id", "family_id", "date", "kind", "practitioner_id",
-                                    "notes", "imported", "submission_token", "recorded_at"),
-                          sessions)
+                                    "notes", "imported", "submission_token", "recorded_at",
+                                    "stage"), sessions)
             loader.insert(Present, ("id", "session_id", "person_id"), present)
             loader.insert(Administration, (
                 "id", "session_id", "person_id", "tool", "measure", "status", "item_1",
                 "item_2", "item_3", "item_4", "total", "age", "face", "picture", "reason",
-                "reason_detail", "notes"), records)
+                "reason_detail", "notes", "channel", "language", "helped"), records)
             if (first // CHUNK) % 25 == 0 and size > COUNCIL_ADMINISTRATIONS:
                 print(f"   ... {made:,} administrations", flush=True)
         with connection.cursor() as cursor:

@@ -21,12 +21,13 @@ RESULT_MARK = "BENCH-RESULT "
 
 def options(doc: str, pg_name: str, *, rounds: int | None, warmup: int | None = None,
             profile: str = "", rounds_help: str = "") -> argparse.ArgumentParser:
-    """The options every bench takes: --rounds (and --warmup and --profile, where it has them),
-    --postgres, and the hidden --worker a child is run with. The script's docstring's first line
-    describes it."""
+    """The options every bench takes: --rounds unless None (and --warmup and --profile, where it
+    has them), --postgres, and the hidden --worker a child is run with. The script's docstring's
+    first line describes it."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=rounds,
-                        help=rounds_help or f"timed rounds (default {rounds})")
+    if rounds is not None:  # the load bench runs for a time instead
+        parser.add_argument("--rounds", type=int, default=rounds,
+                            help=rounds_help or f"timed rounds (default {rounds})")
     if warmup is not None:
         parser.add_argument("--warmup", type=int, default=warmup,
                             help=f"untimed rounds (default {warmup})")

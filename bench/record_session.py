@@ -26,7 +26,6 @@ run). Each database runs in its own child process, so the settings are read as i
 
 import re
 import sys
-import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -34,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: this checkout's bench and app, before any other
 
 from bench import harness  # noqa: E402
-from bench.data import build_family_pages  # noqa: E402
+from bench.data import build_family_pages, session_form  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
 PG_BENCH_DB = "ff_bench"
@@ -189,35 +188,7 @@ class Bench:
 
     def form_data(self) -> dict:
         """What the record-session form sends when every form is completed."""
-        from familyfeedback import measures
-
-        data = {
-            "token": str(uuid.uuid4()),
-            "date-day": str(self.today.day),
-            "date-month": str(self.today.month),
-            "date-year": str(self.today.year),
-            "kind": "home_visit",
-            "present": [str(p.pk) for p in self.people],
-            "notes": "",
-            # Every round records today for the same family: each POST says, as the page's
-            # "Yes, save it as another session" button does, that this is one more session.
-            "another_session": "on",
-        }
-        for person in self.people:
-            age = measures.age_on(person.date_of_birth, self.today)
-            for tool in ("ORS", "SRS"):
-                measure = measures.measure_for(tool, age)
-                prefix = f"p{person.pk}-{tool.lower()}"
-                data[f"{prefix}-status"] = "completed"
-                data[f"{prefix}-shown_measure"] = measure.code
-                data[f"{prefix}-notes"] = ""
-                if measure.kind == "faces":
-                    data[f"{prefix}-face"] = "happy"
-                else:
-                    # The marks, as the page sends them: the lines only fill these boxes.
-                    for i, item in enumerate(measure.items):
-                        data[f"{prefix}-{item.key}"] = f"{6 + i * 0.7:.1f}"
-        return data
+        return session_form(self.people, self.today)
 
     def start_data(self) -> dict:
         """What the tablet's start page sends: its own questions, as the record form's."""
