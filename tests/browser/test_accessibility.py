@@ -10,9 +10,10 @@ from django.utils import timezone
 from familyfeedback.accounts import rate_limits
 from familyfeedback.accounts.models import BulkViewAlert
 from familyfeedback.casework.models import Administration, Session
+from familyfeedback.casework.presenters import SESSIONS_PER_PAGE
 from tests import factories
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import screenshot, sign_in
 
 
 def visit(page, live_server, path: str, status: int = 200):
@@ -94,6 +95,36 @@ def test_the_family_page_with_charts_is_accessible(family_with_sessions, live_wo
     page.get_by_text("outcome rating (ORS total out of 40) as a table").first.click()
     assert page.locator(f"table#ors-{adult.pk}").is_visible()
     assert_no_axe_violations(page, "the family page with a chart's table open")
+
+
+@pytest.mark.parametrize("width", [320, 1024])
+def test_the_family_pages_sessions_are_paged_and_accessible(
+        live_world, live_server, new_context, width):
+    """Given a family with a page and a bit of sessions,
+    When the practitioner goes to the older sessions by the pagination under the table (plain
+    links, which need no script; axe itself is a script, so the page keeps JavaScript on),
+    Then the older sessions are shown, the charts above still draw every session, axe finds no
+    violation on either page, and at 320 pixels nothing runs off the side."""
+    family = live_world.family
+    today = timezone.localdate()
+    for n in range(SESSIONS_PER_PAGE + 3):
+        factories.session(live_world.practitioner, family, today - timedelta(days=1 + 7 * n))
+    page = new_context(viewport={"width": width, "height": 800}).new_page()
+    sign_in(page, live_server, live_world.practitioner)
+    visit(page, live_server, f"/families/{family.pk}/")
+    pages = page.get_by_role("navigation", name="Pages of the sessions")
+    assert pages.is_visible()
+    assert_no_axe_violations(page, f"the family page, newest sessions, at {width} px")
+    points = page.locator(".ff-chart__point").count()
+    with page.expect_navigation():
+        pages.get_by_role("link", name="Next").click()
+    assert f"Showing {SESSIONS_PER_PAGE + 1} to {SESSIONS_PER_PAGE + 3}." in page.inner_text(
+        "main")
+    assert page.locator("#sessions").is_visible()
+    assert page.locator(".ff-chart__point").count() == points
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_no_axe_violations(page, f"the family page, older sessions, at {width} px")
+    screenshot(page, f"family-sessions-paged-{width}.png")
 
 
 def test_the_record_session_page_is_accessible_fresh_and_with_errors(live_world, live_server,
