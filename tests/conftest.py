@@ -2,6 +2,7 @@
 practitioner's team manager, the data team, an evaluator, an administrator and an outsider (a
 signed-in account with no team), who must be refused everywhere."""
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,3 +118,12 @@ def signed_in(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    """Pictures a test saves go to a folder of its own, removed after it: no child's drawing,
+    even a made-up one, is left behind."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield settings.MEDIA_ROOT
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

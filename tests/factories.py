@@ -112,3 +112,10 @@ def session(actor: User, fam: Family, on: date, scores: dict[int, tuple] | None 
     return actions.record_session(actor, fam, token=uuid.uuid4(), on=on, kind="home_visit",
                                   present=people, entries=entries,
                                   another_session=another_session)[0]
+
+
+# The smallest valid PNG: a 1x1 transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)

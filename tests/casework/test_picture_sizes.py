@@ -4,7 +4,6 @@ of it, served through the same access check as the photo."""
 
 import io
 import random
-import shutil
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,12 +17,7 @@ from tests.casework.forms_data import record_session_post
 
 GPS = 0x8825  # the EXIF pointer to the GPS tags
 
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    yield
-    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def phone_photo(width=4000, height=3000) -> bytes:

@@ -2,7 +2,6 @@
 working with the family."""
 
 import io
-import shutil
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,20 +10,10 @@ from django.utils import timezone
 from PIL import Image
 
 from familyfeedback.casework.models import Administration
+from tests import factories
 from tests.casework.forms_data import record_session_post
 
-# The smallest valid PNG: a 1x1 transparent pixel.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
-)
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    yield
-    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def post_with_picture(world, client, content: bytes, name="drawing.png"):
@@ -36,7 +25,7 @@ def post_with_picture(world, client, content: bytes, name="drawing.png"):
 
 def test_a_photo_of_a_drawn_face_is_stored_and_shown_to_the_practitioner(world, signed_in):
     client = signed_in(world.practitioner)
-    child, response = post_with_picture(world, client, PNG, name="Person4 face 2026.png")
+    child, response = post_with_picture(world, client, factories.PNG, name="Person4 face 2026.png")
     record = Administration.objects.get(person=child, tool="ORS")
     assert response.status_code == 302
     assert record.picture.name.startswith("pictures/") and "Person4" not in record.picture.name
@@ -54,7 +43,7 @@ def test_a_photo_of_a_drawn_face_is_stored_and_shown_to_the_practitioner(world, 
 
 
 def test_the_photo_is_not_shown_to_another_team(world, signed_in, client):
-    _, response = post_with_picture(world, signed_in(world.practitioner), PNG)
+    _, response = post_with_picture(world, signed_in(world.practitioner), factories.PNG)
     record = Administration.objects.exclude(picture="").get()
     for user in (world.colleague_other_team, world.evaluator, world.data_team, world.outsider):
         client.force_login(user)
@@ -81,7 +70,7 @@ def test_a_session_that_fails_to_save_leaves_no_photo_behind(world, signed_in, s
     monkeypatch.setattr(audit, "record_many", fail)
     client = signed_in(world.practitioner)
     client.raise_request_exception = False
-    _, response = post_with_picture(world, client, PNG)
+    _, response = post_with_picture(world, client, factories.PNG)
     assert response.status_code == 500
     assert not Administration.objects.exists()
     stored = list((settings.MEDIA_ROOT / "pictures").glob("*")) if (
@@ -91,7 +80,7 @@ def test_a_session_that_fails_to_save_leaves_no_photo_behind(world, signed_in, s
 
 def test_a_missing_photo_file_is_a_404_not_an_error(world, signed_in, settings):
     client = signed_in(world.practitioner)
-    post_with_picture(world, client, PNG)
+    post_with_picture(world, client, factories.PNG)
     record = Administration.objects.exclude(picture="").get()
     (settings.MEDIA_ROOT / record.picture.name).unlink()
     assert client.get(reverse("administration_picture", args=[record.pk])).status_code == 404

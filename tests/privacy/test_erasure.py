@@ -2,7 +2,6 @@
 entries about them are emptied, their pictures go once the removal commits, tombstones say what
 went, and a family under a legal hold is refused with nothing removed."""
 
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -19,24 +18,14 @@ from familyfeedback.privacy.erasure import AUDIT_VALUES, ERASURE, PICTURES, eras
 from familyfeedback.privacy.models import Tombstone
 from tests import factories
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
-)
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    yield
-    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def rated_with_picture(world, family) -> Administration:
     session = factories.session(world.practitioner, family,
                                 timezone.localdate() - timedelta(days=10))
     rating = Administration.objects.filter(session=session, tool="ORS").first()
-    rating.picture.save("face.png", ContentFile(PNG))
+    rating.picture.save("face.png", ContentFile(factories.PNG))
     actions.log_view(world.practitioner, "family.view", family)
     return rating
 
@@ -111,7 +100,7 @@ def test_a_picture_file_that_cannot_be_removed_leaves_the_others_going_and_is_co
         world, settings, caplog):
     first = rated_with_picture(world, world.family)
     second = Administration.objects.filter(session=first.session, pk__gt=first.pk).first()
-    second.picture.save("face.png", ContentFile(PNG))
+    second.picture.save("face.png", ContentFile(factories.PNG))
     stuck = settings.MEDIA_ROOT / first.picture.name
     stuck.unlink()  # a directory with something in it where the file was: it cannot be deleted
     stuck.mkdir()

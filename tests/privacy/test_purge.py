@@ -7,7 +7,6 @@ Real commits throughout (transaction=True): the pictures go only after a commit,
 PostgreSQL's VACUUM runs only outside a transaction."""
 
 import io
-import shutil
 import sqlite3
 import uuid
 from datetime import timedelta
@@ -42,21 +41,7 @@ from familyfeedback.privacy import purge
 from familyfeedback.privacy.models import Tombstone
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-# A PNG whose bytes carry a word found nowhere else (a tEXt chunk), so the file can be looked for
-# by its content as well as its name.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
-)
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    yield
-    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media_root")]
 
 
 def run(*args) -> str:
@@ -93,7 +78,7 @@ def seed_family(world, *, name: str, words: dict[str, str], closed_years_ago: in
             {**rating.items(), "face": rating.face}))
     drawn = Administration.objects.get(session=session, person=child, tool="ORS")
     drawn.notes = words["rating_notes"]
-    drawn.picture.save("face.png", ContentFile(PNG + words["picture_text"].encode()))
+    drawn.picture.save("face.png", ContentFile(factories.PNG + words["picture_text"].encode()))
     AlertAcknowledgement.objects.create(person=adult, code="low_session_total",
                                         fired_on=session.date, note=words["alert_note"],
                                         by=world.practitioner)

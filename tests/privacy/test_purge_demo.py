@@ -11,7 +11,6 @@ the SQLite file's bytes, where an index holds a value again, the values only the
 families held are looked for."""
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -34,13 +33,6 @@ KINDS = {"family": "casework.Family", "episode": "casework.Episode",
          "alertacknowledgement": "casework.AlertAcknowledgement",
          "feedbacklink": "casework.FeedbackLink"}
 TEXT = {"CharField", "TextField", "JSONField", "EmailField", "FileField"}
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    yield Path(settings.MEDIA_ROOT)
-    shutil.rmtree(tmp_path / "media", ignore_errors=True)
 
 
 def text_cells(skip: dict[str, set[int]]) -> list[str]:
@@ -72,7 +64,7 @@ def personal_values(records: dict[str, list[int]]) -> set[str]:
     return values
 
 
-def test_purging_the_demo_leaves_nothing_of_its_expired_families(settings, media, monkeypatch):
+def test_purging_the_demo_leaves_nothing_of_its_expired_families(settings, media_root, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "a-demo-password-for-tests")
     call_command("load_demo", stdout=io.StringIO())
     settings.RETAIN_CLOSED_FAMILY_YEARS = 0  # any support closed before today has expired
@@ -118,7 +110,7 @@ def test_purging_the_demo_leaves_nothing_of_its_expired_families(settings, media
 
     after = "\n".join(text_cells({}))
     assert sorted(value for value, times in looked_for.items() if after.count(value) > times) == []
-    assert [p.name for p in media.rglob("*") if p.is_file()] == []
+    assert [p.name for p in media_root.rglob("*") if p.is_file()] == []
     assert Family.objects.filter(pk=held.pk).exists()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:

@@ -5,7 +5,6 @@ model linked to a person or a family is either in the export or said to be left 
 import io
 import json
 import re
-import shutil
 import subprocess
 import zipfile
 from datetime import UTC, datetime, timedelta
@@ -33,18 +32,8 @@ from familyfeedback.privacy import subject_access
 from tests import factories
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "formats" / "subject-access.md"
-# The smallest valid PNG: a 1x1 transparent pixel.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
-)
 
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    yield
-    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def seed(world) -> tuple[Person, dict[str, tuple[str, str]]]:
@@ -72,7 +61,7 @@ def seed(world) -> tuple[Person, dict[str, tuple[str, str]]]:
     Session.objects.filter(pk=session.pk).update(notes="Talked about the allotment")
     rating = Administration.objects.get(session=session, person=subject, tool="ORS")
     rating.notes = "Drew a sunflower"
-    rating.picture.save("face.png", ContentFile(PNG))
+    rating.picture.save("face.png", ContentFile(factories.PNG))
     Administration.objects.filter(session=session, person=sibling, tool="ORS").update(
         notes="Sibling's private worry")
     AlertAcknowledgement.objects.create(person=subject, code="low_session_total",
@@ -176,7 +165,7 @@ def test_the_download_holds_the_pdf_the_json_and_the_picture_itself(world, clien
     picture = f"pictures/rating-{rating.pk}.png"
     assert sorted(archive.namelist()) == sorted(
         ["subject-access.pdf", "subject-access.json", picture])
-    assert archive.read(picture) == PNG
+    assert archive.read(picture) == factories.PNG
     data = json.loads(archive.read("subject-access.json"))
     assert data["format"] == "family-feedback-subject-access" and data["version"] == 1
     ors = next(r for r in data["ratings"] if r["id"] == rating.pk)
