@@ -71,6 +71,10 @@ tombstone = Tombstone.objects.create(rule="test", record_type="family", count=1,
 Tombstone.objects.filter(pk=tombstone.pk).update(
     at=datetime.datetime(2025, 5, 6, 7, 8, 9, 123456, tzinfo=datetime.UTC))
 rate_limits.check_rate(person, "export")
+from django.core.management import call_command
+from familyfeedback.casework.actions import touch
+call_command("refresh_summaries", "--all")  # the dashboards' monthly summaries
+touch([datetime.date(2026, 1, 5)])  # and a month marked for the next refresh
 record = Administration.objects.order_by("pk").first()
 record.picture.save("moved-drawing.png", ContentFile(bytes.fromhex("{PNG.hex()}")))
 # Last: an entry whose process stopped before it could seal it into the hash chain.
