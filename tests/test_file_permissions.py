@@ -14,7 +14,7 @@ from django.utils import timezone
 from familyfeedback.casework.models import Administration
 from familyfeedback.settings import _database
 from tests.casework.forms_data import record_session_post
-from tests.casework.test_pictures import PNG
+from tests.factories import PNG
 
 
 @pytest.fixture

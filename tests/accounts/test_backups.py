@@ -22,7 +22,7 @@ from familyfeedback.accounts.backups import holds_data, row_counts
 from familyfeedback.accounts.models import AuditEntry, User
 from familyfeedback.casework.models import Administration
 from tests.casework.forms_data import record_session_post
-from tests.casework.test_pictures import PNG
+from tests.factories import PNG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
