@@ -151,22 +151,13 @@ BATCH = 500
 STORED_FIELDS = ["family", "act_now", "talk_about_it", "for_the_record", "alerts", "changes_on"]
 
 
-def turns(born: date, age: int) -> date:
-    """The day someone born on `born` turns `age` (1 March for 29 February, as measures.age_on
-    has it)."""
-    try:
-        return born.replace(year=born.year + age)
-    except ValueError:
-        return date(born.year + age, 3, 1)
-
-
 def cutoff_changes_on(person: Person, measure: measures.Measure, today: date) -> date | None:
     """The next birthday on which this person's cut-off for the measure changes, or None."""
     age = measures.age_on(person.date_of_birth, today)
     edges = {c.min_age for c in measure.cutoffs} | {
         c.max_age + 1 for c in measure.cutoffs if c.max_age is not None}
     later = sorted(edge for edge in edges if edge > age)
-    return turns(person.date_of_birth, later[0]) if later else None
+    return measures.turns(person.date_of_birth, later[0]) if later else None
 
 
 def state_of(person: Person, records: list[Administration], today: date, curves: Curves,
@@ -270,6 +261,10 @@ def described(row: AlertState | None) -> str:
     return "; ".join(f"{TITLES[a.code].lower()} (raised on {a.on:%-d %B %Y})" for a in found)
 
 
+def _stored_values(row: AlertState) -> tuple:
+    return tuple(getattr(row, AlertState._meta.get_field(name).attname) for name in STORED_FIELDS)
+
+
 def differences(*, fix: bool = False, today: date | None = None) -> list[str]:
     """Each person whose stored alerts differ from what the rules say now, in plain English (by
     id: nothing that names them); with fix, each is stored as the rules say."""
@@ -282,9 +277,7 @@ def differences(*, fix: bool = False, today: date | None = None) -> list[str]:
         wrong = []
         for row in expected:
             was = kept.get(row.person_id)
-            if was is not None and all(getattr(was, f"{name}_id" if name == "family" else name)
-                                       == getattr(row, f"{name}_id" if name == "family" else name)
-                                       for name in STORED_FIELDS):
+            if was is not None and _stored_values(was) == _stored_values(row):
                 continue
             wrong.append(row)
             if was is not None and alerts_of(was) == alerts_of(row):

@@ -2,7 +2,7 @@
 the records (figures.py), for services too big to count on every page (docs/performance.md:
 seconds a figure at national scale).
 
-Writes mark the months they touch (casework.models.TouchedMonth, in their own transaction);
+Writes mark the months they touch (casework.models.TouchedMonth, committed with the write);
 `refresh()` (the refresh_summaries command, on a timer) counts those months again from the
 records. The summaries answer a period of whole months only: from a month's first day to a
 month's last day, or to today or later (no session is dated after today). Any other period is

@@ -4,7 +4,7 @@ The structure and scoring of the measures are facts and ship here; their license
 not, and is loaded per deployment from a text pack (see TEXT_PACK.md).
 """
 
-from .ages import WrongForm, age_on, wrong_form
+from .ages import WrongForm, age_on, turns, wrong_form
 from .alerts import (
     DEFAULT_REVIEW_AFTER,
     DEFAULT_SESSION_DROP,
@@ -65,6 +65,7 @@ __all__ = [
     "UnknownMeasure",
     "WrongForm",
     "age_on",
+    "turns",
     "wrong_form",
     "all_measures",
     "classify_change",

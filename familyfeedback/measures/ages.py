@@ -25,6 +25,14 @@ def age_on(date_of_birth: date, on: date) -> int:
     return years
 
 
+def turns(born: date, age: int) -> date:
+    """The day someone born on `born` turns `age` (1 March for 29 February, as age_on has it)."""
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:
+        return date(born.year + age, 3, 1)
+
+
 @dataclass(frozen=True)
 class WrongForm:
     """A form given that is not the version of its tool for the person's age on the day: each

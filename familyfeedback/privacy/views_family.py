@@ -56,27 +56,16 @@ def family_privacy(request: HttpRequest, family_id: int) -> HttpResponse:
 @require_POST
 def set_legal_hold(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
-    form = LegalHoldForm(request.POST)
-    sent = Sent(form, lambda: actions.set_legal_hold(request.user, family, **form.edit()),
-                refused_on="legal_hold_reason", labels=presenters.HOLD_LABELS)
-    if sent.done:
-        return saved(request, "Legal hold set: the family's records are kept until it is lifted",
-                     "family_privacy", family_id=family.pk)
-    return _family_page(request, family, hold_form=sent.form, changed=sent.changed,
-                        errors=sent.errors)
+    return _change_hold(request, family, LegalHoldForm, actions.set_legal_hold,
+                        "Legal hold set: the family's records are kept until it is lifted",
+                        refused_on="legal_hold_reason")
 
 
 @require_POST
 def lift_legal_hold(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for(request.user, family_id)
-    form = LiftHoldForm(request.POST)
-    sent = Sent(form, lambda: actions.lift_legal_hold(request.user, family, **form.edit()),
-                labels=presenters.HOLD_LABELS)
-    if sent.done:
-        return saved(request, "Legal hold lifted: the retention rules apply to the family again",
-                     "family_privacy", family_id=family.pk)
-    return _family_page(request, family, hold_form=sent.form, changed=sent.changed,
-                        errors=sent.errors)
+    return _change_hold(request, family, LiftHoldForm, actions.lift_legal_hold,
+                        "Legal hold lifted: the retention rules apply to the family again")
 
 
 @require_POST
@@ -99,6 +88,18 @@ def rectify_person(request: HttpRequest, person_id: int) -> HttpResponse:
         lambda values: actions.rectify_person(request.user, person, **values),
         done="corrected", to="family_privacy", template="privacy/rectify_person.html",
         title="Correct")
+
+
+def _change_hold(request: HttpRequest, family: Family, form_class, act, done: str, *,
+                 refused_on: str | None = None) -> HttpResponse:
+    """Setting and lifting a hold: the same form round, with its own words."""
+    form = form_class(request.POST)
+    sent = Sent(form, lambda: act(request.user, family, **form.edit()), refused_on=refused_on,
+                labels=presenters.HOLD_LABELS)
+    if sent.done:
+        return saved(request, done, "family_privacy", family_id=family.pk)
+    return _family_page(request, family, hold_form=sent.form, changed=sent.changed,
+                        errors=sent.errors)
 
 
 def _family_page(request: HttpRequest, family: Family, *, hold_form=None, erasure_form=None,

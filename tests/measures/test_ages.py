@@ -1,8 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from familyfeedback.measures import age_on, wrong_form
+from familyfeedback.measures import age_on, turns, wrong_form
 
 
 def test_age_goes_up_on_the_birthday_and_not_the_day_before():
@@ -55,3 +55,11 @@ def test_a_code_that_names_no_measure_is_not_the_right_form():
 def test_the_right_form_is_refused_for_a_date_before_birth():
     with pytest.raises(ValueError):
         wrong_form("ORS", "YCORS", date(2020, 1, 2), date(2020, 1, 1))
+
+
+def test_a_person_turns_an_age_on_the_day_age_on_first_gives_it():
+    for born in (date(2012, 2, 29), date(2015, 6, 10), date(2000, 1, 1)):
+        for age in (1, 6, 13, 18):
+            day = turns(born, age)
+            assert age_on(born, day) == age
+            assert age_on(born, day - timedelta(days=1)) == age - 1
