@@ -120,8 +120,23 @@ def test_each_timer_runs_a_command_that_exists():
     timers = sorted(DEPLOY.glob("familyfeedback-*.timer"))
     named = [re.search(r"^Unit=familyfeedback-job@(\w+)\.service$", timer.read_text(), re.M)[1]
              for timer in timers]
-    assert {"send_reminders", "fit_trajectories", "clearsessions", "purge_expired"} <= set(named)
+    assert {"send_reminders", "fit_trajectories", "clearsessions", "purge_expired",
+            "rebuild_alerts"} <= set(named)
     assert [name for name in named if name not in get_commands()] == []
+
+
+def test_the_nightly_alert_job_only_checks():
+    from django.core.management import get_commands, load_command_class
+
+    drop_in = DEPLOY / "familyfeedback-job@rebuild_alerts.service.d" / "check.conf"
+    # An empty ExecStart= first: a oneshot unit would otherwise run both commands.
+    starts = re.findall(r"^ExecStart=(.*)$", drop_in.read_text(), re.M)
+    assert starts[0] == ""
+    command, *options = starts[-1].split(" -m django ")[1].split()
+    assert command == "rebuild_alerts"
+    parser = load_command_class(get_commands()[command], command).create_parser("manage.py",
+                                                                                  command)
+    assert parser.parse_args(options).check is True
 
 
 def test_every_command_the_guide_runs_exists_and_the_first_administrator_is_invited():
