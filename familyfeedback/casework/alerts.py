@@ -23,12 +23,12 @@ from django.utils import timezone
 from familyfeedback import measures
 from familyfeedback.casework import queries, trajectories
 from familyfeedback.casework.models import (
-    Administration,
     AlertAcknowledgement,
     AlertState,
     Family,
     Person,
 )
+from familyfeedback.casework.queries import Rating
 from familyfeedback.casework.trajectories import Curves, expected_low_at
 
 # Short names for the caseload, where the full reason would not fit.
@@ -62,10 +62,8 @@ class PersonAlert:
         return f"#{tool}-{self.person.pk}"
 
 
-def scores(records: list[Administration], tool: str) -> list[measures.Score]:
-    rated = [r for r in records
-             if r.tool == tool and r.status == Administration.Status.COMPLETED
-             and r.total is not None]
+def scores(records: list[Rating], tool: str) -> list[measures.Score]:
+    rated = [r for r in records if r.tool == tool and r.completed and r.total is not None]
     # Only the latest session rating's items are read (one low item raises an alert); building
     # them for every record was a fifth of a service-wide run.
     return [measures.Score(r.session_date, r.measure, r.total,
@@ -73,7 +71,7 @@ def scores(records: list[Administration], tool: str) -> list[measures.Score]:
             for r in rated]
 
 
-def person_alerts(person: Person, records: list[Administration], today: date,
+def person_alerts(person: Person, records: list[Rating], today: date,
                   curves: Curves) -> list[measures.Alert]:
     """Every alert the person's records raise, oldest rule first. records: this episode's,
     oldest first, each with session_date."""
@@ -97,13 +95,11 @@ def person_alerts(person: Person, records: list[Administration], today: date,
     return alerts
 
 
-def outstanding(people: list[Person], records: list[Administration], today: date,
+def outstanding(people: list[Person], records: list[Rating], today: date,
                 curves: Curves) -> list[PersonAlert]:
     """Alerts not yet acknowledged for these people, given their current episodes' records, by
     tier (then by person, in the order given)."""
-    by_person: dict[int, list[Administration]] = defaultdict(list)
-    for record in records:
-        by_person[record.person_id].append(record)
+    by_person = queries.by_person(records)
     done = set(AlertAcknowledgement.objects.filter(person__in=[p.pk for p in people])
                .values_list("person_id", "code", "fired_on"))
     return measures.by_tier(
@@ -160,7 +156,7 @@ def cutoff_changes_on(person: Person, measure: measures.Measure, today: date) ->
     return measures.turns(person.date_of_birth, later[0]) if later else None
 
 
-def state_of(person: Person, records: list[Administration], today: date, curves: Curves,
+def state_of(person: Person, records: list[Rating], today: date, curves: Curves,
              done: set[tuple[str, date]]) -> AlertState:
     """The person's row as the rules say it should be now: their outstanding alerts, counted by
     tier. records: their current open episode's, oldest first (none once support has closed)."""
@@ -182,9 +178,7 @@ def state_of(person: Person, records: list[Administration], today: date, curves:
 def worked_out(family_ids: list[int], today: date, curves: Curves) -> list[AlertState]:
     """Every person of these families, as state_of works them out (unsaved)."""
     people = list(Person.objects.filter(family_id__in=family_ids).order_by("pk"))
-    by_person: dict[int, list[Administration]] = defaultdict(list)
-    for record in queries.open_episode_records(family_ids):
-        by_person[record.person_id].append(record)
+    by_person = queries.by_person(queries.open_episode_records(family_ids))
     done: dict[int, set[tuple[str, date]]] = defaultdict(set)
     for person_id, code, fired_on in AlertAcknowledgement.objects.filter(
             person__family_id__in=family_ids).values_list("person_id", "code", "fired_on"):

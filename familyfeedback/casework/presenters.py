@@ -16,7 +16,8 @@ from familyfeedback.accounts.models import Membership
 from familyfeedback.accounts.two_factor import qr_svg
 from familyfeedback.casework import alerts, queries, trajectories
 from familyfeedback.casework.charts import Chart, FamilyChart, build_chart, build_family_chart
-from familyfeedback.casework.models import Administration, Family, Person, Session
+from familyfeedback.casework.models import Family, Person, Session
+from familyfeedback.casework.queries import Rating
 from familyfeedback.casework.trajectories import Curves, expected_range
 from familyfeedback.casework.wording import text_pack_status
 from familyfeedback.lib import formats, languages, notify
@@ -30,7 +31,7 @@ DIRECTION_TEXT = {"up": "Up", "down": "Down", "same": "No change"}
 @dataclass
 class ToolProgress:
     tool: str
-    records: list[Administration]
+    records: list[Rating]
     measure: measures.Measure | None = None
     chart: Chart | None = None
     cutoff: measures.Cutoff | None = None
@@ -40,11 +41,11 @@ class ToolProgress:
     expected_at: dict[int, str] = field(default_factory=dict)
 
     @property
-    def completed(self) -> list[Administration]:
+    def completed(self) -> list[Rating]:
         return [r for r in self.records if r.completed and r.total is not None]
 
     @property
-    def faces(self) -> list[Administration]:
+    def faces(self) -> list[Rating]:
         """A young child's completed ratings: a face chosen, no total to draw."""
         return [r for r in self.records if r.completed and r.face]
 
@@ -53,7 +54,7 @@ class ToolProgress:
         return sum(not r.completed for r in self.records)
 
     @property
-    def latest(self) -> Administration | None:
+    def latest(self) -> Rating | None:
         done = self.completed
         return done[-1] if done else None
 
@@ -73,7 +74,7 @@ class PersonProgress:
     srs: ToolProgress
 
 
-def person_progress(person: Person, records: list[Administration], today: date,
+def person_progress(person: Person, records: list[Rating], today: date,
                     curves: Curves) -> PersonProgress:
     age = measures.age_on(person.date_of_birth, today)
     by_tool = {tool: [r for r in records if r.tool == tool] for tool in ("ORS", "SRS")}
@@ -82,7 +83,7 @@ def person_progress(person: Person, records: list[Administration], today: date,
     return PersonProgress(person=person, age=age, ors=ors, srs=srs)
 
 
-def _progress(tool: str, records: list[Administration], age: int,
+def _progress(tool: str, records: list[Rating], age: int,
               curves: Curves) -> ToolProgress:
     progress = ToolProgress(tool=tool, records=records)
     done = progress.completed
@@ -141,7 +142,7 @@ def thresholds_note() -> str:
             "ratings.")
 
 
-def latest_ors_totals(records: list[Administration]) -> dict[int, tuple[Decimal, str]]:
+def latest_ors_totals(records: list[Rating]) -> dict[int, tuple[Decimal, str]]:
     """person id -> (latest ORS total, direction from the one before) for the caseload."""
     by_person: dict[int, list[Decimal]] = {}
     for record in records:
@@ -183,7 +184,7 @@ class ClosureLine:
         return FAMILY_SENTENCES.get(self.change_class, "")
 
 
-def closure_lines(people: list[Person], records: list[Administration],
+def closure_lines(people: list[Person], records: list[Rating],
                   attended: dict[int, int], on: date) -> list[ClosureLine]:
     """Per person: first and last outcome rating of the episode, the change and what it means,
     the average session rating and how many sessions they came to."""
@@ -234,17 +235,15 @@ def family_page(family: Family, acknowledge_form=None, sessions_page: int | None
     people = queries.people_of(family)
     episode = queries.current_episode(family)
     records = queries.episode_records(episode) if episode else []
+    mine = queries.by_person(records)
     today = timezone.localdate()
     curves = trajectories.latest()
     return {
         "family": family,
         "episode": episode,
         "episodes": queries.episodes_of(family),
-        "progress": [
-            person_progress(p, [r for r in records if r.person_id == p.pk], today, curves)
-            for p in people
-            if p.date_of_birth <= today
-        ],
+        "progress": [person_progress(p, mine.get(p.pk, []), today, curves)
+                     for p in people if p.date_of_birth <= today],
         # A family whose support has closed needs no new conversation.
         "alerts": alerts.outstanding(people, records, today, curves)
         if episode and episode.is_open else [],
@@ -316,13 +315,14 @@ def _prompts(found: family_rule.Discrepancies, for_family: bool) -> list[str]:
     return prompts
 
 
-def family_picture(people: list[Person], records: list[Administration], on: date, *,
+def family_picture(people: list[Person], records: list[Rating], on: date, *,
                    for_family: bool = False) -> FamilyPicture:
     """records: the episode's, oldest first (each with session_date), up to the picture's day."""
     members, cutoffs, rows = [], [], []
-    latest_rating: dict[int, Administration] = {}
+    latest_rating: dict[int, Rating] = {}
+    by_person = queries.by_person(records)
     for person in people:
-        mine = [r for r in records if r.person_id == person.pk and r.completed]
+        mine = [r for r in by_person.get(person.pk, []) if r.completed]
         for r in mine:
             if r.tool == "SRS" and (r.total is not None or r.face):
                 latest_rating[person.pk] = r

@@ -1,6 +1,10 @@
 """Reads the practitioner's pages need, each over families the caller already reached through
 casework.access: views never touch a model's manager themselves."""
 
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
@@ -12,6 +16,7 @@ from familyfeedback.casework.models import (
     Episode,
     Family,
     FeedbackLink,
+    NotAdministeredReason,
     Person,
     Session,
 )
@@ -83,15 +88,57 @@ def found_families(families: QuerySet[Family], words: str) -> list[Family]:
     )
 
 
-def _with_dates(records: QuerySet[Administration]) -> list[Administration]:
-    # The session's date is annotated rather than joined in as a Session object: a family with a
-    # long history has hundreds of records, and building a Session for each was most of the
-    # family page's time.
-    return list(records.annotate(session_date=F("session__date"))
-                .order_by("session__date", "session_id"))
+class Rating(NamedTuple):
+    """One rating as the scoring rules, the charts and the alerts read it, with its session's
+    date: the columns they use, made from a plain row. A family with a long history has well
+    over a thousand ratings in a period of support, and making a model instance of each was half
+    of its page's time (docs/performance.md). Pages that show more of a rating than this (subject
+    access, corrections) read Administration itself."""
+
+    pk: int
+    session_id: int
+    person_id: int
+    session_date: date
+    tool: str
+    measure: str
+    status: str
+    item_1: Decimal | None
+    item_2: Decimal | None
+    item_3: Decimal | None
+    item_4: Decimal | None
+    total: Decimal | None
+    age: int
+    face: str
+    picture: str  # the photo's stored name, "" when there is none
+    reason: str  # why it was not administered, "" when it was
+
+    @property
+    def completed(self) -> bool:
+        return self.status == Administration.Status.COMPLETED
+
+    @property
+    def reason_label(self) -> str:
+        return NotAdministeredReason(self.reason).label if self.reason else ""
+
+    def items(self) -> dict:
+        return {item: getattr(self, item) for item in Administration.ITEMS}
 
 
-def episode_records(episode: Episode) -> list[Administration]:
+def _with_dates(records: QuerySet[Administration]) -> list[Rating]:
+    return [Rating._make(row) for row in records.order_by("session__date", "session_id")
+            .values_list("pk", "session_id", "person_id", "session__date", *Rating._fields[4:])]
+
+
+def by_person(records: list[Rating]) -> dict[int, list[Rating]]:
+    """The ratings of each person, in the order given: grouped once, where looking through all
+    of a long history for each person in turn grew with the family times its history."""
+    found: dict[int, list[Rating]] = {}
+    for record in records:
+        found.setdefault(record.person_id, []).append(record)
+    return found
+
+
+def episode_records(episode: Episode) -> list[Rating]:
     """Every record of one episode, oldest first, each with session_date."""
     records = Administration.objects.filter(session__family_id=episode.family_id,
                                             session__date__gte=episode.opened_on)
@@ -100,7 +147,7 @@ def episode_records(episode: Episode) -> list[Administration]:
     return _with_dates(records)
 
 
-def open_episode_records(families) -> list[Administration]:
+def open_episode_records(families) -> list[Rating]:
     """Every record in these families' open episodes, oldest first, each with session_date.
     Both conditions on episodes sit in one filter(), so they apply to the same (open) episode."""
     return _with_dates(Administration.objects.filter(

@@ -1,5 +1,6 @@
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -99,3 +100,18 @@ def test_the_not_administered_count_counts_only_those_not_administered(world, si
     page = signed_in(world.practitioner).get(
         reverse("family", args=[world.family.pk])).content.decode()
     assert "No outcome rating completed yet (1 not administered)" in page
+
+
+def test_a_chart_table_names_the_reason_a_form_was_not_given(world, signed_in):
+    adult = world.family.people.get(first_name="Person1")
+    today = timezone.localdate()
+    marks = {item: Decimal(5) for item in ("item_1", "item_2", "item_3", "item_4")}
+    for days, entry in ((10, {"status": "completed", "items": marks}),
+                        (3, {"status": "not_administered", "reason": "declined"})):
+        actions.record_session(world.practitioner, world.family, token=uuid.uuid4(),
+                               on=today - timedelta(days=days), kind="home_visit",
+                               present=[adult], entries=[actions.NewAdministration(
+                                   person=adult, tool="ORS", measure="ORS", **entry)])
+    page = signed_in(world.practitioner).get(
+        reverse("family", args=[world.family.pk])).content.decode()
+    assert "Not administered: Declined" in page
