@@ -11,6 +11,7 @@ names for a package's administrations.csv. With by_team=True every row also carr
 
 from datetime import timedelta
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Substr, TruncMonth
@@ -83,7 +84,10 @@ def per_person_rows(by_team: bool, keys: list[str], rows: QuerySet) -> list[dict
     in the database over the query of a row per person, so that a row per group leaves it, not a
     row per person (a whole nation's people took 0.9 s to reach Python, bench/dashboards.py)."""
     database = connections[rows.db]
-    inner, params = rows.query.get_compiler(using=rows.db).as_sql()
+    try:
+        inner, params = rows.query.get_compiler(using=rows.db).as_sql()
+    except EmptyResultSet:  # a filter that can match nothing, such as no teams at all
+        return []
     groups = ", ".join(database.ops.quote_name(key) for key in keys[:-1])
     # Our own names, quoted, around the ORM's own query; the values are its parameters.
     outer = (f"SELECT {groups}, SUM(n), COUNT(*), MIN(n), MAX(n) "  # nosec B608

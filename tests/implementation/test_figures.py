@@ -104,6 +104,12 @@ def test_completions_per_person(service):
     ]
 
 
+def test_completions_per_person_for_a_filter_that_can_match_nothing(service):
+    # A manager with no team filters by an empty list, which Django refuses to turn into SQL.
+    facts = figures.casework_facts().filter(team_key__in=[])
+    assert figures.completions_per_person(facts, by_team=True) == []
+
+
 def test_reasons_not_administered_are_counted(service):
     assert figures.not_administered(figures.casework_facts()) == [
         {"reason": "declined", "count": 1}]
