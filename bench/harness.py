@@ -19,13 +19,15 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULT_MARK = "BENCH-RESULT "
 
 
-def options(doc: str, pg_name: str, *, rounds: int | None, warmup: int | None = None,
-            profile: str = "", rounds_help: str = "") -> argparse.ArgumentParser:
-    """The options every bench takes: --rounds unless None (and --warmup and --profile, where it
-    has them), --postgres, and the hidden --worker a child is run with. The script's docstring's
-    first line describes it."""
+def options(doc: str, pg_name: str, *, rounds: int | None = None, timed: bool = True,
+            warmup: int | None = None, profile: str = "",
+            rounds_help: str = "") -> argparse.ArgumentParser:
+    """The options every bench takes: --rounds where it is timed in rounds (its default None when
+    the bench works it out from other options), --warmup and --profile where it has them,
+    --postgres, and the hidden --worker a child is run with. The script's docstring's first line
+    describes it."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    if rounds is not None:  # the load bench runs for a time instead
+    if timed:  # the load bench runs for a time instead
         parser.add_argument("--rounds", type=int, default=rounds,
                             help=rounds_help or f"timed rounds (default {rounds})")
     if warmup is not None:

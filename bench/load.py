@@ -88,7 +88,7 @@ LOCKED = "database is locked"
 
 
 def parser() -> argparse.ArgumentParser:
-    found = harness.options(__doc__, PG_BENCH_DB, rounds=None)
+    found = harness.options(__doc__, PG_BENCH_DB, timed=False)
     found.add_argument("--duration", type=seconds, default="5m",
                        help="how long everyone uses the service once signed in: 30s, 5m "
                             "(default 5m)")
