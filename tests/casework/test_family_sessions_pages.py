@@ -48,9 +48,12 @@ def test_the_sessions_table_shows_the_newest_page_and_links_to_the_older(world, 
     assert len(session_dates(second)) == SESSIONS - SESSIONS_PER_PAGE
     assert not set(session_dates(first)) & set(session_dates(second))
     assert 'href="?page=1#sessions"' in second
-    # The charts draw every session, on either page: a point for each on the first chart.
+    # The charts draw every session, on either page: the first chart's line has a vertex for
+    # each, and a dot is drawn at every vertex.
     assert charts(first) == charts(second) != []
-    assert charts(first)[0].count('class="ff-chart__point"') == SESSIONS
+    line = re.search(r'<path class="ff-chart__line" d="([^"]*)"([^>]*)>', charts(first)[0])
+    assert len(re.findall(r"[ML]", line[1])) == SESSIONS
+    assert all(f'marker-{at}="url(#' in line[2] for at in ("start", "mid", "end"))
 
 
 @pytest.mark.parametrize("asked", ["0", "-1", "abc", "\x00", "1.5"])
