@@ -63,12 +63,12 @@ class PersonAlert:
 
 
 def scores(records: list[Rating], tool: str) -> list[measures.Score]:
-    rated = [r for r in records if r.tool == tool and r.completed and r.total is not None]
-    # Only the latest session rating's items are read (one low item raises an alert); building
-    # them for every record was a fifth of a service-wide run.
+    found = [r for r in records if r.tool == tool and queries.rated(r)]
+    # Only the latest session rating's items are read (one low item raises an alert): the only
+    # items queries reads (Rating.latest_items).
     return [measures.Score(r.session_date, r.measure, r.total,
-                           r.items() if tool == "SRS" and r is rated[-1] else {})
-            for r in rated]
+                           r.items() if tool == "SRS" and r is found[-1] else {})
+            for r in found]
 
 
 def person_alerts(person: Person, records: list[Rating], today: date,

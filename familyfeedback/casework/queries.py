@@ -88,6 +88,9 @@ def found_families(families: QuerySet[Family], words: str) -> list[Family]:
     )
 
 
+COMPLETED = Administration.Status.COMPLETED.value
+
+
 class Rating(NamedTuple):
     """One rating as the scoring rules, the charts and the alerts read it, with its session's
     date: the columns they use, made from a plain row. A family with a long history has well
@@ -102,31 +105,44 @@ class Rating(NamedTuple):
     tool: str
     measure: str
     status: str
-    item_1: Decimal | None
-    item_2: Decimal | None
-    item_3: Decimal | None
-    item_4: Decimal | None
     total: Decimal | None
     age: int
     face: str
     picture: str  # the photo's stored name, "" when there is none
     reason: str  # why it was not administered, "" when it was
+    # The four items, read for each person's latest session rating alone: the only ones the
+    # rules look at (one low item raises an alert). Reading every rating's items was 40 % of the
+    # time a long history took to load on SQLite, which makes a Decimal of each.
+    latest_items: dict | None = None
 
     @property
     def completed(self) -> bool:
-        return self.status == Administration.Status.COMPLETED
+        return self.status == COMPLETED
 
     @property
     def reason_label(self) -> str:
         return NotAdministeredReason(self.reason).label if self.reason else ""
 
     def items(self) -> dict:
-        return {item: getattr(self, item) for item in Administration.ITEMS}
+        if self.latest_items is None:
+            raise LookupError("Only each person's latest session rating has its items read")
+        return self.latest_items
+
+
+def rated(record: Rating) -> bool:
+    return record.completed and record.total is not None
 
 
 def _with_dates(records: QuerySet[Administration]) -> list[Rating]:
-    return [Rating._make(row) for row in records.order_by("session__date", "session_id")
-            .values_list("pk", "session_id", "person_id", "session__date", *Rating._fields[4:])]
+    found = [Rating(*row) for row in records.order_by("session__date", "session_id")
+             .values_list("pk", "session_id", "person_id", "session__date", *Rating._fields[4:-1])]
+    latest = {r.person_id: n for n, r in enumerate(found) if r.tool == "SRS" and rated(r)}
+    items = {pk: dict(zip(Administration.ITEMS, values, strict=True)) for pk, *values in
+             Administration.objects.filter(pk__in=[found[n].pk for n in latest.values()])
+             .values_list("pk", *Administration.ITEMS)} if latest else {}
+    for n in latest.values():
+        found[n] = found[n]._replace(latest_items=items[found[n].pk])
+    return found
 
 
 def by_person(records: list[Rating]) -> dict[int, list[Rating]]:
