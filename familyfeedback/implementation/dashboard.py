@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from familyfeedback import measures
 from familyfeedback.accounts.models import JobTitle, Team
-from familyfeedback.casework import alerts, queries
+from familyfeedback.casework import alerts
 from familyfeedback.casework.models import AlertAcknowledgement, AlertState, NotAdministeredReason
-from familyfeedback.implementation import figures, summaries, training
+from familyfeedback.implementation import summaries, training
 from familyfeedback.implementation.access import team_practitioners
 from familyfeedback.implementation.models import Attendance
 from familyfeedback.lib.barchart import BarChart, bar_chart
@@ -152,11 +152,10 @@ def _coverage(scope: _Scope) -> Table:
 
 
 def _languages(scope: _Scope) -> Table:
-    sessions = queries.sessions_between(list(scope.names), scope.start, scope.end)
     table = Table("languages", "Sessions in another language or with an interpreter", [
         *scope.team_col, "Sessions", "In another language than English",
         "With an interpreter or read aloud", "Either"])
-    for row in figures.language_support(sessions, by_team=scope.several):
+    for row in scope.counts.language_support(scope.several):
         table.rows.append([*scope.team(row), row["sessions"], row["other_language"],
                            row["with_help"], row["either"]])
     table.note = ("A session counts once if anyone in it gave a rating in another language, "

@@ -123,6 +123,21 @@ class CoverageMonth(models.Model):
         indexes = [models.Index(fields=["month", "team_id"], name="coveragemonth_month_team")]
 
 
+class LanguageMonth(models.Model):
+    """Sessions by team and month, and of them those in another language than English, with an
+    interpreter or the form read aloud, and either: a session is in one month, so months add."""
+
+    team_id = models.IntegerField()
+    month = models.DateField()
+    sessions = models.PositiveIntegerField()
+    other_language = models.PositiveIntegerField()
+    with_help = models.PositiveIntegerField()
+    either = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "team_id"], name="languagemonth_month_team")]
+
+
 class ReasonMonth(models.Model):
     """Records not administered, by team, month and reason."""
 

@@ -22,13 +22,14 @@ from familyfeedback.casework.models import Administration, Session, TouchedMonth
 from familyfeedback.implementation import figures
 from familyfeedback.implementation.models import (
     CoverageMonth,
+    LanguageMonth,
     ReachMonth,
     ReasonMonth,
     SummaryRefresh,
     UsageMonth,
 )
 
-SUMMARIES = (UsageMonth, ReachMonth, CoverageMonth, ReasonMonth)
+SUMMARIES = (UsageMonth, ReachMonth, CoverageMonth, LanguageMonth, ReasonMonth)
 
 
 def month_end(month: date) -> date:
@@ -75,6 +76,10 @@ class Raw:
 
     def used_tools(self):
         return figures.used_tools(self.facts)
+
+    def language_support(self, by_team):
+        return figures.language_support(
+            queries.sessions_between(self.team_ids, self.start, self.end), by_team)
 
 
 @dataclass
@@ -130,6 +135,15 @@ class Summed:
     def used_tools(self):
         return set(self._of(UsageMonth).values_list("practitioner_id", flat=True)
                    .order_by().distinct())
+
+    def language_support(self, by_team):
+        names = ("sessions", "other_language", "with_help", "either")
+        sums = {name: Sum(name) for name in names}
+        if by_team:
+            return list(self._of(LanguageMonth).values("team_key").annotate(**sums)
+                        .order_by("team_key"))
+        total = self._of(LanguageMonth).aggregate(**sums)
+        return [total] if total["sessions"] is not None else []
 
 
 def counts(team_ids: list[int], start: date, end: date, today: date) -> Raw | Summed:
@@ -187,6 +201,9 @@ def _count_month(month: date) -> None:
         CoverageMonth(team_id=row["team_key"], month=month, attendances=row["attendances"],
                       ors=row["ors"], srs=row["srs"])
         for row in figures.coverage_counts(sessions, ["team_key"])])
+    LanguageMonth.objects.bulk_create([LanguageMonth(
+        team_id=row.pop("team_key"), month=month, **row)
+        for row in figures.language_support(sessions, by_team=True)])
 
 
 def _insert(model, month: date, columns: dict[str, str], records) -> None:

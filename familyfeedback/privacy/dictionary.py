@@ -252,6 +252,9 @@ DICTIONARY = {
     "implementation.CoverageMonth": held(
         "People at sessions and the ratings they completed, by team and month.",
         "closed_family", operational="id team_id month attendances ors srs"),
+    "implementation.LanguageMonth": held(
+        "Sessions in another language or with help, counted by team and month.",
+        "closed_family", operational="id team_id month sessions other_language with_help either"),
     "implementation.ReasonMonth": held(
         "Why ratings were not given, counted by team and month.", "closed_family",
         operational="id team_id month reason count"),

@@ -20,7 +20,7 @@ from familyfeedback.privacy.erasure import ERASURE, erase_families
 from tests import factories
 from tests.casework import test_import_history
 from tests.implementation import test_figures
-from tests.implementation.test_figures import D1, D2, month_start, record
+from tests.implementation.test_figures import D1, D2, given, month_start, record
 
 service = test_figures.service  # the hand-made service whose figures test_figures works out
 people = test_import_history.people  # the world's families' people, with case-system references
@@ -36,6 +36,7 @@ def every_figure(counted, by_team):
         "not_administered": counted.not_administered(by_team),
         "coverage": counted.coverage(by_team),
         "used_tools": counted.used_tools(),
+        "languages": counted.language_support(by_team),
     }
 
 
@@ -62,6 +63,22 @@ def test_every_figure_from_the_summaries_equals_the_records(service):
     assert sum(row["completions"] for row in figures["usage"]) == 7  # not an empty agreement
     assert figures["not_administered"] == [
         {"team_key": service["north"].pk, "reason": "declined", "count": 1}]
+
+
+def test_sessions_in_another_language_from_the_summaries_equal_the_records(service, world):
+    fa = Family.objects.get(name="FA")
+    adult, child = fa.people.order_by("date_of_birth")
+    given(D1, adult, "ORS", language="pl")
+    given(D1, child, "ORS", helped=True)
+    given(D2, adult, "SRS", language="ur", helped=True)
+    summaries.refresh()
+    both = [service["north"].pk, service["south"].pk]
+    for start, end in periods():
+        for team_ids in (both, [service["north"].pk]):
+            assert_summed_equals_counted(team_ids, start, end)
+    counted = summaries.Summed(both, month_start(2), timezone.localdate())
+    assert counted.language_support(False) == [  # not an empty agreement
+        {"sessions": 3, "other_language": 2, "with_help": 2, "either": 2}]
 
 
 def test_after_writes_the_next_refresh_counts_only_their_months_and_agrees_again(
