@@ -4,6 +4,7 @@ reference lines in, the shapes to draw out; the template writes the SVG and the 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from familyfeedback.lib.chartframe import Frame
 
@@ -16,8 +17,7 @@ KEY_ROW = 26
 MAX_TOTAL = 40
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):  # a tuple: a long history makes over a thousand a page
     on: date
     total: Decimal
     x: float
