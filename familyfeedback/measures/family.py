@@ -43,8 +43,8 @@ class Member:
     ratings: tuple[Rating, ...]
 
     def __hash__(self) -> int:
-        # Members key the dicts of ratings by session: hashing every rating each time made a
-        # family seen for years quadratic. Equal members have equal keys, so this agrees with ==.
+        # Members key the ratings at a session: the dataclass's own hash would hash all of a
+        # member's ratings each time. Equal members have equal keys, so this agrees with ==.
         return hash((self.key, self.measure))
 
 
@@ -96,15 +96,16 @@ def discrepancies(members: Sequence[Member], *, spread: Decimal = DEFAULT_SPREAD
         raise ValueError("The family spread must be more than zero points.")
     left_out = tuple(m for m in members if get(m.measure).is_faces)
     rating = [m for m in members if m not in left_out and m.ratings]
-    by_session: dict[tuple, dict[Member, Rating]] = {}
-    for member in rating:
+    # Each session's ratings by the member's place in the list: a family seen for years has
+    # hundreds of sessions, and hashing a Member for every rating was most of this function.
+    by_session: dict[tuple, dict[int, Rating]] = {}
+    for n, member in enumerate(rating):
         for r in member.ratings:
-            by_session.setdefault(_session(r), {})[member] = r
-    shared = sorted(k for k, who in by_session.items() if len(who) >= 2)
-    if not shared:
+            by_session.setdefault((r.on, r.session), {})[n] = r
+    latest = max((k for k, who in by_session.items() if len(who) >= 2), default=None)
+    if latest is None:
         return Discrepancies(spread=None, against=None, left_out=left_out)
-    latest = shared[-1]
-    at = by_session[latest]
+    at = {rating[n]: r for n, r in by_session[latest].items()}
     return Discrepancies(spread=_spread(latest[0], at, spread),
                          against=_against(latest, at, standard), left_out=left_out)
 
