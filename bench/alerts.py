@@ -10,7 +10,7 @@ ranges), then times in-process, with time.perf_counter, the reads the caseload p
 
   (a) one practitioner's 30 families: queries.open_episode_records(families), where
       families = queries.caseload(their 30 families) is loaded once beforehand;
-  (b) (a) plus alerts.outstanding(people, records, today, trajectories.latest());
+  (b) (a) plus alerts.outstanding(people, queries.by_person(records), today, curves);
   (c) the whole service's open families (1,500 families, about 3,100 people), as (a);
   (d) (c) plus outstanding for everyone, as (b);
   (e) and (f): the caseload's and the whole service's listed alerts as stored (alerts.stored,
@@ -151,12 +151,13 @@ class Bench:
 
     def alerts(self, which: str):
         """What the caseload view does with the records: the people, the curves, the alerts."""
-        from familyfeedback.casework import alerts, trajectories
+        from familyfeedback.casework import alerts, queries, trajectories
 
         families = self.families[which]
         records = self.scores(which)
         people = [person for family in families for person in family.people.all()]
-        return alerts.outstanding(people, records, self.today, trajectories.latest())
+        return alerts.outstanding(people, queries.by_person(records), self.today,
+                                  trajectories.latest())
 
     def stored(self, which: str):
         from familyfeedback.casework import alerts

@@ -95,11 +95,10 @@ def person_alerts(person: Person, records: list[Rating], today: date,
     return alerts
 
 
-def outstanding(people: list[Person], records: list[Rating], today: date,
+def outstanding(people: list[Person], by_person: dict[int, list[Rating]], today: date,
                 curves: Curves) -> list[PersonAlert]:
-    """Alerts not yet acknowledged for these people, given their current episodes' records, by
-    tier (then by person, in the order given)."""
-    by_person = queries.by_person(records)
+    """Alerts not yet acknowledged for these people, given their current episodes' records by
+    person (queries.by_person), by tier (then by person, in the order given)."""
     done = set(AlertAcknowledgement.objects.filter(person__in=[p.pk for p in people])
                .values_list("person_id", "code", "fired_on"))
     return measures.by_tier(

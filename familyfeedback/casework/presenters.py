@@ -245,7 +245,7 @@ def family_page(family: Family, acknowledge_form=None, sessions_page: int | None
         "progress": [person_progress(p, mine.get(p.pk, []), today, curves)
                      for p in people if p.date_of_birth <= today],
         # A family whose support has closed needs no new conversation.
-        "alerts": alerts.outstanding(people, records, today, curves)
+        "alerts": alerts.outstanding(people, mine, today, curves)
         if episode and episode.is_open else [],
         "acknowledged": queries.acknowledgements(people),
         "acknowledge_form": acknowledge_form,
@@ -255,7 +255,7 @@ def family_page(family: Family, acknowledge_form=None, sessions_page: int | None
         "rc_note": thresholds_note(),
         "today": today,
         "text_pack": text_pack_status(),
-        "picture": family_picture(people, records, today),
+        "picture": family_picture(people, mine, today),
     }
 
 
@@ -315,12 +315,12 @@ def _prompts(found: family_rule.Discrepancies, for_family: bool) -> list[str]:
     return prompts
 
 
-def family_picture(people: list[Person], records: list[Rating], on: date, *,
+def family_picture(people: list[Person], by_person: dict[int, list[Rating]], on: date, *,
                    for_family: bool = False) -> FamilyPicture:
-    """records: the episode's, oldest first (each with session_date), up to the picture's day."""
+    """by_person: the episode's records by person (queries.by_person), oldest first, up to the
+    picture's day."""
     members, cutoffs, rows = [], [], []
     latest_rating: dict[int, Rating] = {}
-    by_person = queries.by_person(records)
     for person in people:
         mine = [r for r in by_person.get(person.pk, []) if r.completed]
         for r in mine:
@@ -368,16 +368,16 @@ def session_picture(session) -> FamilyPicture:
     episode = queries.episode_of(session)
     records = [r for r in queries.episode_records(episode) if r.session_date <= session.date
                ] if episode else []
-    return family_picture(queries.people_of(session.family), records, session.date,
-                          for_family=True)
+    return family_picture(queries.people_of(session.family), queries.by_person(records),
+                          session.date, for_family=True)
 
 
 def printed_picture(family: Family) -> FamilyPicture:
     """The family's picture now, over its current (or latest) support, worded for the family."""
     episode = queries.current_episode(family)
     records = queries.episode_records(episode) if episode else []
-    return family_picture(queries.people_of(family), records, timezone.localdate(),
-                          for_family=True)
+    return family_picture(queries.people_of(family), queries.by_person(records),
+                          timezone.localdate(), for_family=True)
 
 
 def record_session_page(family: Family, page, same_day, *, photos_sent: bool) -> dict:

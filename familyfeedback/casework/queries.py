@@ -134,7 +134,7 @@ def rated(record: Rating) -> bool:
 
 
 def _with_dates(records: QuerySet[Administration]) -> list[Rating]:
-    found = [Rating(*row) for row in records.order_by("session__date", "session_id")
+    found = [Rating._make((*row, None)) for row in records.order_by("session__date", "session_id")
              .values_list("pk", "session_id", "person_id", "session__date", *Rating._fields[4:-1])]
     latest = {r.person_id: n for n, r in enumerate(found) if r.tool == "SRS" and rated(r)}
     items = {pk: dict(zip(Administration.ITEMS, values, strict=True)) for pk, *values in

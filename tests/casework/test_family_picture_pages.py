@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from familyfeedback.accounts.models import AuditEntry
 from familyfeedback.casework.presenters import family_picture
-from familyfeedback.casework.queries import episode_records
+from familyfeedback.casework.queries import by_person, episode_records
 from tests import factories
 
 
@@ -35,7 +35,7 @@ def pictured(world):
 def test_the_picture_says_who_is_far_apart_and_who_moved_against_the_others(world, pictured):
     family, (mum, dad, child, little), _ = pictured
     records = episode_records(family.episodes.get())
-    picture = family_picture(list(family.people.all()), records, timezone.localdate())
+    picture = family_picture(list(family.people.all()), by_person(records), timezone.localdate())
     # Mum 32, Dad 19, the child 26 at the last session: 13 points apart.
     assert any(f"{dad.first_name} rated things 13 points lower than {mum.first_name}. Ask each"
                in p for p in picture.prompts), picture.prompts

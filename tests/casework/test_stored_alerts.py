@@ -270,8 +270,8 @@ def test_a_caseload_reads_its_alerts_in_one_query(world):
         (adult(world).pk, "reliable_deterioration")]
     # The same alerts as working them out from the records.
     worked_out = alerts.listed(alerts.outstanding(
-        [p for f in families for p in f.people.all()], queries.open_episode_records(families),
-        TODAY, trajectories.latest()))
+        [p for f in families for p in f.people.all()],
+        queries.by_person(queries.open_episode_records(families)), TODAY, trajectories.latest()))
     assert [(i.person.pk, i.alert) for i in raised] == [(i.person.pk, i.alert)
                                                         for i in worked_out]
 
@@ -305,8 +305,8 @@ def step(world, family, kind: str, number: int, ors: Decimal, srs: Decimal) -> N
                 world.practitioner, record, items=factories.lines(*(ors,) * 4), face="",
                 reason="typed wrongly", opened=opened(record))
     elif kind == "acknowledge" and episode.is_open:
-        raised = alerts.outstanding(people, queries.episode_records(episode), TODAY,
-                                    trajectories.latest())
+        raised = alerts.outstanding(people, queries.by_person(queries.episode_records(episode)),
+                                    TODAY, trajectories.latest())
         if raised:
             item = raised[number % len(raised)]
             actions.acknowledge_alert(world.practitioner, item.person, code=item.alert.code.value,

@@ -86,7 +86,7 @@ def test_a_practitioner_gets_one_email_naming_the_overdue_and_the_alerts(world, 
 
 def test_an_acknowledged_alert_is_not_repeated(world, due):
     adult = due.people.get(first_name="Person1")
-    raised = alerts.outstanding([adult], queries.open_episode_records([due]),
+    raised = alerts.outstanding([adult], queries.by_person(queries.open_episode_records([due])),
                                 timezone.localdate(), trajectories.latest())
     assert raised
     for item in raised:
