@@ -4,6 +4,7 @@ templates only lay it out."""
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -40,11 +41,12 @@ class ToolProgress:
     # record id -> "low to high": the expected range at that rating, for the chart's table.
     expected_at: dict[int, str] = field(default_factory=dict)
 
-    @property
+    # Worked out once: the template asks for the completed ratings several times a chart.
+    @cached_property
     def completed(self) -> list[Rating]:
         return [r for r in self.records if r.completed and r.total is not None]
 
-    @property
+    @cached_property
     def faces(self) -> list[Rating]:
         """A young child's completed ratings: a face chosen, no total to draw."""
         return [r for r in self.records if r.completed and r.face]
