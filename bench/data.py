@@ -36,7 +36,7 @@ from familyfeedback.demo.ratings import Shape
 
 # Gentler than the demo's (familyfeedback/demo/service.py) on purpose: the shares the research
 # reports for people 10 to 20 sessions in (docs/decisions/0013-alert-tiers.md, "Alerts" in
-# docs/performance.md), about 8% getting worse (Lambert's clinic base rate), most of the rest
+# docs/performance-log.md), about 8% getting worse (Lambert's clinic base rate), most of the rest
 # improving (half reliably by the 8th session), the others flat. A form not administered is
 # declined.
 ALERT_RATINGS = Shape(slopes={"improving": 1.2, "deteriorating": -0.8}, not_administered=0.06,

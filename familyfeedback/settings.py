@@ -114,7 +114,7 @@ def _database(url: str) -> dict:
         config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     else:
         # PostgreSQL's JIT compiler costs ~0.5 s on the dashboards' coverage query and speeds
-        # up nothing of ours (bench/dashboards.py, docs/performance.md).
+        # up nothing of ours (bench/dashboards.py, docs/performance-log.md).
         config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
         # Two test runs on one server (two checkouts) each name their own test database.
         if name := env_str("FF_TEST_DATABASE_NAME", ""):

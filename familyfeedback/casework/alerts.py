@@ -64,8 +64,8 @@ class PersonAlert:
 
 def scores(records: list[Rating], tool: str) -> list[measures.Score]:
     found = [r for r in records if r.tool == tool and queries.rated(r)]
-    # Only the latest session rating's items are read (one low item raises an alert): the only
-    # items queries reads (Rating.latest_items).
+    # Only the latest session rating's items are read (one low item raises an alert), and only
+    # its items are loaded (Rating.latest_items).
     return [measures.Score(r.session_date, r.measure, r.total,
                            r.items() if tool == "SRS" and r is found[-1] else {})
             for r in found]

@@ -95,8 +95,8 @@ class Rating(NamedTuple):
     """One rating as the scoring rules, the charts and the alerts read it, with its session's
     date: the columns they use, made from a plain row. A family with a long history has well
     over a thousand ratings in a period of support, and making a model instance of each was half
-    of its page's time (docs/performance.md). Pages that show more of a rating than this (subject
-    access, corrections) read Administration itself."""
+    of its page's time (docs/performance-log.md). Pages that show more of a rating than this
+    (subject access, corrections) read Administration itself."""
 
     pk: int
     session_id: int

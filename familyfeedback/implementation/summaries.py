@@ -1,5 +1,5 @@
 """The dashboards' figures summed from summaries per team and month, exactly equal to counting
-the records (figures.py), for services too big to count on every page (docs/performance.md:
+the records (figures.py), for services too big to count on every page (docs/performance-log.md:
 seconds a figure at national scale).
 
 Writes mark the months they touch (casework.models.TouchedMonth, committed with the write);
