@@ -98,7 +98,8 @@ def person_alerts(person: Person, records: list[Rating], today: date,
 def outstanding(people: list[Person], by_person: dict[int, list[Rating]], today: date,
                 curves: Curves) -> list[PersonAlert]:
     """Alerts not yet acknowledged for these people, given their current episodes' records by
-    person (queries.by_person), by tier (then by person, in the order given)."""
+    person (queries.by_person), by tier (then by person, in the order given), worked out by the
+    rules now: what kept() must give from the store (the tests and bench/alerts.py compare)."""
     done = set(AlertAcknowledgement.objects.filter(person__in=[p.pk for p in people])
                .values_list("person_id", "code", "fired_on"))
     return measures.by_tier(
@@ -215,17 +216,18 @@ def store_everyone(today: date | None = None) -> None:
     store(Family.objects.values_list("pk", flat=True), today=today)
 
 
-def current(rows, today: date | None = None) -> list[AlertState]:
-    """The listed rows of a query of AlertState, as of today: a row whose cut-off changed on a
-    birthday since it was stored (rare: an adolescent turning 18) is stored again first."""
+def current(rows, today: date | None = None, *, listed: bool = True) -> list[AlertState]:
+    """The rows of a query of AlertState, as of today (only those with something listed, unless
+    listed=False): a row whose cut-off changed on a birthday since it was stored (rare: an
+    adolescent turning 18) is stored again first."""
     today = today or timezone.localdate()
-    found = list(rows.filter(LISTED | Q(changes_on__lte=today)))
+    found = list(rows.filter(LISTED | Q(changes_on__lte=today)) if listed else rows)
     due = {row.family_id for row in found if row.changes_on and row.changes_on <= today}
-    if not due:
-        return [row for row in found if row.act_now or row.talk_about_it]
-    with transaction.atomic():
-        store(due, today=today)
-    return list(rows.filter(LISTED))
+    if due:
+        with transaction.atomic():
+            store(due, today=today)
+        found = list(rows.filter(LISTED) if listed else rows)
+    return [row for row in found if row.act_now or row.talk_about_it or not listed]
 
 
 def alerts_of(row: AlertState) -> list[measures.Alert]:
@@ -233,16 +235,23 @@ def alerts_of(row: AlertState) -> list[measures.Alert]:
             for a in row.alerts]
 
 
-def stored(families: list[Family], today: date | None = None) -> list[PersonAlert]:
-    """The listed alerts of these families' people (prefetched, as queries.caseload has them), as
-    stored, by tier and then by person in the order given: what outstanding() and listed() give,
-    read with one indexed query."""
+def kept(people: list[Person], today: date | None = None, *,
+         listed: bool = False) -> list[PersonAlert]:
+    """These people's alerts as stored, by tier and then by person in the order given, read with
+    one indexed query: every tier, as outstanding() gives them (the family page), or only the
+    listed ones, as listed(outstanding()) does (the caseload and the supervision page)."""
     rows = {row.person_id: row for row in current(
-        AlertState.objects.filter(family__in=[family.pk for family in families]), today)}
+        AlertState.objects.filter(person__in=[person.pk for person in people]), today,
+        listed=listed)}
     return measures.by_tier(
-        PersonAlert(person, alert)
-        for family in families for person in family.people.all() if person.pk in rows
-        for alert in alerts_of(rows[person.pk]) if alert.tier.listed)
+        PersonAlert(person, alert) for person in people if person.pk in rows
+        for alert in alerts_of(rows[person.pk]) if alert.tier.listed or not listed)
+
+
+def stored(families: list[Family], today: date | None = None) -> list[PersonAlert]:
+    """The listed alerts of these families' people (prefetched, as queries.caseload has them)."""
+    return kept([person for family in families for person in family.people.all()], today,
+                listed=True)
 
 
 def described(row: AlertState | None) -> str:

@@ -47,6 +47,15 @@ class ToolProgress:
         return [r for r in self.records if r.completed and r.total is not None]
 
     @cached_property
+    def table(self) -> list[tuple[str, str, str, str]]:
+        """The chart's table of numbers as text, a row a rating, given or not (date, form, total,
+        expected range): a long history has hundreds of rows a chart, which cost less written
+        here than worked out in the template cell by cell."""
+        return [(formats.date_short(r.session_date), r.measure,
+                 formats.score(r.total) if r.completed else f"Not administered: {r.reason_label}",
+                 self.expected_at.get(r.pk, "")) for r in self.records]
+
+    @cached_property
     def faces(self) -> list[Rating]:
         """A young child's completed ratings: a face chosen, no total to draw."""
         return [r for r in self.records if r.completed and r.face]
@@ -246,9 +255,9 @@ def family_page(family: Family, acknowledge_form=None, sessions_page: int | None
         "episodes": queries.episodes_of(family),
         "progress": [person_progress(p, mine.get(p.pk, []), today, curves)
                      for p in people if p.date_of_birth <= today],
-        # A family whose support has closed needs no new conversation.
-        "alerts": alerts.outstanding(people, mine, today, curves)
-        if episode and episode.is_open else [],
+        # As the caseload has them (stored, ADR 0025). A family whose support has closed needs
+        # no new conversation.
+        "alerts": alerts.kept(people, today) if episode and episode.is_open else [],
         "acknowledged": queries.acknowledgements(people),
         "acknowledge_form": acknowledge_form,
         "sessions": (sessions := Paginator(queries.family_sessions(family),
