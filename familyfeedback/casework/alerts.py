@@ -63,7 +63,7 @@ class PersonAlert:
 
 
 def scores(records: list[Rating], tool: str) -> list[measures.Score]:
-    found = [r for r in records if r.tool == tool and queries.rated(r)]
+    found = [r for r in records if r.tool == tool and r.rated]
     # Only the latest session rating's items are read (one low item raises an alert), and only
     # its items are loaded (Rating.latest_items).
     return [measures.Score(r.session_date, r.measure, r.total,

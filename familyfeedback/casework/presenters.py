@@ -44,7 +44,7 @@ class ToolProgress:
     # Worked out once: the template asks for the completed ratings several times a chart.
     @cached_property
     def completed(self) -> list[Rating]:
-        return [r for r in self.records if r.completed and r.total is not None]
+        return [r for r in self.records if r.rated]
 
     @cached_property
     def table(self) -> list[tuple[str, str, str, str]]:

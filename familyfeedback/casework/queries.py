@@ -120,6 +120,11 @@ class Rating(NamedTuple):
         return self.status == COMPLETED
 
     @property
+    def rated(self) -> bool:
+        """Given, with a total: what the charts draw and the rules score."""
+        return self.status == COMPLETED and self.total is not None
+
+    @property
     def reason_label(self) -> str:
         return NotAdministeredReason(self.reason).label if self.reason else ""
 
@@ -129,14 +134,10 @@ class Rating(NamedTuple):
         return self.latest_items
 
 
-def rated(record: Rating) -> bool:
-    return record.completed and record.total is not None
-
-
 def _with_dates(records: QuerySet[Administration]) -> list[Rating]:
     found = [Rating._make((*row, None)) for row in records.order_by("session__date", "session_id")
              .values_list("pk", "session_id", "person_id", "session__date", *Rating._fields[4:-1])]
-    latest = {r.person_id: n for n, r in enumerate(found) if r.tool == "SRS" and rated(r)}
+    latest = {r.person_id: n for n, r in enumerate(found) if r.tool == "SRS" and r.rated}
     items = {pk: dict(zip(Administration.ITEMS, values, strict=True)) for pk, *values in
              Administration.objects.filter(pk__in=[found[n].pk for n in latest.values()])
              .values_list("pk", *Administration.ITEMS)} if latest else {}

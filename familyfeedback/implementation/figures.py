@@ -163,14 +163,18 @@ def language_support(sessions: QuerySet, by_team: bool = True) -> list[dict]:
                   with_help=Count("session", distinct=True, filter=Q(helped=True)),
                   either=Count("session", distinct=True, filter=in_other | Q(helped=True)))
         .order_by("team_key"))}
-    names = ("sessions", "other_language", "with_help", "either")
-    # A session is in one team, so the teams' counts add up to the whole's.
     rows = [{"team_key": row["team_key"], "sessions": row["sessions"],
-             **{name: marked.get(row["team_key"], {}).get(name, 0) for name in names[1:]}}
+             **{name: marked.get(row["team_key"], {}).get(name, 0) for name in LANGUAGE[1:]}}
             for row in held]
-    if by_team:
-        return rows
-    return [{name: sum(row[name] for row in rows) for name in names}] if rows else []
+    return rows if by_team else whole_service(rows)
+
+
+LANGUAGE = ("sessions", "other_language", "with_help", "either")
+
+
+def whole_service(rows: list[dict]) -> list[dict]:
+    """The teams' language counts as one row: a session is in one team, so they add up."""
+    return [{name: sum(row[name] for row in rows) for name in LANGUAGE}] if rows else []
 
 
 def used_tools(facts: QuerySet) -> set:

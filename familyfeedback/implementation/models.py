@@ -79,72 +79,58 @@ class SummaryRefresh(models.Model):
     administrations = models.PositiveIntegerField()
 
 
-# The summaries, per team and month, from which the dashboards' figures are summed exactly
-# (implementation.summaries). Plain ids rather than foreign keys: a refresh rewrites whole
-# months, and a removed family's rows go with its months' next refresh.
-class UsageMonth(models.Model):
-    """Completed records by team, month, tool and the session's practitioner."""
+class MonthSummary(models.Model):
+    """The summaries, per team and month, from which the dashboards' figures are summed exactly
+    (implementation.summaries). Plain ids rather than foreign keys: a refresh rewrites whole
+    months, and a removed family's rows go with its months' next refresh."""
 
     team_id = models.IntegerField()
     month = models.DateField()
+
+    class Meta:
+        abstract = True
+        # Every summary is read by period and team.
+        indexes = [models.Index(fields=["month", "team_id"], name="%(class)s_month_team")]
+
+
+class UsageMonth(MonthSummary):
+    """Completed records by team, month, tool and the session's practitioner."""
+
     tool = models.CharField(max_length=3)
     practitioner_id = models.IntegerField(null=True)
     completions = models.PositiveIntegerField()
 
-    class Meta:
-        indexes = [models.Index(fields=["month", "team_id"], name="usagemonth_month_team")]
 
-
-class ReachMonth(models.Model):
+class ReachMonth(MonthSummary):
     """Completed records by team, month, tool, person and whether they were an adult on the
     day: distinct people over several months need the person."""
 
-    team_id = models.IntegerField()
-    month = models.DateField()
     tool = models.CharField(max_length=3)
     person_id = models.IntegerField()
     adult = models.BooleanField()
     completions = models.PositiveIntegerField()
 
-    class Meta:
-        indexes = [models.Index(fields=["month", "team_id"], name="reachmonth_month_team")]
 
-
-class CoverageMonth(models.Model):
+class CoverageMonth(MonthSummary):
     """People at sessions, and of them those who completed the ORS and the SRS."""
 
-    team_id = models.IntegerField()
-    month = models.DateField()
     attendances = models.PositiveIntegerField()
     ors = models.PositiveIntegerField()
     srs = models.PositiveIntegerField()
 
-    class Meta:
-        indexes = [models.Index(fields=["month", "team_id"], name="coveragemonth_month_team")]
 
-
-class LanguageMonth(models.Model):
+class LanguageMonth(MonthSummary):
     """Sessions by team and month, and of them those in another language than English, with an
     interpreter or the form read aloud, and either: a session is in one month, so months add."""
 
-    team_id = models.IntegerField()
-    month = models.DateField()
     sessions = models.PositiveIntegerField()
     other_language = models.PositiveIntegerField()
     with_help = models.PositiveIntegerField()
     either = models.PositiveIntegerField()
 
-    class Meta:
-        indexes = [models.Index(fields=["month", "team_id"], name="languagemonth_month_team")]
 
-
-class ReasonMonth(models.Model):
+class ReasonMonth(MonthSummary):
     """Records not administered, by team, month and reason."""
 
-    team_id = models.IntegerField()
-    month = models.DateField()
     reason = models.CharField(max_length=20)
     count = models.PositiveIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["month", "team_id"], name="reasonmonth_month_team")]

@@ -137,13 +137,10 @@ class Summed:
                    .order_by().distinct())
 
     def language_support(self, by_team):
-        names = ("sessions", "other_language", "with_help", "either")
-        sums = {name: Sum(name) for name in names}
-        if by_team:
-            return list(self._of(LanguageMonth).values("team_key").annotate(**sums)
-                        .order_by("team_key"))
-        total = self._of(LanguageMonth).aggregate(**sums)
-        return [total] if total["sessions"] is not None else []
+        rows = list(self._of(LanguageMonth).values("team_key")
+                    .annotate(**{name: Sum(name) for name in figures.LANGUAGE})
+                    .order_by("team_key"))
+        return rows if by_team else figures.whole_service(rows)
 
 
 def counts(team_ids: list[int], start: date, end: date, today: date) -> Raw | Summed:
